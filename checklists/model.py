@@ -1,0 +1,284 @@
+"""The checklist model: plain frozen dataclasses, no I/O.
+
+The store snapshots a checklist with every session, so the model round-trips through plain
+dicts (`to_dict` / `from_dict`) and carries a content hash that tells two wordings apart even
+when an author forgot to bump the version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# The four answers, in key order (1-4). "Not answered" is the absence of a response, never
+# one of these, so a summary can tell it apart from "not done" and "not applicable".
+RESPONSES: tuple[str, ...] = ("done", "partly", "not_done", "not_applicable")
+RESPONSE_LABELS: dict[str, str] = {
+    "done": "Done",
+    "partly": "Partly",
+    "not_done": "Not done",
+    "not_applicable": "Not applicable",
+}
+# Symbols go with colour everywhere, so the screen reads the same without colour.
+RESPONSE_SYMBOLS: dict[str | None, str] = {
+    "done": "✓",
+    "partly": "◐",
+    "not_done": "✗",
+    "not_applicable": "–",
+    None: "·",
+}
+NEEDS_REASON: frozenset[str] = frozenset({"partly", "not_done"})
+
+REASON_LEVELS: tuple[str, ...] = ("service", "practice", "woman")
+REASON_LEVEL_LABELS: dict[str, str] = {
+    "service": "Something in the service",
+    "practice": "Something in my practice",
+    "woman": "Her own choice",
+}
+
+SETTINGS: tuple[tuple[str, str], ...] = (
+    ("clinic", "Clinic"),
+    ("home_visit", "Home visit"),
+    ("hospital_ward", "Hospital ward"),
+    ("phone_video", "Phone or video"),
+    ("outreach", "Outreach"),
+)
+STAGES: tuple[tuple[str, str], ...] = (
+    ("antenatal", "Antenatal"),
+    ("postnatal", "Postnatal"),
+)
+MODES: tuple[str, ...] = ("do-confirm", "read-do")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When an item or section applies: a setup choice, or an earlier answer."""
+
+    setup: tuple[tuple[str, tuple], ...] = ()
+    item: str | None = None
+    answers: tuple[str, ...] = ()
+
+    def holds(self, setup: Mapping, answers: Mapping[str, str | None]) -> bool:
+        for name, allowed in self.setup:
+            if setup.get(name, False if name not in ("setting", "stage") else None) not in allowed:
+                return False
+        if self.item is not None and answers.get(self.item) not in self.answers:
+            return False
+        return True
+
+    def to_dict(self) -> dict:
+        out: dict = {}
+        if self.setup:
+            out["setup"] = {name: list(values) for name, values in self.setup}
+        if self.item is not None:
+            out["item"] = self.item
+            out["answer"] = list(self.answers)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None) -> Condition | None:
+        if not data:
+            return None
+        setup = tuple(
+            (name, tuple(v if isinstance(v, list) else [v]))
+            for name, v in (data.get("setup") or {}).items()
+        )
+        answer = data.get("answer") or []
+        return cls(
+            setup=setup,
+            item=data.get("item"),
+            answers=tuple(answer if isinstance(answer, list) else [answer]),
+        )
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    prompt: str
+    why: str
+    requirements: tuple[str, ...]
+    section_id: str
+    guidance: str | None = None
+    critical: bool = False
+    show_if: Condition | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {
+            "id": self.id,
+            "prompt": self.prompt,
+            "why": self.why,
+            "requirements": list(self.requirements),
+            "guidance": self.guidance,
+            "critical": self.critical,
+        }
+        if self.show_if:
+            out["show_if"] = self.show_if.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    show_if: Condition | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {
+            "id": self.id,
+            "title": self.title,
+            "items": [item.to_dict() for item in self.items],
+        }
+        if self.show_if:
+            out["show_if"] = self.show_if.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class SetupQuestion:
+    """A yes/no question in the setup form; its answer can make items apply."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    version: str
+    title: str
+    description: str
+    when: str
+    mode: str
+    source: str
+    sections: tuple[Section, ...]
+    setup_questions: tuple[SetupQuestion, ...] = ()
+    origin: str = field(default="", compare=False)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def visible_items(self, setup: Mapping, answers: Mapping[str, str | None]) -> list[Item]:
+        """The items that apply, in order, given the setup and the answers so far.
+
+        An answer-dependent item applies only when the item it depends on is itself shown, so
+        hiding a section also hides whatever follows from it.
+        """
+        shown: list[Item] = []
+        shown_answers: dict[str, str | None] = {}
+        for section in self.sections:
+            if section.show_if and not section.show_if.holds(setup, shown_answers):
+                continue
+            for item in section.items:
+                if item.show_if and not item.show_if.holds(setup, shown_answers):
+                    continue
+                shown.append(item)
+                shown_answers[item.id] = answers.get(item.id)
+        return shown
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
+            "when": self.when,
+            "mode": self.mode,
+            "source": self.source,
+            "setup_questions": [{"id": q.id, "label": q.label} for q in self.setup_questions],
+            "sections": [section.to_dict() for section in self.sections],
+        }
+
+    @property
+    def content_hash(self) -> str:
+        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+    @classmethod
+    def from_dict(cls, data: Mapping, origin: str = "") -> Checklist:
+        """Rebuild a checklist from `to_dict` output (already validated when it was saved)."""
+        sections = []
+        for s in data["sections"]:
+            items = tuple(
+                Item(
+                    id=i["id"],
+                    prompt=i["prompt"],
+                    why=i["why"],
+                    requirements=tuple(i["requirements"]),
+                    section_id=s["id"],
+                    guidance=i.get("guidance"),
+                    critical=bool(i.get("critical", False)),
+                    show_if=Condition.from_dict(i.get("show_if")),
+                )
+                for i in s["items"]
+            )
+            sections.append(
+                Section(
+                    id=s["id"],
+                    title=s["title"],
+                    items=items,
+                    show_if=Condition.from_dict(s.get("show_if")),
+                )
+            )
+        return cls(
+            id=data["id"],
+            version=str(data["version"]),
+            title=data["title"],
+            description=data.get("description", ""),
+            when=data.get("when", ""),
+            mode=data.get("mode", "do-confirm"),
+            source=data.get("source", ""),
+            sections=tuple(sections),
+            setup_questions=tuple(
+                SetupQuestion(id=q["id"], label=q["label"])
+                for q in data.get("setup_questions", [])
+            ),
+            origin=origin,
+        )
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item was not done, or only partly: the summary groups these by level."""
+
+    id: str
+    label: str
+    level: str
+    requirements: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "level": self.level,
+            "requirements": list(self.requirements),
+        }
+
+
+@dataclass(frozen=True)
+class ReflectionPrompt:
+    id: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    number: str
+    title: str
+    level: str

@@ -1,0 +1,65 @@
+"""Errors the store raises; each carries a plain sentence that is safe to show a person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base class: `str(error)` is a one-line, plain explanation."""
+
+
+class CorruptFileError(StoreError):
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = Path(path)
+        self.why = why
+        super().__init__(f"The file {path} cannot be used: {why}. It has not been changed.")
+
+
+class StoreWriteError(StoreError):
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"Could not save to {path}: {why}.")
+
+
+class StoreFullError(StoreWriteError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, "the disk is full")
+
+
+class StoreBusyError(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        super().__init__(
+            f"The store is busy (another copy of the app is holding {path.name}); try again."
+        )
+
+
+class NewerSchemaError(StoreError):
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        self.path = Path(path)
+        super().__init__(
+            f"{path} was written by a newer version of Stepping Stones (format {found}; "
+            f"this version reads up to {known}). Please update the app."
+        )
+
+
+class SignInError(StoreError):
+    """Wrong name or passphrase: deliberately does not say which."""
+
+
+class PermissionDenied(StoreError):
+    pass
+
+
+class NotFound(StoreError):
+    pass
+
+
+class InvalidInput(StoreError):
+    pass
+
+
+class ReadOnlySession(StoreError):
+    def __init__(self) -> None:
+        super().__init__("This session is finished, so it can no longer be changed.")

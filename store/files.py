@@ -1,0 +1,99 @@
+"""One store file: a TinyDB database with a schema version, a lock and a migration path.
+
+Every file carries `{"_meta": {"1": {"schema": N, "kind": "..."}}}`. Opening a file written by
+an older version migrates it in place (atomically, under the lock); a newer one is refused so
+an old copy of the app never damages data it does not understand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from .errors import CorruptFileError, NewerSchemaError
+from .storage import lock_for, locked, open_db, read_json, remove_stale_temp_files
+
+SCHEMA_VERSION = 1
+META_TABLE = "_meta"
+
+
+def _stamp(data: dict, kind: str) -> dict:
+    data[META_TABLE] = {"1": {"schema": 1, "kind": kind}}
+    return data
+
+
+# (from_version) -> function(raw data, kind) -> raw data at from_version + 1.
+# Version 0 is a file from before versions were stamped: its tables are already in today's
+# shape, so migrating it only adds the stamp. Add a step here whenever the shape changes.
+MIGRATIONS: dict[int, Callable[[dict, str], dict]] = {
+    0: _stamp,
+}
+
+
+def schema_of(data: dict) -> int:
+    meta = data.get(META_TABLE)
+    if not meta:
+        return 0
+    try:
+        return int(next(iter(meta.values()))["schema"])
+    except (StopIteration, KeyError, TypeError, ValueError, AttributeError):
+        return -1
+
+
+def migrate(data: dict, kind: str, path: Path) -> tuple[dict, bool]:
+    """Bring raw file content up to SCHEMA_VERSION; returns (data, changed)."""
+    version = schema_of(data)
+    if version < 0:
+        raise CorruptFileError(path, "its format stamp is unreadable")
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(path, version, SCHEMA_VERSION)
+    changed = False
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data, kind)
+        version += 1
+        changed = True
+    return data, changed
+
+
+class StoreFile:
+    """A TinyDB file used only inside `transaction()`, which holds the inter-process lock."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path = Path(path)
+        self.kind = kind
+        self.lock = lock_for(self.path)
+        self._db: TinyDB | None = None
+
+    def _open(self) -> TinyDB:
+        if self._db is None:
+            remove_stale_temp_files(self.path)
+            data = read_json(self.path)
+            db = open_db(self.path)
+            if data is None:
+                db.storage.write(_stamp({}, self.kind))
+            else:
+                data, changed = migrate(data, self.kind, self.path)
+                if changed:
+                    db.storage.write(data)
+            self._db = db
+        return self._db
+
+    @contextmanager
+    def transaction(self) -> Iterator[TinyDB]:
+        with locked(self.lock):
+            yield self._open()
+
+    def table(self, db: TinyDB, name: str) -> Table:
+        # No query cache: another process may have changed the file since the last read.
+        return db.table(name, cache_size=0)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+
+def doc(data: dict, doc_id: int) -> Document:
+    return Document(data, doc_id=doc_id)

@@ -1,0 +1,161 @@
+"""A TinyDB storage that never leaves a half-written file, and the lock that guards it.
+
+TinyDB's own JSONStorage rewrites the file in place (seek, write, truncate), so a kill at the
+wrong moment leaves a file that no longer parses, and two processes lose each other's writes.
+Here every write goes to a temporary file in the same folder, is flushed to the disk, and
+replaces the old file in one `os.replace`; the folder is flushed too so the rename itself
+survives a power cut. Callers hold an inter-process `FileLock` around each read-modify-write.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from .errors import CorruptFileError, StoreBusyError, StoreFullError, StoreWriteError
+
+TEMP_SUFFIX = ".tmp"
+LOCK_TIMEOUT_SECONDS = 10.0
+# Files are private to the account that runs the app: other users of a shared machine
+# must not be able to read them.
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def fsync_dir(directory: Path) -> None:
+    """Flush a folder's entries, so a rename inside it survives a power cut."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def ensure_dir(directory: Path) -> None:
+    """Create a folder (and any missing parents) readable by its owner only."""
+    if directory.is_dir():
+        return
+    ensure_dir(directory.parent)
+    try:
+        directory.mkdir(mode=DIR_MODE)
+    except FileExistsError:
+        pass
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Remove temporary files a killed writer left beside `path`; call with the lock held."""
+    removed = []
+    prefix = _temp_prefix(path)
+    if not path.parent.is_dir():
+        return removed
+    for candidate in path.parent.iterdir():
+        if candidate.name.startswith(prefix) and candidate.name.endswith(TEMP_SUFFIX):
+            try:
+                candidate.unlink()
+                removed.append(candidate)
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` so that readers see the old content or the new, never a mix."""
+    ensure_dir(path.parent)
+    temp = path.with_name(f"{_temp_prefix(path)}{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except OSError as exc:
+        try:
+            temp.unlink()
+        except OSError:
+            pass
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StoreFullError(path) from exc
+        raise StoreWriteError(path, exc.strerror or str(exc)) from exc
+    fsync_dir(path.parent)
+
+
+def read_json(path: Path) -> dict | None:
+    """Read one store file; None when it does not exist yet, CorruptFileError when unusable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CorruptFileError(path, f"it cannot be read ({exc.strerror or exc})") from exc
+    if not raw.strip():
+        raise CorruptFileError(path, "it is empty")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CorruptFileError(path, f"it is not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise CorruptFileError(path, "it does not hold a table of records")
+    return data
+
+
+def dump_json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage over `read_json` / `write_atomic`."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+
+    def read(self) -> dict | None:
+        return read_json(self.path)
+
+    def write(self, data: dict) -> None:
+        write_atomic(self.path, dump_json(data))
+
+    def close(self) -> None:
+        pass
+
+
+def open_db(path: Path) -> TinyDB:
+    return TinyDB(path, storage=AtomicJSONStorage)
+
+
+def lock_for(path: Path) -> FileLock:
+    """The inter-process lock guarding one store file (or one folder of files)."""
+    ensure_dir(path.parent)
+    return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS, mode=FILE_MODE)
+
+
+@contextmanager
+def locked(lock: FileLock) -> Iterator[None]:
+    try:
+        with lock:
+            yield
+    except Timeout as exc:
+        raise StoreBusyError(Path(lock.lock_file)) from exc

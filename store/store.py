@@ -1,0 +1,97 @@
+"""The store: one data folder holding people, checklist versions and sessions.
+
+    <data dir>/
+      people.json                   staff accounts (hashes only)
+      checklist-versions.json       every checklist wording ever used, by content hash
+      sessions/<person id>/drafts.json, archive-YYYY-MM.json
+      checklists/*.yaml             the service's own checklists (optional)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from checklists import Checklist, Library, load_library
+
+from .errors import NotFound
+from .files import StoreFile, doc
+from .people import PeopleStore, Person
+from .sessions import Session, SessionStore, new_session
+from .storage import ensure_dir
+
+ENV_DATA_DIR = "STEPPING_STONES_DATA_DIR"
+VERSIONS_TABLE = "versions"
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("stepping-stones", appauthor=False))
+
+
+def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """`--data-dir`, else STEPPING_STONES_DATA_DIR, else the platform's user data folder."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    return default_data_dir()
+
+
+class Store:
+    def __init__(self, data_dir: Path, library: Library | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        ensure_dir(self.data_dir)
+        self.library = library or load_library([self.data_dir / "checklists"])
+        self.people = PeopleStore(StoreFile(self.data_dir / "people.json", "people"))
+        self.sessions = SessionStore(self.data_dir / "sessions")
+        self.versions_file = StoreFile(self.data_dir / "checklist-versions.json", "checklists")
+        self._versions: dict[str, Checklist] = {}
+
+    # -- checklist versions ------------------------------------------------------------------
+    def remember_version(self, checklist: Checklist) -> None:
+        """Keep the exact wording a session was started on, once per version."""
+        key = checklist.content_hash
+        if key in self._versions:
+            return
+        with self.versions_file.transaction() as db:
+            table = self.versions_file.table(db, VERSIONS_TABLE)
+            doc_id = int(key, 16)
+            if not table.contains(doc_id=doc_id):
+                table.insert(doc({"hash": key, "checklist": checklist.to_dict()}, doc_id))
+        self._versions[key] = checklist
+
+    def checklist_for(self, session: Session) -> Checklist:
+        """The checklist as it was when the session started (old drafts finish on it)."""
+        key = session.checklist_hash
+        if key in self._versions:
+            return self._versions[key]
+        current = self.library.checklists.get(session.checklist_id)
+        if current is not None and current.content_hash == key:
+            self._versions[key] = current
+            return current
+        with self.versions_file.transaction() as db:
+            record = self.versions_file.table(db, VERSIONS_TABLE).get(doc_id=int(key, 16))
+        if record is None:
+            raise NotFound(
+                f"The wording of checklist '{session.checklist_id}' used by this session is missing."
+            )
+        checklist = Checklist.from_dict(record["checklist"], origin="stored version")
+        self._versions[key] = checklist
+        return checklist
+
+    # -- sessions ----------------------------------------------------------------------------
+    def start_session(self, person: Person, checklist: Checklist, setup: dict) -> Session:
+        self.remember_version(checklist)
+        session = new_session(person.id, checklist, setup)
+        self.sessions.save_draft(session)
+        return session
+
+    def readable_sessions(self, person: Person, status: str | None = None) -> list[Session]:
+        """The sessions this person may read (for now: their own)."""
+        sessions = self.sessions.all_for(person.id)
+        if status:
+            sessions = [s for s in sessions if s.status == status]
+        return sessions
