@@ -203,7 +203,8 @@ class _Fields:
             return None
         if not isinstance(value, list):
             self.rep.error(
-                _line(self.data, key), f"'{key}' in {self.what} must be a list, not {_type_name(value)}"
+                _line(self.data, key),
+                f"'{key}' in {self.what} must be a list, not {_type_name(value)}",
             )
             return None
         return value  # type: ignore[return-value]
@@ -291,8 +292,10 @@ def _condition(
         raw = data.get("answer")
         raw_list = raw if isinstance(raw, list) else ([raw] if raw is not None else [])
         if not raw_list:
-            rep.error(item_line, f"'show_if' in {where} needs 'answer': one or more of "
-                      f"{', '.join(RESPONSES)}")
+            rep.error(
+                item_line,
+                f"'show_if' in {where} needs 'answer': one or more of {', '.join(RESPONSES)}",
+            )
         for value in raw_list:
             if value not in RESPONSES:
                 rep.error(
@@ -321,14 +324,23 @@ def _collect_item_ids(sections: object) -> set[str]:
 
 
 CHECKLIST_FIELDS = (
-    "id", "version", "title", "description", "when", "mode", "source", "sections",
+    "id",
+    "version",
+    "title",
+    "description",
+    "when",
+    "mode",
+    "source",
+    "sections",
     "setup_questions",
 )
 SECTION_FIELDS = ("id", "title", "items", "show_if")
 ITEM_FIELDS = ("id", "prompt", "why", "requirements", "guidance", "critical", "show_if")
 
 
-def parse_checklist(text: str, path: str, known: set[str]) -> tuple[Checklist | None, list[Problem]]:
+def parse_checklist(
+    text: str, path: str, known: set[str]
+) -> tuple[Checklist | None, list[Problem]]:
     """Validate one checklist's text; return it only when there is no error."""
     rep = _Reporter(path)
     data = _parse(text, rep)
@@ -343,8 +355,9 @@ def parse_checklist(text: str, path: str, known: set[str]) -> tuple[Checklist | 
     if version is None:
         rep.error(_line(data), "the checklist is missing 'version'")
     elif isinstance(version, bool) or not isinstance(version, (int, str)) or str(version) == "":
-        rep.error(_line(data, "version"), f"'version' must be a number or text, not "
-                  f"{_type_name(version)}")
+        rep.error(
+            _line(data, "version"), f"'version' must be a number or text, not {_type_name(version)}"
+        )
         version = None
     title = top.text("title")
     description = top.text("description")
@@ -360,7 +373,7 @@ def parse_checklist(text: str, path: str, known: set[str]) -> tuple[Checklist | 
     }
     questions: list[SetupQuestion] = []
     raw_questions = top.seq("setup_questions", required=False) or []
-    for line, entry in _entries(raw_questions, rep, "setup question"):
+    for _, entry in _entries(raw_questions, rep, "setup question"):
         fields = _Fields(entry, rep, "a setup question", ("id", "label"))
         qid, label = fields.slug("id"), fields.text("label")
         if qid in setup_fields:
@@ -376,7 +389,7 @@ def parse_checklist(text: str, path: str, known: set[str]) -> tuple[Checklist | 
     raw_sections = top.seq("sections")
     if raw_sections is not None and not raw_sections:
         rep.error(_line(data, "sections"), "'sections' must not be empty")
-    for section_line, raw_section in _entries(raw_sections or _Seq(), rep, "section"):
+    for _section_line, raw_section in _entries(raw_sections or _Seq(), rep, "section"):
         sfields = _Fields(raw_section, rep, "a section", SECTION_FIELDS)
         section_id = sfields.slug("id")
         where_section = f"section '{section_id}'" if section_id else "a section"
@@ -391,8 +404,13 @@ def parse_checklist(text: str, path: str, known: set[str]) -> tuple[Checklist | 
         section_if = None
         if "show_if" in raw_section:
             section_if = _condition(
-                raw_section["show_if"], _line(raw_section, "show_if"), rep, where_section,
-                setup_fields, set(seen_items), all_items,
+                raw_section["show_if"],
+                _line(raw_section, "show_if"),
+                rep,
+                where_section,
+                setup_fields,
+                set(seen_items),
+                all_items,
             )
         items: list[Item] = []
         raw_items = sfields.seq("items")
@@ -422,16 +440,26 @@ def parse_checklist(text: str, path: str, known: set[str]) -> tuple[Checklist | 
             show_if = None
             if "show_if" in raw_item:
                 show_if = _condition(
-                    raw_item["show_if"], _line(raw_item, "show_if"), rep, where,
-                    setup_fields, set(seen_items), all_items,
+                    raw_item["show_if"],
+                    _line(raw_item, "show_if"),
+                    rep,
+                    where,
+                    setup_fields,
+                    set(seen_items),
+                    all_items,
                 )
             if item_id:
                 seen_items[item_id] = _line(raw_item, "id")
             if item_id and prompt and why and requirements and section_id:
                 items.append(
                     Item(
-                        id=item_id, prompt=prompt, why=why, requirements=requirements,
-                        section_id=section_id, guidance=guidance, critical=critical,
+                        id=item_id,
+                        prompt=prompt,
+                        why=why,
+                        requirements=requirements,
+                        section_id=section_id,
+                        guidance=guidance,
+                        critical=critical,
                         show_if=show_if,
                     )
                 )
@@ -466,9 +494,7 @@ def _read(path: Path, rep: _Reporter) -> str | None:
     return None
 
 
-def _load_list(
-    path: Path, key: str, what: str, rep: _Reporter
-) -> Iterable[tuple[int, _Map]]:
+def _load_list(path: Path, key: str, what: str, rep: _Reporter) -> Iterable[tuple[int, _Map]]:
     text = _read(path, rep)
     if text is None:
         return []
@@ -522,7 +548,8 @@ def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Probl
         requirements = fields.numbers("requirements", known, required=False)
         if reason_id in seen:
             rep.error(
-                _line(entry, "id"), f"duplicate reason id '{reason_id}' (first on line {seen[reason_id]})"
+                _line(entry, "id"),
+                f"duplicate reason id '{reason_id}' (first on line {seen[reason_id]})",
             )
             continue
         if reason_id:
@@ -581,7 +608,8 @@ def checklist_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(
-        p for p in directory.iterdir()
+        p
+        for p in directory.iterdir()
         if p.suffix in (".yaml", ".yml") and p.name not in TAXONOMY_FILES and p.is_file()
     )
 
@@ -614,7 +642,9 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
             if checklist.id in lib.checklists and not (checklist.id in builtin_ids and not builtin):
                 first = lib.checklists[checklist.id].origin
                 lib.problems.append(
-                    Problem(str(path), 1, f"duplicate checklist id '{checklist.id}' (also in {first})")
+                    Problem(
+                        str(path), 1, f"duplicate checklist id '{checklist.id}' (also in {first})"
+                    )
                 )
                 lib.skipped.append(str(path))
                 continue

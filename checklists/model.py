@@ -245,8 +245,7 @@ class Checklist:
             source=data.get("source", ""),
             sections=tuple(sections),
             setup_questions=tuple(
-                SetupQuestion(id=q["id"], label=q["label"])
-                for q in data.get("setup_questions", [])
+                SetupQuestion(id=q["id"], label=q["label"]) for q in data.get("setup_questions", [])
             ),
             origin=origin,
         )

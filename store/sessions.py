@@ -317,6 +317,10 @@ class SessionStore:
         with file.transaction() as db:
             records = [dict(r) for r in file.table(db, TABLE).all()]
         finished = {s.id for s in self.finished(person_id)} if records else set()
+        for record in records:
+            if record["id"] in finished:
+                # Left behind by a crash (or a late save) after finishing: the archive wins.
+                self._drop_draft(person_id, record["id"])
         drafts = [Session(r) for r in records if r["id"] not in finished]
         return sorted(drafts, key=lambda s: s.record["updated_at"], reverse=True)
 

@@ -1,10 +1,10 @@
 """The store: one data folder holding people, checklist versions and sessions.
 
-    <data dir>/
-      people.json                   staff accounts (hashes only)
-      checklist-versions.json       every checklist wording ever used, by content hash
-      sessions/<person id>/drafts.json, archive-YYYY-MM.json
-      checklists/*.yaml             the service's own checklists (optional)
+<data dir>/
+  people.json                   staff accounts (hashes only)
+  checklist-versions.json       every checklist wording ever used, by content hash
+  sessions/<person id>/drafts.json, archive-YYYY-MM.json
+  checklists/*.yaml             the service's own checklists (optional)
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ class Store:
             record = self.versions_file.table(db, VERSIONS_TABLE).get(doc_id=int(key, 16))
         if record is None:
             raise NotFound(
-                f"The wording of checklist '{session.checklist_id}' used by this session is missing."
+                f"The wording of checklist '{session.checklist_id}' used by this session "
+                "is missing."
             )
         checklist = Checklist.from_dict(record["checklist"], origin="stored version")
         self._versions[key] = checklist

@@ -1,0 +1,238 @@
+"""A synthetic store for trying the app, screenshots and benchmarks.
+
+Everything here is invented: staff names from a fixed list, answers drawn at random with
+realistic proportions, reflections in plain words that identify nobody. Sessions are written
+with one rewrite per archive file, not one per session, so large stores build in seconds.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from checklists import NEEDS_REASON
+
+from .errors import InvalidInput
+from .passwords import hash_passphrase, passphrase_problem
+from .people import now_iso
+from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS
+from .store import Store
+
+FIRST = [
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Robin",
+    "Morgan",
+    "Casey",
+    "Jamie",
+    "Ali",
+    "Kit",
+    "Rowan",
+    "Priya",
+    "Niamh",
+    "Fiona",
+    "Ewan",
+    "Amara",
+    "Zara",
+    "Iona",
+    "Megan",
+    "Ruth",
+    "Tomas",
+]
+LAST = [
+    "Reid",
+    "Campbell",
+    "Okafor",
+    "Patel",
+    "Murray",
+    "Hughes",
+    "Byrne",
+    "Kaur",
+    "Fraser",
+    "Lewis",
+    "Begum",
+    "Novak",
+    "Doyle",
+    "Mensah",
+    "Quinn",
+    "Walsh",
+    "Ahmed",
+    "Boyle",
+]
+REFLECTIONS = {
+    "went_well": [
+        "We had a calm conversation and agreed next steps together.",
+        "She said she felt listened to today.",
+        "Joint visit with the drug worker went smoothly.",
+        "We found a quieter room and she could talk more freely.",
+    ],
+    "difficult": [
+        "The clinic was very busy and we were interrupted twice.",
+        "Talking about the child-protection meeting was hard for both of us.",
+        "I had little time because I was covering another caseload.",
+        "Her partner stayed in the room, so some questions had to wait.",
+    ],
+    "feelings": [
+        "Tired but hopeful.",
+        "A bit shaken after a heavy conversation.",
+        "Glad we kept in touch after the missed appointment.",
+        "Worried about whether support will be there after the birth.",
+    ],
+    "differently": [
+        "Check her preferred contact method at the start.",
+        "Book a longer appointment next time.",
+        "Explain the next steps in writing as well as in person.",
+        "Ask earlier about a private space.",
+    ],
+    "supervision": [
+        "How to explain the pre-birth assessment more clearly.",
+        "Support for me after a difficult contact.",
+        "Lack of private rooms at the community clinic.",
+        "",
+    ],
+}
+NOTES = [
+    "Agreed to text a reminder two days before.",
+    "Offered a later appointment time.",
+    "Referred to the peer support group.",
+    "Will follow up by phone tomorrow.",
+]
+SETTING_WEIGHTS = {
+    "clinic": 5,
+    "home_visit": 3,
+    "hospital_ward": 2,
+    "phone_video": 2,
+    "outreach": 1,
+}
+RESPONSE_WEIGHTS = {"done": 70, "partly": 12, "not_done": 10, "not_applicable": 8}
+
+
+def _names(count: int) -> list[str]:
+    names = [f"{f} {s}" for s in LAST for f in FIRST]
+    random.Random(7).shuffle(names)
+    if count > len(names):
+        names += [f"Practitioner {i}" for i in range(count - len(names))]
+    return names[:count]
+
+
+def _session(
+    rng: random.Random, author: str, checklist, reasons, when: datetime, finished: bool
+) -> dict:
+    setup = dict(SETUP_DEFAULTS)
+    setup["setting"] = rng.choices(list(SETTING_WEIGHTS), list(SETTING_WEIGHTS.values()))[0]
+    setup["stage"] = rng.choice(["antenatal", "postnatal"])
+    for question in checklist.setup_questions:
+        setup[question.id] = rng.random() < 0.08
+    answers: dict[str, dict] = {}
+    responses: dict[str, str] = {}
+    items = checklist.visible_items(setup, {})
+    index = 0
+    stamp = when
+    while index < len(items):
+        item = items[index]
+        response = rng.choices(list(RESPONSE_WEIGHTS), list(RESPONSE_WEIGHTS.values()))[0]
+        if not finished and index > len(items) // 2:
+            break
+        stamp += timedelta(seconds=rng.randint(3, 40))
+        reason = None
+        if response in NEEDS_REASON and rng.random() < 0.85:
+            reason = rng.choice(reasons).id
+        answers[item.id] = {
+            "response": response,
+            "reason": reason,
+            "note": rng.choice(NOTES) if rng.random() < 0.1 else "",
+            "answered_at": stamp.isoformat(timespec="seconds"),
+            "prompt": item.prompt,
+            "requirements": list(item.requirements),
+        }
+        responses[item.id] = response
+        items = checklist.visible_items(setup, responses)
+        index += 1
+    reflection = {}
+    if finished:
+        reflection = {
+            key: rng.choice(options) for key, options in REFLECTIONS.items() if rng.random() < 0.7
+        }
+    done_at = stamp + timedelta(minutes=rng.randint(1, 6))
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "author": author,
+        "checklist": {
+            "id": checklist.id,
+            "version": checklist.version,
+            "hash": checklist.content_hash,
+            "title": checklist.title,
+        },
+        "status": COMPLETE if finished else DRAFT,
+        "revision": len(answers) + 2,
+        "started_at": when.isoformat(timespec="seconds"),
+        "updated_at": done_at.isoformat(timespec="seconds"),
+        "completed_at": done_at.isoformat(timespec="seconds") if finished else None,
+        "content": {
+            "setup": setup,
+            "answers": answers,
+            "reflection": reflection,
+            "flagged": finished and rng.random() < 0.12,
+        },
+    }
+
+
+def build_demo_store(
+    data_dir: Path, people: int, sessions_per_person: int, seed: int, passphrase: str
+) -> dict:
+    """Fill an empty data folder; refuses one that already has people in it."""
+    if people < 1 or sessions_per_person < 0:
+        raise InvalidInput("Give at least one person and zero or more sessions each.")
+    problem = passphrase_problem(passphrase)
+    if problem:
+        raise InvalidInput(problem)
+    store = Store(Path(data_dir))
+    if not store.people.is_empty():
+        raise InvalidInput(f"{data_dir} already has people in it: demo needs a new, empty folder.")
+    rng = random.Random(seed)
+    checklist = store.library.checklists["any-contact"]
+    store.remember_version(checklist)
+    reasons = store.library.reasons
+    stamp = now_iso()
+
+    def person(name: str, roles: list[str], supervisors: list[str]) -> dict:
+        return {
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "name": name,
+            "roles": roles,
+            "supervisors": supervisors,
+            "active": True,
+            "created_at": stamp,
+            "passphrase": hash_passphrase(passphrase),
+        }
+
+    supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
+    staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]
+    store.people.insert_many([supervisor, *staff])
+
+    now = datetime.now().astimezone().replace(microsecond=0)
+    finished_total = drafts_total = 0
+    for member in staff:
+        records = []
+        for _ in range(sessions_per_person):
+            when = now - timedelta(days=rng.uniform(1, 365))
+            records.append(_session(rng, member["id"], checklist, reasons, when, True))
+        store.sessions.write_archive_bulk(member["id"], records)
+        finished_total += len(records)
+        if rng.random() < 0.2:
+            when = now - timedelta(hours=rng.uniform(1, 200))
+            store.sessions.write_drafts_bulk(
+                member["id"], [_session(rng, member["id"], checklist, reasons, when, False)]
+            )
+            drafts_total += 1
+    return {
+        "data_dir": str(data_dir),
+        "people": len(staff) + 1,
+        "finished": finished_total,
+        "drafts": drafts_total,
+        "supervisor": supervisor["name"],
+        "first_practitioner": staff[0]["name"],
+    }

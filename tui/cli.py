@@ -1,0 +1,400 @@
+"""The `stepping-stones` command: the full-screen app, and subcommands for scripts and admins.
+
+Every subcommand exits 0 on success and non-zero with one plain line on stderr on failure,
+and prints JSON with `--json`. Textual is imported only when the app itself starts, so
+scripted commands stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from checklists import Library, load_library, validate_paths
+from store import (
+    ROLES,
+    PermissionDenied,
+    Store,
+    StoreError,
+    resolve_data_dir,
+)
+
+PROG = "stepping-stones"
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line, as the interface contract promises; `--help` still shows the usage.
+        sys.stderr.write(f"{self.prog}: {message} (try --help)\n")
+        raise SystemExit(2)
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the store folder (default: $STEPPING_STONES_DATA_DIR, else your user data folder)",
+    )
+    return common
+
+
+def _json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def _acting_flags(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--user", metavar="NAME", required=required, help="who is acting")
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE (else you are asked, without echo)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(
+        prog=PROG,
+        parents=[common],
+        description="Stepping Stones: practice checklists after a contact with a woman who "
+        "uses drugs during or after pregnancy, and summaries for reflective supervision. "
+        "With no command, starts the full-screen app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    # checklists
+    checklists = commands.add_parser(
+        "checklists", parents=[common], help="list, show and validate checklists"
+    )
+    sub = checklists.add_subparsers(dest="action", metavar="ACTION", required=True)
+    validate = sub.add_parser(
+        "validate", parents=[common], help="check checklist files; exit 1 on any error"
+    )
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the built-in checklists and the store's own)",
+    )
+    _json_flag(validate)
+    listing = sub.add_parser("list", parents=[common], help="the checklists you can start")
+    _json_flag(listing)
+    show = sub.add_parser("show", parents=[common], help="one checklist in full")
+    show.add_argument("id", metavar="ID")
+    _json_flag(show)
+    reasons = sub.add_parser(
+        "reasons", parents=[common], help="the reasons an item was not done, by level"
+    )
+    _json_flag(reasons)
+
+    # users
+    users = commands.add_parser("users", parents=[common], help="add and list staff accounts")
+    sub = users.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = sub.add_parser(
+        "add",
+        parents=[common],
+        help="add a person (on an empty store no sign-in is needed; otherwise an admin's)",
+    )
+    add.add_argument("name", metavar="NAME")
+    add.add_argument(
+        "--role",
+        action="append",
+        choices=ROLES,
+        required=True,
+        help="a role; repeat for several",
+    )
+    add.add_argument(
+        "--supervisor",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="their supervisor; repeat for several",
+    )
+    add.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="read the new person's passphrase from FILE (else you are asked)",
+    )
+    _acting_flags(add, required=False)
+    _json_flag(add)
+    ulist = sub.add_parser("list", parents=[common], help="everyone, with roles and supervisors")
+    _json_flag(ulist)
+
+    # sessions
+    sessions = commands.add_parser("sessions", parents=[common], help="list saved sessions")
+    sub = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)
+    slist = sub.add_parser("list", parents=[common], help="the sessions you may read")
+    _acting_flags(slist)
+    slist.add_argument("--status", choices=("draft", "complete"))
+    _json_flag(slist)
+
+    # demo
+    demo = commands.add_parser(
+        "demo", parents=[common], help="fill a NEW store with synthetic people and sessions"
+    )
+    demo.add_argument(
+        "--people", type=int, default=5, metavar="N", help="practitioners to create (default 5)"
+    )
+    demo.add_argument(
+        "--sessions-per-person",
+        type=int,
+        default=20,
+        metavar="M",
+        help="finished sessions each, over the past year (default 20)",
+    )
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    demo.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="the passphrase every demo person gets (else you are asked)",
+    )
+    _json_flag(demo)
+    return parser
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("stepping-stones")
+    except Exception:  # noqa: BLE001 - running from a source tree
+        return "unknown"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
+    """The first line of FILE, or a prompt without echo on a terminal."""
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                line = handle.readline()
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        passphrase = line.rstrip("\r\n")
+        if not passphrase:
+            raise CommandError(f"{path} is empty: put the passphrase on its first line")
+        return passphrase
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise CommandError("no passphrase: give --passphrase-file FILE")
+
+
+def _out(args: argparse.Namespace, data: object, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def _store(args: argparse.Namespace, library: Library | None = None) -> Store:
+    return Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
+
+
+def _sign_in(store: Store, args: argparse.Namespace):
+    passphrase = read_passphrase(args.passphrase_file)
+    return store.people.authenticate(args.user, passphrase)
+
+
+# -- commands --------------------------------------------------------------------------------
+def cmd_checklists(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    if args.action == "validate":
+        if args.paths:
+            problems = validate_paths(Path(p) for p in args.paths)
+        else:
+            problems = load_library([data_dir / "checklists"]).problems
+        errors = [p for p in problems if not p.warning]
+        if args.json:
+            _out(
+                args,
+                {
+                    "ok": not errors,
+                    "problems": [
+                        {
+                            "file": p.path,
+                            "line": p.line,
+                            "message": p.message,
+                            "level": "warning" if p.warning else "error",
+                        }
+                        for p in problems
+                    ],
+                },
+                "",
+            )
+        else:
+            for problem in problems:
+                print(problem, file=sys.stderr if not problem.warning else sys.stdout)
+            if not errors:
+                print("All checklists are valid.")
+        return 1 if errors else 0
+
+    lib = load_library([data_dir / "checklists"])
+    for problem in lib.errors:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if args.action == "list":
+        rows = [
+            {"id": c.id, "version": c.version, "title": c.title, "when": c.when}
+            for c in lib.checklists.values()
+        ]
+        _out(
+            args,
+            rows,
+            "\n".join(
+                f"{r['id']}  (version {r['version']})  {r['title']}\n    {r['when']}" for r in rows
+            ),
+        )
+        return 0
+    if args.action == "show":
+        checklist = lib.checklists.get(args.id)
+        if checklist is None:
+            raise CommandError(
+                f"no checklist '{args.id}' (known: {', '.join(lib.checklists) or 'none'})"
+            )
+        lines = [f"{checklist.title} (version {checklist.version})", checklist.when, ""]
+        for section in checklist.sections:
+            lines.append(f"{section.title}")
+            lines += [f"  [{', '.join(i.requirements)}] {i.prompt}" for i in section.items]
+        _out(args, checklist.to_dict(), "\n".join(lines))
+        return 0
+    if args.action == "reasons":
+        rows = [r.to_dict() for r in lib.reasons]
+        _out(args, rows, "\n".join(f"{r['level']:<9} {r['id']:<26} {r['label']}" for r in rows))
+        return 0
+    raise CommandError(f"unknown action {args.action}")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    store = _store(args, library=Library())
+    if args.action == "list":
+        people = store.people.all()
+        by_id = {p.id: p for p in people}
+        rows = [store.people.public_view(p, by_id) for p in people]
+        _out(
+            args,
+            rows,
+            "\n".join(
+                f"{r['name']}  ({', '.join(r['roles'])})"
+                + (f"  supervised by {', '.join(r['supervisors'])}" if r["supervisors"] else "")
+                + ("" if r["active"] else "  [switched off]")
+                for r in rows
+            )
+            or "Nobody yet.",
+        )
+        return 0
+    # add
+    acting = None
+    if not store.people.is_empty():
+        if not args.user:
+            raise CommandError(
+                "adding someone needs an admin: give --user NAME --passphrase-file FILE"
+            )
+        acting = _sign_in(store, args)
+        if not acting.has("admin"):
+            raise PermissionDenied("only an admin can add people")
+    passphrase = read_passphrase(
+        args.new_passphrase_file, prompt=f"New passphrase for {args.name}: "
+    )
+    again = None
+    if not args.new_passphrase_file:
+        again = read_passphrase(None, prompt="Again: ")
+    person = store.people.add(
+        args.name, args.role, passphrase, supervisors=args.supervisor, acting=acting, again=again
+    )
+    _out(
+        args, store.people.public_view(person), f"Added {person.name} ({', '.join(person.roles)})."
+    )
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    store = _store(args)
+    person = _sign_in(store, args)
+    sessions = store.readable_sessions(person, status=args.status)
+    names = {p.id: p.name for p in store.people.all()}
+    rows = [s.json_view(names.get(s.author, "unknown")) for s in sessions]
+    _out(
+        args,
+        rows,
+        "\n".join(
+            f"{r['id']}  {r['status']:<8}  {r['started_at']}  {r['checklist']['id']}"
+            f"  {sum(1 for a in r['answers'].values() if a['response'])} answered"
+            for r in rows
+        )
+        or "No sessions yet.",
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from store.demo import build_demo_store
+
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    passphrase = read_passphrase(args.passphrase_file)
+    report = build_demo_store(
+        data_dir,
+        people=args.people,
+        sessions_per_person=args.sessions_per_person,
+        seed=args.seed,
+        passphrase=passphrase,
+    )
+    _out(
+        args,
+        report,
+        f"Made a demo store in {data_dir}: {report['people']} people, "
+        f"{report['finished']} finished and {report['drafts']} unfinished sessions. "
+        f"Sign in as {report['supervisor']} or {report['first_practitioner']}.",
+    )
+    return 0
+
+
+COMMANDS = {
+    "checklists": cmd_checklists,
+    "users": cmd_users,
+    "sessions": cmd_sessions,
+    "demo": cmd_demo,
+}
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from .app import SteppingStonesApp
+
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    app = SteppingStonesApp(data_dir=data_dir)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_app(args)
+        return COMMANDS[args.command](args)
+    except (CommandError, StoreError) as exc:
+        message = str(exc).rstrip(".")
+        sys.stderr.write(f"{PROG}: {message[:1].lower() + message[1:]}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: stopped\n")
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""Small text helpers shared by screens (times, counts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from checklists import SETTINGS, STAGES
+
+SETTING_LABELS = dict(SETTINGS)
+STAGE_LABELS = dict(STAGES)
+
+
+def friendly_time(iso: str | None, now: datetime | None = None) -> str:
+    """'today 10:42', 'yesterday 16:05' or 'Mon 16 Nov 2026 10:42'."""
+    if not iso:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    now = now or datetime.now(moment.tzinfo)
+    clock = moment.strftime("%H:%M")
+    days = (now.date() - moment.date()).days
+    if days == 0:
+        return f"today {clock}"
+    if days == 1:
+        return f"yesterday {clock}"
+    return f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b %Y')} {clock}"
+
+
+def short_date(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment.strftime('%b %Y %H:%M')}"

@@ -1,0 +1,242 @@
+"""Walk a checklist: one item in focus, answered with single keys, saved on every key."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from checklists import (
+    NEEDS_REASON,
+    RESPONSE_LABELS,
+    RESPONSE_SYMBOLS,
+    RESPONSES,
+    Checklist,
+    Item,
+)
+from store import Session, StoreError
+from tui.widgets.save_indicator import SaveIndicator
+
+KEYS_HINT = (
+    "[b]1[/b] Done  [b]2[/b] Partly  [b]3[/b] Not done  [b]4[/b] Not applicable  [b]↑↓[/b] move"
+)
+
+
+class ChecklistScreen(Screen):
+    TITLE = "Checklist"
+    CSS_PATH = "checklist.tcss"
+    BINDINGS = [
+        Binding("1", "answer('done')", "Done", id="checklist.done"),
+        Binding("2", "answer('partly')", "Partly", id="checklist.partly"),
+        Binding("3", "answer('not_done')", "Not done", id="checklist.not_done"),
+        Binding("4", "answer('not_applicable')", "N/A", id="checklist.not_applicable"),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="checklist.previous"),
+        Binding("down,j", "move(1)", "Next", show=False, id="checklist.next"),
+        Binding("n", "note", "Note", id="checklist.note"),
+        Binding("w", "why", "Why", id="checklist.why"),
+        Binding("escape", "home", "Home", id="checklist.home"),
+    ]
+
+    index: reactive[int] = reactive(0)
+    show_why: reactive[bool] = reactive(False)
+
+    def __init__(self, session: Session, checklist: Checklist, start: int = 0) -> None:
+        super().__init__()
+        self.session = session
+        self.checklist = checklist
+        self.set_reactive(ChecklistScreen.index, start)
+        self.sub_title = checklist.title
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield Static("Sections", classes="sidebar-title")
+                yield Static(id="sections")
+            with Vertical(id="main"):
+                with Horizontal(id="status"):
+                    yield Static(id="position")
+                    yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+                    yield SaveIndicator(id="saved")
+                yield Static(id="section-title")
+                yield Static(id="prompt")
+                yield Static(id="answer")
+                with VerticalScroll(id="item-list"):
+                    yield Static(id="why")
+                    yield Static(id="items")
+        yield Static(KEYS_HINT, id="keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def items(self) -> list[Item]:
+        return self.session.visible_items(self.checklist)
+
+    @property
+    def item(self) -> Item:
+        items = self.items
+        return items[min(self.index, len(items) - 1)]
+
+    def watch_index(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
+
+    def watch_show_why(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
+
+    def refresh_view(self) -> None:
+        items = self.items
+        index = min(self.index, len(items) - 1)
+        item = items[index]
+        answered = sum(1 for i in items if self.session.response(i.id))
+        self.query_one("#position", Static).update(f"Item {index + 1} of {len(items)}")
+        self.query_one("#progress", ProgressBar).update(total=len(items), progress=answered)
+        section = self.checklist.section(item.section_id)
+        self.query_one("#section-title", Static).update(section.title)
+        critical = "  ★ key item" if item.critical else ""
+        self.query_one("#prompt", Static).update(
+            Text.assemble(
+                (item.prompt, "bold"),
+                "\n",
+                (f"Theory of Change {', '.join(item.requirements)}{critical}", "dim"),
+            ),
+        )
+        self.query_one("#answer", Static).update(self._answer_text(item))
+        why = self.query_one("#why", Static)
+        why.display = self.show_why
+        if self.show_why:
+            guidance = f"\n\n[b]How to do it well:[/b] {item.guidance}" if item.guidance else ""
+            why.update(f"[b]Why it matters:[/b] {item.why}{guidance}")
+        self.query_one("#sections", Static).update(self._sections_text(items, item))
+        self.query_one("#items", Static).update(self._items_text(items, item))
+
+    def _answer_text(self, item: Item) -> Text:
+        entry = self.session.answers.get(item.id, {})
+        response = entry.get("response")
+        text = Text()
+        if response is None:
+            text.append("· Not answered yet", style="dim")
+        else:
+            text.append(f"{RESPONSE_SYMBOLS[response]} {RESPONSE_LABELS[response]}", style="bold")
+            if response in NEEDS_REASON:
+                reason = self.app.store.library.reason(entry.get("reason"))
+                text.append(f" · {reason.label}" if reason else " · no reason given")
+        if entry.get("note"):
+            text.append(f"\n✎ {entry['note']}", style="italic")
+        return text
+
+    def _sections_text(self, items: list[Item], current: Item) -> Text:
+        text = Text()
+        for section in self.checklist.sections:
+            shown = [i for i in items if i.section_id == section.id]
+            if not shown:
+                continue
+            done = sum(1 for i in shown if self.session.response(i.id))
+            mark = "✓" if done == len(shown) else ("▸" if section.id == current.section_id else " ")
+            style = "bold" if section.id == current.section_id else ""
+            text.append(f"{mark} {section.title}\n", style=style)
+            text.append(f"  {done}/{len(shown)} answered\n", style="dim")
+        return text
+
+    def _items_text(self, items: list[Item], current: Item) -> Content:
+        lines = []
+        for position, item in enumerate(items):
+            if item.section_id != current.section_id:
+                continue
+            symbol = RESPONSE_SYMBOLS[self.session.response(item.id)]
+            pointer = "▶" if item.id == current.id else " "
+            line = Content(f"{pointer}{symbol} {position + 1:>2}. {item.prompt}")
+            lines.append(line.stylize("bold reverse") if item.id == current.id else line)
+        # Content (not Rich Text) so the stylesheet's one-line-per-item rule applies.
+        return Content("\n").join(lines)
+
+    # -- actions -----------------------------------------------------------------------------
+    def _save(self) -> None:
+        self.app.save_draft(self.session)
+        self.refresh_view()
+
+    def action_answer(self, response: str) -> None:
+        if response not in RESPONSES:
+            return
+        item = self.item
+        try:
+            self.session.answer(item, response)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._save()
+        if response in NEEDS_REASON:
+            from .reasons import ReasonScreen
+
+            current = self.session.answers[item.id].get("reason")
+            self.app.push_screen(
+                ReasonScreen(self.app.store.library.reasons, current),
+                callback=lambda reason_id: self._reason_chosen(item, reason_id),
+            )
+        else:
+            self.advance(item)
+
+    def _reason_chosen(self, item: Item, reason_id: str | None) -> None:
+        if reason_id is not None:
+            self.session.set_reason(item, reason_id)
+            self._save()
+        self.advance(item)
+
+    def advance(self, item: Item) -> None:
+        """Move past `item`; after the last item, open the reflection."""
+        items = self.items
+        ids = [i.id for i in items]
+        position = ids.index(item.id) if item.id in ids else self.index
+        if position + 1 < len(items):
+            self.index = position + 1
+        else:
+            self.refresh_view()
+            self.open_reflection()
+
+    def open_reflection(self) -> None:
+        from .reflection import ReflectionScreen
+
+        self.app.push_screen(ReflectionScreen(self.session, self.checklist))
+
+    def action_move(self, step: int) -> None:
+        last = len(self.items) - 1
+        if step > 0 and self.index >= last:
+            self.open_reflection()
+            return
+        self.index = max(0, min(last, self.index + step))
+
+    def action_note(self) -> None:
+        from .note import NoteScreen
+
+        item = self.item
+        current = self.session.answers.get(item.id, {}).get("note", "")
+        self.app.push_screen(
+            NoteScreen(item.prompt, current), callback=lambda note: self._note_written(item, note)
+        )
+
+    def _note_written(self, item: Item, note: str | None) -> None:
+        if note is None:
+            return
+        try:
+            self.session.set_note(item, note)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._save()
+
+    def action_why(self) -> None:
+        self.show_why = not self.show_why
+        self.query_one("#item-list", VerticalScroll).scroll_home(animate=False)
+
+    def action_home(self) -> None:
+        self.app.go_home()

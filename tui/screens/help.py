@@ -1,0 +1,53 @@
+"""Every key, in one place (? or F1 from anywhere)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HELP = """\
+[b]Everywhere[/b]
+  ctrl+q        quit (everything answered is already saved)
+  ctrl+p        command palette
+  ? or F1       this help
+  tab/shift+tab move between fields in a form; enter submits
+
+[b]Home[/b]
+  n             start a new checklist: ↑/↓ and enter to choose, then enter to accept the setup
+  r             resume the unfinished checklist where you stopped
+  enter         open the session under the cursor
+  s             sign out      a  about
+
+[b]In a checklist[/b]
+  1  Done        2  Partly      3  Not done      4  Not applicable
+                each answers the item in focus and moves on; Partly and Not done
+                ask what got in the way (↑/↓, enter; escape for no reason)
+  ↑/↓ or k/j    move between items (go back to change an answer);
+                ↓ on the last item goes to the reflection
+  n             add or edit a note on the item
+  w             show or hide why the item matters
+  escape        go home; the unfinished checklist is kept
+
+[b]Reflection[/b] (after the last item)
+  tab           next field      ctrl+s  finish the session
+  escape        back to the items
+
+Every answer is saved the moment you give it: watch for "✓ saved".
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static("Help: keys", classes="screen-title")
+            yield Static(HELP)
+            yield Static("escape: close", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

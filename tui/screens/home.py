@@ -1,0 +1,156 @@
+"""Home: start a new checklist (n), resume the unfinished one (r), see recent sessions."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store import Session, StoreError
+from tui.format import SETTING_LABELS, friendly_time, short_date
+
+
+class HomeScreen(Screen):
+    TITLE = "Home"
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("n", "new", "New checklist", id="home.new", tooltip="Start a new checklist"),
+        Binding(
+            "r",
+            "resume",
+            "Resume",
+            id="home.resume",
+            tooltip="Carry on with the unfinished checklist",
+        ),
+        Binding("s", "sign_out", "Sign out", id="home.sign_out"),
+        Binding("a", "about", "About", id="home.about"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drafts: list[Session] = []
+        self.rows: dict[str, Session] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="greeting")
+        yield Static("Looking for unfinished checklists…", id="resume")
+        yield Static(
+            "[b]n[/b] start a new checklist   [b]r[/b] resume   [b]enter[/b] open a session"
+            "   [b]s[/b] sign out   [b]?[/b] help",
+            id="actions",
+        )
+        yield Static("Your recent sessions", classes="section-title")
+        yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        person = self.app.user
+        self.query_one("#greeting", Static).update(f"Signed in as [b]{person.name}[/b]")
+        table = self.query_one("#recent", DataTable)
+        table.add_columns("When", "Checklist", "Setting", "Status", "✓ ◐ ✗ –")
+
+    def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown, and again on return from a checklist.
+        self.load()
+
+    @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            sessions = self.app.store.readable_sessions(self.app.user)
+        except StoreError as exc:
+            self.app.call_from_thread(self.show_problem, str(exc))
+            return
+        self.app.call_from_thread(self.show_sessions, sessions)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#resume", Static).update(f"[b]Could not read your sessions.[/b] {message}")
+
+    def show_sessions(self, sessions: list[Session]) -> None:
+        self.drafts = [s for s in sessions if s.is_draft]
+        resume = self.query_one("#resume", Static)
+        if self.drafts:
+            draft = self.drafts[0]
+            answered = sum(1 for a in draft.answers.values() if a.get("response"))
+            title = draft.record["checklist"].get("title", draft.checklist_id)
+            resume.update(
+                f"[b]Resume[/b] {title}, from {friendly_time(draft.record['updated_at'])}"
+                f" ({answered} answered): press [b]r[/b]"
+            )
+            resume.add_class("has-draft")
+        else:
+            resume.update("No unfinished checklists. Press [b]n[/b] to start one.")
+            resume.remove_class("has-draft")
+        table = self.query_one("#recent", DataTable)
+        table.clear()
+        self.rows = {}
+        for session in sessions[:200]:
+            counts = {r: 0 for r in ("done", "partly", "not_done", "not_applicable")}
+            for answer in session.answers.values():
+                if answer.get("response") in counts:
+                    counts[answer["response"]] += 1
+            status = "✓ finished" if not session.is_draft else "… unfinished"
+            when = session.record.get("completed_at") or session.record["updated_at"]
+            table.add_row(
+                short_date(when),
+                session.record["checklist"].get("title", session.checklist_id)[:28],
+                SETTING_LABELS.get(session.setup.get("setting"), "—"),
+                status,
+                " ".join(str(v) for v in counts.values()),
+                key=session.id,
+            )
+            self.rows[session.id] = session
+        if not sessions:
+            table.add_row("—", "Nothing yet", "", "", "")
+
+    def action_new(self) -> None:
+        from .picker import PickerScreen
+
+        self.app.push_screen(PickerScreen())
+
+    def action_resume(self) -> None:
+        if not self.drafts:
+            self.notify("There is no unfinished checklist to resume.", timeout=4)
+            return
+        self.open_draft(self.drafts[0])
+
+    def open_draft(self, session: Session) -> None:
+        from .checklist import ChecklistScreen
+
+        try:
+            checklist = self.app.store.checklist_for(session)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        screen = ChecklistScreen(session, checklist, start=session.first_unanswered(checklist))
+        self.app.push_screen(screen)
+        if not session.unanswered(checklist):
+            # Everything is answered: what is left is the reflection.
+            screen.open_reflection()
+
+    @on(DataTable.RowSelected)
+    def open_row(self, event: DataTable.RowSelected) -> None:
+        session = self.rows.get(event.row_key.value)
+        if session is None:
+            return
+        if session.is_draft:
+            self.open_draft(session)
+            return
+        from .session_summary import SessionSummaryScreen
+
+        try:
+            checklist = self.app.store.checklist_for(session)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.app.push_screen(SessionSummaryScreen(session, checklist))
+
+    def action_sign_out(self) -> None:
+        self.app.sign_out()
+
+    def action_about(self) -> None:
+        from .about import AboutScreen
+
+        self.app.push_screen(AboutScreen())

@@ -1,0 +1,40 @@
+"""Choose a checklist: up/down and enter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class PickerScreen(Screen):
+    TITLE = "Choose a checklist"
+    CSS_PATH = "picker.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="picker.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Which checklist? ↑/↓ to choose, enter to start.", classes="screen-title")
+        options = []
+        for checklist in self.app.store.library.checklists.values():
+            prompt = Text.assemble(
+                (checklist.title, "bold"),
+                "\n",
+                (f"When: {checklist.when}", "dim"),
+                "\n",
+                (f"{len(checklist.items)} items · version {checklist.version}", "dim"),
+            )
+            options.append(Option(prompt, id=checklist.id))
+        yield OptionList(*options, id="checklists")
+        yield Footer()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        from .setup import SetupScreen
+
+        checklist = self.app.store.library.checklists[event.option.id]
+        self.app.switch_screen(SetupScreen(checklist))

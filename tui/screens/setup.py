@@ -1,0 +1,91 @@
+"""The short setup before a checklist: enter accepts the defaults."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from checklists import SETTINGS, STAGES, Checklist
+from store import StoreError
+from tui.widgets.choice_field import ChoiceField
+
+YES_NO = [("no", "No"), ("yes", "Yes")]
+CASE_REF_HELP = (
+    "Optional: your service's own pseudonym for this contact. Never a name, NHS or CHI "
+    "number, address, phone number or date of birth."
+)
+
+
+class SetupScreen(Screen):
+    TITLE = "New checklist"
+    CSS_PATH = "setup.tcss"
+    BINDINGS = [
+        Binding("enter", "start", "Start", priority=True, id="setup.start"),
+        Binding("escape", "app.pop_screen", "Back", id="setup.back"),
+    ]
+
+    def __init__(self, checklist: Checklist) -> None:
+        super().__init__()
+        self.checklist = checklist
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="setup-form"):
+            yield Static(self.checklist.title, classes="screen-title")
+            yield Static(
+                "Press enter to start with these choices. tab moves between them; "
+                "←/→ change a choice.",
+                classes="hint",
+            )
+            yield Label("Setting")
+            yield ChoiceField(list(SETTINGS), "clinic", id="setting")
+            yield Label("Stage")
+            yield ChoiceField(list(STAGES), "antenatal", id="stage")
+            for question in self.checklist.setup_questions:
+                yield Label(question.label)
+                yield ChoiceField(YES_NO, "no", id=f"q-{question.id}")
+            yield Label("Case reference (optional)")
+            yield Input(
+                id="case_ref",
+                max_length=40,
+                placeholder="a local pseudonym, or leave blank",
+                compact=True,
+            )
+            yield Static(CASE_REF_HELP, classes="hint")
+            yield Static("", id="problem", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#setting", ChoiceField).focus()
+
+    def setup_values(self) -> dict:
+        values: dict = {
+            "setting": self.query_one("#setting", ChoiceField).value,
+            "stage": self.query_one("#stage", ChoiceField).value,
+            "case_ref": self.query_one("#case_ref", Input).value.strip(),
+        }
+        for question in self.checklist.setup_questions:
+            values[question.id] = self.query_one(f"#q-{question.id}", ChoiceField).value == "yes"
+        return values
+
+    def action_start(self) -> None:
+        self.query_one("#problem", Static).update("Starting…")
+        self.start(self.setup_values())
+
+    @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
+    def start(self, values: dict) -> None:
+        try:
+            session = self.app.store.start_session(self.app.user, self.checklist, values)
+        except StoreError as exc:
+            self.app.call_from_thread(self.query_one("#problem", Static).update, str(exc))
+            return
+        self.app.call_from_thread(self.open_checklist, session)
+
+    def open_checklist(self, session) -> None:
+        from .checklist import ChecklistScreen
+
+        self.app.switch_screen(ChecklistScreen(session, self.checklist, start=0))

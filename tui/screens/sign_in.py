@@ -1,0 +1,61 @@
+"""Sign in: name, tab, passphrase, enter."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from store import StoreError
+
+
+class SignInScreen(Screen):
+    TITLE = "Sign in"
+    CSS_PATH = "forms.tcss"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(classes="form"):
+            yield Static("Sign in", classes="screen-title")
+            yield Label("Name")
+            yield Input(id="name", max_length=60)
+            yield Label("Passphrase")
+            yield Input(id="passphrase", password=True, max_length=200)
+            yield Static("", id="problem", classes="error")
+            yield Static("tab: next field · enter: sign in · ctrl+q: quit", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        name = self.query_one("#name", Input).value
+        passphrase_input = self.query_one("#passphrase", Input)
+        if event.input.id == "name" and not passphrase_input.value:
+            passphrase_input.focus()
+            return
+        if not name.strip():
+            self.show_problem("Please type your name.")
+            self.query_one("#name", Input).focus()
+            return
+        self.query_one("#problem", Static).update("Checking…")
+        self.check(name, passphrase_input.value)
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def check(self, name: str, passphrase: str) -> None:
+        try:
+            person = self.app.store.people.authenticate(name, passphrase)
+        except StoreError as exc:
+            self.app.call_from_thread(self.show_problem, str(exc))
+        else:
+            self.app.call_from_thread(self.app.signed_in, person)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#problem", Static).update(message)
+        passphrase = self.query_one("#passphrase", Input)
+        passphrase.value = ""
+        if self.query_one("#name", Input).value.strip():
+            passphrase.focus()

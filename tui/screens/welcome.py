@@ -1,0 +1,61 @@
+"""First run on an empty store: create the first account, who becomes an admin."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from store import StoreError
+
+INTRO = (
+    "This is a new, empty store. Create the first account: it can add colleagues later. "
+    "Use your own name (a colleague's name is fine too), never a woman's."
+)
+
+
+class WelcomeScreen(Screen):
+    TITLE = "Welcome"
+    CSS_PATH = "forms.tcss"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(classes="form"):
+            yield Static("Welcome to Stepping Stones", classes="screen-title")
+            yield Static(INTRO, classes="hint")
+            yield Label("Your name")
+            yield Input(id="name", placeholder="for example Alex Reid", max_length=60)
+            yield Label("Passphrase (at least 8 characters)")
+            yield Input(id="passphrase", password=True, max_length=200)
+            yield Label("Passphrase again")
+            yield Input(id="again", password=True, max_length=200)
+            yield Static("", id="problem", classes="error")
+            yield Static("tab: next field · enter: create the account", classes="hint")
+        yield Footer()
+
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        empty = [field for field in self.query(Input) if not field.value]
+        if empty:
+            # enter on a half-filled form moves on to what is still missing
+            empty[0].focus()
+            return
+        name = self.query_one("#name", Input).value
+        passphrase = self.query_one("#passphrase", Input).value
+        again = self.query_one("#again", Input).value
+        self.query_one("#problem", Static).update("Creating the account…")
+        self.create(name, passphrase, again)
+
+    @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
+    def create(self, name: str, passphrase: str, again: str) -> None:
+        try:
+            person = self.app.store.people.create_first(name, passphrase, again=again)
+        except StoreError as exc:
+            self.app.call_from_thread(self.show_problem, str(exc))
+        else:
+            self.app.call_from_thread(self.app.signed_in, person)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#problem", Static).update(message)

@@ -1,0 +1,72 @@
+"""A one-line single choice changed with left/right, so `enter` is free to submit the form."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class ChoiceField(Widget, can_focus=True):
+    """Shows every option with ◉/○ marks (readable without colour); ←/→ or h/l change it."""
+
+    DEFAULT_CSS = """
+    ChoiceField {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("left,h", "move(-1)", "Previous", show=False),
+        Binding("right,l,space", "move(1)", "Next", show=False),
+    ]
+
+    index: reactive[int] = reactive(0)
+
+    class Changed(Message):
+        def __init__(self, field: ChoiceField, value: str) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    def __init__(
+        self, options: list[tuple[str, str]], value: str | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.options = options
+        keys = [key for key, _ in options]
+        self.set_reactive(ChoiceField.index, keys.index(value) if value in keys else 0)
+
+    @property
+    def value(self) -> str:
+        return self.options[self.index][0]
+
+    def render(self) -> Text:
+        text = Text()
+        for position, (_, label) in enumerate(self.options):
+            chosen = position == self.index
+            text.append("◉ " if chosen else "○ ", style="bold" if chosen else "")
+            text.append(
+                label,
+                style="bold reverse" if chosen and self.has_focus else ("bold" if chosen else ""),
+            )
+            text.append("  ")
+        return text
+
+    def action_move(self, step: int) -> None:
+        self.index = (self.index + step) % len(self.options)
+
+    def watch_index(self) -> None:
+        self.post_message(self.Changed(self, self.value))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
