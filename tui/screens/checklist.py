@@ -30,15 +30,18 @@ KEYS_HINT = (
 class ChecklistScreen(Screen):
     TITLE = "Checklist"
     CSS_PATH = "checklist.tcss"
+    # Priority: the scrolling list below the item must never take ↑/↓ from the checklist.
     BINDINGS = [
-        Binding("1", "answer('done')", "Done", id="checklist.done"),
-        Binding("2", "answer('partly')", "Partly", id="checklist.partly"),
-        Binding("3", "answer('not_done')", "Not done", id="checklist.not_done"),
-        Binding("4", "answer('not_applicable')", "N/A", id="checklist.not_applicable"),
-        Binding("up,k", "move(-1)", "Previous", show=False, id="checklist.previous"),
-        Binding("down,j", "move(1)", "Next", show=False, id="checklist.next"),
-        Binding("n", "note", "Note", id="checklist.note"),
-        Binding("w", "why", "Why", id="checklist.why"),
+        Binding("1", "answer('done')", "Done", id="checklist.done", priority=True),
+        Binding("2", "answer('partly')", "Partly", id="checklist.partly", priority=True),
+        Binding("3", "answer('not_done')", "Not done", id="checklist.not_done", priority=True),
+        Binding(
+            "4", "answer('not_applicable')", "N/A", id="checklist.not_applicable", priority=True
+        ),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="checklist.previous", priority=True),
+        Binding("down,j", "move(1)", "Next", show=False, id="checklist.next", priority=True),
+        Binding("n", "note", "Note", id="checklist.note", priority=True),
+        Binding("w", "why", "Why", id="checklist.why", priority=True),
         Binding("escape", "home", "Home", id="checklist.home"),
     ]
 

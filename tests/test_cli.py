@@ -1,0 +1,305 @@
+"""The command line: shapes, exit codes, one-line errors and JSON field names."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store import Store
+from tests.conftest import PASSPHRASE
+
+
+def run(*args: str, data_dir: Path | None = None, env_dir: Path | None = None):
+    env = {**os.environ, "STEPPING_STONES_SCRYPT_N": "16"}
+    env.pop("STEPPING_STONES_DATA_DIR", None)
+    if env_dir is not None:
+        env["STEPPING_STONES_DATA_DIR"] = str(env_dir)
+    cmd = [sys.executable, "-m", "tui.cli", *args]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+
+
+def one_line_error(result) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["checklists"],
+        ["checklists", "validate"],
+        ["checklists", "list"],
+        ["checklists", "show"],
+        ["checklists", "reasons"],
+        ["users"],
+        ["users", "add"],
+        ["users", "list"],
+        ["sessions", "list"],
+        ["demo"],
+    ],
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: stepping-stones" in result.stdout
+
+
+def test_users_add_on_an_empty_store_then_needs_an_admin(data_dir, passphrase_file) -> None:
+    first = run(
+        "users",
+        "add",
+        "Alex Reid",
+        "--role",
+        "practitioner",
+        "--role",
+        "supervisor",
+        "--new-passphrase-file",
+        str(passphrase_file),
+        "--json",
+        data_dir=data_dir,
+    )
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == {
+        "name": "Alex Reid",
+        "roles": ["practitioner", "supervisor"],
+        "supervisors": [],
+        "active": True,
+    }
+    refused = run(
+        "users",
+        "add",
+        "Jo Patel",
+        "--role",
+        "practitioner",
+        "--new-passphrase-file",
+        str(passphrase_file),
+        data_dir=data_dir,
+    )
+    assert "admin" in one_line_error(refused)
+    not_admin = run(
+        "users",
+        "add",
+        "Jo Patel",
+        "--role",
+        "practitioner",
+        "--new-passphrase-file",
+        str(passphrase_file),
+        "--user",
+        "Alex Reid",
+        "--passphrase-file",
+        str(passphrase_file),
+        data_dir=data_dir,
+    )
+    assert "admin" in one_line_error(not_admin)
+
+
+def test_users_list_shows_nothing_secret(store, alex, passphrase_file) -> None:
+    result = run(
+        "--data-dir",
+        str(store.data_dir),
+        "users",
+        "add",
+        "Sam Supervisor",
+        "--role",
+        "supervisor",
+        "--user",
+        "alex reid",
+        "--passphrase-file",
+        str(passphrase_file),
+        "--new-passphrase-file",
+        str(passphrase_file),
+    )
+    assert result.returncode == 0, result.stderr
+    result = run(
+        "users",
+        "add",
+        "Jo Patel",
+        "--role",
+        "practitioner",
+        "--supervisor",
+        "Sam Supervisor",
+        "--user",
+        "Alex Reid",
+        "--passphrase-file",
+        str(passphrase_file),
+        "--new-passphrase-file",
+        str(passphrase_file),
+        env_dir=store.data_dir,
+    )
+    assert result.returncode == 0, result.stderr
+    listing = json.loads(run("users", "list", "--json", data_dir=store.data_dir).stdout)
+    assert [set(row) for row in listing] == [{"name", "roles", "supervisors", "active"}] * 3
+    jo = next(row for row in listing if row["name"] == "Jo Patel")
+    assert jo["supervisors"] == ["Sam Supervisor"]
+
+
+def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> None:
+    session = store.start_session(alex, checklist, {"setting": "home_visit", "stage": "postnatal"})
+    items = session.visible_items(checklist)
+    session.answer(items[0], "done")
+    session.answer(items[1], "not_done")
+    session.set_reason(items[1], "not-enough-time")
+    session.set_note(items[1], "Booked a longer slot")
+    store.sessions.save_draft(session)
+
+    result = run(
+        "sessions",
+        "list",
+        "--user",
+        "Alex Reid",
+        "--passphrase-file",
+        str(passphrase_file),
+        "--json",
+        data_dir=store.data_dir,
+    )
+    assert result.returncode == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    assert set(row) == {
+        "id",
+        "author",
+        "checklist",
+        "status",
+        "started_at",
+        "updated_at",
+        "completed_at",
+        "setup",
+        "answers",
+        "reflection",
+        "flagged",
+    }
+    assert row["id"] == session.id and row["author"] == "Alex Reid"
+    assert row["checklist"] == {"id": "any-contact", "version": checklist.version}
+    assert row["status"] == "draft" and row["completed_at"] is None
+    assert row["setup"]["setting"] == "home_visit" and row["setup"]["stage"] == "postnatal"
+    assert row["answers"] == {
+        items[0].id: {
+            "response": "done",
+            "reason": None,
+            "note": "",
+            "requirements": list(items[0].requirements),
+        },
+        items[1].id: {
+            "response": "not_done",
+            "reason": "not-enough-time",
+            "note": "Booked a longer slot",
+            "requirements": list(items[1].requirements),
+        },
+    }
+    complete = run(
+        "sessions",
+        "list",
+        "--user",
+        "Alex Reid",
+        "--passphrase-file",
+        str(passphrase_file),
+        "--status",
+        "complete",
+        "--json",
+        data_dir=store.data_dir,
+    )
+    assert json.loads(complete.stdout) == []
+
+
+def test_wrong_passphrase_and_missing_file_fail_in_one_line(store, alex, tmp_path) -> None:
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the passphrase\n")
+    line = one_line_error(
+        run(
+            "sessions",
+            "list",
+            "--user",
+            "Alex Reid",
+            "--passphrase-file",
+            str(wrong),
+            data_dir=store.data_dir,
+        )
+    )
+    assert "do not match" in line
+    line = one_line_error(
+        run(
+            "sessions",
+            "list",
+            "--user",
+            "Alex Reid",
+            "--passphrase-file",
+            str(tmp_path / "absent.txt"),
+            data_dir=store.data_dir,
+        )
+    )
+    assert "cannot read" in line
+    line = one_line_error(run("sessions", "list", "--bogus", data_dir=store.data_dir))
+    assert "required: --user" in line
+
+
+def test_corrupt_store_fails_in_one_line(store, alex, passphrase_file) -> None:
+    (store.data_dir / "people.json").write_text("{not json")
+    line = one_line_error(run("users", "list", data_dir=store.data_dir))
+    assert "people.json" in line
+
+
+def test_data_dir_before_and_after_the_subcommand_and_from_the_environment(
+    tmp_path, passphrase_file
+) -> None:
+    for where in ("before", "after", "env"):
+        target = tmp_path / where
+        add = [
+            "users",
+            "add",
+            "Alex Reid",
+            "--role",
+            "admin",
+            "--new-passphrase-file",
+            str(passphrase_file),
+        ]
+        if where == "before":
+            result = run("--data-dir", str(target), *add)
+        elif where == "after":
+            result = run(*add, "--data-dir", str(target))
+        else:
+            result = run(*add, env_dir=target)
+        assert result.returncode == 0, result.stderr
+        assert Store(target).people.find("Alex Reid") is not None, where
+
+
+def test_demo_builds_a_store_people_can_sign_in_to(tmp_path, passphrase_file) -> None:
+    target = tmp_path / "demo"
+    result = run(
+        "demo",
+        "--people",
+        "2",
+        "--sessions-per-person",
+        "5",
+        "--seed",
+        "4",
+        "--passphrase-file",
+        str(passphrase_file),
+        "--json",
+        data_dir=target,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    listed = run(
+        "sessions",
+        "list",
+        "--user",
+        report["first_practitioner"],
+        "--passphrase-file",
+        str(passphrase_file),
+        "--status",
+        "complete",
+        "--json",
+        data_dir=target,
+    )
+    assert len(json.loads(listed.stdout)) == 5
+    assert PASSPHRASE not in "".join(p.read_text() for p in target.rglob("*.json"))
