@@ -28,11 +28,15 @@ def friendly_time(iso: str | None, now: datetime | None = None) -> str:
     return f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b %Y')} {clock}"
 
 
-def short_date(iso: str | None) -> str:
+def short_date(iso: str | None, now: datetime | None = None) -> str:
+    """'20 Nov 17:52' this year, '20 Nov 2025' before: short enough for a table at 80 columns."""
     if not iso:
         return "—"
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    return f"{moment.day} {moment.strftime('%b %Y %H:%M')}"
+    now = now or datetime.now(moment.tzinfo)
+    if moment.year == now.year:
+        return f"{moment.day} {moment.strftime('%b %H:%M')}"
+    return f"{moment.day} {moment.strftime('%b %Y')}"

@@ -31,12 +31,27 @@ class ChecklistScreen(Screen):
     TITLE = "Checklist"
     CSS_PATH = "checklist.tcss"
     # Priority: the scrolling list below the item must never take ↑/↓ from the checklist.
+    # The answer keys are spelt out in the line above the footer, so the footer skips them.
     BINDINGS = [
-        Binding("1", "answer('done')", "Done", id="checklist.done", priority=True),
-        Binding("2", "answer('partly')", "Partly", id="checklist.partly", priority=True),
-        Binding("3", "answer('not_done')", "Not done", id="checklist.not_done", priority=True),
+        Binding("1", "answer('done')", "Done", id="checklist.done", priority=True, show=False),
         Binding(
-            "4", "answer('not_applicable')", "N/A", id="checklist.not_applicable", priority=True
+            "2", "answer('partly')", "Partly", id="checklist.partly", priority=True, show=False
+        ),
+        Binding(
+            "3",
+            "answer('not_done')",
+            "Not done",
+            id="checklist.not_done",
+            priority=True,
+            show=False,
+        ),
+        Binding(
+            "4",
+            "answer('not_applicable')",
+            "Not applicable",
+            id="checklist.not_applicable",
+            priority=True,
+            show=False,
         ),
         Binding("up,k", "move(-1)", "Previous", show=False, id="checklist.previous", priority=True),
         Binding("down,j", "move(1)", "Next", show=False, id="checklist.next", priority=True),

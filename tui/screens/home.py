@@ -12,6 +12,10 @@ from store import Session, StoreError
 from tui.format import SETTING_LABELS, friendly_time, short_date
 
 
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class HomeScreen(Screen):
     TITLE = "Home"
     CSS_PATH = "home.tcss"
@@ -95,7 +99,7 @@ class HomeScreen(Screen):
             when = session.record.get("completed_at") or session.record["updated_at"]
             table.add_row(
                 short_date(when),
-                session.record["checklist"].get("title", session.checklist_id)[:28],
+                _short(session.record["checklist"].get("title", session.checklist_id), 22),
                 SETTING_LABELS.get(session.setup.get("setting"), "—"),
                 status,
                 " ".join(str(v) for v in counts.values()),

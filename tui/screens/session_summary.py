@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
 from store import Session
 from store.summary import summarise_session
-from tui.format import SETTING_LABELS, STAGE_LABELS, short_date
+from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 
 LEVEL_HEADINGS = {
     "service": "Service barriers to raise (the service needs to change these)",
@@ -51,7 +51,7 @@ class SessionSummaryScreen(Screen):
         text.append(
             f"{SETTING_LABELS.get(setup.get('setting'), '—')} · "
             f"{STAGE_LABELS.get(setup.get('stage'), '—')} · "
-            f"finished {short_date(record.get('completed_at'))}\n\n",
+            f"finished {friendly_time(record.get('completed_at'))}\n\n",
             style="dim",
         )
         for response, count in summary.counts.items():

@@ -1,0 +1,54 @@
+"""Make the README's screenshots from a synthetic store: `python docs/screenshots.py`.
+
+Everything shown is invented demo data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("STEPPING_STONES_SCRYPT_N", "1024")
+
+from store.demo import build_demo_store  # noqa: E402
+from tui.app import SteppingStonesApp  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PASSPHRASE = "correct horse battery"
+
+
+async def main() -> None:
+    data_dir = Path(tempfile.mkdtemp()) / "demo"
+    report = build_demo_store(data_dir, 3, 12, seed=5, passphrase=PASSPHRASE)
+    app = SteppingStonesApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def settle() -> None:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+
+        await settle()
+        await pilot.press(*report["first_practitioner"], "tab", *PASSPHRASE, "enter")
+        await settle()
+        app.save_screenshot("home.svg", path=str(HERE))
+        await pilot.press("n")
+        await settle()
+        await pilot.press("enter")
+        await settle()
+        await pilot.press("enter")
+        await settle()
+        await pilot.press("1", "1")
+        await pilot.press("3")
+        await settle()
+        app.save_screenshot("reasons.svg", path=str(HERE))
+        await pilot.press("enter")
+        await settle()
+        await pilot.press("w")
+        await settle()
+        app.save_screenshot("checklist.svg", path=str(HERE))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
