@@ -117,6 +117,8 @@ def _parse(text: str, rep: _Reporter) -> object | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "not valid YAML"
+        if exc.context and exc.problem and exc.problem.startswith("but "):
+            what = f"{exc.context}, {exc.problem}"
         rep.error(line, f"YAML syntax error: {what}")
     except yaml.YAMLError as exc:
         rep.error(1, f"YAML syntax error: {exc}")
@@ -141,7 +143,7 @@ def _type_name(value: object) -> str:
     if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):
-        return "text"
+        return "text" if value.strip() else "empty text"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -216,8 +218,15 @@ class _Fields:
         out = []
         for index, entry in enumerate(value):
             line = value.item_lines[index] if isinstance(value, _Seq) else _line(self.data, key)
-            number = str(entry) if isinstance(entry, (str, int, float)) else None
-            if number is None:
+            number = str(entry) if isinstance(entry, (str, int)) else None
+            if isinstance(entry, float):
+                # YAML reads 5.10 as the number 5.1, so a decimal must be quoted.
+                self.rep.error(
+                    line,
+                    f'requirement numbers in {self.what} must be in quotes, such as "8.2"'
+                    " (YAML reads 5.10 as 5.1)",
+                )
+            elif number is None or isinstance(entry, bool):
                 self.rep.error(line, f"'{key}' in {self.what} must list requirement numbers")
             elif known and number not in known:
                 self.rep.error(line, f"unknown requirement number '{number}' in {self.what}")
@@ -354,9 +363,19 @@ def parse_checklist(
     version = data.get("version")
     if version is None:
         rep.error(_line(data), "the checklist is missing 'version'")
-    elif isinstance(version, bool) or not isinstance(version, (int, str)) or str(version) == "":
+    elif isinstance(version, float):
+        # YAML reads 1.10 as 1.1, so a decimal version must be quoted.
         rep.error(
-            _line(data, "version"), f"'version' must be a number or text, not {_type_name(version)}"
+            _line(data, "version"),
+            "a 'version' with a decimal point must be in quotes, such as \"1.2\"",
+        )
+        version = None
+    elif (
+        isinstance(version, bool) or not isinstance(version, (int, str)) or not str(version).strip()
+    ):
+        rep.error(
+            _line(data, "version"),
+            f"'version' must be a whole number or text, not {_type_name(version)}",
         )
         version = None
     title = top.text("title")
@@ -571,7 +590,10 @@ def parse_reflection(path: Path) -> tuple[list[ReflectionPrompt], str, list[Prob
     flag_label = "Take this contact to supervision"
     text = _read(path, _Reporter(str(path)))
     if text:
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:  # already reported by _load_list
+            data = None
         if isinstance(data, dict) and isinstance(data.get("flag_label"), str):
             flag_label = data["flag_label"]
     return out, flag_label, rep.problems

@@ -244,3 +244,20 @@ async def test_help_and_about_show_keys_and_credit(signed_up) -> None:
         await settle(app, pilot)
         assert "Cheyne et al., 2026, NIHR Open Research 6:25" in screen_text(app)
         assert "CC-BY 4.0" in screen_text(app)
+
+
+async def test_a_broken_service_checklist_is_skipped_and_named(signed_up) -> None:
+    folder = signed_up.data_dir / "checklists"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    app = SteppingStonesApp(data_dir=signed_up.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any("broken.yaml" in m and "skipped" in m for m in messages), messages
+        await sign_in(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert "Any contact: approach and care delivery" in str(
+            app.screen.query_one("OptionList").get_option_at_index(0).prompt
+        )
