@@ -10,9 +10,12 @@ class StoreError(Exception):
 
 
 class CorruptFileError(StoreError):
-    def __init__(self, path: Path, why: str) -> None:
+    """`damaged` is True when the content itself is bad (not a passing read failure)."""
+
+    def __init__(self, path: Path, why: str, damaged: bool = True) -> None:
         self.path = Path(path)
         self.why = why
+        self.damaged = damaged
         super().__init__(f"The file {path} cannot be used: {why}. It has not been changed.")
 
 

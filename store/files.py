@@ -15,7 +15,17 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from .errors import CorruptFileError, NewerSchemaError
-from .storage import lock_for, locked, open_db, read_json, remove_stale_temp_files
+from .storage import (
+    backup_path,
+    dump_json,
+    lock_for,
+    locked,
+    open_db,
+    read_json,
+    remove_stale_temp_files,
+    set_aside,
+    write_atomic,
+)
 
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
@@ -60,19 +70,65 @@ def migrate(data: dict, kind: str, path: Path) -> tuple[dict, bool]:
 
 
 class StoreFile:
-    """A TinyDB file used only inside `transaction()`, which holds the inter-process lock."""
+    """A TinyDB file used only inside `transaction()`, which holds the inter-process lock.
 
-    def __init__(self, path: Path, kind: str) -> None:
+    When the file turns out to be damaged, what happens depends on what it holds:
+    `backup=True` (people) restores the last good copy; `quarantine=True` (sessions, checklist
+    wordings) renames the damaged file for recovery and carries on with an empty one, so one
+    bad file never blocks everyone else. Otherwise the error is raised and nothing is touched.
+    Either way the damaged bytes are kept, never overwritten, and a notice says where.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        *,
+        backup: bool = False,
+        quarantine: bool = False,
+        notices: list[str] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.kind = kind
+        self.backup = backup
+        self.quarantine = quarantine
+        self.notices = notices if notices is not None else []
         self.lock = lock_for(self.path)
         self._db: TinyDB | None = None
+
+    def _read_or_recover(self) -> dict | None:
+        try:
+            return read_json(self.path)
+        except CorruptFileError as exc:
+            if not exc.damaged or not (self.backup or self.quarantine):
+                raise
+            damage = exc.why
+        if self.backup:
+            try:
+                good = read_json(backup_path(self.path))
+            except CorruptFileError:
+                good = None
+            if good is None:
+                raise CorruptFileError(self.path, f"{damage}, and there is no good backup copy")
+            aside = set_aside(self.path)
+            write_atomic(self.path, dump_json(good))
+            self.notices.append(
+                f"{self.path.name} was damaged ({damage}); it was restored from its backup copy "
+                f"and the damaged file was kept as {aside.name}."
+            )
+            return good
+        aside = set_aside(self.path)
+        self.notices.append(
+            f"{self.path} was damaged ({damage}). It has been kept as {aside.name} for "
+            "recovery, and a new empty file started in its place; other data is unaffected."
+        )
+        return None
 
     def _open(self) -> TinyDB:
         if self._db is None:
             remove_stale_temp_files(self.path)
-            data = read_json(self.path)
-            db = open_db(self.path)
+            data = self._read_or_recover()
+            db = open_db(self.path, backup=self.backup)
             if data is None:
                 db.storage.write(_stamp({}, self.kind))
             else:

@@ -25,6 +25,11 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def now_precise() -> str:
+    """A timestamp fine enough to order two quick changes (microseconds, with the offset)."""
+    return datetime.now().astimezone().isoformat(timespec="microseconds")
+
+
 def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 

@@ -21,7 +21,7 @@ from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
 
 from .errors import InvalidInput, NotFound, ReadOnlySession
 from .files import StoreFile, doc
-from .people import now_iso
+from .people import now_iso, now_precise
 
 TABLE = "sessions"
 DRAFT = "draft"
@@ -126,6 +126,8 @@ class Session:
         # changes.
         entry["prompt"] = item.prompt
         entry["requirements"] = list(item.requirements)
+        # When this entry last changed: merging two windows' edits keeps the later one.
+        entry["changed_at"] = now_precise()
         return entry
 
     def answer(self, item: Item, response: str) -> None:
@@ -192,6 +194,30 @@ class Session:
         }
 
 
+def merge_drafts(disk: dict, mine: dict) -> dict:
+    """Combine two edits of one draft so that no answer, note or reflection is lost.
+
+    Each answer keeps whichever side changed it last; reflection fields keep this window's
+    text unless it is empty; the flag is kept if either side set it.
+    """
+    merged = copy.deepcopy(mine)
+    answers = merged["content"]["answers"]
+    for item_id, theirs in disk["content"].get("answers", {}).items():
+        ours = answers.get(item_id)
+        if ours is None or theirs.get("changed_at", "") > ours.get("changed_at", ""):
+            answers[item_id] = copy.deepcopy(theirs)
+    reflection = merged["content"]["reflection"]
+    for prompt_id, text in disk["content"].get("reflection", {}).items():
+        if text and not reflection.get(prompt_id):
+            reflection[prompt_id] = text
+    merged["content"]["flagged"] = bool(
+        merged["content"].get("flagged") or disk["content"].get("flagged")
+    )
+    merged["revision"] = max(int(disk.get("revision", 0)), int(mine.get("revision", 0))) + 1
+    merged["updated_at"] = max(disk.get("updated_at", ""), mine.get("updated_at", ""))
+    return merged
+
+
 def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
     stamp = now_iso()
     full_setup = {**SETUP_DEFAULTS, **{q.id: False for q in checklist.setup_questions}, **setup}
@@ -218,13 +244,14 @@ def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
 class SessionStore:
     """Per-person draft and archive files under `<data dir>/sessions/`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, notices: list[str] | None = None) -> None:
         self.root = Path(root)
+        self.notices = notices if notices is not None else []
         self._files: dict[Path, StoreFile] = {}
 
     def _file(self, path: Path, kind: str) -> StoreFile:
         if path not in self._files:
-            self._files[path] = StoreFile(path, kind)
+            self._files[path] = StoreFile(path, kind, quarantine=True, notices=self.notices)
         return self._files[path]
 
     def person_dir(self, person_id: str) -> Path:
@@ -249,8 +276,9 @@ class SessionStore:
     def save_draft(self, session: Session) -> int:
         """Put the draft on disk; returns the revision now stored.
 
-        Saves may arrive out of order from worker threads: a revision older than the one on
-        disk is never written over a newer one.
+        When the copy on disk is as new as this one or newer, another window (or another copy
+        of the app) has saved the same draft meanwhile: the two are merged, each answer keeping
+        its latest change, rather than one overwriting the other.
         """
         if not session.is_draft:
             raise ReadOnlySession()
@@ -258,10 +286,13 @@ class SessionStore:
         with file.transaction() as db:
             table = file.table(db, TABLE)
             current = table.get(doc_id=_doc_id(session.id))
+            record = session.record
             if current is not None and int(current.get("revision", 0)) >= session.revision:
-                return int(current["revision"])
-            table.upsert(doc(copy.deepcopy(session.record), _doc_id(session.id)))
-        return session.revision
+                if dict(current) == record:
+                    return int(current["revision"])
+                record = merge_drafts(dict(current), record)
+            table.upsert(doc(copy.deepcopy(record), _doc_id(session.id)))
+        return int(record["revision"])
 
     def finish(self, session: Session) -> Session:
         """Move a draft into the archive: archive first, then drop the draft.
@@ -271,10 +302,15 @@ class SessionStore:
         """
         if not session.is_draft:
             raise ReadOnlySession()
+        drafts = self.drafts_file(session.author)
+        with drafts.transaction() as db:
+            current = drafts.table(db, TABLE).get(doc_id=_doc_id(session.id))
         done = session.copy()
+        if current is not None and dict(current) != session.record:
+            done = Session(merge_drafts(dict(current), session.record))
         stamp = now_iso()
         done.record.update(
-            status=COMPLETE, completed_at=stamp, updated_at=stamp, revision=session.revision + 1
+            status=COMPLETE, completed_at=stamp, updated_at=stamp, revision=done.revision + 1
         )
         archive = self.archive_file(session.author, stamp[:7])
         with archive.transaction() as db:

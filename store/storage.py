@@ -15,6 +15,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -109,7 +110,9 @@ def read_json(path: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CorruptFileError(path, f"it cannot be read ({exc.strerror or exc})") from exc
+        raise CorruptFileError(
+            path, f"it cannot be read ({exc.strerror or exc})", damaged=False
+        ) from exc
     if not raw.strip():
         raise CorruptFileError(path, "it is empty")
     try:
@@ -125,25 +128,46 @@ def dump_json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB storage over `read_json` / `write_atomic`."""
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
 
-    def __init__(self, path: str | Path) -> None:
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged file out of the way (never over another file) and return its new name."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    for attempt in range(1000):
+        suffix = f".corrupt-{stamp}" + (f"-{attempt}" if attempt else "")
+        target = path.with_name(path.name + suffix)
+        if not target.exists():
+            os.rename(path, target)
+            fsync_dir(path.parent)
+            return target
+    raise StoreWriteError(path, "too many damaged copies are already set aside")
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage over `read_json` / `write_atomic`; optionally keeps a second copy."""
+
+    def __init__(self, path: str | Path, backup: bool = False) -> None:
         super().__init__()
         self.path = Path(path)
+        self.backup = backup
 
     def read(self) -> dict | None:
         return read_json(self.path)
 
     def write(self, data: dict) -> None:
-        write_atomic(self.path, dump_json(data))
+        payload = dump_json(data)
+        write_atomic(self.path, payload)
+        if self.backup:
+            write_atomic(backup_path(self.path), payload)
 
     def close(self) -> None:
         pass
 
 
-def open_db(path: Path) -> TinyDB:
-    return TinyDB(path, storage=AtomicJSONStorage)
+def open_db(path: Path, backup: bool = False) -> TinyDB:
+    return TinyDB(path, storage=AtomicJSONStorage, backup=backup)
 
 
 def lock_for(path: Path) -> FileLock:

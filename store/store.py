@@ -45,9 +45,18 @@ class Store:
         self.data_dir = Path(data_dir)
         ensure_dir(self.data_dir)
         self.library = library or load_library([self.data_dir / "checklists"])
-        self.people = PeopleStore(StoreFile(self.data_dir / "people.json", "people"))
-        self.sessions = SessionStore(self.data_dir / "sessions")
-        self.versions_file = StoreFile(self.data_dir / "checklist-versions.json", "checklists")
+        # Plain sentences about damaged files found and set aside, for the app to show.
+        self.notices: list[str] = []
+        self.people = PeopleStore(
+            StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices)
+        )
+        self.sessions = SessionStore(self.data_dir / "sessions", notices=self.notices)
+        self.versions_file = StoreFile(
+            self.data_dir / "checklist-versions.json",
+            "checklists",
+            quarantine=True,
+            notices=self.notices,
+        )
         self._versions: dict[str, Checklist] = {}
 
     # -- checklist versions ------------------------------------------------------------------

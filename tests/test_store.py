@@ -74,22 +74,44 @@ def test_stale_temp_files_are_removed_when_a_file_is_opened(tmp_path: Path) -> N
     assert not stale.exists()
 
 
-def test_corrupt_file_is_reported_by_name_and_never_overwritten(store, alex) -> None:
+def test_damaged_people_file_is_restored_from_its_backup_and_kept_aside(store, alex) -> None:
     people = store.data_dir / "people.json"
     people.write_text('{"people": {"1": {"name": "Al')
-    before = people.read_bytes()
+    damaged = people.read_bytes()
     fresh = Store(store.data_dir)
+    assert [p.name for p in fresh.people.all()] == ["Alex Reid"]
+    [aside] = list(store.data_dir.glob("people.json.corrupt-*"))
+    assert aside.read_bytes() == damaged
+    assert "restored from its backup" in fresh.notices[0]
+    assert aside.name in fresh.notices[0]
+
+
+def test_damaged_people_file_without_a_backup_is_named_and_never_touched(store, alex) -> None:
+    people = store.data_dir / "people.json"
+    (store.data_dir / "people.json.bak").unlink()
+    people.write_bytes(b"")
     with pytest.raises(CorruptFileError) as caught:
-        fresh.people.all()
-    assert "people.json" in str(caught.value)
-    assert "not valid JSON" in str(caught.value)
-    assert people.read_bytes() == before
-
-
-def test_truncated_empty_file_is_corrupt_not_empty(store, alex) -> None:
-    (store.data_dir / "people.json").write_bytes(b"")
-    with pytest.raises(CorruptFileError, match="it is empty"):
         Store(store.data_dir).people.all()
+    assert "people.json" in str(caught.value) and "it is empty" in str(caught.value)
+    assert people.read_bytes() == b""
+    assert not list(store.data_dir.glob("people.json.corrupt-*"))
+
+
+def test_a_damaged_drafts_file_is_set_aside_and_others_stay_usable(store, alex, checklist) -> None:
+    jo = store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, acting=alex)
+    mine = store.start_session(alex, checklist, {})
+    theirs = store.start_session(jo, checklist, {})
+    drafts = store.sessions.drafts_file(alex.id).path
+    drafts.write_bytes(drafts.read_bytes()[:40])  # cut short, as by a failing disk
+    cut = drafts.read_bytes()
+    fresh = Store(store.data_dir)
+    assert fresh.sessions.drafts(alex.id) == []
+    assert [s.id for s in fresh.sessions.drafts(jo.id)] == [theirs.id]
+    [aside] = list(drafts.parent.glob("drafts.json.corrupt-*"))
+    assert aside.read_bytes() == cut
+    assert "kept as" in fresh.notices[0] and "drafts.json" in fresh.notices[0]
+    fresh.start_session(alex, checklist, {})  # and work goes on
+    assert len(fresh.sessions.drafts(alex.id)) == 1 and mine.id
 
 
 def test_file_from_a_newer_version_is_refused(store, alex) -> None:
@@ -169,13 +191,13 @@ def test_every_answer_is_on_disk_and_resume_starts_at_the_first_gap(store, alex,
     assert view["answers"][items[1].id]["requirements"] == list(items[1].requirements)
 
 
-def test_an_older_revision_never_overwrites_a_newer_one(store, alex, checklist) -> None:
+def test_an_older_copy_never_undoes_a_newer_answer(store, alex, checklist) -> None:
     session = store.start_session(alex, checklist, {})
     item = session.visible_items(checklist)[0]
     old = session.copy()
     session.answer(item, "done")
     store.sessions.save_draft(session)
-    assert store.sessions.save_draft(old) == session.revision
+    assert store.sessions.save_draft(old) > session.revision
     assert store.sessions.drafts(alex.id)[0].response(item.id) == "done"
 
 
@@ -279,3 +301,26 @@ def test_demo_store_is_realistic_and_fast(tmp_path: Path) -> None:
     assert responses == {"done", "partly", "not_done", "not_applicable"}
     with pytest.raises(InvalidInput, match="already has people"):
         build_demo_store(tmp_path / "demo", 1, 1, 1, PASSPHRASE)
+
+
+def test_two_windows_editing_one_draft_are_merged_not_overwritten(store, alex, checklist):
+    session = store.start_session(alex, checklist, {})
+    items = session.visible_items(checklist)
+    window_a = Store(store.data_dir).sessions.drafts(alex.id)[0]
+    window_b = Store(store.data_dir).sessions.drafts(alex.id)[0]
+    window_a.answer(items[0], "done")
+    window_b.answer(items[1], "not_done")
+    window_b.set_note(items[1], "Tried a quieter room")
+    window_a.set_reflection("went_well", "Calm conversation")
+    store.sessions.save_draft(window_a)
+    store.sessions.save_draft(window_b)  # same revision as A: merged, not dropped
+    window_a.answer(items[1], "partly")  # A changes item 2 last: A's answer wins for it
+    store.sessions.save_draft(window_a)
+    [draft] = store.sessions.drafts(alex.id)
+    assert draft.response(items[0].id) == "done"
+    assert draft.response(items[1].id) == "partly"
+    assert draft.reflection["went_well"] == "Calm conversation"
+    done = store.sessions.finish(window_b)  # B finishes without having seen A's changes
+    assert done.response(items[0].id) == "done"
+    assert done.response(items[1].id) == "partly"
+    assert done.reflection["went_well"] == "Calm conversation"

@@ -56,6 +56,8 @@ class SteppingStonesApp(App[int]):
         self.data_dir = Path(data_dir)
         self._store = store
         self._pending: dict[str, Session] = {}
+        self._written: dict[str, int] = {}
+        self._writer_running = False
         self._retry_timer = None
 
     @property
@@ -73,6 +75,9 @@ class SteppingStonesApp(App[int]):
             self.push_screen(MessageScreen("The store cannot be opened", str(exc), fatal=True))
             return
         self.push_screen(WelcomeScreen() if empty else SignInScreen())
+        self._notices_shown = 0
+        self.show_store_notices()
+        self.set_interval(1.0, self.show_store_notices)
         problems = self.store.library.errors
         if problems:
             skipped = "; ".join(sorted({p.path for p in problems}))
@@ -83,6 +88,15 @@ class SteppingStonesApp(App[int]):
                 severity="warning",
                 timeout=15,
             )
+
+    def show_store_notices(self) -> None:
+        """Tell people, once, about damaged files the store found and set aside."""
+        notices = self.store.notices
+        for notice in notices[self._notices_shown :]:
+            self.notify(
+                notice, title="A damaged file was set aside", severity="warning", timeout=30
+            )
+        self._notices_shown = len(notices)
 
     # -- navigation --------------------------------------------------------------------------
     def reset_to(self, screen: Screen) -> None:
@@ -129,29 +143,49 @@ class SteppingStonesApp(App[int]):
 
     # -- saving ------------------------------------------------------------------------------
     def save_draft(self, session: Session) -> None:
-        """Save a copy of the draft in a worker; the indicator follows `save_state`."""
+        """Queue a copy of the draft for the writer; the indicator follows `save_state`.
+
+        One writer thread saves snapshots strictly one after another, newest last, so a save
+        can never overtake a later one; a burst of answers collapses into fewer writes.
+        """
         snapshot = session.copy()
         self._pending[snapshot.id] = snapshot
         self.save_state = SaveState("saving")
-        self._save_worker(snapshot)
+        if not self._writer_running and self._retry_timer is None:
+            self._writer_running = True
+            self._save_worker()
+
+    def _next_snapshot(self) -> Session | None:
+        """Runs on the app's thread: the next snapshot to write, or None to stop the writer."""
+        for snapshot in self._pending.values():
+            if snapshot.revision > self._written.get(snapshot.id, -1):
+                return snapshot
+        self._writer_running = False
+        return None
 
     @work(thread=True, group="save", exit_on_error=False)
-    def _save_worker(self, snapshot: Session) -> None:
-        try:
-            revision = self.store.sessions.save_draft(snapshot)
-        except StoreError as exc:
-            self.call_from_thread(self._save_failed, snapshot.id, str(exc))
-        else:
+    def _save_worker(self) -> None:
+        while True:
+            snapshot = self.call_from_thread(self._next_snapshot)
+            if snapshot is None:
+                return
+            try:
+                revision = self.store.sessions.save_draft(snapshot)
+            except StoreError as exc:
+                self.call_from_thread(self._save_failed, str(exc))
+                return
             self.call_from_thread(self._saved, snapshot.id, revision)
 
     def _saved(self, session_id: str, revision: int) -> None:
+        self._written[session_id] = max(revision, self._written.get(session_id, -1))
         pending = self._pending.get(session_id)
         if pending is not None and revision >= pending.revision:
             del self._pending[session_id]
         if not self._pending:
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
 
-    def _save_failed(self, session_id: str, message: str) -> None:
+    def _save_failed(self, message: str) -> None:
+        self._writer_running = False
         if self.save_state.status != "failed":
             self.notify(
                 f"{message} Your answers stay on screen and will be saved as soon as it "
@@ -166,8 +200,9 @@ class SteppingStonesApp(App[int]):
 
     def _retry(self) -> None:
         self._retry_timer = None
-        for snapshot in list(self._pending.values()):
-            self._save_worker(snapshot)
+        if self._pending and not self._writer_running:
+            self._writer_running = True
+            self._save_worker()
 
     def mark_unsaved(self) -> None:
         """Typing that is not on disk yet: the indicator must not claim it is saved."""

@@ -141,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     slist.add_argument("--status", choices=("draft", "complete"))
     _json_flag(slist)
 
+    # verify
+    verify = commands.add_parser(
+        "verify",
+        parents=[common],
+        help="check every file in the store; exit 1 if anything is wrong (changes nothing)",
+    )
+    _json_flag(verify)
+
     # demo
     demo = commands.add_parser(
         "demo", parents=[common], help="fill a NEW store with synthetic people and sessions"
@@ -360,7 +368,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from store.verify import verify_store
+
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    checked, findings = verify_store(data_dir)
+    if args.json:
+        _out(
+            args,
+            {
+                "ok": not findings,
+                "data_dir": str(data_dir),
+                "files_checked": checked,
+                "problems": [{"file": f.file, "problem": f.problem} for f in findings],
+            },
+            "",
+        )
+    else:
+        for finding in findings:
+            print(finding)
+        print(
+            f"Checked {checked} files in {data_dir}: "
+            + ("all good." if not findings else f"{len(findings)} problem(s).")
+        )
+    return 1 if findings else 0
+
+
 COMMANDS = {
+    "verify": cmd_verify,
     "checklists": cmd_checklists,
     "users": cmd_users,
     "sessions": cmd_sessions,

@@ -1,0 +1,160 @@
+"""`stepping-stones verify`: read every file in a store and say what is wrong with each.
+
+Verify only reads. It never repairs, moves or rewrites anything, so it is safe to run on a
+store that is in use or that someone is trying to recover.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from checklists import RESPONSES
+
+from .errors import CorruptFileError
+from .files import META_TABLE, SCHEMA_VERSION, schema_of
+from .storage import TEMP_SUFFIX, read_json
+
+KINDS = {"people.json": "people", "checklist-versions.json": "checklists"}
+STATUSES = {"drafts": "draft", "archive": "complete"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.problem}"
+
+
+def _kind_of(path: Path) -> str | None:
+    if path.name in KINDS:
+        return KINDS[path.name]
+    if path.name == "people.json.bak":
+        return "people"
+    if path.parent.parent.name == "sessions":
+        if path.name == "drafts.json":
+            return "drafts"
+        if path.name.startswith("archive-") and path.suffix == ".json":
+            return "archive"
+    return None
+
+
+def _is_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_person(doc_id: str, record: dict) -> list[str]:
+    problems = []
+    for key in ("id", "name", "roles", "passphrase"):
+        if key not in record:
+            problems.append(f"person {doc_id} has no '{key}'")
+    hashed = record.get("passphrase", {})
+    if isinstance(hashed, dict) and hashed and hashed.get("alg") != "scrypt":
+        problems.append(f"person {doc_id}: the passphrase is not stored as a scrypt hash")
+    return problems
+
+
+def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[str]:
+    label = f"session {record.get('id', doc_id)}"
+    problems = []
+    try:
+        if uuid.UUID(str(record.get("id"))).int != int(doc_id):
+            problems.append(f"{label} is filed under the wrong record number")
+    except ValueError:
+        problems.append(f"{label} has no valid id")
+    if record.get("author") != folder:
+        problems.append(f"{label} is in the folder of someone who did not write it")
+    if record.get("status") != STATUSES[kind]:
+        problems.append(f"{label} has status {record.get('status')!r} in a {kind} file")
+    checklist = record.get("checklist")
+    if not isinstance(checklist, dict) or not {"id", "version", "hash"} <= set(checklist):
+        problems.append(f"{label} does not say which checklist version it used")
+    for key in ("started_at", "updated_at"):
+        if not _is_time(record.get(key)):
+            problems.append(f"{label} has no valid '{key}'")
+    if kind == "archive" and not _is_time(record.get("completed_at")):
+        problems.append(f"{label} is finished but has no valid 'completed_at'")
+    content = record.get("content")
+    if not isinstance(content, dict):
+        return [*problems, f"{label} has no content"]
+    answers = content.get("answers")
+    if not isinstance(answers, dict):
+        return [*problems, f"{label} has no answers table"]
+    for item_id, answer in answers.items():
+        if not isinstance(answer, dict):
+            problems.append(f"{label}: the answer to '{item_id}' is not a record")
+        elif answer.get("response") not in (*RESPONSES, None):
+            problems.append(f"{label}: '{item_id}' has an unknown answer {answer['response']!r}")
+    for key in ("setup", "reflection"):
+        if not isinstance(content.get(key), dict):
+            problems.append(f"{label} has no valid '{key}'")
+    return problems
+
+
+def verify_file(path: Path, root: Path) -> list[Finding]:
+    name = str(path.relative_to(root))
+    kind = _kind_of(path)
+    try:
+        data = read_json(path)
+    except CorruptFileError as exc:
+        return [Finding(name, exc.why)]
+    if data is None:
+        return [Finding(name, "it disappeared while being checked")]
+    version = schema_of(data)
+    if version < 0:
+        return [Finding(name, "its format stamp is unreadable")]
+    if version > SCHEMA_VERSION:
+        return [Finding(name, f"format {version} is newer than this version understands")]
+    meta_kind = next(iter(data.get(META_TABLE, {}).values()), {}).get("kind")
+    if meta_kind and kind and meta_kind != kind:
+        return [Finding(name, f"it says it holds {meta_kind}, but its name says {kind}")]
+    problems: list[str] = []
+    for table_name, table in data.items():
+        if table_name == META_TABLE:
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"table '{table_name}' is not a table")
+            continue
+        for doc_id, record in table.items():
+            if not doc_id.isdigit() or not isinstance(record, dict):
+                problems.append(f"record {doc_id!r} in '{table_name}' is not a record")
+            elif kind == "people":
+                problems += _check_person(doc_id, record)
+            elif kind in STATUSES:
+                problems += _check_session(doc_id, record, kind, path.parent.name)
+    return [Finding(name, p) for p in problems]
+
+
+def verify_store(root: Path) -> tuple[int, list[Finding]]:
+    """(files checked, findings). A store folder that does not exist is a finding too."""
+    root = Path(root)
+    if not root.is_dir():
+        return 0, [Finding(str(root), "there is no store folder here")]
+    findings: list[Finding] = []
+    checked = 0
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        name = str(path.relative_to(root))
+        if ".corrupt-" in path.name:
+            findings.append(
+                Finding(name, "a damaged file kept aside for recovery: restore or remove it")
+            )
+        elif path.name.endswith(TEMP_SUFFIX):
+            findings.append(Finding(name, "a temporary file left by an interrupted save"))
+        elif path.suffix == ".json" or path.name.endswith(".json.bak"):
+            checked += 1
+            findings += verify_file(path, root)
+    if not (root / "people.json").exists() and checked:
+        findings.append(Finding("people.json", "missing: nobody can sign in"))
+    return checked, findings
