@@ -26,7 +26,7 @@ async def main() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
 
         async def settle() -> None:
-            await app.workers.wait_for_complete()
+            await app.wait_until_idle()
             await pilot.pause(0.2)
 
         await settle()

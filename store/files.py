@@ -141,7 +141,12 @@ class StoreFile:
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         with locked(self.lock):
-            yield self._open()
+            db = self._open()
+            db.storage.begin()
+            try:
+                yield db
+            finally:
+                db.storage.end()
 
     def table(self, db: TinyDB, name: str) -> Table:
         # No query cache: another process may have changed the file since the last read.

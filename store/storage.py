@@ -152,15 +152,34 @@ class AtomicJSONStorage(Storage):
         super().__init__()
         self.path = Path(path)
         self.backup = backup
+        # While the caller holds the file's lock nobody else can change it, so one read
+        # serves the whole transaction (TinyDB itself reads again for every step).
+        self._held: dict | None = None
+        self._holding = False
+
+    def begin(self) -> None:
+        self._holding = True
+        self._held = None
+
+    def end(self) -> None:
+        self._holding = False
+        self._held = None
 
     def read(self) -> dict | None:
-        return read_json(self.path)
+        if self._holding and self._held is not None:
+            return self._held
+        data = read_json(self.path)
+        if self._holding:
+            self._held = data
+        return data
 
     def write(self, data: dict) -> None:
         payload = dump_json(data)
         write_atomic(self.path, payload)
         if self.backup:
             write_atomic(backup_path(self.path), payload)
+        if self._holding:
+            self._held = data
 
     def close(self) -> None:
         pass

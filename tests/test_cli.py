@@ -244,8 +244,17 @@ def test_wrong_passphrase_and_missing_file_fail_in_one_line(store, alex, tmp_pat
 
 def test_corrupt_store_fails_in_one_line(store, alex, passphrase_file) -> None:
     (store.data_dir / "people.json").write_text("{not json")
+    (store.data_dir / "people.json.bak").write_text("{not json either")
     line = one_line_error(run("users", "list", data_dir=store.data_dir))
-    assert "people.json" in line
+    assert "people.json" in line and "no good backup" in line
+
+
+def test_damaged_people_file_is_restored_with_a_warning(store, alex) -> None:
+    (store.data_dir / "people.json").write_text("{not json")
+    result = run("users", "list", "--json", data_dir=store.data_dir)
+    assert result.returncode == 0
+    assert [row["name"] for row in json.loads(result.stdout)] == ["Alex Reid"]
+    assert "warning: people.json was damaged" in result.stderr
 
 
 def test_data_dir_before_and_after_the_subcommand_and_from_the_environment(

@@ -23,7 +23,7 @@ SIZE = (80, 24)
 async def settle(app, pilot) -> None:
     """Let workers (disk writes, sign-in) finish and the screen catch up."""
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await app.wait_until_idle()
         await pilot.pause()
 
 

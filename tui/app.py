@@ -6,6 +6,10 @@ when the disk is full) after the person has moved on to another screen.
 
 from __future__ import annotations
 
+import asyncio
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +17,10 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from store import Person, Session, Store, StoreError
 
@@ -24,6 +30,8 @@ from .screens.sign_in import SignInScreen
 from .screens.welcome import WelcomeScreen
 
 RETRY_SECONDS = 2.0
+SHOW_SAVING_AFTER = 0.15
+WAIT_FOR_WRITE = 0.016
 
 
 @dataclass(frozen=True)
@@ -55,10 +63,13 @@ class SteppingStonesApp(App[int]):
         super().__init__()
         self.data_dir = Path(data_dir)
         self._store = store
+        # Unsaved snapshots as the screen sees them (for "saved" and the quit warning) ...
         self._pending: dict[str, Session] = {}
-        self._written: dict[str, int] = {}
-        self._writer_running = False
-        self._retry_timer = None
+        # ... and the writer thread's inbox: the newest unsaved snapshot of each draft.
+        self._inbox: dict[str, Session] = {}
+        self._inbox_ready = threading.Condition()
+        self._written = threading.Event()
+        self.last_write_at = 0.0
 
     @property
     def store(self) -> Store:
@@ -67,6 +78,9 @@ class SteppingStonesApp(App[int]):
 
     # -- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        # The draft writer thread must not wait behind a screen repaint for the interpreter
+        # lock at every system call of a save: hand the lock over more often (default 5 ms).
+        sys.setswitchinterval(0.0005)
         try:
             if self._store is None:
                 self._store = Store(self.data_dir)
@@ -74,6 +88,7 @@ class SteppingStonesApp(App[int]):
         except StoreError as exc:
             self.push_screen(MessageScreen("The store cannot be opened", str(exc), fatal=True))
             return
+        self._writer()
         self.push_screen(WelcomeScreen() if empty else SignInScreen())
         self._notices_shown = 0
         self.show_store_notices()
@@ -126,7 +141,7 @@ class SteppingStonesApp(App[int]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        await self.workers.wait_for_complete()
+        await self.wait_for_saves(timeout=3.0)
         if self._pending:
             if getattr(self, "_quit_warned", False):
                 self.exit(1)
@@ -142,67 +157,98 @@ class SteppingStonesApp(App[int]):
         self.exit(0)
 
     # -- saving ------------------------------------------------------------------------------
-    def save_draft(self, session: Session) -> None:
-        """Queue a copy of the draft for the writer; the indicator follows `save_state`.
+    class DraftSaved(Message):
+        def __init__(self, session_id: str, revision: int) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.revision = revision
 
-        One writer thread saves snapshots strictly one after another, newest last, so a save
-        can never overtake a later one; a burst of answers collapses into fewer writes.
-        """
+    class DraftSaveFailed(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def save_draft(self, session: Session) -> None:
+        """Hand a copy of the draft to the writer; the indicator follows `save_state`."""
         snapshot = session.copy()
         self._pending[snapshot.id] = snapshot
-        self.save_state = SaveState("saving")
-        if not self._writer_running and self._retry_timer is None:
-            self._writer_running = True
-            self._save_worker()
+        # Say "saving" only if saving is slow: a flicker on every answer would be noise.
+        self.set_timer(SHOW_SAVING_AFTER, self._still_saving)
+        with self._inbox_ready:
+            self._inbox[snapshot.id] = snapshot
+            self._written.clear()
+            self._inbox_ready.notify()
+        # Give the writer the interpreter for up to one frame: the save (well under a
+        # millisecond on a healthy disk) then finishes before the screen repaints, instead
+        # of crawling along beside the repaint. A slow disk just carries on in the background.
+        self._written.wait(WAIT_FOR_WRITE)
 
-    def _next_snapshot(self) -> Session | None:
-        """Runs on the app's thread: the next snapshot to write, or None to stop the writer."""
-        for snapshot in self._pending.values():
-            if snapshot.revision > self._written.get(snapshot.id, -1):
-                return snapshot
-        self._writer_running = False
-        return None
+    @work(thread=True, group="writer", exit_on_error=False)
+    def _writer(self) -> None:
+        """The one thread that writes drafts, for the whole life of the app.
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def _save_worker(self) -> None:
-        while True:
-            snapshot = self.call_from_thread(self._next_snapshot)
-            if snapshot is None:
-                return
+        It waits for snapshots and saves them strictly one after another, so a save never
+        overtakes a later one and a burst of answers collapses into fewer writes. It is woken
+        the moment an answer arrives (a worker started per answer would first wait for the
+        screen to repaint). When saving fails (a full disk) it keeps the snapshot and tries
+        again every few seconds, or sooner when another answer arrives.
+        """
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            with self._inbox_ready:
+                if not self._inbox:
+                    self._inbox_ready.wait(0.5)
+                    continue
+                session_id = next(iter(self._inbox))
+                snapshot = self._inbox.pop(session_id)
             try:
                 revision = self.store.sessions.save_draft(snapshot)
             except StoreError as exc:
-                self.call_from_thread(self._save_failed, str(exc))
-                return
-            self.call_from_thread(self._saved, snapshot.id, revision)
+                self._written.set()
+                with self._inbox_ready:
+                    self._inbox.setdefault(session_id, snapshot)  # unless a newer one came
+                    self.post_message(self.DraftSaveFailed(str(exc)))
+                    self._inbox_ready.wait(RETRY_SECONDS)
+                continue
+            self.last_write_at = time.perf_counter()
+            self._written.set()
+            self.post_message(self.DraftSaved(session_id, revision))
 
-    def _saved(self, session_id: str, revision: int) -> None:
-        self._written[session_id] = max(revision, self._written.get(session_id, -1))
-        pending = self._pending.get(session_id)
-        if pending is not None and revision >= pending.revision:
-            del self._pending[session_id]
+    def _still_saving(self) -> None:
+        if self._pending and self.save_state.status != "failed":
+            self.save_state = SaveState("saving")
+
+    def on_stepping_stones_app_draft_saved(self, message: DraftSaved) -> None:
+        pending = self._pending.get(message.session_id)
+        if pending is not None and message.revision >= pending.revision:
+            del self._pending[message.session_id]
         if not self._pending:
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
 
-    def _save_failed(self, message: str) -> None:
-        self._writer_running = False
+    def on_stepping_stones_app_draft_save_failed(self, message: DraftSaveFailed) -> None:
         if self.save_state.status != "failed":
             self.notify(
-                f"{message} Your answers stay on screen and will be saved as soon as it "
-                "works again.",
+                f"{message.reason} Your answers stay on screen and will be saved as soon as "
+                "it works again.",
                 title="Not saved yet",
                 severity="error",
                 timeout=10,
             )
-        self.save_state = SaveState("failed", message=message)
-        if self._retry_timer is None:
-            self._retry_timer = self.set_timer(RETRY_SECONDS, self._retry)
+        self.save_state = SaveState("failed", message=message.reason)
 
-    def _retry(self) -> None:
-        self._retry_timer = None
-        if self._pending and not self._writer_running:
-            self._writer_running = True
-            self._save_worker()
+    async def wait_until_idle(self) -> None:
+        """For tests and scripts: every worker but the writer done, and every save landed."""
+        others = [w for w in self.workers if w.group != "writer"]
+        if others:  # an empty list would mean "all of them", the writer included
+            await self.workers.wait_for_complete(others)
+        await self.wait_for_saves()
+
+    async def wait_for_saves(self, timeout: float = 5.0) -> bool:
+        """Wait until every answer given so far is on disk; False if that did not happen."""
+        deadline = time.monotonic() + timeout
+        while self._pending and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        return not self._pending
 
     def mark_unsaved(self) -> None:
         """Typing that is not on disk yet: the indicator must not claim it is saved."""

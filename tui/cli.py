@@ -207,8 +207,19 @@ def _out(args: argparse.Namespace, data: object, text: str) -> None:
         print(text)
 
 
+_opened: list[Store] = []
+
+
 def _store(args: argparse.Namespace, library: Library | None = None) -> Store:
-    return Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
+    store = Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
+    _opened.append(store)  # so damaged files it set aside can be reported at the end
+    return store
+
+
+def _report_notices() -> None:
+    for store in _opened:
+        for notice in store.notices:
+            sys.stderr.write(f"{PROG}: warning: {notice}\n")
 
 
 def _sign_in(store: Store, args: argparse.Namespace):
@@ -418,7 +429,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_app(args)
-        return COMMANDS[args.command](args)
+        try:
+            return COMMANDS[args.command](args)
+        finally:
+            _report_notices()
     except (CommandError, StoreError) as exc:
         message = str(exc).rstrip(".")
         sys.stderr.write(f"{PROG}: {message[:1].lower() + message[1:]}\n")

@@ -69,6 +69,7 @@ class ChecklistScreen(Screen):
         self.checklist = checklist
         self.set_reactive(ChecklistScreen.index, start)
         self.sub_title = checklist.title
+        self._shown: dict[str, object] = {}
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -117,26 +118,36 @@ class ChecklistScreen(Screen):
         index = min(self.index, len(items) - 1)
         item = items[index]
         answered = sum(1 for i in items if self.session.response(i.id))
-        self.query_one("#position", Static).update(f"Item {index + 1} of {len(items)}")
-        self.query_one("#progress", ProgressBar).update(total=len(items), progress=answered)
         section = self.checklist.section(item.section_id)
-        self.query_one("#section-title", Static).update(section.title)
         critical = "  ★ key item" if item.critical else ""
-        self.query_one("#prompt", Static).update(
+        # Only what can change size asks for a layout pass: answering stays quick.
+        self._show("#position", f"Item {index + 1} of {len(items)}", layout=False)
+        self.query_one("#progress", ProgressBar).update(total=len(items), progress=answered)
+        self._show("#section-title", section.title, layout=False)
+        self._show(
+            "#prompt",
             Text.assemble(
                 (item.prompt, "bold"),
                 "\n",
                 (f"Theory of Change {', '.join(item.requirements)}{critical}", "dim"),
             ),
         )
-        self.query_one("#answer", Static).update(self._answer_text(item))
+        self._show("#answer", self._answer_text(item))
         why = self.query_one("#why", Static)
         why.display = self.show_why
         if self.show_why:
             guidance = f"\n\n[b]How to do it well:[/b] {item.guidance}" if item.guidance else ""
-            why.update(f"[b]Why it matters:[/b] {item.why}{guidance}")
-        self.query_one("#sections", Static).update(self._sections_text(items, item))
-        self.query_one("#items", Static).update(self._items_text(items, item))
+            self._show("#why", f"[b]Why it matters:[/b] {item.why}{guidance}")
+        self._show("#sections", self._sections_text(items, item), layout=False)
+        self._show("#items", self._items_text(items, item))
+
+    def _show(self, selector: str, content, layout: bool = True) -> None:
+        """Update one part of the screen, skipping it when nothing changed."""
+        key = (selector, str(content), getattr(content, "spans", None) and repr(content))
+        if self._shown.get(selector) == key:
+            return
+        self._shown[selector] = key
+        self.query_one(selector, Static).update(content, layout=layout)
 
     def _answer_text(self, item: Item) -> Text:
         entry = self.session.answers.get(item.id, {})

@@ -1,17 +1,24 @@
-"""The "saved" indicator: an answer counts as kept only once this says so."""
+"""The "saved" indicator: an answer counts as kept only once this says so.
+
+It has a fixed width and repaints without a layout pass, because it changes on every answer
+and a full layout of the screen each time would slow the answer keys down.
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
 
 
-class SaveIndicator(Static):
+class SaveIndicator(Widget):
     DEFAULT_CSS = """
     SaveIndicator {
-        width: auto;
-        min-width: 12;
+        width: 22;
+        height: 1;
         padding: 0 1;
         color: $text-muted;
+        text-align: right;
     }
     SaveIndicator.-failed {
         color: $text-error;
@@ -22,18 +29,20 @@ class SaveIndicator(Static):
     }
     """
 
+    label: reactive[str] = reactive("", layout=False)
+
     def on_mount(self) -> None:
         self.watch(self.app, "save_state", self.show_state, init=True)
+
+    def render(self) -> Text:
+        return Text(self.label, no_wrap=True, overflow="ellipsis")
 
     def show_state(self, state) -> None:
         self.set_class(state.status == "failed", "-failed")
         self.set_class(state.status == "saved", "-saved")
-        if state.status == "saving":
-            self.update("… saving")
-        elif state.status == "saved":
-            self.update(f"✓ saved {state.at}")
-        elif state.status == "failed":
-            self.update("✗ NOT SAVED: retrying")
-            self.tooltip = state.message
-        else:
-            self.update("")
+        self.tooltip = state.message or None
+        self.label = {
+            "saving": "… saving",
+            "saved": f"✓ saved {state.at}",
+            "failed": "✗ NOT SAVED: retrying",
+        }.get(state.status, "")

@@ -1,0 +1,225 @@
+"""Measure start-up, answering, finishing and memory on synthetic stores of growing size.
+
+Run with `python -m benchmarks` (or `make bench`). Prints one JSON document. Every figure is
+the median of several runs, and start-up is also given as a ratio to a bare Textual app
+(Header, Static, Footer) started the same way in the same run, so machines of different
+speeds can be compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import pty
+import resource
+import select
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PASSPHRASE = "correct horse battery"
+SIZES = (0, 1_000, 10_000, 100_000)
+PEOPLE = 50
+
+
+def build(root: Path, total: int) -> Path:
+    from store.demo import build_demo_store
+
+    data_dir = root / f"store-{total}"
+    if not (data_dir / "people.json").exists():
+        build_demo_store(data_dir, PEOPLE, total // PEOPLE, seed=11, passphrase=PASSPHRASE)
+    return data_dir
+
+
+def _spawn(argv: list[str], env: dict) -> tuple[int, int]:
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes the program, in a 80x24 pseudo-terminal
+        os.execvpe(argv[0], argv, env)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    return pid, fd
+
+
+def _read_until(fd: int, needle: bytes, timeout: float) -> bool:
+    seen = b""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.01)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return False
+            seen = (seen + chunk)[-65536:]
+            if needle in seen:
+                return True
+    return False
+
+
+def _stop(pid: int, fd: int) -> int:
+    """Kill the child and return its peak RSS in kB."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _, _, usage = os.wait4(pid, 0)
+    os.close(fd)
+    return usage.ru_maxrss
+
+
+def time_to_text(argv: list[str], needle: bytes, env: dict) -> float:
+    started = time.perf_counter()
+    pid, fd = _spawn(argv, env)
+    found = _read_until(fd, needle, timeout=30)
+    elapsed = time.perf_counter() - started
+    _stop(pid, fd)
+    if not found:
+        raise RuntimeError(f"{argv} never showed {needle!r}")
+    return elapsed
+
+
+def app_argv(data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir)]
+
+
+def startup(data_dir: Path, runs: int, env: dict) -> float:
+    times = [time_to_text(app_argv(data_dir), b"Sign in", env) for _ in range(runs)]
+    return statistics.median(times)
+
+
+def bare_startup(runs: int, env: dict) -> float:
+    argv = [sys.executable, str(HERE / "bare_app.py")]
+    return statistics.median(time_to_text(argv, b"Sign in", env) for _ in range(runs))
+
+
+def peak_memory_after_sign_in(data_dir: Path, name: str, env: dict) -> int:
+    """Sign in for real and open home (which reads that person's sessions); peak RSS in kB."""
+    pid, fd = _spawn(app_argv(data_dir), env)
+    try:
+        if not _read_until(fd, b"Sign in", 30):
+            raise RuntimeError("no sign-in screen")
+        os.write(fd, name.encode() + b"\t")
+        time.sleep(0.2)
+        os.write(fd, PASSPHRASE.encode() + b"\r")
+        if not _read_until(fd, b"finished", 60):
+            raise RuntimeError("home never listed finished sessions")
+        time.sleep(0.5)
+    finally:
+        rss = _stop(pid, fd)
+    return rss
+
+
+def _ms(values: list[float], quantile: float) -> float:
+    ordered = sorted(values)
+    return round(1000 * ordered[round(quantile * (len(ordered) - 1))], 2)
+
+
+def answer_and_finish(data_dir: Path, answers: int) -> dict:
+    """In the app's own loop: key action to "saved" on disk, and finishing a session."""
+    from store import Store
+    from tui.app import SteppingStonesApp
+    from tui.screens.checklist import ChecklistScreen
+
+    store = Store(data_dir)
+    person = next(p for p in store.people.all() if p.name != "Sam Supervisor")
+
+    async def run() -> dict:
+        app = SteppingStonesApp(data_dir=data_dir, store=store)
+        latencies: list[float] = []  # key action -> the answer is on disk (fsync'd)
+        acks: list[float] = []  # key action -> the app shows it as saved
+        finishes: list[float] = []
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.signed_in(person)
+            await pilot.pause()
+            checklist = store.library.checklists["any-contact"]
+            for _ in range(3):
+                session = store.start_session(person, checklist, {})
+                screen = ChecklistScreen(session, checklist)
+                await app.push_screen(screen)
+                await pilot.pause()
+                for _ in range(min(answers, len(screen.items) - 2)):
+                    await asyncio.sleep(0.05)  # a person's pace between keys
+                    started = time.perf_counter()
+                    screen.action_answer("done")
+                    while app._pending:  # noqa: SLF001 - acknowledged on screen
+                        await asyncio.sleep(0.001)
+                    acks.append(time.perf_counter() - started)
+                    latencies.append(app.last_write_at - started)
+                    await pilot.pause()
+                started = time.perf_counter()
+                store.sessions.finish(session)
+                finishes.append(time.perf_counter() - started)
+                app.go_home()
+                await pilot.pause()
+        return {
+            "answer_ms_p50": _ms(latencies, 0.5),
+            "answer_ms_p95": _ms(latencies, 0.95),
+            "answer_ack_ms_p50": _ms(acks, 0.5),
+            "answer_ack_ms_p95": _ms(acks, 0.95),
+            "finish_ms": _ms(finishes, 0.5),
+        }
+
+    return asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, SIZES)),
+        help="finished sessions in each store, comma-separated",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="runs per start-up figure")
+    parser.add_argument("--work-dir", help="keep the built stores here (default: a temp folder)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    root = Path(args.work_dir or tempfile.mkdtemp(prefix="ss-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+
+    results: dict = {"sizes": {}, "people": PEOPLE, "runs": args.runs}
+    bare = bare_startup(args.runs, env)
+    results["bare_textual_startup_s"] = round(bare, 3)
+    for total in sizes:
+        started = time.perf_counter()
+        data_dir = build(root, total)
+        build_s = time.perf_counter() - started
+        up = startup(data_dir, args.runs, env)
+        row = {
+            "build_s": round(build_s, 1),
+            "startup_s": round(up, 3),
+            "startup_ratio_to_bare": round(up / bare, 2),
+            **answer_and_finish(data_dir, answers=10),
+        }
+        if total:
+            from store import Store
+
+            name = next(p.name for p in Store(data_dir).people.all() if p.name != "Sam Supervisor")
+            row["peak_rss_mb_after_sign_in"] = round(
+                peak_memory_after_sign_in(data_dir, name, env) / 1024, 1
+            )
+        results["sizes"][str(total)] = row
+        print(json.dumps({"progress": total, **row}), file=sys.stderr)
+    first, last = str(sizes[0]), str(sizes[-1])
+    results["startup_ratio_largest_to_first"] = round(
+        results["sizes"][last]["startup_s"] / results["sizes"][first]["startup_s"], 2
+    )
+    results["not_measured_yet"] = {
+        "summary": "the supervision summary is not built yet",
+        "export_import": "bundles are not built yet",
+    }
+    results["self_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
