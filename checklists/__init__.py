@@ -3,7 +3,6 @@
 This package imports neither `store` nor `tui`: it is pure content and rules.
 """
 
-from .loader import Library, Problem, load_library, validate_paths
 from .model import (
     NEEDS_REASON,
     REASON_LEVEL_LABELS,
@@ -20,6 +19,19 @@ from .model import (
     Requirement,
     Section,
 )
+
+_LOADER_NAMES = ("Library", "Problem", "load_library", "validate_paths")
+
+
+def __getattr__(name: str):
+    # The loader pulls in YAML parsing, which the app does not need until after its first
+    # screen is up; import it on first use.
+    if name in _LOADER_NAMES:
+        from . import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module 'checklists' has no attribute {name!r}")
+
 
 __all__ = [
     "NEEDS_REASON",

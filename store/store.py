@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
-from checklists import Checklist, Library, load_library
+from checklists import Checklist
 
 from .errors import NotFound
+
+if TYPE_CHECKING:
+    from checklists.loader import Library
 from .files import StoreFile, doc
 from .people import PeopleStore, Person
 from .sessions import Session, SessionStore, new_session
@@ -44,7 +48,7 @@ class Store:
     def __init__(self, data_dir: Path, library: Library | None = None) -> None:
         self.data_dir = Path(data_dir)
         ensure_dir(self.data_dir)
-        self.library = library or load_library([self.data_dir / "checklists"])
+        self._library = library
         # Plain sentences about damaged files found and set aside, for the app to show.
         self.notices: list[str] = []
         self.people = PeopleStore(
@@ -58,6 +62,15 @@ class Store:
             notices=self.notices,
         )
         self._versions: dict[str, Checklist] = {}
+
+    @property
+    def library(self) -> Library:
+        """The checklists, reasons and prompts: read on first use, not at start-up."""
+        if self._library is None:
+            from checklists.loader import load_library
+
+            self._library = load_library([self.data_dir / "checklists"])
+        return self._library
 
     # -- checklist versions ------------------------------------------------------------------
     def remember_version(self, checklist: Checklist) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checklists import NEEDS_REASON, RESPONSES, Checklist, Library
+from checklists import NEEDS_REASON, RESPONSES, Checklist
+from checklists.loader import Library
 
 from .sessions import Session
 

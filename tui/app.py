@@ -32,6 +32,7 @@ from .screens.welcome import WelcomeScreen
 RETRY_SECONDS = 2.0
 SHOW_SAVING_AFTER = 0.15
 WAIT_FOR_WRITE = 0.016
+LOAD_LIBRARY_AFTER = 0.3
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,25 @@ class SteppingStonesApp(App[int]):
         except StoreError as exc:
             self.push_screen(MessageScreen("The store cannot be opened", str(exc), fatal=True))
             return
-        self._writer()
         self.push_screen(WelcomeScreen() if empty else SignInScreen())
+        self._writer()
         self._notices_shown = 0
         self.show_store_notices()
         self.set_interval(1.0, self.show_store_notices)
+        # Nobody can answer anything before signing in: read the checklists after the first
+        # screen is up, so the sign-in screen comes as quickly as a bare Textual app's.
+        # (After a pause, not just the first refresh: the terminal is written by another
+        # thread, which must not wait behind the loader for the interpreter lock.)
+        self.set_timer(LOAD_LIBRARY_AFTER, self._load_library)
+
+    @work(thread=True, group="library", exit_on_error=False)
+    def _load_library(self) -> None:
+        """Read the checklists after the first screen is up, and say if any were skipped."""
         problems = self.store.library.errors
+        if problems:
+            self.call_from_thread(self._report_skipped, problems)
+
+    def _report_skipped(self, problems) -> None:
         if problems:
             skipped = "; ".join(sorted({p.path for p in problems}))
             self.notify(

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from checklists import Library, load_library, validate_paths
 from store import (
     ROLES,
     PermissionDenied,
@@ -210,7 +209,7 @@ def _out(args: argparse.Namespace, data: object, text: str) -> None:
 _opened: list[Store] = []
 
 
-def _store(args: argparse.Namespace, library: Library | None = None) -> Store:
+def _store(args: argparse.Namespace, library=None) -> Store:
     store = Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
     _opened.append(store)  # so damaged files it set aside can be reported at the end
     return store
@@ -229,6 +228,8 @@ def _sign_in(store: Store, args: argparse.Namespace):
 
 # -- commands --------------------------------------------------------------------------------
 def cmd_checklists(args: argparse.Namespace) -> int:
+    from checklists.loader import load_library, validate_paths
+
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     if args.action == "validate":
         if args.paths:
@@ -296,6 +297,8 @@ def cmd_checklists(args: argparse.Namespace) -> int:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
+    from checklists.loader import Library
+
     store = _store(args, library=Library())
     if args.action == "list":
         people = store.people.all()
