@@ -253,6 +253,8 @@ async def test_a_broken_service_checklist_is_skipped_and_named(signed_up) -> Non
     app = SteppingStonesApp(data_dir=signed_up.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await pilot.pause(0.5)  # the checklists are read just after the first screen is up
+        await settle(app, pilot)
         messages = [n.message for n in app._notifications]  # noqa: SLF001
         assert any("broken.yaml" in m and "skipped" in m for m in messages), messages
         await sign_in(app, pilot)
