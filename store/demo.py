@@ -14,10 +14,11 @@ from pathlib import Path
 
 from checklists import NEEDS_REASON
 
+from .crypto import new_content_key, new_key_pair, public_bytes, wrap_for
 from .errors import InvalidInput
-from .passwords import hash_passphrase, passphrase_problem
+from .passwords import new_secret, passphrase_problem
 from .people import now_iso
-from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS
+from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session, context
 from .store import Store
 
 FIRST = [
@@ -198,16 +199,32 @@ def build_demo_store(
     reasons = store.library.reasons
     stamp = now_iso()
 
+    publics: dict[str, bytes] = {}
+
     def person(name: str, roles: list[str], supervisors: list[str]) -> dict:
+        person_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        hashed, kek = new_secret(passphrase)
+        private_key, keys = new_key_pair(kek, person_id)
+        publics[person_id] = public_bytes(private_key)
         return {
-            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "id": person_id,
             "name": name,
             "roles": roles,
             "supervisors": supervisors,
             "active": True,
             "created_at": stamp,
-            "passphrase": hash_passphrase(passphrase),
+            "passphrase": hashed,
+            "keys": keys,
         }
+
+    def sealed(record: dict) -> dict:
+        """Seal for the author and the supervisor, as the app would."""
+        key = new_content_key()
+        ctx = context(record)
+        readers = {
+            pid: wrap_for(key, publics[pid], ctx) for pid in (record["author"], supervisor["id"])
+        }
+        return store.sessions.seal_record(Session(record, key, readers))
 
     supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
     staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]
@@ -219,13 +236,14 @@ def build_demo_store(
         records = []
         for _ in range(sessions_per_person):
             when = now - timedelta(days=rng.uniform(1, 365))
-            records.append(_session(rng, member["id"], checklist, reasons, when, True))
+            records.append(sealed(_session(rng, member["id"], checklist, reasons, when, True)))
         store.sessions.write_archive_bulk(member["id"], records)
         finished_total += len(records)
         if rng.random() < 0.2:
             when = now - timedelta(hours=rng.uniform(1, 200))
             store.sessions.write_drafts_bulk(
-                member["id"], [_session(rng, member["id"], checklist, reasons, when, False)]
+                member["id"],
+                [sealed(_session(rng, member["id"], checklist, reasons, when, False))],
             )
             drafts_total += 1
     return {

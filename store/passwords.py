@@ -30,27 +30,51 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     )
 
 
-def hash_passphrase(passphrase: str) -> dict:
+def new_secret(passphrase: str) -> tuple[dict, bytes]:
+    """(what is stored: cost, salt and the passphrase check; the key-wrapping key).
+
+    The check and the wrapping key both come from one scrypt run, through HKDF with
+    different labels, so knowing the stored check does not give the wrapping key.
+    """
+    from .crypto import split_master
+
     salt = os.urandom(16)
     n = _cost()
-    return {
+    check, kek = split_master(_derive(passphrase, salt, n, R, P))
+    stored = {
         "alg": "scrypt",
+        "v": 2,
         "n": n,
         "r": R,
         "p": P,
         "salt": base64.b64encode(salt).decode("ascii"),
-        "hash": base64.b64encode(_derive(passphrase, salt, n, R, P)).decode("ascii"),
+        "hash": base64.b64encode(check).decode("ascii"),
     }
+    return stored, kek
 
 
-def verify_passphrase(passphrase: str, stored: dict) -> bool:
+def check_passphrase(passphrase: str, stored: dict) -> bytes | None:
+    """The key-wrapping key when the passphrase is right, else None."""
+    from .crypto import split_master
+
     try:
         salt = base64.b64decode(stored["salt"])
         expected = base64.b64decode(stored["hash"])
-        got = _derive(passphrase, salt, int(stored["n"]), int(stored["r"]), int(stored["p"]))
+        master = _derive(passphrase, salt, int(stored["n"]), int(stored["r"]), int(stored["p"]))
     except (KeyError, ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, expected)
+        return None
+    check, kek = split_master(master)
+    if stored.get("v") != 2:  # a first-format hash: the scrypt output itself
+        check = master
+    return kek if hmac.compare_digest(check, expected) else None
+
+
+def hash_passphrase(passphrase: str) -> dict:
+    return new_secret(passphrase)[0]
+
+
+def verify_passphrase(passphrase: str, stored: dict) -> bool:
+    return check_passphrase(passphrase, stored) is not None
 
 
 # Checked against when the name is unknown, so a wrong name takes as long as a wrong passphrase.

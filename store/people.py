@@ -1,20 +1,22 @@
 """Staff accounts: names, roles, supervisors and passphrase hashes.
 
 Names are matched without regard to case or surrounding spaces, because people type them
-on a shared terminal in a hurry. Nothing secret ever leaves this module except through
-`verify_passphrase`.
+on a shared terminal in a hurry. Nothing secret leaves this module: passphrases are
+kept only as scrypt-derived checks, and private keys only wrapped.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .crypto import new_key_pair, unb64, unwrap_private_key, wrap_private_key
 from .errors import InvalidInput, PermissionDenied, SignInError
 from .files import StoreFile, doc
-from .passwords import burn_time, hash_passphrase, passphrase_problem, verify_passphrase
+from .passwords import burn_time, check_passphrase, new_secret, passphrase_problem
 
 ROLES: tuple[str, ...] = ("practitioner", "supervisor", "admin")
 NAME_PATTERN = re.compile(r"^[^\W_][\w .'-]{0,59}$")
@@ -42,12 +44,17 @@ class Person:
     supervisors: list[str] = field(default_factory=list)
     active: bool = True
     created_at: str = ""
+    # The X25519 public key that sessions are sealed for (None until their first sign-in).
+    public: bytes | None = field(default=None, repr=False, compare=False)
+    # Only set on the Person returned by signing in: the unwrapped private key.
+    private_key: object | None = field(default=None, repr=False, compare=False)
 
     def has(self, role: str) -> bool:
         return role in self.roles
 
     @classmethod
     def from_record(cls, record: dict) -> Person:
+        keys = record.get("keys") or {}
         return cls(
             id=record["id"],
             name=record["name"],
@@ -55,7 +62,18 @@ class Person:
             supervisors=list(record.get("supervisors", [])),
             active=bool(record.get("active", True)),
             created_at=record.get("created_at", ""),
+            public=unb64(keys["public"]) if keys.get("public") else None,
         )
+
+    def to_record(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "roles": list(self.roles),
+            "supervisors": list(self.supervisors),
+            "active": self.active,
+            "created_at": self.created_at,
+        }
 
 
 def _doc_id(person_id: str) -> int:
@@ -109,7 +127,7 @@ class PeopleStore:
         name: str,
         roles: list[str],
         passphrase: str,
-        supervisors: list[str] = (),  # type: ignore[assignment]
+        supervisors: Sequence[str] = (),
         acting: Person | None = None,
         again: str | None = None,
     ) -> Person:
@@ -130,34 +148,38 @@ class PeopleStore:
         problem = passphrase_problem(passphrase, again)
         if problem:
             raise InvalidInput(problem)
-        hashed = hash_passphrase(passphrase)  # slow: done before taking the lock
+        person_id = str(uuid.uuid4())
+        hashed, kek = new_secret(passphrase)  # slow: done before taking the lock
+        private_key, keys = new_key_pair(kek, person_id)
         with self.file.transaction() as db:
             table = self.file.table(db, TABLE)
             records = [dict(r) for r in table.all()]
             if records and (acting is None or not acting.has("admin") or not acting.active):
                 raise PermissionDenied("Only an admin can add people.")
-            keys = {name_key(r["name"]): r for r in records}
-            if name_key(name) in keys:
+            by_name = {name_key(r["name"]): r for r in records}
+            if name_key(name) in by_name:
                 raise InvalidInput(f"There is already someone called {name}.")
             supervisor_ids = []
             for supervisor in supervisors:
-                record = keys.get(name_key(supervisor))
+                record = by_name.get(name_key(supervisor))
                 if record is None:
                     raise InvalidInput(f"There is nobody called {supervisor}.")
                 if "supervisor" not in record.get("roles", []):
                     raise InvalidInput(f"{record['name']} does not have the supervisor role.")
                 supervisor_ids.append(record["id"])
             person = Person(
-                id=str(uuid.uuid4()),
+                id=person_id,
                 name=name,
                 roles=roles,
                 supervisors=supervisor_ids,
                 active=True,
                 created_at=now_iso(),
             )
-            record = {**person.__dict__, "passphrase": hashed}
+            record = {**person.to_record(), "passphrase": hashed, "keys": keys}
             table.insert(doc(record, _doc_id(person.id)))
-        return person
+        added = Person.from_record(record)
+        added.private_key = private_key  # the welcome form signs its creator straight in
+        return added
 
     def insert_many(self, records: list[dict]) -> None:
         """Bulk insert of ready-made records (the demo store), in one write."""
@@ -166,16 +188,132 @@ class PeopleStore:
             table.insert_multiple(doc(r, _doc_id(r["id"])) for r in records)
 
     def authenticate(self, name: str, passphrase: str) -> Person:
-        """The person, or SignInError with the same words whether the name exists or not."""
+        """The person with their private key unlocked, or SignInError.
+
+        The words are the same whether the name exists or not, and an unknown name costs as
+        much time as a wrong passphrase.
+        """
         wrong = SignInError("That name and passphrase do not match. Please try again.")
         key = name_key(name)
         record = next((r for r in self._records() if name_key(r["name"]) == key), None)
         if record is None:
             burn_time(passphrase)
             raise wrong
-        if not verify_passphrase(passphrase, record.get("passphrase", {})):
+        kek = check_passphrase(passphrase, record.get("passphrase", {}))
+        if kek is None:
             raise wrong
-        person = Person.from_record(record)
-        if not person.active:
+        if not record.get("active", True):
             raise SignInError("This account has been switched off. Please ask an admin.")
+        if not record.get("keys") or record.get("passphrase", {}).get("v") != 2:
+            record = self._give_keys(record["id"], passphrase)
+            kek = check_passphrase(passphrase, record["passphrase"])
+        person = Person.from_record(record)
+        person.private_key = unwrap_private_key(record["keys"], kek, person.id)
         return person
+
+    def _give_keys(self, person_id: str, passphrase: str) -> dict:
+        """An account from before sealing existed: give it keys at its first sign-in."""
+        hashed, kek = new_secret(passphrase)
+        _, keys = new_key_pair(kek, person_id)
+        return self._change(person_id, lambda r: r.update(passphrase=hashed, keys=keys))
+
+    def _change(self, person_id: str, change) -> dict:
+        with self.file.transaction() as db:
+            table = self.file.table(db, TABLE)
+            record = table.get(doc_id=_doc_id(person_id))
+            if record is None:
+                raise InvalidInput("That person is no longer in the store.")
+            record = dict(record)
+            change(record)
+            table.upsert(doc(record, _doc_id(person_id)))
+        return record
+
+    def require(self, name: str) -> Person:
+        person = self.find(name)
+        if person is None:
+            raise InvalidInput(f"There is nobody called {name}.")
+        return person
+
+    def change_passphrase(self, person: Person, old: str, new: str, again: str | None = None):
+        """Your own passphrase: the same keys, wrapped anew, so nothing is lost."""
+        problem = passphrase_problem(new, again)
+        if problem:
+            raise InvalidInput(problem)
+        signed_in = self.authenticate(person.name, old)
+        hashed, kek = new_secret(new)
+        keys = wrap_private_key(signed_in.private_key, kek, person.id)
+        self._change(person.id, lambda r: r.update(passphrase=hashed, keys=keys))
+
+    def reset_passphrase(self, acting: Person, name: str, new: str) -> Person:
+        """An admin's reset: new keys too (nobody can unwrap the old ones without the old
+        passphrase). Their supervisors' next sign-in shares their sessions with them again."""
+        _require_admin(acting)
+        problem = passphrase_problem(new)
+        if problem:
+            raise InvalidInput(problem)
+        person = self.require(name)
+        hashed, kek = new_secret(new)
+        _, keys = new_key_pair(kek, person.id)
+        return Person.from_record(
+            self._change(person.id, lambda r: r.update(passphrase=hashed, keys=keys))
+        )
+
+    def update(
+        self,
+        acting: Person,
+        name: str,
+        add_roles: Sequence[str] = (),
+        remove_roles: Sequence[str] = (),
+        add_supervisors: Sequence[str] = (),
+        remove_supervisors: Sequence[str] = (),
+        deactivate: bool = False,
+    ) -> tuple[Person, list[str]]:
+        """Change roles and supervisors; returns the person and a list of what changed."""
+        _require_admin(acting)
+        person = self.require(name)
+        changes: list[str] = []
+        roles = list(person.roles)
+        for role in add_roles:
+            if role not in ROLES:
+                raise InvalidInput(f"Unknown role '{role}'; roles are {', '.join(ROLES)}.")
+            if role not in roles:
+                roles.append(role)
+                changes.append(f"role_added:{role}")
+        for role in remove_roles:
+            if role in roles:
+                roles.remove(role)
+                changes.append(f"role_removed:{role}")
+        if not roles:
+            raise InvalidInput("Everyone needs at least one role.")
+        if person.id == acting.id and "admin" not in roles:
+            raise InvalidInput("You cannot remove your own admin role.")
+        supervisors = list(person.supervisors)
+        for supervisor_name in add_supervisors:
+            supervisor = self.require(supervisor_name)
+            if not supervisor.has("supervisor"):
+                raise InvalidInput(f"{supervisor.name} does not have the supervisor role.")
+            if supervisor.id == person.id:
+                raise InvalidInput("Nobody can be their own supervisor.")
+            if supervisor.id not in supervisors:
+                supervisors.append(supervisor.id)
+                changes.append(f"supervisor_added:{supervisor.name}")
+        for supervisor_name in remove_supervisors:
+            supervisor = self.require(supervisor_name)
+            if supervisor.id in supervisors:
+                supervisors.remove(supervisor.id)
+                changes.append(f"supervisor_removed:{supervisor.name}")
+        if deactivate and person.active:
+            if person.id == acting.id:
+                raise InvalidInput("You cannot switch off your own account.")
+            changes.append("person_deactivated")
+        active = person.active and not deactivate
+        record = self._change(
+            person.id,
+            lambda r: r.update(roles=roles, supervisors=supervisors, active=active),
+        )
+        return Person.from_record(record), changes
+
+
+def _require_admin(acting: Person) -> None:
+    if acting is None or not acting.has("admin") or not acting.active:
+        raise PermissionDenied("Only an admin can change people's accounts.")

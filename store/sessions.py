@@ -14,14 +14,23 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
 
-from .errors import InvalidInput, NotFound, ReadOnlySession
+from .crypto import (
+    SEAL_VERSION,
+    fingerprint,
+    new_content_key,
+    open_sealed,
+    seal,
+    unwrap,
+    wrap_for,
+)
+from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
 from .files import StoreFile, doc
-from .people import now_iso, now_precise
+from .people import PeopleStore, Person, now_iso, now_precise
 
 TABLE = "sessions"
 DRAFT = "draft"
@@ -40,6 +49,10 @@ class Session:
     """A session record and the few rules that keep it honest (a finished one is read-only)."""
 
     record: dict
+    # The session's own content key and the wrapped copies of it for each reader: kept with
+    # the session in memory so every save reuses them (only the content is sealed again).
+    key: bytes | None = field(default=None, repr=False, compare=False)
+    readers: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -165,7 +178,7 @@ class Session:
         self.content["flagged"] = bool(flagged)
 
     def copy(self) -> Session:
-        return Session(copy.deepcopy(self.record))
+        return Session(copy.deepcopy(self.record), self.key, dict(self.readers))
 
     # -- views -------------------------------------------------------------------------------
     def json_view(self, author_name: str) -> dict:
@@ -241,11 +254,21 @@ def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
     )
 
 
-class SessionStore:
-    """Per-person draft and archive files under `<data dir>/sessions/`."""
+def context(record: dict) -> bytes:
+    """What sealed content is bound to: moving or relabelling a record breaks the seal."""
+    return f"{record['id']}|{record['author']}|{record['checklist']['hash']}".encode()
 
-    def __init__(self, root: Path, notices: list[str] | None = None) -> None:
+
+class NotShared(StoreError):
+    """Sealed for its readers, and this person is not (yet) one of them."""
+
+
+class SessionStore:
+    """Per-person draft and archive files under `<data dir>/sessions/`, sealed at rest."""
+
+    def __init__(self, root: Path, people: PeopleStore, notices: list[str] | None = None) -> None:
         self.root = Path(root)
+        self.people = people
         self.notices = notices if notices is not None else []
         self._files: dict[Path, StoreFile] = {}
 
@@ -272,9 +295,69 @@ class SessionStore:
             for p in sorted(folder.glob("archive-*.json"))
         ]
 
+    def files_of(self, person_id: str) -> list[StoreFile]:
+        drafts = self.drafts_file(person_id)
+        return ([drafts] if drafts.exists() else []) + self.archive_files(person_id)
+
+    # -- sealing -----------------------------------------------------------------------------
+    def readers_for(self, author_id: str) -> dict[str, bytes]:
+        """Who may read an author's sessions: the author and their supervisors (public keys)."""
+        people = {p.id: p for p in self.people.all()}
+        author = people.get(author_id)
+        if author is None:
+            return {}
+        wanted = [author_id, *author.supervisors]
+        return {pid: people[pid].public for pid in wanted if pid in people and people[pid].public}
+
+    def seal_record(self, session: Session) -> dict:
+        """The on-disk form: metadata in clear, content sealed."""
+        if session.key is None:
+            session.key = new_content_key()
+            ctx = context(session.record)
+            session.readers = {
+                pid: wrap_for(session.key, public, ctx)
+                for pid, public in self.readers_for(session.author).items()
+            }
+        record = {k: v for k, v in session.record.items() if k != "content"}
+        record["sealed"] = {
+            "v": SEAL_VERSION,
+            "content": seal(session.content, session.key, context(session.record)),
+            "readers": copy.deepcopy(session.readers),
+        }
+        return record
+
+    def open_record(self, record: dict, reader: Person) -> Session:
+        """Open a record for `reader`; NotShared or SealError when that cannot be done."""
+        if "content" in record:  # written before sealing existed; sealed at the next sign-in
+            return Session(copy.deepcopy(record))
+        sealed = record.get("sealed") or {}
+        readers = sealed.get("readers") or {}
+        entry = readers.get(reader.id)
+        if (
+            entry is None
+            or reader.public is None
+            or reader.private_key is None
+            or entry.get("for") != fingerprint(reader.public)
+        ):
+            raise NotShared(f"Session {record.get('id')} has not been shared with {reader.name}.")
+        ctx = context(record)
+        key = unwrap(entry, reader.private_key, ctx)
+        content = open_sealed(sealed.get("content") or {}, key, ctx)
+        opened = {k: v for k, v in record.items() if k != "sealed"}
+        opened["content"] = content
+        return Session(opened, key, dict(readers))
+
+    def _open_with_key(self, record: dict, session: Session) -> dict:
+        """The disk copy of `session` (same content key), opened: for merging two windows."""
+        if "content" in record:
+            return dict(record)
+        opened = {k: v for k, v in record.items() if k != "sealed"}
+        opened["content"] = open_sealed(record["sealed"]["content"], session.key, context(record))
+        return opened
+
     # -- writing -----------------------------------------------------------------------------
     def save_draft(self, session: Session) -> int:
-        """Put the draft on disk; returns the revision now stored.
+        """Put the draft on disk, sealed; returns the revision now stored.
 
         When the copy on disk is as new as this one or newer, another window (or another copy
         of the app) has saved the same draft meanwhile: the two are merged, each answer keeping
@@ -283,38 +366,51 @@ class SessionStore:
         if not session.is_draft:
             raise ReadOnlySession()
         file = self.drafts_file(session.author)
+        if session.key is None:
+            self.seal_record(session)  # make the key and wraps before taking the lock
         with file.transaction() as db:
             table = file.table(db, TABLE)
             current = table.get(doc_id=_doc_id(session.id))
-            record = session.record
-            if current is not None and int(current.get("revision", 0)) >= session.revision:
-                if dict(current) == record:
-                    return int(current["revision"])
-                record = merge_drafts(dict(current), record)
-            table.upsert(doc(copy.deepcopy(record), _doc_id(session.id)))
-        return int(record["revision"])
+            to_write = session
+            if current is not None:
+                current = dict(current)
+                # Keep any reader a re-share added on disk meanwhile.
+                for pid, wrap in (current.get("sealed") or {}).get("readers", {}).items():
+                    session.readers.setdefault(pid, wrap)
+                if int(current.get("revision", 0)) >= session.revision:
+                    merged = merge_drafts(self._open_with_key(current, session), session.record)
+                    to_write = Session(merged, session.key, session.readers)
+            table.upsert(doc(self.seal_record(to_write), _doc_id(session.id)))
+        return to_write.revision
 
     def finish(self, session: Session) -> Session:
         """Move a draft into the archive: archive first, then drop the draft.
 
         A crash between the two leaves the session in both files; reading prefers the
-        archive and the next save cleans the draft, so nothing is lost or doubled.
+        archive and removes the leftover draft, so nothing is lost or doubled.
         """
         if not session.is_draft:
             raise ReadOnlySession()
+        if session.key is None:
+            self.seal_record(session)
         drafts = self.drafts_file(session.author)
         with drafts.transaction() as db:
             current = drafts.table(db, TABLE).get(doc_id=_doc_id(session.id))
         done = session.copy()
-        if current is not None and dict(current) != session.record:
-            done = Session(merge_drafts(dict(current), session.record))
+        if current is not None:
+            current = dict(current)
+            for pid, wrap in (current.get("sealed") or {}).get("readers", {}).items():
+                done.readers.setdefault(pid, wrap)
+            opened = self._open_with_key(current, session)
+            if opened != session.record:
+                done = Session(merge_drafts(opened, session.record), session.key, done.readers)
         stamp = now_iso()
         done.record.update(
             status=COMPLETE, completed_at=stamp, updated_at=stamp, revision=done.revision + 1
         )
         archive = self.archive_file(session.author, stamp[:7])
         with archive.transaction() as db:
-            archive.table(db, TABLE).upsert(doc(copy.deepcopy(done.record), _doc_id(done.id)))
+            archive.table(db, TABLE).upsert(doc(self.seal_record(done), _doc_id(done.id)))
         self._drop_draft(session.author, session.id)
         return done
 
@@ -331,7 +427,7 @@ class SessionStore:
         self._drop_draft(session.author, session.id)
 
     def write_archive_bulk(self, person_id: str, records: Iterable[dict]) -> None:
-        """Write many finished sessions with one rewrite per month (the demo store)."""
+        """Write many finished (already sealed) sessions with one rewrite per month."""
         by_month: dict[str, list[dict]] = {}
         for record in records:
             by_month.setdefault(record["completed_at"][:7], []).append(record)
@@ -346,32 +442,99 @@ class SessionStore:
             file.table(db, TABLE).insert_multiple(doc(r, _doc_id(r["id"])) for r in records)
 
     # -- reading -----------------------------------------------------------------------------
-    def drafts(self, person_id: str) -> list[Session]:
+    def _records(self, file: StoreFile) -> list[dict]:
+        with file.transaction() as db:
+            return [dict(r) for r in file.table(db, TABLE).all()]
+
+    def _open_all(self, records: list[dict], reader: Person, problems: list[StoreError] | None):
+        out = []
+        for record in records:
+            try:
+                out.append(self.open_record(record, reader))
+            except StoreError as exc:
+                if problems is None:
+                    raise
+                problems.append(exc)
+        return out
+
+    def draft_records(self, person_id: str) -> list[dict]:
         file = self.drafts_file(person_id)
         if not file.exists():
             return []
-        with file.transaction() as db:
-            records = [dict(r) for r in file.table(db, TABLE).all()]
-        finished = {s.id for s in self.finished(person_id)} if records else set()
+        records = self._records(file)
+        finished = {r["id"] for f in self.archive_files(person_id) for r in self._records(f)}
         for record in records:
             if record["id"] in finished:
                 # Left behind by a crash (or a late save) after finishing: the archive wins.
                 self._drop_draft(person_id, record["id"])
-        drafts = [Session(r) for r in records if r["id"] not in finished]
+        return [r for r in records if r["id"] not in finished]
+
+    def drafts(
+        self, person_id: str, reader: Person, problems: list[StoreError] | None = None
+    ) -> list[Session]:
+        drafts = self._open_all(self.draft_records(person_id), reader, problems)
         return sorted(drafts, key=lambda s: s.record["updated_at"], reverse=True)
 
-    def finished(self, person_id: str) -> list[Session]:
-        out: list[Session] = []
-        for file in self.archive_files(person_id):
-            with file.transaction() as db:
-                out.extend(Session(dict(r)) for r in file.table(db, TABLE).all())
+    def finished(
+        self, person_id: str, reader: Person, problems: list[StoreError] | None = None
+    ) -> list[Session]:
+        records = [r for f in self.archive_files(person_id) for r in self._records(f)]
+        out = self._open_all(records, reader, problems)
         return sorted(out, key=lambda s: s.record["completed_at"] or "", reverse=True)
 
-    def all_for(self, person_id: str) -> list[Session]:
-        return self.drafts(person_id) + self.finished(person_id)
+    def all_for(
+        self, person_id: str, reader: Person, problems: list[StoreError] | None = None
+    ) -> list[Session]:
+        return self.drafts(person_id, reader, problems) + self.finished(person_id, reader, problems)
 
-    def get(self, person_id: str, session_id: str) -> Session:
-        for session in self.all_for(person_id):
+    def get(self, person_id: str, session_id: str, reader: Person) -> Session:
+        for session in self.all_for(person_id, reader):
             if session.id == session_id:
                 return session
         raise NotFound(f"There is no session {session_id}.")
+
+    # -- sharing -----------------------------------------------------------------------------
+    def reshare(self, author_id: str, reader: Person) -> int:
+        """Bring every session of `author_id` in line with who may read it now.
+
+        Run at sign-in by the author or a supervisor: a supervisor assigned later gains the
+        older sessions, one removed loses them, a person whose keys were reset gets them back,
+        and a record from before sealing is sealed. Returns how many records changed.
+        """
+        needed = self.readers_for(author_id)
+        changed_total = 0
+        for file in self.files_of(author_id):
+            with file.transaction() as db:
+                table = file.table(db, TABLE)
+                changed = []
+                for record in table.all():
+                    record = dict(record)
+                    updated = self._reshared(record, needed, reader)
+                    if updated is not None:
+                        changed.append(updated)
+                for record in changed:
+                    table.upsert(doc(record, _doc_id(record["id"])))
+                changed_total += len(changed)
+        return changed_total
+
+    def _reshared(self, record: dict, needed: dict[str, bytes], reader: Person) -> dict | None:
+        try:
+            session = self.open_record(record, reader)
+        except StoreError:
+            return None  # not ours to share (yet), or damaged: reported when read
+        if session.key is None:  # clear content from before sealing
+            return self.seal_record(session)
+        ctx = context(record)
+        readers = dict(session.readers)
+        wanted_prints = {pid: fingerprint(pub) for pid, pub in needed.items()}
+        stale = [pid for pid in readers if wanted_prints.get(pid) != readers[pid].get("for")]
+        missing = [pid for pid in needed if pid not in readers or pid in stale]
+        if not stale and not missing:
+            return None
+        for pid in stale:
+            del readers[pid]
+        for pid in missing:
+            readers[pid] = wrap_for(session.key, needed[pid], ctx)
+        out = dict(record)
+        out["sealed"] = {**record["sealed"], "readers": readers}
+        return out

@@ -17,7 +17,7 @@ from platformdirs import user_data_dir
 
 from checklists import Checklist
 
-from .errors import NotFound
+from .errors import NotFound, PermissionDenied, StoreError
 
 if TYPE_CHECKING:
     from checklists.loader import Library
@@ -54,7 +54,7 @@ class Store:
         self.people = PeopleStore(
             StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices)
         )
-        self.sessions = SessionStore(self.data_dir / "sessions", notices=self.notices)
+        self.sessions = SessionStore(self.data_dir / "sessions", self.people, self.notices)
         self.versions_file = StoreFile(
             self.data_dir / "checklist-versions.json",
             "checklists",
@@ -112,9 +112,38 @@ class Store:
         self.sessions.save_draft(session)
         return session
 
-    def readable_sessions(self, person: Person, status: str | None = None) -> list[Session]:
-        """The sessions this person may read (for now: their own)."""
-        sessions = self.sessions.all_for(person.id)
+    def readable_authors(self, reader: Person) -> list[Person]:
+        """Whose sessions this person may read: their own, and their supervisees'."""
+        people = self.people.all()
+        return [p for p in people if p.id == reader.id or reader.id in p.supervisors]
+
+    def may_read(self, reader: Person, author: Person) -> bool:
+        return author.id == reader.id or reader.id in author.supervisors
+
+    def readable_sessions(
+        self,
+        reader: Person,
+        status: str | None = None,
+        of: Person | None = None,
+        problems: list[StoreError] | None = None,
+    ) -> list[Session]:
+        """Sessions `reader` may read: their own, or one supervisee's (`of`).
+
+        Sessions that cannot be opened (not yet shared, or altered) are listed in `problems`
+        rather than dropped without a word.
+        """
+        author = of or reader
+        if not self.may_read(reader, author):
+            raise PermissionDenied(
+                f"You are not {author.name}'s supervisor, so you cannot read their sessions."
+            )
+        sessions = self.sessions.all_for(author.id, reader, problems)
         if status:
             sessions = [s for s in sessions if s.status == status]
         return sessions
+
+    def reshare_all(self, reader: Person) -> int:
+        """At sign-in: share the sessions this person can open with everyone who may read them."""
+        return sum(
+            self.sessions.reshare(author.id, reader) for author in self.readable_authors(reader)
+        )

@@ -64,6 +64,25 @@ def _check_person(doc_id: str, record: dict) -> list[str]:
     return problems
 
 
+def _check_sealed(label: str, record: dict) -> list[str]:
+    """Sealed content can only be opened by its readers; verify checks its shape."""
+    sealed = record["sealed"]
+    if not isinstance(sealed, dict):
+        return [f"{label}: its sealed content is not a record"]
+    problems = []
+    content = sealed.get("content")
+    if not isinstance(content, dict) or not {"nonce", "data"} <= set(content):
+        problems.append(f"{label}: its sealed content is incomplete")
+    readers = sealed.get("readers")
+    if not isinstance(readers, dict) or not readers:
+        problems.append(f"{label} is sealed for nobody, so nobody can read it")
+    elif record.get("author") not in readers:
+        problems.append(f"{label} is not sealed for its author")
+    elif any(not {"for", "epk", "nonce", "key"} <= set(w) for w in readers.values()):
+        problems.append(f"{label} has an incomplete reader key")
+    return problems
+
+
 def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[str]:
     label = f"session {record.get('id', doc_id)}"
     problems = []
@@ -84,6 +103,8 @@ def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[st
             problems.append(f"{label} has no valid '{key}'")
     if kind == "archive" and not _is_time(record.get("completed_at")):
         problems.append(f"{label} is finished but has no valid 'completed_at'")
+    if "sealed" in record:
+        return problems + _check_sealed(label, record)
     content = record.get("content")
     if not isinstance(content, dict):
         return [*problems, f"{label} has no content"]

@@ -105,13 +105,13 @@ def test_a_damaged_drafts_file_is_set_aside_and_others_stay_usable(store, alex, 
     drafts.write_bytes(drafts.read_bytes()[:40])  # cut short, as by a failing disk
     cut = drafts.read_bytes()
     fresh = Store(store.data_dir)
-    assert fresh.sessions.drafts(alex.id) == []
-    assert [s.id for s in fresh.sessions.drafts(jo.id)] == [theirs.id]
+    assert fresh.sessions.drafts(alex.id, alex) == []
+    assert [s.id for s in fresh.sessions.drafts(jo.id, jo)] == [theirs.id]
     [aside] = list(drafts.parent.glob("drafts.json.corrupt-*"))
     assert aside.read_bytes() == cut
     assert "kept as" in fresh.notices[0] and "drafts.json" in fresh.notices[0]
     fresh.start_session(alex, checklist, {})  # and work goes on
-    assert len(fresh.sessions.drafts(alex.id)) == 1 and mine.id
+    assert len(fresh.sessions.drafts(alex.id, alex)) == 1 and mine.id
 
 
 def test_file_from_a_newer_version_is_refused(store, alex) -> None:
@@ -177,7 +177,7 @@ def test_every_answer_is_on_disk_and_resume_starts_at_the_first_gap(store, alex,
     store.sessions.save_draft(session)
 
     # A new process would see exactly this:
-    again = Store(store.data_dir).sessions.drafts(alex.id)
+    again = Store(store.data_dir).sessions.drafts(alex.id, alex)
     assert len(again) == 1
     draft = again[0]
     assert draft.id == session.id
@@ -198,7 +198,7 @@ def test_an_older_copy_never_undoes_a_newer_answer(store, alex, checklist) -> No
     session.answer(item, "done")
     store.sessions.save_draft(session)
     assert store.sessions.save_draft(old) > session.revision
-    assert store.sessions.drafts(alex.id)[0].response(item.id) == "done"
+    assert store.sessions.drafts(alex.id, alex)[0].response(item.id) == "done"
 
 
 def test_finishing_archives_the_session_and_makes_it_read_only(store, alex, checklist) -> None:
@@ -208,8 +208,8 @@ def test_finishing_archives_the_session_and_makes_it_read_only(store, alex, chec
     session.set_reflection("went_well", "We found a quiet room.")
     done = store.sessions.finish(session)
     assert done.status == "complete" and done.record["completed_at"]
-    assert store.sessions.drafts(alex.id) == []
-    finished = store.sessions.finished(alex.id)
+    assert store.sessions.drafts(alex.id, alex) == []
+    finished = store.sessions.finished(alex.id, alex)
     assert [s.id for s in finished] == [session.id]
     assert finished[0].reflection["went_well"] == "We found a quiet room."
     with pytest.raises(ReadOnlySession):
@@ -230,8 +230,8 @@ def test_a_crash_between_archive_and_draft_removal_loses_and_doubles_nothing(
     with archive.transaction() as db:  # the archive was written; the crash came before the
         archive.table(db, "sessions").insert(doc(done.record, 1))  # draft was dropped
     fresh = Store(store.data_dir)
-    assert fresh.sessions.drafts(alex.id) == []
-    assert [s.id for s in fresh.sessions.all_for(alex.id)] == [session.id]
+    assert fresh.sessions.drafts(alex.id, alex) == []
+    assert [s.id for s in fresh.sessions.all_for(alex.id, alex)] == [session.id]
 
 
 def test_old_sessions_keep_the_wording_they_were_answered_with(store, alex, checklist) -> None:
@@ -250,7 +250,7 @@ def test_old_sessions_keep_the_wording_they_were_answered_with(store, alex, chec
     library = store.library
     library.checklists["any-contact"] = reworded
     fresh = Store(store.data_dir, library=library)
-    old = fresh.checklist_for(fresh.sessions.drafts(alex.id)[0])
+    old = fresh.checklist_for(fresh.sessions.drafts(alex.id, alex)[0])
     assert old.items[0].prompt == checklist.items[0].prompt
     assert old.content_hash == session.checklist_hash
 
@@ -279,7 +279,7 @@ def test_two_processes_saving_at_once_lose_nothing(store, alex) -> None:
     for worker in workers:
         worker.join(60)
         assert worker.exitcode == 0
-    drafts = Store(store.data_dir).sessions.drafts(alex.id)
+    drafts = Store(store.data_dir).sessions.drafts(alex.id, alex)
     assert len(drafts) == 30
     assert sorted({d.setup["case_ref"] for d in drafts}) == ["A1", "B2"]
     assert all(len(d.answers) == 1 for d in drafts)
@@ -294,8 +294,8 @@ def test_demo_store_is_realistic_and_fast(tmp_path: Path) -> None:
     store = Store(tmp_path / "demo")
     people = store.people.all()
     assert report["people"] == 4 == len(people)
-    practitioner = store.people.find(report["first_practitioner"])
-    finished = store.sessions.finished(practitioner.id)
+    practitioner = store.people.authenticate(report["first_practitioner"], PASSPHRASE)
+    finished = store.sessions.finished(practitioner.id, practitioner)
     assert len(finished) == 40
     responses = {a["response"] for s in finished for a in s.answers.values()}
     assert responses == {"done", "partly", "not_done", "not_applicable"}
@@ -306,8 +306,8 @@ def test_demo_store_is_realistic_and_fast(tmp_path: Path) -> None:
 def test_two_windows_editing_one_draft_are_merged_not_overwritten(store, alex, checklist):
     session = store.start_session(alex, checklist, {})
     items = session.visible_items(checklist)
-    window_a = Store(store.data_dir).sessions.drafts(alex.id)[0]
-    window_b = Store(store.data_dir).sessions.drafts(alex.id)[0]
+    window_a = Store(store.data_dir).sessions.drafts(alex.id, alex)[0]
+    window_b = Store(store.data_dir).sessions.drafts(alex.id, alex)[0]
     window_a.answer(items[0], "done")
     window_b.answer(items[1], "not_done")
     window_b.set_note(items[1], "Tried a quieter room")
@@ -316,7 +316,7 @@ def test_two_windows_editing_one_draft_are_merged_not_overwritten(store, alex, c
     store.sessions.save_draft(window_b)  # same revision as A: merged, not dropped
     window_a.answer(items[1], "partly")  # A changes item 2 last: A's answer wins for it
     store.sessions.save_draft(window_a)
-    [draft] = store.sessions.drafts(alex.id)
+    [draft] = store.sessions.drafts(alex.id, alex)
     assert draft.response(items[0].id) == "done"
     assert draft.response(items[1].id) == "partly"
     assert draft.reflection["went_well"] == "Calm conversation"

@@ -142,8 +142,8 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
         assert "No private room" in text
 
     store = Store(signed_up.data_dir)
-    person = store.people.find("Alex Reid")
-    [session] = store.sessions.finished(person.id)
+    person = store.people.authenticate("Alex Reid", PASSPHRASE)
+    [session] = store.sessions.finished(person.id, person)
     answers = session.answers
     assert answers[items[0].id]["response"] == "not_applicable"
     assert answers[items[1].id]["response"] == "not_done"
@@ -154,7 +154,7 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
     assert session.reflection["went_well"] == "We talked in a quiet room."
     assert session.reflection["difficult"] == "Time was short."
     assert session.flagged is True
-    assert store.sessions.drafts(person.id) == []
+    assert store.sessions.drafts(person.id, person) == []
 
 
 async def test_escape_keeps_the_draft_and_r_resumes_at_the_first_gap(signed_up) -> None:
@@ -226,7 +226,7 @@ async def test_a_failed_save_is_shown_kept_and_retried(signed_up, monkeypatch) -
         assert calls["n"] >= 3
         assert app.save_state.status == "saved"
         item = screen.items[0]
-    draft = Store(signed_up.data_dir).sessions.drafts(app.user.id)[0]
+    draft = Store(signed_up.data_dir).sessions.drafts(app.user.id, app.user)[0]
     assert draft.response(item.id) == "done"
 
 

@@ -22,6 +22,7 @@ from store import (
     StoreError,
     resolve_data_dir,
 )
+from store.sessions import NotShared
 
 PROG = "stepping-stones"
 
@@ -131,6 +132,41 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(add)
     ulist = sub.add_parser("list", parents=[common], help="everyone, with roles and supervisors")
     _json_flag(ulist)
+    update = sub.add_parser(
+        "update", parents=[common], help="change someone's roles or supervisors (admin)"
+    )
+    update.add_argument("name", metavar="NAME")
+    update.add_argument("--add-role", action="append", default=[], choices=ROLES, metavar="R")
+    update.add_argument("--remove-role", action="append", default=[], choices=ROLES, metavar="R")
+    update.add_argument(
+        "--supervisor",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="add a supervisor; repeat for several",
+    )
+    update.add_argument("--remove-supervisor", action="append", default=[], metavar="NAME")
+    update.add_argument("--deactivate", action="store_true", help="switch the account off")
+    _acting_flags(update)
+    _json_flag(update)
+    reset = sub.add_parser(
+        "reset-passphrase",
+        parents=[common],
+        help="give someone a new passphrase (admin); their supervisor's next sign-in "
+        "shares their sessions with them again",
+    )
+    reset.add_argument("name", metavar="NAME")
+    reset.add_argument("--new-passphrase-file", metavar="FILE", required=True)
+    _acting_flags(reset)
+    _json_flag(reset)
+    own = sub.add_parser("passphrase", parents=[common], help="change your own passphrase")
+    _acting_flags(own)
+    own.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="read the new passphrase from FILE (else you are asked twice)",
+    )
+    _json_flag(own)
 
     # sessions
     sessions = commands.add_parser("sessions", parents=[common], help="list saved sessions")
@@ -138,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     slist = sub.add_parser("list", parents=[common], help="the sessions you may read")
     _acting_flags(slist)
     slist.add_argument("--status", choices=("draft", "complete"))
+    slist.add_argument("--of", metavar="NAME", help="a supervisee's sessions instead of yours")
     _json_flag(slist)
 
     # verify
@@ -316,6 +353,46 @@ def cmd_users(args: argparse.Namespace) -> int:
             or "Nobody yet.",
         )
         return 0
+    if args.action == "update":
+        acting = _sign_in(store, args)
+        person, changes = store.people.update(
+            acting,
+            args.name,
+            args.add_role,
+            args.remove_role,
+            args.supervisor,
+            args.remove_supervisor,
+            args.deactivate,
+        )
+        view = store.people.public_view(person)
+        _out(
+            args,
+            {**view, "changes": changes},
+            f"Updated {person.name}: " + (", ".join(changes) or "nothing to change") + ".",
+        )
+        return 0
+    if args.action == "reset-passphrase":
+        acting = _sign_in(store, args)
+        new = read_passphrase(args.new_passphrase_file)
+        person = store.people.reset_passphrase(acting, args.name, new)
+        _out(
+            args,
+            store.people.public_view(person),
+            f"{person.name} has a new passphrase. Their supervisor's next sign-in shares "
+            "their sessions with them again.",
+        )
+        return 0
+    if args.action == "passphrase":
+        old = read_passphrase(args.passphrase_file, prompt="Current passphrase: ")
+        if args.new_passphrase_file:
+            new, again = read_passphrase(args.new_passphrase_file), None
+        else:
+            new = read_passphrase(None, prompt="New passphrase: ")
+            again = read_passphrase(None, prompt="Again: ")
+        person = store.people.require(args.user)
+        store.people.change_passphrase(person, old, new, again)
+        _out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
+        return 0
     # add
     acting = None
     if not store.people.is_empty():
@@ -344,7 +421,13 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_sessions(args: argparse.Namespace) -> int:
     store = _store(args)
     person = _sign_in(store, args)
-    sessions = store.readable_sessions(person, status=args.status)
+    store.reshare_all(person)
+    of = store.people.require(args.of) if args.of else None
+    problems: list[StoreError] = []
+    sessions = store.readable_sessions(person, status=args.status, of=of, problems=problems)
+    for problem in problems:
+        sys.stderr.write(f"{PROG}: warning: {problem}\n")
+    damaged = [p for p in problems if not isinstance(p, NotShared)]
     names = {p.id: p.name for p in store.people.all()}
     rows = [s.json_view(names.get(s.author, "unknown")) for s in sessions]
     _out(
@@ -357,7 +440,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         )
         or "No sessions yet.",
     )
-    return 0
+    return 1 if damaged else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -72,12 +72,10 @@ FAULTS = {
         lambda p: p.write_bytes(b"\x00\xff"),
         "not valid",
     ),
-    "unknown answer": (
+    "sealed for nobody": (
         _archive,
-        lambda p: _edit_session(
-            p, lambda r: next(iter(r["content"]["answers"].values())).update(response="maybe")
-        ),
-        "unknown answer 'maybe'",
+        lambda p: _edit_session(p, lambda r: r["sealed"].update(readers={})),
+        "sealed for nobody",
     ),
     "draft in archive": (
         _archive,

@@ -62,12 +62,21 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
+        problems: list[StoreError] = []
         try:
-            sessions = self.app.store.readable_sessions(self.app.user)
+            sessions = self.app.store.readable_sessions(self.app.user, problems=problems)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
         self.app.call_from_thread(self.show_sessions, sessions)
+        for problem in problems:
+            self.app.call_from_thread(
+                self.app.notify,
+                problem,
+                title="A session could not be opened",
+                severity="error",
+                timeout=20,
+            )
 
     def show_problem(self, message: str) -> None:
         self.query_one("#resume", Static).update(f"[b]Could not read your sessions.[/b] {message}")

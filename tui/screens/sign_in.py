@@ -50,8 +50,15 @@ class SignInScreen(Screen):
             person = self.app.store.people.authenticate(name, passphrase)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
-        else:
-            self.app.call_from_thread(self.app.signed_in, person)
+            return
+        try:
+            # Share sessions with supervisors assigned since (and seal any older ones).
+            self.app.store.reshare_all(person)
+        except StoreError as exc:
+            self.app.call_from_thread(
+                self.app.notify, f"Sharing with your supervisors will be tried again: {exc}"
+            )
+        self.app.call_from_thread(self.app.signed_in, person)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(message)

@@ -1,0 +1,465 @@
+"""An append-only log of security events, each entry chained to the one before by a hash.
+
+The log lives in `<data dir>/audit.jsonl`: one JSON object a line, UTF-8, readable by its
+owner only. Every entry carries `prev`, the `hash` of the entry before it (64 zeros for the
+first), and its own `hash`, the SHA-256 of its canonical JSON without the `hash` field. So an
+edited line no longer matches its own hash, and a removed or reordered line breaks the chain
+or the numbering; `verify` names the line where that happens.
+
+It records who did what and to whom, never what a session says: `detail` holds a few plain
+facts (strings, whole numbers, true/false), and keys that sound like content are refused.
+
+The chain has no secret key, so someone who can write the file could rebuild it from scratch,
+and cutting whole entries off the end leaves a shorter, valid chain. `head()` gives the last
+entry's number and hash; keep it elsewhere and pass it to `verify(anchor=...)` to catch that.
+
+Appending reads only the last line (from the end of the file), under the store's
+inter-process lock, then adds one whole line with a single `O_APPEND` write and an fsync.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from filelock import FileLock
+
+from .errors import StoreError, StoreFullError, StoreWriteError
+from .storage import FILE_MODE, ensure_dir, fsync_dir, lock_for, locked
+
+AUDIT_FILE = "audit.jsonl"
+ZERO_HASH = "0" * 64
+
+EVENTS = (
+    "sign_in",
+    "sign_out",
+    "sign_in_failed",
+    "locked_out",
+    "idle_lock",
+    "screen_lock",
+    "unlock",
+    "read_other",
+    "export",
+    "import",
+    "person_added",
+    "person_updated",
+    "role_added",
+    "role_removed",
+    "supervisor_added",
+    "supervisor_removed",
+    "person_deactivated",
+    "passphrase_reset",
+    "passphrase_changed",
+    "reshare",
+)
+
+# `detail` keys that would carry what a session says; refused so content never reaches the log.
+CONTENT_KEYS = frozenset(
+    {
+        "note",
+        "notes",
+        "reflection",
+        "reflections",
+        "answer",
+        "answers",
+        "text",
+        "case_ref",
+        "case_refs",
+        "caseref",
+        "case_reference",
+    }
+)
+MAX_DETAIL_KEYS = 20
+MAX_DETAIL_VALUE_CHARS = 1000
+
+FIELDS = ("seq", "at", "event", "actor", "subject", "detail", "prev", "hash")
+_TAIL_CHUNK = 4096
+
+
+class AuditDamaged(StoreError):
+    """The log cannot be added to: its last line is incomplete (`torn`) or unreadable."""
+
+    def __init__(self, path: Path, line: int, why: str, torn: bool) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.torn = torn
+        advice = (
+            " Repairing the log sets that incomplete line aside and keeps everything before it."
+            if torn
+            else " Check the log with `stepping-stones audit verify`."
+        )
+        super().__init__(
+            f"The audit log {path} is damaged at line {line}: {why}. Nothing was added to it."
+            + advice
+        )
+
+
+class TornTail(NamedTuple):
+    """What `repair_torn_tail` removed: the line number, its bytes, and where they were put."""
+
+    line: int
+    removed: bytes
+    moved_to: Path
+
+
+def canonical(entry: dict) -> bytes:
+    """The one byte form an entry is hashed and written in."""
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def entry_hash(entry: dict) -> str:
+    """SHA-256 (hex) of the entry's canonical JSON without its own `hash` field."""
+    body = {key: value for key, value in entry.items() if key != "hash"}
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _check_text(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"The audit {name} must be a name or nothing, not {type(value).__name__}.")
+
+
+def _check_detail(detail: dict | None) -> dict:
+    if detail is None:
+        return {}
+    if not isinstance(detail, dict):
+        raise ValueError("The audit detail must be a small table of plain facts.")
+    if len(detail) > MAX_DETAIL_KEYS:
+        raise ValueError(f"The audit detail has more than {MAX_DETAIL_KEYS} facts.")
+    for key, value in detail.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError("Each audit detail needs a name.")
+        if key.strip().strip("_").lower() in CONTENT_KEYS:
+            raise ValueError(
+                f"The audit log never records session content, so it refuses the detail {key!r}."
+            )
+        if value is not None and not isinstance(value, (str, int, bool)):
+            raise ValueError(
+                f"The audit detail {key!r} must be text, a whole number, true/false or nothing, "
+                f"not {type(value).__name__}."
+            )
+        if isinstance(value, str) and len(value) > MAX_DETAIL_VALUE_CHARS:
+            raise ValueError(f"The audit detail {key!r} is too long to be a plain fact.")
+    return dict(detail)
+
+
+def _parse(raw: bytes) -> dict | None:
+    """One complete line (without its newline) as an entry, or None when it is not one."""
+    try:
+        entry = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(entry, dict) or set(entry) != set(FIELDS):
+        return None
+    seq = entry["seq"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        return None
+    for key in ("at", "event", "prev", "hash"):
+        if not isinstance(entry[key], str):
+            return None
+    for key in ("actor", "subject"):
+        if entry[key] is not None and not isinstance(entry[key], str):
+            return None
+    if not isinstance(entry["detail"], dict):
+        return None
+    return entry
+
+
+def _read_last_line(fd: int, size: int) -> tuple[int, bytes]:
+    """The offset and bytes of the last line (with its newline, if any), reading from the end."""
+    pos = size
+    buf = b""
+    while pos > 0:
+        step = min(_TAIL_CHUNK, pos)
+        pos -= step
+        buf = os.pread(fd, step, pos) + buf
+        # A newline before the final byte ends the line before the last one.
+        cut = buf.rfind(b"\n", 0, len(buf) - 1)
+        if cut != -1:
+            return pos + cut + 1, buf[cut + 1 :]
+    return 0, buf
+
+
+def _lines(raw: bytes) -> list[bytes]:
+    """The file's lines, each with its newline; only the last can lack one (when torn)."""
+    parts = raw.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _count_lines(fd: int, end: int) -> int:
+    """Newlines in the first `end` bytes (used only when reporting damage)."""
+    count = 0
+    pos = 0
+    while pos < end:
+        chunk = os.pread(fd, min(1 << 20, end - pos), pos)
+        if not chunk:
+            break
+        count += chunk.count(b"\n")
+        pos += len(chunk)
+    return count
+
+
+class AuditLog:
+    """The security-event log of one data folder."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / AUDIT_FILE
+        self._lock: FileLock | None = None
+
+    def _locked(self):
+        if self._lock is None:
+            self._lock = lock_for(self.path)
+        return locked(self._lock)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def append(
+        self,
+        event: str,
+        actor: str | None,
+        subject: str | None = None,
+        detail: dict | None = None,
+    ) -> dict:
+        """Add one entry and return it; ValueError for an unknown event or content-like detail."""
+        if event not in EVENTS:
+            raise ValueError(f"{event!r} is not an audit event.")
+        _check_text("actor", actor)
+        _check_text("subject", subject)
+        facts = _check_detail(detail)
+        ensure_dir(self.data_dir)
+        with self._locked():
+            created = not self.path.exists()
+            seq, prev = self._tail_head()
+            entry = {
+                "seq": seq + 1,
+                "at": _now(),
+                "event": event,
+                "actor": actor,
+                "subject": subject,
+                "detail": facts,
+                "prev": prev,
+            }
+            entry["hash"] = entry_hash(entry)
+            self._write_line(canonical(entry) + b"\n", created)
+        return entry
+
+    def _tail_head(self) -> tuple[int, str]:
+        """The last entry's number and hash, reading only the end of the file (lock held)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return 0, ZERO_HASH
+        try:
+            size = os.fstat(fd).st_size
+            if size == 0:
+                return 0, ZERO_HASH
+            start, line = _read_last_line(fd, size)
+            if not line.endswith(b"\n"):
+                number = _count_lines(fd, start) + 1
+                raise AuditDamaged(
+                    self.path,
+                    number,
+                    "the last line is incomplete (the app probably stopped while writing it)",
+                    torn=True,
+                )
+            entry = _parse(line[:-1])
+            if entry is None:
+                number = _count_lines(fd, start) + 1
+                raise AuditDamaged(
+                    self.path, number, "the last line is not a readable entry", torn=False
+                )
+            return entry["seq"], entry["hash"]
+        finally:
+            os.close(fd)
+
+    def _write_line(self, payload: bytes, created: bool) -> None:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        except OSError as exc:
+            raise StoreWriteError(self.path, exc.strerror or str(exc)) from exc
+        try:
+            size = os.fstat(fd).st_size
+            try:
+                written = os.write(fd, payload)
+                if written != len(payload):
+                    # Never leave half an entry behind: take the partial line back off.
+                    os.ftruncate(fd, size)
+                    raise StoreWriteError(self.path, "only part of the entry could be written")
+                os.fsync(fd)
+            except OSError as exc:
+                try:
+                    os.ftruncate(fd, size)
+                except OSError:
+                    pass
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise StoreFullError(self.path) from exc
+                raise StoreWriteError(self.path, exc.strerror or str(exc)) from exc
+        finally:
+            os.close(fd)
+        if created:
+            fsync_dir(self.data_dir)
+
+    def repair_torn_tail(self) -> TornTail | None:
+        """Set an incomplete final line (no newline) aside and cut it off; None if there is none.
+
+        Only that line is touched: complete lines, even unreadable ones, stay for `verify`.
+        """
+        with self._locked():
+            try:
+                fd = os.open(self.path, os.O_RDWR)
+            except FileNotFoundError:
+                return None
+            try:
+                size = os.fstat(fd).st_size
+                if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+                    return None
+                start, removed = _read_last_line(fd, size)
+                number = _count_lines(fd, start) + 1
+                target = self._write_aside(removed)
+                os.ftruncate(fd, start)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return TornTail(number, removed, target)
+
+    def _write_aside(self, data: bytes) -> Path:
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        for attempt in range(1000):
+            suffix = f".torn-{stamp}" + (f"-{attempt}" if attempt else "")
+            target = self.path.with_name(self.path.name + suffix)
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            except FileExistsError:
+                continue
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            fsync_dir(self.data_dir)
+            return target
+        raise StoreWriteError(self.path, "too many incomplete lines are already set aside")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _read_all(self) -> bytes:
+        if not self.path.exists():
+            return b""
+        with self._locked():
+            try:
+                return self.path.read_bytes()
+            except FileNotFoundError:
+                return b""
+
+    def head(self) -> tuple[int, str]:
+        """(number, hash) of the last entry, or (0, 64 zeros) for an empty log.
+
+        Keep it somewhere the log's own file cannot change, and pass it to `verify(anchor=)`.
+        """
+        if not self.path.exists():
+            return 0, ZERO_HASH
+        with self._locked():
+            return self._tail_head()
+
+    def entries(self) -> list[dict]:
+        """Every entry, oldest first; AuditDamaged names the first line that cannot be read."""
+        raw = self._read_all()
+        result = []
+        for number, line in enumerate(_lines(raw), start=1):
+            if not line.endswith(b"\n"):
+                raise AuditDamaged(self.path, number, "the last line is incomplete", torn=True)
+            entry = _parse(line[:-1])
+            if entry is None:
+                raise AuditDamaged(self.path, number, "the line is not a readable entry", False)
+            result.append(entry)
+        return result
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> list[str]:
+        """Plain problems, each naming its line; an empty list means the chain is whole.
+
+        `anchor` is a (number, hash) pair from `head()` kept elsewhere: the log must still
+        hold that entry, unchanged, so entries cut off the end are noticed too.
+        """
+        raw = self._read_all()
+        problems: list[str] = []
+        expected = 1
+        prev_hash: str | None = ZERO_HASH
+        found: dict[int, tuple[int, str]] = {}
+        last_seq = 0
+        for number, line in enumerate(_lines(raw), start=1):
+            if not line.endswith(b"\n"):
+                problems.append(
+                    f"line {number} is incomplete: the file ends part-way through it "
+                    "(the app may have stopped while writing it, or the file was cut short)"
+                )
+                break
+            body = line[:-1]
+            entry = _parse(body) if body.strip() else None
+            if entry is None:
+                what = "is blank" if not body.strip() else "cannot be read as an entry"
+                problems.append(f"line {number} {what}")
+                # Assume it took one place in the chain; the next line's link cannot be checked.
+                expected += 1
+                prev_hash = None
+                continue
+            seq = entry["seq"]
+            if entry_hash(entry) != entry["hash"]:
+                problems.append(f"line {number} was edited after it was written")
+            if entry["event"] not in EVENTS:
+                problems.append(f"line {number} has an unknown event {entry['event']!r}")
+            if seq > expected:
+                missing = (
+                    f"entry {expected} is missing"
+                    if seq == expected + 1
+                    else f"entries {expected} to {seq - 1} are missing"
+                )
+                problems.append(f"{missing} (line {number} has {seq})")
+            elif seq < expected:
+                problems.append(
+                    f"line {number} has entry {seq} out of order (entry {expected} was expected "
+                    "next): entries were repeated or moved"
+                )
+            elif prev_hash is not None and entry["prev"] != prev_hash:
+                if number == 1:
+                    problems.append("line 1 does not start the log: earlier entries were removed")
+                else:
+                    problems.append(
+                        f"line {number} does not follow line {number - 1}: "
+                        "an entry was removed or changed"
+                    )
+            expected = max(expected, seq + 1)
+            prev_hash = entry["hash"]
+            found.setdefault(seq, (number, entry["hash"]))
+            last_seq = max(last_seq, seq)
+        if anchor is not None and anchor[0] > 0:
+            anchor_seq, anchor_hash = anchor
+            if anchor_seq not in found:
+                if anchor_seq > last_seq:
+                    problems.append(
+                        f"the log ends at entry {last_seq}, but entry {anchor_seq} was written: "
+                        "entries at the end were removed"
+                    )
+                else:
+                    problems.append(f"entry {anchor_seq}, written earlier, is not in the log")
+            elif found[anchor_seq][1] != anchor_hash:
+                problems.append(
+                    f"line {found[anchor_seq][0]} is not the entry {anchor_seq} that was written: "
+                    "the log was rewritten"
+                )
+        return problems
