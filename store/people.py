@@ -83,6 +83,11 @@ def _doc_id(person_id: str) -> int:
 class PeopleStore:
     def __init__(self, file: StoreFile) -> None:
         self.file = file
+        self.audit = None  # the store's AuditLog: every change to people is recorded
+
+    def _record(self, event: str, actor: Person | None, subject: str, **detail) -> None:
+        if self.audit is not None:
+            self.audit.append(event, actor.name if actor else None, subject, detail or None)
 
     def _records(self) -> list[dict]:
         with self.file.transaction() as db:
@@ -179,6 +184,7 @@ class PeopleStore:
             table.insert(doc(record, _doc_id(person.id)))
         added = Person.from_record(record)
         added.private_key = private_key  # the welcome form signs its creator straight in
+        self._record("person_added", acting, added.name, roles=",".join(roles))
         return added
 
     def insert_many(self, records: list[dict]) -> None:
@@ -243,6 +249,7 @@ class PeopleStore:
         hashed, kek = new_secret(new)
         keys = wrap_private_key(signed_in.private_key, kek, person.id)
         self._change(person.id, lambda r: r.update(passphrase=hashed, keys=keys))
+        self._record("passphrase_changed", person, person.name)
 
     def reset_passphrase(self, acting: Person, name: str, new: str) -> Person:
         """An admin's reset: new keys too (nobody can unwrap the old ones without the old
@@ -254,9 +261,9 @@ class PeopleStore:
         person = self.require(name)
         hashed, kek = new_secret(new)
         _, keys = new_key_pair(kek, person.id)
-        return Person.from_record(
-            self._change(person.id, lambda r: r.update(passphrase=hashed, keys=keys))
-        )
+        changed = self._change(person.id, lambda r: r.update(passphrase=hashed, keys=keys))
+        self._record("passphrase_reset", acting, person.name)
+        return Person.from_record(changed)
 
     def update(
         self,
@@ -311,6 +318,9 @@ class PeopleStore:
             person.id,
             lambda r: r.update(roles=roles, supervisors=supervisors, active=active),
         )
+        for change in changes:
+            event, _, value = change.partition(":")
+            self._record(event, acting, person.name, **({"value": value} if value else {}))
         return Person.from_record(record), changes
 
 

@@ -17,7 +17,9 @@ from platformdirs import user_data_dir
 
 from checklists import Checklist
 
-from .errors import NotFound, PermissionDenied, StoreError
+from .audit import AuditLog
+from .errors import NotFound, PermissionDenied, SignInError, StoreError
+from .lockout import LockedOut, Lockouts
 
 if TYPE_CHECKING:
     from checklists.loader import Library
@@ -55,6 +57,9 @@ class Store:
             StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices)
         )
         self.sessions = SessionStore(self.data_dir / "sessions", self.people, self.notices)
+        self.audit = AuditLog(self.data_dir)
+        self.people.audit = self.audit
+        self.lockouts = Lockouts(self.data_dir, self.notices)
         self.versions_file = StoreFile(
             self.data_dir / "checklist-versions.json",
             "checklists",
@@ -112,6 +117,25 @@ class Store:
         self.sessions.save_draft(session)
         return session
 
+    # -- signing in -------------------------------------------------------------------------
+    def sign_in(self, name: str, passphrase: str, via: str = "app") -> Person:
+        """Check a passphrase, with the lockout and the audit trail; the app and CLI share it."""
+        self.lockouts.check(name)
+        try:
+            person = self.people.authenticate(name, passphrase)
+        except SignInError:
+            until = self.lockouts.failed(name)
+            known = self.people.find(name)
+            subject = known.name if known else None
+            self.audit.append("sign_in_failed", None, subject, {"via": via})
+            if until is not None:
+                self.audit.append("locked_out", None, subject, {"until": until.isoformat()})
+                raise LockedOut(until) from None
+            raise
+        self.lockouts.succeeded(name)
+        self.audit.append("sign_in", person.name, None, {"via": via})
+        return person
+
     def readable_authors(self, reader: Person) -> list[Person]:
         """Whose sessions this person may read: their own, and their supervisees'."""
         people = self.people.all()
@@ -138,12 +162,17 @@ class Store:
                 f"You are not {author.name}'s supervisor, so you cannot read their sessions."
             )
         sessions = self.sessions.all_for(author.id, reader, problems)
+        if author.id != reader.id:
+            self.audit.append("read_other", reader.name, author.name, {"sessions": len(sessions)})
         if status:
             sessions = [s for s in sessions if s.status == status]
         return sessions
 
     def reshare_all(self, reader: Person) -> int:
         """At sign-in: share the sessions this person can open with everyone who may read them."""
-        return sum(
+        changed = sum(
             self.sessions.reshare(author.id, reader) for author in self.readable_authors(reader)
         )
+        if changed:
+            self.audit.append("reshare", reader.name, None, {"records": changed})
+        return changed

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -30,6 +30,9 @@ from .screens.sign_in import SignInScreen
 from .screens.welcome import WelcomeScreen
 
 RETRY_SECONDS = 2.0
+DEFAULT_IDLE_LOCK = 300.0
+# While locked, only these app actions may run (moving between the lock screen's fields).
+ALLOWED_WHILE_LOCKED = frozenset({"focus_next", "focus_previous"})
 SHOW_SAVING_AFTER = 0.15
 WAIT_FOR_WRITE = 0.016
 LOAD_LIBRARY_AFTER = 0.3
@@ -51,6 +54,7 @@ class SteppingStonesApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the app (answers are saved)"),
         Binding("question_mark,f1", "help", "Help", id="help", tooltip="Every key"),
+        Binding("ctrl+l", "lock", "Lock", id="lock", tooltip="Hide the screen until you sign in"),
         # Priority, so focus moves before the next key is delivered: typed-ahead input
         # ("name, tab, passphrase, enter" in one burst) then lands in the right field.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
@@ -60,10 +64,18 @@ class SteppingStonesApp(App[int]):
     save_state: reactive[SaveState] = reactive(SaveState, always_update=True)
     user: reactive[Person | None] = reactive(None)
 
-    def __init__(self, data_dir: Path, store: Store | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        store: Store | None = None,
+        idle_lock: float = DEFAULT_IDLE_LOCK,
+    ) -> None:
         super().__init__()
         self.data_dir = Path(data_dir)
         self._store = store
+        self.idle_lock = idle_lock
+        self.locked = False
+        self._last_activity = time.monotonic()
         # Unsaved snapshots as the screen sees them (for "saved" and the quit warning) ...
         self._pending: dict[str, Session] = {}
         # ... and the writer thread's inbox: the newest unsaved snapshot of each draft.
@@ -94,6 +106,7 @@ class SteppingStonesApp(App[int]):
         self._notices_shown = 0
         self.show_store_notices()
         self.set_interval(1.0, self.show_store_notices)
+        self.set_interval(min(1.0, max(self.idle_lock / 4, 0.05)), self._check_idle)
         # Nobody can answer anything before signing in: read the checklists after the first
         # screen is up, so the sign-in screen comes as quickly as a bare Textual app's.
         # (After a pause, not just the first refresh: the terminal is written by another
@@ -127,6 +140,49 @@ class SteppingStonesApp(App[int]):
             )
         self._notices_shown = len(notices)
 
+    # -- locking -----------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        # Inputs swallow printable keys before App.on_key would see them, so activity is
+        # noticed here, where every key and click passes.
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked, every key, binding and palette command does nothing but unlock."""
+        if self.locked and action not in ALLOWED_WHILE_LOCKED:
+            return False
+        return super().check_action(action, parameters)
+
+    def _check_idle(self) -> None:
+        if self.user is not None and not self.locked:
+            if time.monotonic() - self._last_activity >= self.idle_lock:
+                self.lock(idle=True)
+
+    def action_lock(self) -> None:
+        if self.user is not None and not self.locked:
+            self.lock(idle=False)
+
+    def lock(self, idle: bool) -> None:
+        from .screens.lock import LockScreen
+
+        keep = getattr(self.screen, "keep", None)
+        if callable(keep):
+            keep()  # the reflection's latest typing, saved before the screen goes
+        self.locked = True
+        self.store.audit.append("idle_lock" if idle else "screen_lock", self.user.name)
+        self.push_screen(LockScreen(self.user.name))
+
+    def unlocked(self, person: Person) -> None:
+        self.locked = False
+        self._last_activity = time.monotonic()
+        if self.user is not None and person.id == self.user.id:
+            self.store.audit.append("unlock", person.name)
+            self.pop_screen()  # back exactly where they were
+            return
+        self.user = None
+        self.signed_in(person)
+
     # -- navigation --------------------------------------------------------------------------
     def reset_to(self, screen: Screen) -> None:
         """Replace the whole stack with one screen (signing in, signing out)."""
@@ -146,6 +202,8 @@ class SteppingStonesApp(App[int]):
         self.reset_to(HomeScreen())
 
     def sign_out(self) -> None:
+        if self.user is not None:
+            self.store.audit.append("sign_out", self.user.name)
         self.user = None
         self.reset_to(SignInScreen())
         self.refresh(repaint=True, layout=True)

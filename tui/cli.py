@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, starts the full-screen app.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument(
+        "--idle-lock",
+        type=float,
+        metavar="SECONDS",
+        help="lock the screen after this long with no key or mouse activity "
+        "(default: idle_lock_seconds in <data dir>/config.toml, else 300)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     # checklists
@@ -177,6 +184,29 @@ def build_parser() -> argparse.ArgumentParser:
     slist.add_argument("--of", metavar="NAME", help="a supervisee's sessions instead of yours")
     _json_flag(slist)
 
+    # audit
+    audit = commands.add_parser("audit", parents=[common], help="the security audit trail")
+    sub = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
+    alist = sub.add_parser("list", parents=[common], help="every entry (admins only)")
+    _acting_flags(alist)
+    _json_flag(alist)
+    averify = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="check the chain; exit 1 if an entry was removed or changed",
+    )
+    _json_flag(averify)
+
+    # check-text
+    check = commands.add_parser(
+        "check-text",
+        parents=[common],
+        help="look for identifiers (NHS/CHI numbers, postcodes, phones, e-mails, dates of "
+        "birth) in TEXT, or in standard input with '-'; exit 1 if any are found",
+    )
+    check.add_argument("text", nargs="?", default="-", metavar="TEXT")
+    _json_flag(check)
+
     # verify
     verify = commands.add_parser(
         "verify",
@@ -260,7 +290,7 @@ def _report_notices() -> None:
 
 def _sign_in(store: Store, args: argparse.Namespace):
     passphrase = read_passphrase(args.passphrase_file)
-    return store.people.authenticate(args.user, passphrase)
+    return store.sign_in(args.user, passphrase, via="cli")
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -491,7 +521,59 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    store = _store(args, library=_empty_library())
+    if args.action == "list":
+        acting = _sign_in(store, args)
+        if not acting.has("admin"):
+            raise PermissionDenied("only an admin can read the audit trail")
+        entries = store.audit.entries()
+        _out(
+            args,
+            entries,
+            "\n".join(
+                f"{e['seq']:>6}  {e['at']}  {e['event']:<20} {e.get('actor') or '-':<20} "
+                f"{e.get('subject') or ''}"
+                for e in entries
+            )
+            or "The audit trail is empty.",
+        )
+        return 0
+    problems = store.audit.verify()
+    _out(
+        args,
+        {
+            "ok": not problems,
+            "entries": len(store.audit.entries()) if not problems else None,
+            "problems": problems,
+        },
+        "\n".join(problems) if problems else "The audit trail is intact.",
+    )
+    return 1 if problems else 0
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    from checklists.identifiers import describe, find_identifiers
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    findings = find_identifiers(text)
+    _out(
+        args,
+        {"findings": [f.to_dict() for f in findings]},
+        describe(findings, noun="text") if findings else "Nothing that looks like an identifier.",
+    )
+    return 1 if findings else 0
+
+
+def _empty_library():
+    from checklists.loader import Library
+
+    return Library()
+
+
 COMMANDS = {
+    "audit": cmd_audit,
+    "check-text": cmd_check_text,
     "verify": cmd_verify,
     "checklists": cmd_checklists,
     "users": cmd_users,
@@ -500,12 +582,43 @@ COMMANDS = {
 }
 
 
+def read_config(data_dir: Path) -> dict:
+    """`<data dir>/config.toml`, if there is one (a service's settings for this store)."""
+    path = data_dir / "config.toml"
+    if not path.exists():
+        return {}
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CommandError(f"{path} cannot be read: {exc}") from exc
+
+
+def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
+    value = args.idle_lock
+    if value is None:
+        value = read_config(data_dir).get("idle_lock_seconds", 300)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 5 <= value <= 86400:
+        raise CommandError("the idle lock must be between 5 and 86400 seconds")
+    return float(value)
+
+
 def run_app(args: argparse.Namespace) -> int:
     from .app import SteppingStonesApp
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    app = SteppingStonesApp(data_dir=data_dir)
-    app.run()
+    app = SteppingStonesApp(data_dir=data_dir, idle_lock=idle_lock_seconds(args, data_dir))
+    try:
+        app.run()
+    finally:
+        # Leave nothing of the session on the terminal or in its scrollback.
+        if sys.stdout.isatty():
+            sys.stdout.write("\x1b[2J\x1b[3J\x1b[H")
+            sys.stdout.flush()
     return int(app.return_code or 0)
 
 
@@ -521,7 +634,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report_notices()
     except (CommandError, StoreError) as exc:
         message = str(exc).rstrip(".")
-        sys.stderr.write(f"{PROG}: {message[:1].lower() + message[1:]}\n")
+        sys.stderr.write(f"{PROG}: {message}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: stopped\n")

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from checklists.identifiers import describe, find_identifiers
 from store.sessions import NOTE_LIMIT
 
 PLACEHOLDER = "A few words about your practice. No names or details that identify her."
@@ -22,12 +23,14 @@ class NoteScreen(ModalScreen[str | None]):
         super().__init__()
         self.prompt = prompt
         self.current = current
+        self._confirmed: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
             yield Static("Note", classes="screen-title")
             yield Static(self.prompt, classes="hint")
             yield Input(self.current, id="note", placeholder=PLACEHOLDER, max_length=NOTE_LIMIT)
+            yield Static("", id="warning", classes="error")
             yield Static("enter: keep the note · escape: cancel", classes="hint")
 
     def on_mount(self) -> None:
@@ -35,7 +38,19 @@ class NoteScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def keep(self, event: Input.Submitted) -> None:
+        findings = find_identifiers(event.value)
+        if findings and event.value != self._confirmed:
+            # A warning first: the person edits it out, or presses enter again to keep it.
+            self._confirmed = event.value
+            self.query_one("#warning", Static).update(
+                describe(findings) + " Press enter again to keep it as it is."
+            )
+            return
         self.dismiss(event.value)
+
+    @on(Input.Changed)
+    def edited(self) -> None:
+        self.query_one("#warning", Static).update("")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Label, Static, TextArea
 
 from checklists import Checklist
+from checklists.identifiers import describe, find_identifiers
 from store import Session, StoreError
 from tui.widgets.save_indicator import SaveIndicator
 
@@ -29,6 +30,7 @@ class ReflectionScreen(Screen):
         self.session = session
         self.checklist = checklist
         self._timer = None
+        self._confirmed: dict[str, str] = {}
         self.sub_title = checklist.title
 
     def compose(self) -> ComposeResult:
@@ -57,6 +59,7 @@ class ReflectionScreen(Screen):
                     placeholder=prompt.hint,
                 )
                 yield area
+                yield Static("", id=f"w-{prompt.id}", classes="error warning")
             yield Checkbox(library.flag_label, self.session.flagged, id="flag")
             yield Static("ctrl+s: finish · escape: back to the items", classes="hint")
             yield Static("", id="problem", classes="error")
@@ -77,11 +80,32 @@ class ReflectionScreen(Screen):
     def flagged(self) -> None:
         self.keep()
 
+    def unconfirmed(self) -> dict[str, str]:
+        """Fields holding what looks like an identifier that nobody has chosen to keep yet."""
+        out = {}
+        for prompt in self.app.store.library.reflection:
+            text = self.query_one(f"#r-{prompt.id}", TextArea).text
+            findings = find_identifiers(text)
+            warning = self.query_one(f"#w-{prompt.id}", Static)
+            if findings and self._confirmed.get(prompt.id) != text:
+                out[prompt.id] = text
+                warning.update(describe(findings, noun="answer"))
+            else:
+                warning.update("")
+        return out
+
     def keep(self) -> None:
-        """Copy the fields into the session and save it (only what changed)."""
+        """Copy the fields into the session and save it (only what changed).
+
+        A field that seems to hold an identifier is not saved until the person confirms it
+        (ctrl+s twice) or edits it out: the warning comes before the saving.
+        """
         self._timer = None
         changed = False
+        held = self.unconfirmed()
         for prompt in self.app.store.library.reflection:
+            if prompt.id in held:
+                continue
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
             if self.session.reflection.get(prompt.id, "") != text:
                 try:
@@ -104,6 +128,15 @@ class ReflectionScreen(Screen):
         self.app.pop_screen()
 
     def action_finish(self) -> None:
+        held = self.unconfirmed()
+        if held:
+            self._confirmed.update(held)
+            self.query_one("#problem", Static).update(
+                "Some answers look as if they contain something that could identify her "
+                "(see the warnings above). Edit them, or press ctrl+s again to keep them "
+                "as they are and finish."
+            )
+            return
         self.keep()
         self.query_one("#problem", Static).update("Finishing…")
         self.finish(self.session.copy())

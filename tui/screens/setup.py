@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from checklists import SETTINGS, STAGES, Checklist
+from checklists.identifiers import check_case_reference
 from store import StoreError
 from tui.widgets.choice_field import ChoiceField
 
@@ -73,8 +74,14 @@ class SetupScreen(Screen):
         return values
 
     def action_start(self) -> None:
+        values = self.setup_values()
+        refusal = check_case_reference(values["case_ref"])
+        if refusal:
+            self.query_one("#problem", Static).update(refusal)
+            self.query_one("#case_ref", Input).focus()
+            return
         self.query_one("#problem", Static).update("Starting…")
-        self.start(self.setup_values())
+        self.start(values)
 
     @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
     def start(self, values: dict) -> None:

@@ -47,7 +47,7 @@ class SignInScreen(Screen):
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, name: str, passphrase: str) -> None:
         try:
-            person = self.app.store.people.authenticate(name, passphrase)
+            person = self.app.store.sign_in(name, passphrase)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return

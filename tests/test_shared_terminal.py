@@ -1,0 +1,239 @@
+"""Shared terminals: locking, lockout, the audit trail, the identifier guard, no network."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from store import SignInError, Store
+from store.lockout import LockedOut
+from tests.conftest import PASSPHRASE
+from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tui.app import SteppingStonesApp
+from tui.screens.checklist import ChecklistScreen
+from tui.screens.home import HomeScreen
+from tui.screens.lock import LockScreen
+
+
+def visible(app) -> str:
+    """Every character on the terminal, however it was drawn."""
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_ctrl_l_hides_everything_and_blocks_every_key(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await start_checklist(app, pilot)
+        await pilot.press("1")
+        await settle(app, pilot)
+        prompt_words = screen.items[1].prompt.split()[-2]
+        assert prompt_words in visible(app)
+
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen) and app.locked
+        shown = visible(app)
+        assert "Locked" in shown and prompt_words not in shown and "Item 2" not in shown
+
+        for key in ("question_mark", "f1", "ctrl+p", "ctrl+q", "ctrl+l", "escape"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert isinstance(app.screen, LockScreen), key
+            assert app.is_running, key
+        assert screen.index == 1  # nothing reached the checklist underneath
+
+        await pilot.press(*"not it", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert "do not match" in screen_text(app)
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(app, pilot)
+        assert app.screen is screen and not app.locked
+        assert screen.index == 1
+
+
+async def test_someone_else_can_sign_in_at_a_locked_terminal(store, alex) -> None:
+    store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, acting=alex)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await start_checklist(app, pilot)
+        await pilot.press("1", "4")
+        await settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        name = app.screen.query_one("#name")
+        name.value = "Jo Patel"
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen) and app.user.name == "Jo Patel"
+        assert "No unfinished checklists" in screen_text(app)  # nothing of Alex's
+    alex_in = Store(store.data_dir).people.authenticate("Alex Reid", PASSPHRASE)
+    [draft] = Store(store.data_dir).sessions.drafts(alex.id, alex_in)
+    assert len([a for a in draft.answers.values() if a["response"]]) == 2
+
+
+async def test_idle_lock_after_the_configured_time(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir, idle_lock=1.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await start_checklist(app, pilot)
+        await pilot.press("1")
+        assert not app.locked
+        await pilot.pause(2.5)
+        assert app.locked and isinstance(app.screen, LockScreen)
+    events = [e["event"] for e in Store(store.data_dir).audit.entries()]
+    assert "idle_lock" in events and "sign_in" in events
+
+
+def test_five_wrong_passphrases_lock_the_name_out_and_the_wait_doubles(store, alex) -> None:
+    for _ in range(4):
+        with pytest.raises(SignInError, match="do not match"):
+            store.sign_in("Alex Reid", "wrong passphrase")
+    with pytest.raises(LockedOut, match="Please wait until") as first:
+        store.sign_in("Alex Reid", "wrong passphrase")
+    with pytest.raises(LockedOut):
+        store.sign_in("Alex Reid", PASSPHRASE)  # even the right one, while locked out
+    later = first.value.until + timedelta(seconds=1)
+    store.lockouts.check("Alex Reid", now=later)  # the minute has passed
+    for _ in range(5):
+        store.lockouts.failed("alex reid", now=later)
+    with pytest.raises(LockedOut) as second:
+        store.lockouts.check("Alex Reid", now=later)
+    assert second.value.until - later == timedelta(minutes=2)
+    # Unknown names are counted the same way, so the lockout reveals nothing.
+    for _ in range(4):
+        with pytest.raises(SignInError, match="do not match"):
+            store.sign_in("Nobody Here", "wrong passphrase")
+    with pytest.raises(LockedOut):
+        store.sign_in("Nobody Here", "wrong passphrase")
+
+
+def test_lockout_applies_on_the_command_line(store, alex, tmp_path) -> None:
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("wrong passphrase\n")
+    cmd = [
+        sys.executable,
+        "-m",
+        "tui.cli",
+        "--data-dir",
+        str(store.data_dir),
+        "sessions",
+        "list",
+        "--user",
+        "Alex Reid",
+        "--passphrase-file",
+        str(wrong),
+    ]
+    results = [subprocess.run(cmd, capture_output=True, text=True, timeout=60) for _ in range(5)]
+    assert all(r.returncode == 1 for r in results)
+    assert "Too many wrong passphrases" in results[-1].stderr
+    assert results[-1].stderr.count("\n") == 1
+
+
+def test_audit_trail_records_security_events_and_detects_a_removed_line(
+    store, alex, passphrase_file
+) -> None:
+    store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, acting=alex)
+    store.people.update(alex, "Jo Patel", add_roles=["supervisor"])
+    store.sign_in("Alex Reid", PASSPHRASE)
+    with pytest.raises(SignInError):
+        store.sign_in("Jo Patel", "wrong passphrase")
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "tui.cli", "--data-dir", str(store.data_dir), "audit", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    listed = cli("list", "--user", "Alex Reid", "--passphrase-file", str(passphrase_file), "--json")
+    assert listed.returncode == 0, listed.stderr
+    events = [e["event"] for e in json.loads(listed.stdout)]
+    for expected in ("person_added", "role_added", "sign_in", "sign_in_failed"):
+        assert expected in events
+    assert PASSPHRASE not in listed.stdout
+    denied = cli("list", "--user", "Jo Patel", "--passphrase-file", str(passphrase_file))
+    assert denied.returncode == 1 and "admin" in denied.stderr
+    assert cli("verify").returncode == 0
+
+    path = store.data_dir / "audit.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:2] + lines[3:]))
+    broken = cli("verify")
+    assert broken.returncode == 1
+    assert "line 3" in broken.stdout
+
+
+async def test_case_reference_refuses_identifiers_and_notes_warn_first(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        app.screen.query_one("#case_ref").value = "999 000 0018"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "NHS number" in screen_text(app)
+        assert not isinstance(app.screen, ChecklistScreen)
+        app.screen.query_one("#case_ref").value = "TEAM-B-7"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ChecklistScreen)
+
+        await pilot.press("n", *"Texted her on 07700 900123", "enter")
+        await settle(app, pilot)
+        assert "phone number" in screen_text(app)  # warned, not yet saved
+        assert screen.session.answers.get(screen.items[0].id, {}).get("note", "") == ""
+        await pilot.press("enter")  # keep it after all
+        await settle(app, pilot)
+        assert screen.session.answers[screen.items[0].id]["note"].endswith("900123")
+
+
+async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> None:
+    attempts: list[str] = []
+    real_socket = socket.socket
+
+    class NoNetwork(real_socket):
+        def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+            if family in (socket.AF_INET, socket.AF_INET6):
+                attempts.append(f"socket({family})")
+                raise OSError("network use is not allowed in this test")
+            super().__init__(family, type, proto, fileno)
+
+    def refuse(*args, **kwargs):
+        attempts.append(f"connect{args[:1]}")
+        raise OSError("network use is not allowed in this test")
+
+    monkeypatch.setattr(socket, "socket", NoNetwork)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+    app = SteppingStonesApp(data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"Alex Reid", "tab", *PASSPHRASE, "tab", *PASSPHRASE, "enter")
+        await settle(app, pilot)
+        await start_checklist(app, pilot)
+        while isinstance(app.screen, ChecklistScreen):
+            await pilot.press("1")
+            await settle(app, pilot)
+        await pilot.press(*"Fine", "ctrl+s")
+        await settle(app, pilot)
+        assert "Finished and saved" in screen_text(app)
+        await pilot.press("escape", "ctrl+l")
+        await settle(app, pilot)
+    from tui.cli import main
+
+    assert main(["--data-dir", str(data_dir), "verify"]) == 0
+    assert attempts == []

@@ -1,0 +1,65 @@
+"""The lock screen: it hides everything that was on screen until someone signs in."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, Static
+
+from store import StoreError
+
+
+class LockScreen(Screen):
+    """Opaque and self-contained: no header, footer or anything of the screens below.
+
+    The person who locked it types their passphrase to carry on exactly where they were;
+    anyone else can sign in instead (the first person's work stays saved and private).
+    """
+
+    TITLE = "Locked"
+    CSS_PATH = "lock.tcss"
+    AUTO_FOCUS = "#passphrase"
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.locked_for = name
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="lock-box"):
+            yield Static("Locked", classes="screen-title", id="lock-title")
+            yield Static(
+                "Your answers are saved. Type the passphrase to carry on, or change the name "
+                "to sign in as someone else.",
+                classes="hint",
+            )
+            yield Label("Name")
+            yield Input(self.locked_for, id="name", max_length=60)
+            yield Label("Passphrase")
+            yield Input(id="passphrase", password=True, max_length=200)
+            yield Static("", id="problem", classes="error")
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        passphrase = self.query_one("#passphrase", Input)
+        if event.input.id == "name" and not passphrase.value:
+            passphrase.focus()
+            return
+        self.query_one("#problem", Static).update("Checking…")
+        self.check(self.query_one("#name", Input).value, passphrase.value)
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    def check(self, name: str, passphrase: str) -> None:
+        try:
+            person = self.app.store.sign_in(name, passphrase)
+        except StoreError as exc:
+            self.app.call_from_thread(self.show_problem, str(exc))
+            return
+        self.app.call_from_thread(self.app.unlocked, person)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#problem", Static).update(message)
+        passphrase = self.query_one("#passphrase", Input)
+        passphrase.value = ""
+        passphrase.focus()
