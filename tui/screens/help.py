@@ -11,6 +11,7 @@ from textual.widgets import Static
 HELP = """\
 [b]Everywhere[/b]
   ctrl+q        quit (everything answered is already saved)
+  ctrl+l        lock the screen now (it also locks itself when left idle)
   ctrl+p        command palette
   ? or F1       this help
   tab/shift+tab move between fields in a form; enter submits
