@@ -476,16 +476,30 @@ class SessionStore:
         return sorted(drafts, key=lambda s: s.record["updated_at"], reverse=True)
 
     def finished(
-        self, person_id: str, reader: Person, problems: list[StoreError] | None = None
+        self,
+        person_id: str,
+        reader: Person,
+        problems: list[StoreError] | None = None,
+        limit: int | None = None,
     ) -> list[Session]:
-        records = [r for f in self.archive_files(person_id) for r in self._records(f)]
-        out = self._open_all(records, reader, problems)
-        return sorted(out, key=lambda s: s.record["completed_at"] or "", reverse=True)
+        """Finished sessions, newest first; with `limit`, only the newest months are read."""
+        out: list[Session] = []
+        for file in reversed(self.archive_files(person_id)):  # newest month first
+            if limit is not None and len(out) >= limit:
+                break
+            out += self._open_all(self._records(file), reader, problems)
+        out.sort(key=lambda s: s.record["completed_at"] or "", reverse=True)
+        return out if limit is None else out[:limit]
 
     def all_for(
-        self, person_id: str, reader: Person, problems: list[StoreError] | None = None
+        self,
+        person_id: str,
+        reader: Person,
+        problems: list[StoreError] | None = None,
+        limit: int | None = None,
     ) -> list[Session]:
-        return self.drafts(person_id, reader, problems) + self.finished(person_id, reader, problems)
+        drafts = self.drafts(person_id, reader, problems)
+        return drafts + self.finished(person_id, reader, problems, limit)
 
     def get(self, person_id: str, session_id: str, reader: Person) -> Session:
         for session in self.all_for(person_id, reader):

@@ -150,6 +150,7 @@ class Store:
         status: str | None = None,
         of: Person | None = None,
         problems: list[StoreError] | None = None,
+        limit: int | None = None,
     ) -> list[Session]:
         """Sessions `reader` may read: their own, or one supervisee's (`of`).
 
@@ -161,7 +162,7 @@ class Store:
             raise PermissionDenied(
                 f"You are not {author.name}'s supervisor, so you cannot read their sessions."
             )
-        sessions = self.sessions.all_for(author.id, reader, problems)
+        sessions = self.sessions.all_for(author.id, reader, problems, limit)
         if author.id != reader.id:
             self.audit.append("read_other", reader.name, author.name, {"sessions": len(sessions)})
         if status:

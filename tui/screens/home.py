@@ -11,6 +11,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from store import Session, StoreError
 from tui.format import SETTING_LABELS, friendly_time, short_date
 
+RECENT = 100  # finished sessions listed on home: enough to find one, and quick to open
+
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -64,7 +66,9 @@ class HomeScreen(Screen):
     def load(self) -> None:
         problems: list[StoreError] = []
         try:
-            sessions = self.app.store.readable_sessions(self.app.user, problems=problems)
+            sessions = self.app.store.readable_sessions(
+                self.app.user, problems=problems, limit=RECENT
+            )
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
@@ -99,7 +103,7 @@ class HomeScreen(Screen):
         table = self.query_one("#recent", DataTable)
         table.clear()
         self.rows = {}
-        for session in sessions[:200]:
+        for session in sessions[:RECENT]:
             counts = {r: 0 for r in ("done", "partly", "not_done", "not_applicable")}
             for answer in session.answers.values():
                 if answer.get("response") in counts:
