@@ -15,6 +15,7 @@ import copy
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
@@ -37,6 +38,7 @@ DRAFT = "draft"
 COMPLETE = "complete"
 SETUP_DEFAULTS = {"setting": "clinic", "stage": "antenatal", "case_ref": ""}
 NOTE_LIMIT = 2000
+TOMBSTONE_KEEP = timedelta(days=7)
 REFLECTION_LIMIT = 4000
 
 
@@ -140,7 +142,7 @@ class Session:
         entry["prompt"] = item.prompt
         entry["requirements"] = list(item.requirements)
         # When this entry last changed: merging two windows' edits keeps the later one.
-        entry["changed_at"] = now_precise()
+        entry["changed_at"] = self._next_stamp()
         return entry
 
     def answer(self, item: Item, response: str) -> None:
@@ -172,10 +174,28 @@ class Session:
             raise InvalidInput(f"Each reflection can be up to {REFLECTION_LIMIT} characters.")
         self._touch()
         self.reflection[prompt_id] = text
+        self._stamp(f"reflection.{prompt_id}")
 
     def set_flagged(self, flagged: bool) -> None:
         self._touch()
         self.content["flagged"] = bool(flagged)
+        self._stamp("flagged")
+
+    def _stamp(self, what: str) -> None:
+        # When each part last changed, so that merging two windows keeps the later change.
+        self.content.setdefault("changed", {})[what] = self._next_stamp()
+
+    def _next_stamp(self) -> str:
+        """Now, or just after the latest change already in this session if the clock has
+        gone back: a later change in one window must always win over an earlier one."""
+        stamps = [a.get("changed_at") or "" for a in self.answers.values()]
+        stamps += list(self.content.get("changed", {}).values())
+        latest = max(stamps, default="")
+        now = now_precise()
+        if latest and now <= latest:
+            moment = datetime.fromisoformat(latest) + timedelta(microseconds=1)
+            return moment.isoformat(timespec="microseconds")
+        return now
 
     def copy(self) -> Session:
         return Session(copy.deepcopy(self.record), self.key, dict(self.readers))
@@ -208,27 +228,42 @@ class Session:
 
 
 def merge_drafts(disk: dict, mine: dict) -> dict:
-    """Combine two edits of one draft so that no answer, note or reflection is lost.
+    """Combine two copies of one draft so that no answer, note or reflection is lost.
 
-    Each answer keeps whichever side changed it last; reflection fields keep this window's
-    text unless it is empty; the flag is kept if either side set it.
+    Every part (each answer, each reflection field, the flag) keeps whichever copy changed it
+    last. Merging with an older copy of itself changes nothing, so a window can always merge
+    with what is on disk, whoever wrote it.
     """
     merged = copy.deepcopy(mine)
-    answers = merged["content"]["answers"]
-    for item_id, theirs in disk["content"].get("answers", {}).items():
+    content, theirs = merged["content"], disk.get("content", {})
+    answers = content["answers"]
+    for item_id, their_answer in theirs.get("answers", {}).items():
         ours = answers.get(item_id)
-        if ours is None or theirs.get("changed_at", "") > ours.get("changed_at", ""):
-            answers[item_id] = copy.deepcopy(theirs)
-    reflection = merged["content"]["reflection"]
-    for prompt_id, text in disk["content"].get("reflection", {}).items():
-        if text and not reflection.get(prompt_id):
-            reflection[prompt_id] = text
-    merged["content"]["flagged"] = bool(
-        merged["content"].get("flagged") or disk["content"].get("flagged")
-    )
-    merged["revision"] = max(int(disk.get("revision", 0)), int(mine.get("revision", 0))) + 1
+        if ours is None or their_answer.get("changed_at", "") > ours.get("changed_at", ""):
+            answers[item_id] = copy.deepcopy(their_answer)
+    changed = content.setdefault("changed", {})
+    for what, when in theirs.get("changed", {}).items():
+        if when <= changed.get(what, ""):
+            continue
+        changed[what] = when
+        if what == "flagged":
+            content["flagged"] = theirs.get("flagged", False)
+        elif what.startswith("reflection."):
+            prompt_id = what.removeprefix("reflection.")
+            content["reflection"][prompt_id] = theirs.get("reflection", {}).get(prompt_id, "")
+    merged["revision"] = max(int(disk.get("revision", 0)) + 1, int(mine.get("revision", 0)))
     merged["updated_at"] = max(disk.get("updated_at", ""), mine.get("updated_at", ""))
     return merged
+
+
+class FinishedElsewhere(StoreError):
+    """The draft was finished (in another window) after this copy of it was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This checklist was finished in another window, so this change could not be "
+            "added. The finished session keeps everything saved before that."
+        )
 
 
 def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
@@ -359,9 +394,9 @@ class SessionStore:
     def save_draft(self, session: Session) -> int:
         """Put the draft on disk, sealed; returns the revision now stored.
 
-        When the copy on disk is as new as this one or newer, another window (or another copy
-        of the app) has saved the same draft meanwhile: the two are merged, each answer keeping
-        its latest change, rather than one overwriting the other.
+        Whatever is on disk is merged in first (each part keeps its latest change), so another
+        window or another copy of the app saving the same draft never loses an answer. A draft
+        finished elsewhere meanwhile is refused with FinishedElsewhere.
         """
         if not session.is_draft:
             raise ReadOnlySession()
@@ -374,11 +409,14 @@ class SessionStore:
             to_write = session
             if current is not None:
                 current = dict(current)
+                if current.get("finished"):
+                    raise FinishedElsewhere()
                 # Keep any reader a re-share added on disk meanwhile.
                 for pid, wrap in (current.get("sealed") or {}).get("readers", {}).items():
                     session.readers.setdefault(pid, wrap)
-                if int(current.get("revision", 0)) >= session.revision:
-                    merged = merge_drafts(self._open_with_key(current, session), session.record)
+                on_disk = self._open_with_key(current, session)
+                if on_disk != session.record:
+                    merged = merge_drafts(on_disk, session.record)
                     to_write = Session(merged, session.key, session.readers)
             table.upsert(doc(self.seal_record(to_write), _doc_id(session.id)))
         return to_write.revision
@@ -399,6 +437,8 @@ class SessionStore:
         done = session.copy()
         if current is not None:
             current = dict(current)
+            if current.get("finished"):
+                raise FinishedElsewhere()
             for pid, wrap in (current.get("sealed") or {}).get("readers", {}).items():
                 done.readers.setdefault(pid, wrap)
             opened = self._open_with_key(current, session)
@@ -411,8 +451,24 @@ class SessionStore:
         archive = self.archive_file(session.author, stamp[:7])
         with archive.transaction() as db:
             archive.table(db, TABLE).upsert(doc(self.seal_record(done), _doc_id(done.id)))
-        self._drop_draft(session.author, session.id)
+        self._leave_tombstone(session.author, session.id, stamp)
         return done
+
+    def _leave_tombstone(self, person_id: str, session_id: str, stamp: str) -> None:
+        """Replace the draft with a marker, so a window still holding it cannot revive it.
+
+        Markers older than a week are cleared at the same time, keeping the file small.
+        """
+        cutoff = (datetime.fromisoformat(stamp) - TOMBSTONE_KEEP).isoformat()
+        drafts = self.drafts_file(person_id)
+        with drafts.transaction() as db:
+            table = drafts.table(db, TABLE)
+            old = [r.doc_id for r in table.all() if r.get("finished") and r["finished"] < cutoff]
+            if old:
+                table.remove(doc_ids=old)
+            if table.contains(doc_id=_doc_id(session_id)):
+                table.remove(doc_ids=[_doc_id(session_id)])  # upsert would only add fields
+            table.insert(doc({"id": session_id, "finished": stamp}, _doc_id(session_id)))
 
     def _drop_draft(self, person_id: str, session_id: str) -> None:
         drafts = self.drafts_file(person_id)
@@ -461,7 +517,9 @@ class SessionStore:
         file = self.drafts_file(person_id)
         if not file.exists():
             return []
-        records = self._records(file)
+        records = [r for r in self._records(file) if not r.get("finished")]
+        if not records:
+            return []
         finished = {r["id"] for f in self.archive_files(person_id) for r in self._records(f)}
         for record in records:
             if record["id"] in finished:

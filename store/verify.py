@@ -151,6 +151,9 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
                 problems.append(f"record {doc_id!r} in '{table_name}' is not a record")
             elif kind == "people":
                 problems += _check_person(doc_id, record)
+            elif kind == "drafts" and "finished" in record:
+                if not _is_time(record["finished"]):  # the marker a finished draft leaves
+                    problems.append(f"record {doc_id} is a finished marker with no valid time")
             elif kind in STATUSES:
                 problems += _check_session(doc_id, record, kind, path.parent.name)
     return [Finding(name, p) for p in problems]

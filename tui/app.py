@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from store import Person, Session, Store, StoreError
+from store.sessions import FinishedElsewhere
 
 from .screens.help import HelpScreen
 from .screens.message import MessageScreen
@@ -33,7 +34,6 @@ RETRY_SECONDS = 2.0
 DEFAULT_IDLE_LOCK = 300.0
 # While locked, only these app actions may run (moving between the lock screen's fields).
 ALLOWED_WHILE_LOCKED = frozenset({"focus_next", "focus_previous"})
-SHOW_SAVING_AFTER = 0.15
 WAIT_FOR_WRITE = 0.016
 LOAD_LIBRARY_AFTER = 0.3
 
@@ -235,6 +235,14 @@ class SteppingStonesApp(App[int]):
             self.session_id = session_id
             self.revision = revision
 
+    class DraftGone(Message):
+        """The draft was finished in another window: this copy can no longer be saved."""
+
+        def __init__(self, session_id: str, reason: str) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.reason = reason
+
     class DraftSaveFailed(Message):
         def __init__(self, reason: str) -> None:
             super().__init__()
@@ -244,8 +252,9 @@ class SteppingStonesApp(App[int]):
         """Hand a copy of the draft to the writer; the indicator follows `save_state`."""
         snapshot = session.copy()
         self._pending[snapshot.id] = snapshot
-        # Say "saving" only if saving is slow: a flicker on every answer would be noise.
-        self.set_timer(SHOW_SAVING_AFTER, self._still_saving)
+        # At once: "saved" must never be showing while the newest answer is not on disk.
+        if self.save_state.status != "failed":
+            self.save_state = SaveState("saving")
         with self._inbox_ready:
             self._inbox[snapshot.id] = snapshot
             self._written.clear()
@@ -275,6 +284,10 @@ class SteppingStonesApp(App[int]):
                 snapshot = self._inbox.pop(session_id)
             try:
                 revision = self.store.sessions.save_draft(snapshot)
+            except FinishedElsewhere as exc:
+                self._written.set()
+                self.post_message(self.DraftGone(session_id, str(exc)))
+                continue
             except StoreError as exc:
                 self._written.set()
                 with self._inbox_ready:
@@ -286,16 +299,19 @@ class SteppingStonesApp(App[int]):
             self._written.set()
             self.post_message(self.DraftSaved(session_id, revision))
 
-    def _still_saving(self) -> None:
-        if self._pending and self.save_state.status != "failed":
-            self.save_state = SaveState("saving")
-
     def on_stepping_stones_app_draft_saved(self, message: DraftSaved) -> None:
         pending = self._pending.get(message.session_id)
         if pending is not None and message.revision >= pending.revision:
             del self._pending[message.session_id]
         if not self._pending:
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
+
+    def on_stepping_stones_app_draft_gone(self, message: DraftGone) -> None:
+        self._pending.pop(message.session_id, None)
+        self.save_state = SaveState("failed", message=message.reason)
+        self.notify(message.reason, title="Finished elsewhere", severity="error", timeout=15)
+        if self.user is not None and not self.locked:
+            self.go_home()
 
     def on_stepping_stones_app_draft_save_failed(self, message: DraftSaveFailed) -> None:
         if self.save_state.status != "failed":

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Footer, Header, Label, Static, TextArea
 from checklists import Checklist
 from checklists.identifiers import describe, find_identifiers
 from store import Session, StoreError
+from store.sessions import FinishedElsewhere
 from tui.widgets.save_indicator import SaveIndicator
 
 SAVE_DELAY = 0.4
@@ -145,6 +146,10 @@ class ReflectionScreen(Screen):
     def finish(self, snapshot: Session) -> None:
         try:
             done = self.app.store.sessions.finish(snapshot)
+        except FinishedElsewhere as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=15)
+            self.app.call_from_thread(self.app.go_home)
+            return
         except StoreError as exc:
             self.app.call_from_thread(
                 self.query_one("#problem", Static).update,

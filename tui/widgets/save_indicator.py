@@ -14,7 +14,7 @@ from textual.widget import Widget
 class SaveIndicator(Widget):
     DEFAULT_CSS = """
     SaveIndicator {
-        width: 22;
+        width: 25;
         height: 1;
         padding: 0 1;
         color: $text-muted;
@@ -44,5 +44,5 @@ class SaveIndicator(Widget):
         self.label = {
             "saving": "… saving",
             "saved": f"✓ saved {state.at}",
-            "failed": "✗ NOT SAVED: retrying",
+            "failed": "✗ NOT SAVED, retrying",
         }.get(state.status, "")
