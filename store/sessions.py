@@ -405,21 +405,26 @@ class SessionStore:
             self.seal_record(session)  # make the key and wraps before taking the lock
         with file.transaction() as db:
             table = file.table(db, TABLE)
-            current = table.get(doc_id=_doc_id(session.id))
-            to_write = session
-            if current is not None:
-                current = dict(current)
-                if current.get("finished"):
-                    raise FinishedElsewhere()
-                # Keep any reader a re-share added on disk meanwhile.
-                for pid, wrap in (current.get("sealed") or {}).get("readers", {}).items():
-                    session.readers.setdefault(pid, wrap)
-                on_disk = self._open_with_key(current, session)
-                if on_disk != session.record:
-                    merged = merge_drafts(on_disk, session.record)
-                    to_write = Session(merged, session.key, session.readers)
+            to_write = self._merged_with(table.get(doc_id=_doc_id(session.id)), session)
             table.upsert(doc(self.seal_record(to_write), _doc_id(session.id)))
         return to_write.revision
+
+    def _merged_with(self, current: dict | None, session: Session) -> Session:
+        """`session` combined with the copy of it on disk (None: nothing there yet)."""
+        if current is None:
+            return session
+        current = dict(current)
+        if current.get("finished"):
+            raise FinishedElsewhere()
+        readers = dict(session.readers)
+        # Keep any reader a re-share added on disk meanwhile.
+        for pid, wrap in (current.get("sealed") or {}).get("readers", {}).items():
+            readers.setdefault(pid, wrap)
+        session.readers = readers
+        on_disk = self._open_with_key(current, session)
+        if on_disk == session.record:
+            return session
+        return Session(merge_drafts(on_disk, session.record), session.key, readers)
 
     def finish(self, session: Session) -> Session:
         """Move a draft into the archive: archive first, then drop the draft.
@@ -434,16 +439,7 @@ class SessionStore:
         drafts = self.drafts_file(session.author)
         with drafts.transaction() as db:
             current = drafts.table(db, TABLE).get(doc_id=_doc_id(session.id))
-        done = session.copy()
-        if current is not None:
-            current = dict(current)
-            if current.get("finished"):
-                raise FinishedElsewhere()
-            for pid, wrap in (current.get("sealed") or {}).get("readers", {}).items():
-                done.readers.setdefault(pid, wrap)
-            opened = self._open_with_key(current, session)
-            if opened != session.record:
-                done = Session(merge_drafts(opened, session.record), session.key, done.readers)
+        done = self._merged_with(current, session.copy())
         stamp = now_iso()
         done.record.update(
             status=COMPLETE, completed_at=stamp, updated_at=stamp, revision=done.revision + 1
