@@ -8,8 +8,6 @@ scripted commands stay quick.
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -18,54 +16,29 @@ from pathlib import Path
 from store import (
     ROLES,
     PermissionDenied,
-    Store,
     StoreError,
     resolve_data_dir,
 )
 from store.sessions import NotShared
 
-PROG = "stepping-stones"
-
-
-class CommandError(Exception):
-    """A failure to report as one line on stderr."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        # One line, as the interface contract promises; `--help` still shows the usage.
-        sys.stderr.write(f"{self.prog}: {message} (try --help)\n")
-        raise SystemExit(2)
-
-
-def _common() -> argparse.ArgumentParser:
-    """Options accepted before or after the subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data-dir",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="the store folder (default: $STEPPING_STONES_DATA_DIR, else your user data folder)",
-    )
-    return common
-
-
-def _json_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-
-
-def _acting_flags(parser: argparse.ArgumentParser, required: bool = True) -> None:
-    parser.add_argument("--user", metavar="NAME", required=required, help="who is acting")
-    parser.add_argument(
-        "--passphrase-file",
-        metavar="FILE",
-        help="read the passphrase from the first line of FILE (else you are asked, without echo)",
-    )
+from .cli_common import (
+    PROG,
+    CommandError,
+    Parser,
+    acting_flags,
+    common_options,
+    json_flag,
+    open_store,
+    out,
+    read_passphrase,
+    report_notices,
+    sign_in_cli,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
-    parser = _Parser(
+    common = common_options()
+    parser = Parser(
         prog=PROG,
         parents=[common],
         description="Stepping Stones: practice checklists after a contact with a woman who "
@@ -80,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lock the screen after this long with no key or mouse activity "
         "(default: idle_lock_seconds in <data dir>/config.toml, else 300)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     # checklists
     checklists = commands.add_parser(
@@ -96,16 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="files or folders (default: the built-in checklists and the store's own)",
     )
-    _json_flag(validate)
+    json_flag(validate)
     listing = sub.add_parser("list", parents=[common], help="the checklists you can start")
-    _json_flag(listing)
+    json_flag(listing)
     show = sub.add_parser("show", parents=[common], help="one checklist in full")
     show.add_argument("id", metavar="ID")
-    _json_flag(show)
+    json_flag(show)
     reasons = sub.add_parser(
         "reasons", parents=[common], help="the reasons an item was not done, by level"
     )
-    _json_flag(reasons)
+    json_flag(reasons)
 
     # users
     users = commands.add_parser("users", parents=[common], help="add and list staff accounts")
@@ -135,10 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="read the new person's passphrase from FILE (else you are asked)",
     )
-    _acting_flags(add, required=False)
-    _json_flag(add)
+    acting_flags(add, required=False)
+    json_flag(add)
     ulist = sub.add_parser("list", parents=[common], help="everyone, with roles and supervisors")
-    _json_flag(ulist)
+    json_flag(ulist)
     update = sub.add_parser(
         "update", parents=[common], help="change someone's roles or supervisors (admin)"
     )
@@ -154,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--remove-supervisor", action="append", default=[], metavar="NAME")
     update.add_argument("--deactivate", action="store_true", help="switch the account off")
-    _acting_flags(update)
-    _json_flag(update)
+    acting_flags(update)
+    json_flag(update)
     reset = sub.add_parser(
         "reset-passphrase",
         parents=[common],
@@ -164,38 +137,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("name", metavar="NAME")
     reset.add_argument("--new-passphrase-file", metavar="FILE", required=True)
-    _acting_flags(reset)
-    _json_flag(reset)
+    acting_flags(reset)
+    json_flag(reset)
     own = sub.add_parser("passphrase", parents=[common], help="change your own passphrase")
-    _acting_flags(own)
+    acting_flags(own)
     own.add_argument(
         "--new-passphrase-file",
         metavar="FILE",
         help="read the new passphrase from FILE (else you are asked twice)",
     )
-    _json_flag(own)
+    json_flag(own)
 
     # sessions
     sessions = commands.add_parser("sessions", parents=[common], help="list saved sessions")
     sub = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)
     slist = sub.add_parser("list", parents=[common], help="the sessions you may read")
-    _acting_flags(slist)
+    acting_flags(slist)
     slist.add_argument("--status", choices=("draft", "complete"))
     slist.add_argument("--of", metavar="NAME", help="a supervisee's sessions instead of yours")
-    _json_flag(slist)
+    json_flag(slist)
 
     # audit
     audit = commands.add_parser("audit", parents=[common], help="the security audit trail")
     sub = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
     alist = sub.add_parser("list", parents=[common], help="every entry (admins only)")
-    _acting_flags(alist)
-    _json_flag(alist)
+    acting_flags(alist)
+    json_flag(alist)
     averify = sub.add_parser(
         "verify",
         parents=[common],
         help="check the chain; exit 1 if an entry was removed or changed",
     )
-    _json_flag(averify)
+    json_flag(averify)
 
     # check-text
     check = commands.add_parser(
@@ -205,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         "birth) in TEXT, or in standard input with '-'; exit 1 if any are found",
     )
     check.add_argument("text", nargs="?", default="-", metavar="TEXT")
-    _json_flag(check)
+    json_flag(check)
 
     # verify
     verify = commands.add_parser(
@@ -213,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="check every file in the store; exit 1 if anything is wrong (changes nothing)",
     )
-    _json_flag(verify)
+    json_flag(verify)
 
     # demo
     demo = commands.add_parser(
@@ -235,8 +208,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the passphrase every demo person gets (else you are asked)",
     )
-    _json_flag(demo)
+    json_flag(demo)
+
+    for module in command_modules():
+        module.add_parsers(commands, common)
     return parser
+
+
+def command_modules() -> list:
+    """Groups of subcommands kept in modules of their own (each has add_parsers and COMMANDS)."""
+    import importlib
+
+    names = ("tui.cli_supervision", "tui.cli_exchange")
+    found = []
+    for name in names:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
 
 
 def _version() -> str:
@@ -246,51 +237,6 @@ def _version() -> str:
         return version("stepping-stones")
     except Exception:  # noqa: BLE001 - running from a source tree
         return "unknown"
-
-
-# -- helpers ---------------------------------------------------------------------------------
-def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
-    """The first line of FILE, or a prompt without echo on a terminal."""
-    if path:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                line = handle.readline()
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        passphrase = line.rstrip("\r\n")
-        if not passphrase:
-            raise CommandError(f"{path} is empty: put the passphrase on its first line")
-        return passphrase
-    if sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    raise CommandError("no passphrase: give --passphrase-file FILE")
-
-
-def _out(args: argparse.Namespace, data: object, text: str) -> None:
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(text)
-
-
-_opened: list[Store] = []
-
-
-def _store(args: argparse.Namespace, library=None) -> Store:
-    store = Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
-    _opened.append(store)  # so damaged files it set aside can be reported at the end
-    return store
-
-
-def _report_notices() -> None:
-    for store in _opened:
-        for notice in store.notices:
-            sys.stderr.write(f"{PROG}: warning: {notice}\n")
-
-
-def _sign_in(store: Store, args: argparse.Namespace):
-    passphrase = read_passphrase(args.passphrase_file)
-    return store.sign_in(args.user, passphrase, via="cli")
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -305,7 +251,7 @@ def cmd_checklists(args: argparse.Namespace) -> int:
             problems = load_library([data_dir / "checklists"]).problems
         errors = [p for p in problems if not p.warning]
         if args.json:
-            _out(
+            out(
                 args,
                 {
                     "ok": not errors,
@@ -336,7 +282,7 @@ def cmd_checklists(args: argparse.Namespace) -> int:
             {"id": c.id, "version": c.version, "title": c.title, "when": c.when}
             for c in lib.checklists.values()
         ]
-        _out(
+        out(
             args,
             rows,
             "\n".join(
@@ -354,11 +300,11 @@ def cmd_checklists(args: argparse.Namespace) -> int:
         for section in checklist.sections:
             lines.append(f"{section.title}")
             lines += [f"  [{', '.join(i.requirements)}] {i.prompt}" for i in section.items]
-        _out(args, checklist.to_dict(), "\n".join(lines))
+        out(args, checklist.to_dict(), "\n".join(lines))
         return 0
     if args.action == "reasons":
         rows = [r.to_dict() for r in lib.reasons]
-        _out(args, rows, "\n".join(f"{r['level']:<9} {r['id']:<26} {r['label']}" for r in rows))
+        out(args, rows, "\n".join(f"{r['level']:<9} {r['id']:<26} {r['label']}" for r in rows))
         return 0
     raise CommandError(f"unknown action {args.action}")
 
@@ -366,12 +312,12 @@ def cmd_checklists(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     from checklists.loader import Library
 
-    store = _store(args, library=Library())
+    store = open_store(args, library=Library())
     if args.action == "list":
         people = store.people.all()
         by_id = {p.id: p for p in people}
         rows = [store.people.public_view(p, by_id) for p in people]
-        _out(
+        out(
             args,
             rows,
             "\n".join(
@@ -384,7 +330,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         )
         return 0
     if args.action == "update":
-        acting = _sign_in(store, args)
+        acting = sign_in_cli(store, args)
         person, changes = store.people.update(
             acting,
             args.name,
@@ -395,17 +341,17 @@ def cmd_users(args: argparse.Namespace) -> int:
             args.deactivate,
         )
         view = store.people.public_view(person)
-        _out(
+        out(
             args,
             {**view, "changes": changes},
             f"Updated {person.name}: " + (", ".join(changes) or "nothing to change") + ".",
         )
         return 0
     if args.action == "reset-passphrase":
-        acting = _sign_in(store, args)
+        acting = sign_in_cli(store, args)
         new = read_passphrase(args.new_passphrase_file)
         person = store.people.reset_passphrase(acting, args.name, new)
-        _out(
+        out(
             args,
             store.people.public_view(person),
             f"{person.name} has a new passphrase. Their supervisor's next sign-in shares "
@@ -421,7 +367,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             again = read_passphrase(None, prompt="Again: ")
         person = store.people.require(args.user)
         store.people.change_passphrase(person, old, new, again)
-        _out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
+        out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
         return 0
     # add
     acting = None
@@ -430,7 +376,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             raise CommandError(
                 "adding someone needs an admin: give --user NAME --passphrase-file FILE"
             )
-        acting = _sign_in(store, args)
+        acting = sign_in_cli(store, args)
         if not acting.has("admin"):
             raise PermissionDenied("only an admin can add people")
     passphrase = read_passphrase(
@@ -442,15 +388,13 @@ def cmd_users(args: argparse.Namespace) -> int:
     person = store.people.add(
         args.name, args.role, passphrase, supervisors=args.supervisor, acting=acting, again=again
     )
-    _out(
-        args, store.people.public_view(person), f"Added {person.name} ({', '.join(person.roles)})."
-    )
+    out(args, store.people.public_view(person), f"Added {person.name} ({', '.join(person.roles)}).")
     return 0
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    store = _store(args)
-    person = _sign_in(store, args)
+    store = open_store(args)
+    person = sign_in_cli(store, args)
     store.reshare_all(person)
     of = store.people.require(args.of) if args.of else None
     problems: list[StoreError] = []
@@ -460,7 +404,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     damaged = [p for p in problems if not isinstance(p, NotShared)]
     names = {p.id: p.name for p in store.people.all()}
     rows = [s.json_view(names.get(s.author, "unknown")) for s in sessions]
-    _out(
+    out(
         args,
         rows,
         "\n".join(
@@ -485,7 +429,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         seed=args.seed,
         passphrase=passphrase,
     )
-    _out(
+    out(
         args,
         report,
         f"Made a demo store in {data_dir}: {report['people']} people, "
@@ -501,7 +445,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     checked, findings = verify_store(data_dir)
     if args.json:
-        _out(
+        out(
             args,
             {
                 "ok": not findings,
@@ -522,13 +466,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    store = _store(args, library=_empty_library())
+    store = open_store(args, library=_empty_library())
     if args.action == "list":
-        acting = _sign_in(store, args)
+        acting = sign_in_cli(store, args)
         if not acting.has("admin"):
             raise PermissionDenied("only an admin can read the audit trail")
         entries = store.audit.entries()
-        _out(
+        out(
             args,
             entries,
             "\n".join(
@@ -540,7 +484,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         )
         return 0
     problems = store.audit.verify()
-    _out(
+    out(
         args,
         {
             "ok": not problems,
@@ -557,7 +501,7 @@ def cmd_check_text(args: argparse.Namespace) -> int:
 
     text = sys.stdin.read() if args.text == "-" else args.text
     findings = find_identifiers(text)
-    _out(
+    out(
         args,
         {"findings": [f.to_dict() for f in findings]},
         describe(findings, noun="text") if findings else "Nothing that looks like an identifier.",
@@ -629,9 +573,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return run_app(args)
         try:
-            return COMMANDS[args.command](args)
+            handlers = dict(COMMANDS)
+            for module in command_modules():
+                handlers.update(module.COMMANDS)
+            return handlers[args.command](args)
         finally:
-            _report_notices()
+            report_notices()
     except (CommandError, StoreError) as exc:
         message = str(exc).rstrip(".")
         sys.stderr.write(f"{PROG}: {message}\n")

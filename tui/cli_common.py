@@ -1,0 +1,95 @@
+"""What every subcommand shares: one-line errors, the common options, signing in, output.
+
+Kept apart from `cli.py` so each group of subcommands can live in a module of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+
+from store import Store, resolve_data_dir
+
+PROG = "stepping-stones"
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line, as the interface contract promises; `--help` still shows the usage.
+        sys.stderr.write(f"{self.prog}: {message} (try --help)\n")
+        raise SystemExit(2)
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the store folder (default: $STEPPING_STONES_DATA_DIR, else your user data folder)",
+    )
+    return common
+
+
+def json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def acting_flags(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--user", metavar="NAME", required=required, help="who is acting")
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE (else you are asked, without echo)",
+    )
+
+
+def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
+    """The first line of FILE, or a prompt without echo on a terminal."""
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                line = handle.readline()
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        passphrase = line.rstrip("\r\n")
+        if not passphrase:
+            raise CommandError(f"{path} is empty: put the passphrase on its first line")
+        return passphrase
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise CommandError("no passphrase: give --passphrase-file FILE")
+
+
+def out(args: argparse.Namespace, data: object, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+opened_stores: list[Store] = []
+
+
+def open_store(args: argparse.Namespace, library=None) -> Store:
+    store = Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
+    opened_stores.append(store)  # so damaged files it set aside can be reported at the end
+    return store
+
+
+def report_notices() -> None:
+    for store in opened_stores:
+        for notice in store.notices:
+            sys.stderr.write(f"{PROG}: warning: {notice}\n")
+
+
+def sign_in_cli(store: Store, args: argparse.Namespace):
+    passphrase = read_passphrase(args.passphrase_file)
+    return store.sign_in(args.user, passphrase, via="cli")
