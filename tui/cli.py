@@ -219,7 +219,7 @@ def command_modules() -> list:
     """Groups of subcommands kept in modules of their own (each has add_parsers and COMMANDS)."""
     import importlib
 
-    names = ("tui.cli_supervision", "tui.cli_exchange")
+    names = ("tui.cli_supervision", "tui.cli_exchange", "tui.cli_interop")
     found = []
     for name in names:
         try:
