@@ -56,6 +56,11 @@ EVENTS = (
     "passphrase_reset",
     "passphrase_changed",
     "reshare",
+    "read_summary",
+    "comment_added",
+    "comments_seen",
+    "supervision_record_added",
+    "action_updated",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

@@ -133,3 +133,19 @@ def open_sealed(sealed: dict, content_key: bytes, context: bytes) -> dict:
 
 def new_content_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
+
+
+def rewrapped(readers: dict, key: bytes, needed: dict[str, bytes], ctx: bytes) -> dict | None:
+    """The wraps a record needs for the readers in `needed` (id -> public key), or None when
+    it already has exactly those: a re-share drops stale wraps and adds missing ones."""
+    wanted = {pid: fingerprint(public) for pid, public in needed.items()}
+    stale = [pid for pid in readers if wanted.get(pid) != readers[pid].get("for")]
+    missing = [pid for pid in needed if pid not in readers or pid in stale]
+    if not stale and not missing:
+        return None
+    readers = dict(readers)
+    for pid in stale:
+        del readers[pid]
+    for pid in missing:
+        readers[pid] = wrap_for(key, needed[pid], ctx)
+    return readers

@@ -25,6 +25,7 @@ from .crypto import (
     fingerprint,
     new_content_key,
     open_sealed,
+    rewrapped,
     seal,
     unwrap,
     wrap_for,
@@ -535,11 +536,15 @@ class SessionStore:
         reader: Person,
         problems: list[StoreError] | None = None,
         limit: int | None = None,
+        since: str | None = None,
     ) -> list[Session]:
-        """Finished sessions, newest first; with `limit`, only the newest months are read."""
+        """Finished sessions, newest first; with `limit`, only the newest months are read, and
+        with `since` (a date), only the months from then on (a year of history stays unread)."""
         out: list[Session] = []
         for file in reversed(self.archive_files(person_id)):  # newest month first
             if limit is not None and len(out) >= limit:
+                break
+            if since is not None and file.path.stem.removeprefix("archive-") < since[:7]:
                 break
             out += self._open_all(self._records(file), reader, problems)
         out.sort(key=lambda s: s.record["completed_at"] or "", reverse=True)
@@ -551,9 +556,20 @@ class SessionStore:
         reader: Person,
         problems: list[StoreError] | None = None,
         limit: int | None = None,
+        since: str | None = None,
     ) -> list[Session]:
         drafts = self.drafts(person_id, reader, problems)
-        return drafts + self.finished(person_id, reader, problems, limit)
+        return drafts + self.finished(person_id, reader, problems, limit, since)
+
+    def holds(self, person_id: str, session_id: str) -> bool:
+        """Whether this person has a session with this id (clear metadata: nothing opened)."""
+        if any(r["id"] == session_id for r in self.draft_records(person_id)):
+            return True
+        return any(
+            r.get("id") == session_id
+            for f in self.archive_files(person_id)
+            for r in self._records(f)
+        )
 
     def get(self, person_id: str, session_id: str, reader: Person) -> Session:
         for session in self.all_for(person_id, reader):
@@ -592,17 +608,9 @@ class SessionStore:
             return None  # not ours to share (yet), or damaged: reported when read
         if session.key is None:  # clear content from before sealing
             return self.seal_record(session)
-        ctx = context(record)
-        readers = dict(session.readers)
-        wanted_prints = {pid: fingerprint(pub) for pid, pub in needed.items()}
-        stale = [pid for pid in readers if wanted_prints.get(pid) != readers[pid].get("for")]
-        missing = [pid for pid in needed if pid not in readers or pid in stale]
-        if not stale and not missing:
+        readers = rewrapped(session.readers, session.key, needed, context(record))
+        if readers is None:
             return None
-        for pid in stale:
-            del readers[pid]
-        for pid in missing:
-            readers[pid] = wrap_for(session.key, needed[pid], ctx)
         out = dict(record)
         out["sealed"] = {**record["sealed"], "readers": readers}
         return out

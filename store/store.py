@@ -4,6 +4,7 @@
   people.json                   staff accounts (hashes only)
   checklist-versions.json       every checklist wording ever used, by content hash
   sessions/<person id>/drafts.json, archive-YYYY-MM.json
+  sessions/<person id>/supervision.json   comments and supervision records about them
   checklists/*.yaml             the service's own checklists (optional)
 """
 
@@ -27,6 +28,7 @@ from .files import StoreFile, doc
 from .people import PeopleStore, Person
 from .sessions import Session, SessionStore, new_session
 from .storage import ensure_dir
+from .supervision import SupervisionStore
 
 ENV_DATA_DIR = "STEPPING_STONES_DATA_DIR"
 VERSIONS_TABLE = "versions"
@@ -57,6 +59,9 @@ class Store:
             StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices)
         )
         self.sessions = SessionStore(self.data_dir / "sessions", self.people, self.notices)
+        self.supervision = SupervisionStore(
+            self.data_dir / "sessions", self.people, self.sessions.readers_for, self.notices
+        )
         self.audit = AuditLog(self.data_dir)
         self.people.audit = self.audit
         self.lockouts = Lockouts(self.data_dir, self.notices)
@@ -151,8 +156,10 @@ class Store:
         of: Person | None = None,
         problems: list[StoreError] | None = None,
         limit: int | None = None,
+        since: str | None = None,
     ) -> list[Session]:
-        """Sessions `reader` may read: their own, or one supervisee's (`of`).
+        """Sessions `reader` may read: their own, or one supervisee's (`of`); with `since`
+        (a date), finished ones only from that month on (and every unfinished one).
 
         Sessions that cannot be opened (not yet shared, or altered) are listed in `problems`
         rather than dropped without a word.
@@ -162,7 +169,7 @@ class Store:
             raise PermissionDenied(
                 f"You are not {author.name}'s supervisor, so you cannot read their sessions."
             )
-        sessions = self.sessions.all_for(author.id, reader, problems, limit)
+        sessions = self.sessions.all_for(author.id, reader, problems, limit, since)
         if author.id != reader.id:
             self.audit.append("read_other", reader.name, author.name, {"sessions": len(sessions)})
         if status:
@@ -171,9 +178,10 @@ class Store:
 
     def reshare_all(self, reader: Person) -> int:
         """At sign-in: share the sessions this person can open with everyone who may read them."""
-        changed = sum(
-            self.sessions.reshare(author.id, reader) for author in self.readable_authors(reader)
-        )
+        changed = 0
+        for author in self.readable_authors(reader):
+            changed += self.sessions.reshare(author.id, reader)
+            changed += self.supervision.reshare(author.id, reader)
         if changed:
             self.audit.append("reshare", reader.name, None, {"records": changed})
         return changed

@@ -40,6 +40,8 @@ def _kind_of(path: Path) -> str | None:
             return "drafts"
         if path.name.startswith("archive-") and path.suffix == ".json":
             return "archive"
+        if path.name == "supervision.json":
+            return "supervision"
     return None
 
 
@@ -122,6 +124,21 @@ def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[st
     return problems
 
 
+def _check_supervision(doc_id: str, record: dict, table: str, folder: str) -> list[str]:
+    label = f"{table[:-1]} {doc_id}"
+    problems = []
+    if record.get("author") != folder:
+        problems.append(f"{label} is about someone other than the person whose folder it is in")
+    if not _is_time(record.get("created_at")):
+        problems.append(f"{label} has no valid 'created_at'")
+    sealed = record.get("sealed")
+    if not isinstance(sealed, dict) or not isinstance(sealed.get("readers"), dict):
+        problems.append(f"{label} is not sealed")
+    elif folder not in sealed["readers"]:
+        problems.append(f"{label} is not sealed for the person it is about")
+    return problems
+
+
 def verify_file(path: Path, root: Path) -> list[Finding]:
     name = str(path.relative_to(root))
     kind = _kind_of(path)
@@ -156,6 +173,8 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
                     problems.append(f"record {doc_id} is a finished marker with no valid time")
             elif kind in STATUSES:
                 problems += _check_session(doc_id, record, kind, path.parent.name)
+            elif kind == "supervision":
+                problems += _check_supervision(doc_id, record, table_name, path.parent.name)
     return [Finding(name, p) for p in problems]
 
 

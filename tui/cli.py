@@ -20,6 +20,7 @@ from store import (
     resolve_data_dir,
 )
 from store.sessions import NotShared
+from store.supervision import NotSharedEntry
 
 from .cli_common import (
     PROG,
@@ -399,11 +400,17 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     of = store.people.require(args.of) if args.of else None
     problems: list[StoreError] = []
     sessions = store.readable_sessions(person, status=args.status, of=of, problems=problems)
+    names = {p.id: p.name for p in store.people.all()}
+    comments: dict[str, list[dict]] = {}
+    for comment in store.supervision.comments(person, (of or person).id, problems):
+        comments.setdefault(comment.session_id, []).append(comment.json_view(names))
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
-    damaged = [p for p in problems if not isinstance(p, NotShared)]
-    names = {p.id: p.name for p in store.people.all()}
-    rows = [s.json_view(names.get(s.author, "unknown")) for s in sessions]
+    damaged = [p for p in problems if not isinstance(p, (NotShared, NotSharedEntry))]
+    rows = [
+        {**s.json_view(names.get(s.author, "unknown")), "comments": comments.get(s.id, [])}
+        for s in sessions
+    ]
     out(
         args,
         rows,

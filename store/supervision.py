@@ -1,0 +1,426 @@
+"""What supervision adds to a practitioner's sessions: comments and supervision records.
+
+Both are kept with the practitioner's sessions, in `sessions/<person id>/supervision.json`,
+and sealed the same way: the clear part says only who, when and which session; what was said
+(a comment's text, a record's notes and actions) is sealed for the practitioner and their
+supervisors, so a copied file reveals nothing and only those two can read it.
+
+A comment is what a supervisor writes on one session ("let's talk about this"); the
+practitioner sees new ones at their next sign-in. A supervision record is what was agreed in
+a supervision meeting; the next summary starts from its date and shows its actions.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+
+from .crypto import (
+    SEAL_VERSION,
+    fingerprint,
+    new_content_key,
+    open_sealed,
+    rewrapped,
+    seal,
+    unwrap,
+    wrap_for,
+)
+from .errors import InvalidInput, NotFound, PermissionDenied, StoreError
+from .files import StoreFile, doc
+from .people import PeopleStore, Person, now_iso
+
+COMMENTS = "comments"
+RECORDS = "records"
+FILE_NAME = "supervision.json"
+COMMENT_LIMIT = 2000
+NOTES_LIMIT = 8000
+ACTION_LIMIT = 300
+MAX_ACTIONS = 20
+MAX_PRESENT = 10
+
+
+def _doc_id(entry_id: str) -> int:
+    return uuid.UUID(entry_id).int
+
+
+def context(record: dict) -> bytes:
+    """What the sealed part is bound to: moving it to another person or kind breaks it."""
+    return f"{record['kind']}|{record['id']}|{record['author']}".encode()
+
+
+class NotSharedEntry(StoreError):
+    """Sealed for its readers, and this person is not (yet) one of them."""
+
+
+@dataclass
+class Entry:
+    """A comment or a supervision record, opened: `record` in clear, `content` unsealed."""
+
+    record: dict
+    content: dict
+    key: bytes | None = field(default=None, repr=False, compare=False)
+    readers: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.record["id"]
+
+    @property
+    def author(self) -> str:
+        """The practitioner the entry is about (whose folder it lives in)."""
+        return self.record["author"]
+
+    @property
+    def by(self) -> str:
+        return self.record["by"]
+
+    @property
+    def revision(self) -> int:
+        return int(self.record.get("revision", 1))
+
+
+class Comment(Entry):
+    @property
+    def session_id(self) -> str:
+        return self.record["session_id"]
+
+    @property
+    def text(self) -> str:
+        return self.content.get("text", "")
+
+    @property
+    def seen(self) -> bool:
+        return bool(self.record.get("seen_at"))
+
+    def json_view(self, names: dict[str, str]) -> dict:
+        return {
+            "id": self.id,
+            "session_id": self.session_id,
+            "by": names.get(self.by, "unknown"),
+            "created_at": self.record["created_at"],
+            "seen": self.seen,
+            "text": self.text,
+        }
+
+
+class SupervisionRecord(Entry):
+    @property
+    def date(self) -> str:
+        return self.record["date"]
+
+    @property
+    def actions(self) -> list[dict]:
+        return self.content.get("actions", [])
+
+    def json_view(self, names: dict[str, str]) -> dict:
+        return {
+            "id": self.id,
+            "date": self.date,
+            "by": names.get(self.by, "unknown"),
+            "of": names.get(self.author, "unknown"),
+            "created_at": self.record["created_at"],
+            "updated_at": self.record["updated_at"],
+            "present": list(self.content.get("present", [])),
+            "sessions": list(self.content.get("sessions", [])),
+            "notes": self.content.get("notes", ""),
+            "actions": [dict(a) for a in self.actions],
+        }
+
+
+KINDS: dict[str, type[Entry]] = {"comment": Comment, "record": SupervisionRecord}
+TABLES = {"comment": COMMENTS, "record": RECORDS}
+
+
+def parse_date(text: str, what: str = "date") -> str:
+    try:
+        return Date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise InvalidInput(f"The {what} '{text}' is not a date like 2026-11-22.") from None
+
+
+def new_action(text: str, owner: str, due: str | None = None) -> dict:
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInput("An agreed action needs some words.")
+    if len(text) > ACTION_LIMIT:
+        raise InvalidInput(f"An agreed action can be up to {ACTION_LIMIT} characters.")
+    return {
+        "id": uuid.uuid4().hex[:12],
+        "text": text,
+        "owner": owner,
+        "due": parse_date(due, "due date") if due else None,
+        "done": False,
+    }
+
+
+class SupervisionStore:
+    def __init__(
+        self, root: Path, people: PeopleStore, readers_for, notices: list[str] | None = None
+    ) -> None:
+        self.root = Path(root)
+        self.people = people
+        # Who may read what is written about a practitioner: the same people as their sessions.
+        self.readers_for = readers_for
+        self.notices = notices if notices is not None else []
+        self._files: dict[str, StoreFile] = {}
+
+    def file(self, author_id: str) -> StoreFile:
+        if author_id not in self._files:
+            self._files[author_id] = StoreFile(
+                self.root / author_id / FILE_NAME,
+                "supervision",
+                quarantine=True,
+                notices=self.notices,
+            )
+        return self._files[author_id]
+
+    # -- sealing -----------------------------------------------------------------------------
+    def seal_entry(self, entry: Entry) -> dict:
+        if entry.key is None:
+            entry.key = new_content_key()
+            ctx = context(entry.record)
+            entry.readers = {
+                pid: wrap_for(entry.key, public, ctx)
+                for pid, public in self.readers_for(entry.author).items()
+            }
+        record = {k: v for k, v in entry.record.items() if k != "sealed"}
+        record["sealed"] = {
+            "v": SEAL_VERSION,
+            "content": seal(entry.content, entry.key, context(record)),
+            "readers": copy.deepcopy(entry.readers),
+        }
+        return record
+
+    def open_entry(self, record: dict, reader: Person) -> Entry:
+        sealed = record.get("sealed") or {}
+        readers = sealed.get("readers") or {}
+        wrap = readers.get(reader.id)
+        if (
+            wrap is None
+            or reader.public is None
+            or reader.private_key is None
+            or wrap.get("for") != fingerprint(reader.public)
+        ):
+            raise NotSharedEntry(
+                f"A supervision {record.get('kind', 'entry')} has not been shared with "
+                f"{reader.name} yet."
+            )
+        ctx = context(record)
+        key = unwrap(wrap, reader.private_key, ctx)
+        content = open_sealed(sealed.get("content") or {}, key, ctx)
+        kind = KINDS.get(record.get("kind"), Entry)
+        clear = {k: v for k, v in record.items() if k != "sealed"}
+        return kind(clear, content, key, dict(readers))
+
+    # -- permissions -------------------------------------------------------------------------
+    def _require_supervisor(self, by: Person, author_id: str, what: str) -> Person:
+        author = self.people.get(author_id)
+        if author is None:
+            raise NotFound("That person is not in this store.")
+        if by.id not in author.supervisors:
+            raise PermissionDenied(
+                f"Only {author.name}'s supervisor can {what}; you are not their supervisor."
+            )
+        return author
+
+    def _require_reader(self, reader: Person, author_id: str) -> None:
+        author = self.people.get(author_id)
+        if author is None or not (author.id == reader.id or reader.id in author.supervisors):
+            raise PermissionDenied(
+                "You can only read supervision of your own work or your supervisees'."
+            )
+
+    # -- writing -----------------------------------------------------------------------------
+    def _write(self, entry: Entry) -> None:
+        kind = entry.record["kind"]
+        file = self.file(entry.author)
+        sealed = self.seal_entry(entry)
+        with file.transaction() as db:
+            file.table(db, TABLES[kind]).upsert(doc(sealed, _doc_id(entry.id)))
+
+    def add_comment(self, by: Person, author_id: str, session_id: str, text: str) -> Comment:
+        """A supervisor's comment on one of their supervisee's sessions."""
+        self._require_supervisor(by, author_id, "comment on their sessions")
+        text = text.strip()
+        if not text:
+            raise InvalidInput("A comment needs some words.")
+        if len(text) > COMMENT_LIMIT:
+            raise InvalidInput(f"A comment can be up to {COMMENT_LIMIT} characters.")
+        stamp = now_iso()
+        comment = Comment(
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "comment",
+                "author": author_id,
+                "by": by.id,
+                "session_id": session_id,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "revision": 1,
+                "seen_at": None,
+            },
+            {"text": text},
+        )
+        self._write(comment)
+        return comment
+
+    def add_record(
+        self,
+        by: Person,
+        of: Person,
+        notes: str,
+        when: str | None = None,
+        present: list[str] | None = None,
+        sessions: list[str] | None = None,
+        actions: list[dict] | None = None,
+    ) -> SupervisionRecord:
+        """What was agreed in a supervision meeting with `of`."""
+        self._require_supervisor(by, of.id, "write their supervision record")
+        notes = notes.strip()
+        if len(notes) > NOTES_LIMIT:
+            raise InvalidInput(f"Supervision notes can be up to {NOTES_LIMIT} characters.")
+        actions = list(actions or [])
+        if len(actions) > MAX_ACTIONS:
+            raise InvalidInput(f"A record can hold up to {MAX_ACTIONS} agreed actions.")
+        present = [" ".join(p.split()) for p in (present or [by.name, of.name]) if p.strip()]
+        if len(present) > MAX_PRESENT:
+            raise InvalidInput(f"Name up to {MAX_PRESENT} people who were there.")
+        stamp = now_iso()
+        record = SupervisionRecord(
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "record",
+                "author": of.id,
+                "by": by.id,
+                "date": parse_date(when) if when else stamp[:10],
+                "created_at": stamp,
+                "updated_at": stamp,
+                "revision": 1,
+            },
+            {
+                "present": present,
+                "sessions": list(sessions or []),
+                "notes": notes,
+                "actions": actions,
+            },
+        )
+        self._write(record)
+        return record
+
+    def set_action_done(
+        self, reader: Person, author_id: str, record_id: str, action_id: str, done: bool
+    ) -> SupervisionRecord:
+        """The practitioner or their supervisor marks an agreed action done (or not)."""
+        record = self.record(reader, author_id, record_id)
+        for action in record.actions:
+            if action["id"] == action_id:
+                action["done"] = bool(done)
+                break
+        else:
+            raise NotFound("That action is not in this supervision record.")
+        record.record["revision"] = record.revision + 1
+        record.record["updated_at"] = now_iso()
+        self._write(record)
+        return record
+
+    def mark_seen(self, reader: Person, comments: list[Comment]) -> None:
+        """The practitioner has seen these comments (only they can mark them)."""
+        ids = {c.id for c in comments if c.author == reader.id and not c.seen}
+        if not ids:
+            return
+        stamp = now_iso()
+        file = self.file(reader.id)
+        with file.transaction() as db:
+            table = file.table(db, COMMENTS)
+            for entry_id in ids:
+                current = table.get(doc_id=_doc_id(entry_id))
+                if current is not None:
+                    table.update({"seen_at": stamp}, doc_ids=[_doc_id(entry_id)])
+        for comment in comments:
+            if comment.id in ids:
+                comment.record["seen_at"] = stamp
+
+    # -- reading -----------------------------------------------------------------------------
+    def raw(self, author_id: str, kind: str) -> list[dict]:
+        file = self.file(author_id)
+        if not file.exists():
+            return []
+        with file.transaction() as db:
+            return [dict(r) for r in file.table(db, TABLES[kind]).all()]
+
+    def _entries(
+        self, reader: Person, author_id: str, kind: str, problems: list[StoreError] | None
+    ) -> list:
+        self._require_reader(reader, author_id)
+        out = []
+        for record in self.raw(author_id, kind):
+            try:
+                out.append(self.open_entry(record, reader))
+            except StoreError as exc:
+                if problems is None:
+                    raise
+                problems.append(exc)
+        return out
+
+    def comments(
+        self, reader: Person, author_id: str, problems: list[StoreError] | None = None
+    ) -> list[Comment]:
+        entries = self._entries(reader, author_id, "comment", problems)
+        return sorted(entries, key=lambda c: c.record["created_at"])
+
+    def unseen_comments(self, person: Person, problems: list[StoreError] | None = None):
+        """New comments on this person's own sessions, oldest first."""
+        return [
+            c
+            for c in self.comments(person, person.id, problems)
+            if not c.seen and c.by != person.id
+        ]
+
+    def records(
+        self, reader: Person, author_id: str, problems: list[StoreError] | None = None
+    ) -> list[SupervisionRecord]:
+        """Supervision records about `author_id`, newest meeting first."""
+        entries = self._entries(reader, author_id, "record", problems)
+        return sorted(entries, key=lambda r: (r.date, r.record["created_at"]), reverse=True)
+
+    def record(self, reader: Person, author_id: str, record_id: str) -> SupervisionRecord:
+        for record in self.records(reader, author_id):
+            if record.id == record_id:
+                return record
+        raise NotFound(f"There is no supervision record {record_id}.")
+
+    def last_record_date(self, author_id: str) -> str | None:
+        """The date of the latest meeting (clear metadata: no passphrase needed)."""
+        dates = [r.get("date") for r in self.raw(author_id, "record") if r.get("date")]
+        return max(dates, default=None)
+
+    # -- sharing -----------------------------------------------------------------------------
+    def reshare(self, author_id: str, reader: Person) -> int:
+        """Bring every entry about `author_id` in line with who may read it now (at sign-in)."""
+        file = self.file(author_id)
+        if not file.exists():
+            return 0
+        needed = self.readers_for(author_id)
+        changed_total = 0
+        with file.transaction() as db:
+            for name in TABLES.values():
+                table = file.table(db, name)
+                changed = []
+                for record in table.all():
+                    record = dict(record)
+                    try:
+                        entry = self.open_entry(record, reader)
+                    except StoreError:
+                        continue  # not ours to share (yet), or damaged: reported when read
+                    readers = rewrapped(entry.readers, entry.key, needed, context(record))
+                    if readers is not None:
+                        changed.append(
+                            {**record, "sealed": {**record["sealed"], "readers": readers}}
+                        )
+                for record in changed:
+                    table.upsert(doc(record, _doc_id(record["id"])))
+                changed_total += len(changed)
+        return changed_total

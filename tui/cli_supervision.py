@@ -1,0 +1,283 @@
+"""Subcommands for reflective supervision: `summary` and `supervision comment|record|list|done`.
+
+They act as a signed-in person, so they read only what that person may read, and every read
+of someone else's summary is in the audit trail (the store does that, not this module).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from store import StoreError
+from store.storage import write_atomic
+from store.supervision import new_action
+
+from .cli_common import (
+    PROG,
+    CommandError,
+    acting_flags,
+    json_flag,
+    open_store,
+    out,
+    sign_in_cli,
+)
+
+FORMATS = ("json", "md", "html", "nmc")
+DUE = re.compile(r"\s*\((?:due|by)\s+(\d{4}-\d{2}-\d{2})\)\s*$", re.IGNORECASE)
+
+
+def add_parsers(commands, common: argparse.ArgumentParser) -> None:
+    summary = commands.add_parser(
+        "summary",
+        parents=[common],
+        help="a practitioner's summary for supervision (json, md, html or an NMC draft)",
+        description="The summary for supervision: activity, the standards (7.1-7.5, 8.1-8.5), "
+        "barriers, reflections, flags and last time's agreed actions. The period is since the "
+        "last supervision record, else the last 3 months, unless --since/--until say otherwise.",
+    )
+    acting_flags(summary)
+    summary.add_argument("--of", metavar="NAME", help="a supervisee's summary (supervisors)")
+    summary.add_argument("--since", metavar="DATE", help="first day, like 2026-08-01")
+    summary.add_argument("--until", metavar="DATE", help="last day (default: today)")
+    summary.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="md",
+        help="json (machine-readable), md (plain text), html (one printable page) or nmc "
+        "(a draft NMC reflective account); default md",
+    )
+    summary.add_argument(
+        "--session",
+        metavar="ID",
+        help="with --format nmc: draft the account from this one session's reflection",
+    )
+    summary.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
+    summary.add_argument("--json", action="store_true", help="the same as --format json")
+
+    sup = commands.add_parser(
+        "supervision", parents=[common], help="comments on sessions and supervision records"
+    )
+    sub = sup.add_subparsers(dest="what", metavar="ACTION", required=True)
+    comment = sub.add_parser(
+        "comment",
+        parents=[common],
+        help="comment on a supervisee's session (they see it at their next sign-in)",
+    )
+    comment.add_argument("session_id", metavar="SESSION_ID")
+    acting_flags(comment)
+    comment.add_argument("--text", required=True, help='the comment, e.g. "Let\'s talk about this"')
+    json_flag(comment)
+
+    record = sub.add_parser(
+        "record",
+        parents=[common],
+        help="write a supervision record: who was there, notes, agreed actions",
+        description="Write what a supervision meeting agreed. The next summary starts from its "
+        "date. An action may end with '(due 2026-12-01)'.",
+    )
+    acting_flags(record)
+    record.add_argument("--of", metavar="NAME", required=True, help="the supervisee")
+    record.add_argument(
+        "--notes-file", metavar="FILE", required=True, help="the notes ('-' reads standard input)"
+    )
+    record.add_argument(
+        "--action",
+        dest="actions",
+        metavar="TEXT",
+        action="append",
+        default=[],
+        help="an agreed action (repeat for more); owner: the supervisee",
+    )
+    record.add_argument("--date", metavar="DATE", help="the meeting's date (default: today)")
+    record.add_argument(
+        "--present",
+        metavar="NAME",
+        action="append",
+        help="who was there (repeat; default: you and the supervisee)",
+    )
+    record.add_argument(
+        "--session",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="a session discussed (repeat)",
+    )
+    json_flag(record)
+
+    listing = sub.add_parser(
+        "list", parents=[common], help="supervision records and comments you may read"
+    )
+    acting_flags(listing)
+    listing.add_argument("--of", metavar="NAME", help="a supervisee's (supervisors)")
+    json_flag(listing)
+
+    done = sub.add_parser(
+        "done", parents=[common], help="mark an agreed action done (or not, with --undo)"
+    )
+    done.add_argument("record_id", metavar="RECORD_ID")
+    done.add_argument("action_id", metavar="ACTION_ID")
+    acting_flags(done)
+    done.add_argument("--of", metavar="NAME", help="whose record (supervisors; default: yours)")
+    done.add_argument("--undo", action="store_true", help="mark it not done")
+    json_flag(done)
+
+
+def _guard_text(text: str, what: str) -> None:
+    """Refuse identifiers (principle 1) and point out stigmatising words (a gentle hint)."""
+    from checklists.identifiers import describe, find_identifiers
+
+    findings = find_identifiers(text)
+    if findings:
+        raise CommandError(describe(findings, noun=what))
+    try:
+        from checklists.language import default_guide
+    except ImportError:  # pragma: no cover - the coach ships with the checklists package
+        return
+    guide = default_guide()
+    hints = guide.find(text)
+    if hints:
+        sys.stderr.write(f"{PROG}: a suggestion: {guide.describe(hints)}\n")
+
+
+def _write_or_print(args: argparse.Namespace, text: str, what: str) -> None:
+    if not args.out:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    path = Path(args.out).expanduser()
+    try:
+        write_atomic(path, text.encode("utf-8"))
+        path.chmod(0o600)  # it holds reflections: only the person who wrote it reads it
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    sys.stderr.write(f"{PROG}: wrote the {what} to {path}\n")
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from store.reports import render_html, render_markdown, render_nmc
+    from store.reports.period import build_summary
+
+    fmt = "json" if args.json else args.format
+    if args.session and fmt != "nmc":
+        raise CommandError("--session goes with --format nmc")
+    store = open_store(args)
+    person = sign_in_cli(store, args)
+    store.reshare_all(person)
+    of = store.people.require(args.of) if args.of else None
+    problems: list[StoreError] = []
+    summary = build_summary(
+        store, person, of=of, since=args.since, until=args.until, problems=problems
+    )
+    for problem in problems:
+        sys.stderr.write(f"{PROG}: warning: {problem}\n")
+    if fmt == "json":
+        import json
+
+        text = json.dumps(summary, ensure_ascii=False, indent=2)
+    elif fmt == "md":
+        text = render_markdown(summary)
+    elif fmt == "html":
+        text = render_html(summary)
+    else:
+        try:
+            text = render_nmc(summary, session_id=args.session)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+    _write_or_print(args, text, "summary" if fmt != "nmc" else "draft reflective account")
+    return 0
+
+
+def _find_session(store, person, session_id: str):
+    """The author of the session with this id, among the sessions `person` may read."""
+    for author in store.readable_authors(person):
+        if store.sessions.holds(author.id, session_id):
+            return author
+    raise CommandError(f"there is no session {session_id} that you may read")
+
+
+def cmd_supervision(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    person = sign_in_cli(store, args)
+    store.reshare_all(person)
+    names = {p.id: p.name for p in store.people.all()}
+    if args.what == "comment":
+        author = _find_session(store, person, args.session_id)
+        _guard_text(args.text, "comment")
+        comment = store.supervision.add_comment(person, author.id, args.session_id, args.text)
+        store.audit.append(
+            "comment_added", person.name, author.name, {"session": comment.session_id}
+        )
+        out(args, comment.json_view(names), f"Comment added for {author.name}.")
+        return 0
+    if args.what == "record":
+        of = store.people.require(args.of)
+        notes = _read_notes(args.notes_file)
+        _guard_text(notes, "notes")
+        actions = []
+        for text in args.actions:
+            match = DUE.search(text)
+            words = DUE.sub("", text) if match else text
+            _guard_text(words, "action")
+            actions.append(new_action(words, of.name, match.group(1) if match else None))
+        record = store.supervision.add_record(
+            person,
+            of,
+            notes,
+            when=args.date,
+            present=args.present,
+            sessions=args.session,
+            actions=actions,
+        )
+        store.audit.append(
+            "supervision_record_added", person.name, of.name, {"actions": len(actions)}
+        )
+        out(
+            args,
+            record.json_view(names),
+            f"Supervision record saved for {of.name} ({record.date}).",
+        )
+        return 0
+    of = store.people.require(args.of) if getattr(args, "of", None) else person
+    if args.what == "done":
+        record = store.supervision.set_action_done(
+            person, of.id, args.record_id, args.action_id, not args.undo
+        )
+        store.audit.append("action_updated", person.name, of.name, {"done": not args.undo})
+        out(args, record.json_view(names), "Marked not done." if args.undo else "Marked done.")
+        return 0
+    # list
+    problems: list[StoreError] = []
+    records = store.supervision.records(person, of.id, problems)
+    comments = store.supervision.comments(person, of.id, problems)
+    if of.id != person.id:
+        store.audit.append("read_other", person.name, of.name, {"view": "supervision"})
+    for problem in problems:
+        sys.stderr.write(f"{PROG}: warning: {problem}\n")
+    data = {
+        "records": [r.json_view(names) for r in records],
+        "comments": [c.json_view(names) for c in comments],
+    }
+    lines = [
+        f"{r.date}  record {r.id}  by {names.get(r.by, 'unknown')}  "
+        f"{sum(1 for a in r.actions if a.get('done'))}/{len(r.actions)} actions done"
+        for r in records
+    ] + [
+        f"{c.record['created_at'][:10]}  comment on {c.session_id}  by {names.get(c.by, 'unknown')}"
+        for c in comments
+    ]
+    out(args, data, "\n".join(lines) or "No supervision records or comments yet.")
+    return 0
+
+
+def _read_notes(path: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        return Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+
+
+COMMANDS = {"summary": cmd_summary, "supervision": cmd_supervision}
