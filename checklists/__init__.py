@@ -21,6 +21,7 @@ from .model import (
 )
 
 _LOADER_NAMES = ("Library", "Problem", "load_library", "validate_paths")
+_LANGUAGE_NAMES = ("LanguageFinding", "LanguageGuide", "default_guide", "load_language")
 
 
 def __getattr__(name: str):
@@ -30,6 +31,10 @@ def __getattr__(name: str):
         from . import loader
 
         return getattr(loader, name)
+    if name in _LANGUAGE_NAMES:
+        from . import language
+
+        return getattr(language, name)
     raise AttributeError(f"module 'checklists' has no attribute {name!r}")
 
 
@@ -44,12 +49,16 @@ __all__ = [
     "STAGES",
     "Checklist",
     "Item",
+    "LanguageFinding",
+    "LanguageGuide",
     "Library",
     "Problem",
     "Reason",
     "ReflectionPrompt",
     "Requirement",
     "Section",
+    "default_guide",
+    "load_language",
     "load_library",
     "validate_paths",
 ]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -29,6 +30,9 @@ from .model import (
     Section,
     SetupQuestion,
 )
+
+if TYPE_CHECKING:
+    from .language import LanguageGuide
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Files in the data folder that are not checklists.
@@ -614,6 +618,7 @@ class Library:
     requirements: dict[str, Requirement] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    language: LanguageGuide = field(default_factory=lambda: _default_language())
 
     def reason(self, reason_id: str | None) -> Reason | None:
         for reason in self.reasons:
@@ -624,6 +629,12 @@ class Library:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if not p.warning]
+
+
+def _default_language() -> LanguageGuide:
+    from .language import default_guide  # language.py imports this module
+
+    return default_guide()
 
 
 def checklist_files(directory: Path) -> list[Path]:
@@ -640,8 +651,12 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
     """Load the built-in content, then any service checklists from `extra_dirs`.
 
     A service checklist with the same id as a built-in one replaces it; two service files
-    with one id are an error in the second.
+    with one id are an error in the second. A service's `language.yaml` adds to the built-in
+    list of words to avoid.
     """
+    from .language import load_language
+
+    extra_dirs = [Path(d) for d in extra_dirs]
     lib = Library()
     data = builtin_data_dir()
     requirements, problems = parse_requirements(data / "requirements.yaml")
@@ -654,7 +669,7 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
     lib.problems += problems
 
     builtin_ids: set[str] = set()
-    for directory, builtin in [(data, True), *((Path(d), False) for d in extra_dirs)]:
+    for directory, builtin in [(data, True), *((d, False) for d in extra_dirs)]:
         for path in checklist_files(directory):
             checklist, problems = load_checklist_file(path, known)
             lib.problems += problems
@@ -675,6 +690,8 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
             else:
                 builtin_ids.discard(checklist.id)
             lib.checklists[checklist.id] = checklist
+    lib.language, problems = load_language(extra_dirs)
+    lib.problems += problems
     return lib
 
 
@@ -693,6 +710,8 @@ def validate_paths(paths: Iterable[Path]) -> list[Problem]:
     problems: list[Problem] = []
     for path in paths:
         files = checklist_files(path) if path.is_dir() else [path]
+        if path.is_dir() and (path / "language.yaml").is_file():
+            files.append(path / "language.yaml")
         if path.is_dir() and not files:
             problems.append(Problem(str(path), 1, "no checklist files (.yaml) in this folder"))
         for file in files:
@@ -705,6 +724,10 @@ def validate_paths(paths: Iterable[Path]) -> list[Problem]:
                 problems += parse_requirements(file)[1]
             elif file.name == "reflection.yaml":
                 problems += parse_reflection(file)[2]
+            elif file.name == "language.yaml":
+                from .language import parse_language
+
+                problems += parse_language(file)[1]
             else:
                 problems += load_checklist_file(file, known)[1]
     return problems

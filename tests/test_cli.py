@@ -177,7 +177,9 @@ def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> No
         "answers",
         "reflection",
         "flagged",
+        "comments",
     }
+    assert row["comments"] == []
     assert row["id"] == session.id and row["author"] == "Alex Reid"
     assert row["checklist"] == {"id": "any-contact", "version": checklist.version}
     assert row["status"] == "draft" and row["completed_at"] is None
@@ -312,3 +314,15 @@ def test_demo_builds_a_store_people_can_sign_in_to(tmp_path, passphrase_file) ->
     )
     assert len(json.loads(listed.stdout)) == 5
     assert PASSPHRASE not in "".join(p.read_text() for p in target.rglob("*.json"))
+
+
+def test_check_text_reports_language_as_a_second_kind(tmp_path: Path) -> None:
+    result = run("check-text", "She is an ADDICT; urine was dirty", "--json", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr  # a suggestion never fails the check
+    data = json.loads(result.stdout)
+    assert data["findings"] == []
+    assert [f["term"] for f in data["language"]] == ["addict", "dirty urine"]
+    assert all(f["kind"] == "language" for f in data["language"])
+    both = run("check-text", "Call 07700 900123, she is a junkie", data_dir=tmp_path)
+    assert both.returncode == 1
+    assert "phone" in both.stdout and "person who uses drugs" in both.stdout

@@ -194,7 +194,7 @@ class SteppingStonesApp(App[int]):
         from .screens.home import HomeScreen
 
         self.user = person
-        self.reset_to(HomeScreen())
+        self.reset_to(HomeScreen(after_sign_in=True))
 
     def go_home(self) -> None:
         from .screens.home import HomeScreen

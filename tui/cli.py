@@ -504,14 +504,30 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_check_text(args: argparse.Namespace) -> int:
+    """Identifiers (exit 1: they must come out) and, as a second kind, words the language
+    coach would gently suggest changing (reported, but they never fail the check)."""
     from checklists.identifiers import describe, find_identifiers
+    from checklists.language import LanguageGuide, load_language
 
     text = sys.stdin.read() if args.text == "-" else args.text
     findings = find_identifiers(text)
+    guide, _problems = load_language(
+        [resolve_data_dir(getattr(args, "data_dir", None)) / "checklists"]
+    )
+    wording = guide.find(text)
+    lines = [
+        describe(findings, noun="text") if findings else "Nothing that looks like an identifier."
+    ]
+    if wording:
+        lines.append("Words you might put differently (a suggestion, not a rule):")
+        lines += [f"  {line}" for line in LanguageGuide.describe(wording).splitlines()]
     out(
         args,
-        {"findings": [f.to_dict() for f in findings]},
-        describe(findings, noun="text") if findings else "Nothing that looks like an identifier.",
+        {
+            "findings": [f.to_dict() for f in findings],
+            "language": [f.to_dict() for f in wording],
+        },
+        "\n".join(lines),
     )
     return 1 if findings else 0
 

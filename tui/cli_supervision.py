@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from store import StoreError
-from store.storage import write_atomic
+from store.reports.output import render, save
 from store.supervision import new_action
 
 from .cli_common import (
@@ -146,17 +146,11 @@ def _write_or_print(args: argparse.Namespace, text: str, what: str) -> None:
     if not args.out:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    path = Path(args.out).expanduser()
-    try:
-        write_atomic(path, text.encode("utf-8"))
-        path.chmod(0o600)  # it holds reflections: only the person who wrote it reads it
-    except OSError as exc:
-        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    path = save(text, Path(args.out))
     sys.stderr.write(f"{PROG}: wrote the {what} to {path}\n")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from store.reports import render_html, render_markdown, render_nmc
     from store.reports.period import build_summary
 
     fmt = "json" if args.json else args.format
@@ -172,20 +166,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     )
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
-    if fmt == "json":
-        import json
-
-        text = json.dumps(summary, ensure_ascii=False, indent=2)
-    elif fmt == "md":
-        text = render_markdown(summary)
-    elif fmt == "html":
-        text = render_html(summary)
-    else:
-        try:
-            text = render_nmc(summary, session_id=args.session)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+    text = render(summary, fmt, session_id=args.session)
     _write_or_print(args, text, "summary" if fmt != "nmc" else "draft reflective account")
+    if args.out:
+        store.audit.append("export", person.name, summary["person"], {"format": f"summary-{fmt}"})
     return 0
 
 

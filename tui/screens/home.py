@@ -30,12 +30,27 @@ class HomeScreen(Screen):
             id="home.resume",
             tooltip="Carry on with the unfinished checklist",
         ),
+        Binding(
+            "p",
+            "prepare",
+            "Prepare for supervision",
+            id="home.prepare",
+            tooltip="Your summary since your last supervision",
+        ),
+        Binding(
+            "v",
+            "supervisees",
+            "Supervisees",
+            id="home.supervisees",
+            tooltip="The people you supervise",
+        ),
         Binding("s", "sign_out", "Sign out", id="home.sign_out"),
         Binding("a", "about", "About", id="home.about"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, after_sign_in: bool = False) -> None:
         super().__init__()
+        self.after_sign_in = after_sign_in
         self.drafts: list[Session] = []
         self.rows: dict[str, Session] = {}
 
@@ -43,16 +58,35 @@ class HomeScreen(Screen):
         yield Header()
         yield Static("", id="greeting")
         yield Static("Looking for unfinished checklists…", id="resume")
-        yield Static(
-            "[b]n[/b] start a new checklist   [b]r[/b] resume   [b]enter[/b] open a session"
-            "   [b]s[/b] sign out   [b]?[/b] help",
-            id="actions",
-        )
+        yield Static(self._actions(), id="actions")
         yield Static("Your recent sessions", classes="section-title")
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
+    def _actions(self) -> str:
+        text = (
+            "[b]n[/b] new checklist   [b]r[/b] resume   [b]enter[/b] open   "
+            "[b]p[/b] prepare for supervision"
+        )
+        if self.has_supervisees:
+            text += "   [b]v[/b] supervisees"
+        return text + "   [b]s[/b] sign out   [b]?[/b] help"
+
+    @property
+    def has_supervisees(self) -> bool:
+        person = self.app.user
+        return person is not None and any(
+            person.id in p.supervisors for p in self.app.store.people.all()
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "supervisees":
+            return self.has_supervisees
+        return True
+
     def on_mount(self) -> None:
+        if self.after_sign_in:
+            self.check_comments()
         person = self.app.user
         self.query_one("#greeting", Static).update(f"Signed in as [b]{person.name}[/b]")
         table = self.query_one("#recent", DataTable)
@@ -81,6 +115,21 @@ class HomeScreen(Screen):
                 severity="error",
                 timeout=20,
             )
+
+    @work(thread=True, exclusive=True, group="home-comments", exit_on_error=False)
+    def check_comments(self) -> None:
+        """New comments from a supervisor are shown once, right after signing in."""
+        try:
+            comments = self.app.store.supervision.unseen_comments(self.app.user, problems=[])
+        except StoreError:
+            return  # the sessions list reports problems reading this person's files
+        if comments:
+            self.app.call_from_thread(self.show_comments, comments)
+
+    def show_comments(self, comments: list) -> None:
+        from .new_comments import NewCommentsScreen
+
+        self.app.push_screen(NewCommentsScreen(comments))
 
     def show_problem(self, message: str) -> None:
         self.query_one("#resume", Static).update(f"[b]Could not read your sessions.[/b] {message}")
@@ -163,6 +212,16 @@ class HomeScreen(Screen):
             self.notify(str(exc), severity="error", timeout=10)
             return
         self.app.push_screen(SessionSummaryScreen(session, checklist))
+
+    def action_prepare(self) -> None:
+        from .supervision_summary import SupervisionSummaryScreen
+
+        self.app.push_screen(SupervisionSummaryScreen())
+
+    def action_supervisees(self) -> None:
+        from .supervisees import SuperviseesScreen
+
+        self.app.push_screen(SuperviseesScreen())
 
     def action_sign_out(self) -> None:
         self.app.sign_out()

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from checklists.identifiers import describe, find_identifiers
 from store.sessions import NOTE_LIMIT
+from tui.widgets.language_hint import LanguageHint
 
 PLACEHOLDER = "A few words about your practice. No names or details that identify her."
 
@@ -31,10 +32,12 @@ class NoteScreen(ModalScreen[str | None]):
             yield Static(self.prompt, classes="hint")
             yield Input(self.current, id="note", placeholder=PLACEHOLDER, max_length=NOTE_LIMIT)
             yield Static("", id="warning", classes="error")
+            yield LanguageHint(id="language")
             yield Static("enter: keep the note · escape: cancel", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
+        self.query_one(LanguageHint).check(self.current)
 
     @on(Input.Submitted)
     def keep(self, event: Input.Submitted) -> None:
@@ -49,8 +52,10 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(event.value)
 
     @on(Input.Changed)
-    def edited(self) -> None:
+    def edited(self, event: Input.Changed) -> None:
         self.query_one("#warning", Static).update("")
+        # A suggestion only: it never holds the note back.
+        self.query_one(LanguageHint).check(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

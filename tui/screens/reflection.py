@@ -13,6 +13,7 @@ from checklists import Checklist
 from checklists.identifiers import describe, find_identifiers
 from store import Session, StoreError
 from store.sessions import FinishedElsewhere
+from tui.widgets.language_hint import LanguageHint
 from tui.widgets.save_indicator import SaveIndicator
 
 SAVE_DELAY = 0.4
@@ -61,6 +62,7 @@ class ReflectionScreen(Screen):
                 )
                 yield area
                 yield Static("", id=f"w-{prompt.id}", classes="error warning")
+                yield LanguageHint(getattr(library, "language", None), id=f"l-{prompt.id}")
             yield Checkbox(library.flag_label, self.session.flagged, id="flag")
             yield Static("ctrl+s: finish · escape: back to the items", classes="hint")
             yield Static("", id="problem", classes="error")
@@ -69,9 +71,16 @@ class ReflectionScreen(Screen):
     def on_mount(self) -> None:
         first = self.query(TextArea).first()
         first.focus()
+        for prompt in self.app.store.library.reflection:
+            text = self.query_one(f"#r-{prompt.id}", TextArea).text
+            self.query_one(f"#l-{prompt.id}", LanguageHint).check(text)
 
     @on(TextArea.Changed)
-    def typed(self) -> None:
+    def typed(self, event: TextArea.Changed) -> None:
+        area_id = event.text_area.id or ""
+        if area_id.startswith("r-"):
+            # A suggestion only: it never holds the reflection back.
+            self.query_one(f"#l-{area_id[2:]}", LanguageHint).check(event.text_area.text)
         if self._timer is not None:
             self._timer.stop()
         self.app.mark_unsaved()

@@ -1,0 +1,373 @@
+"""The supervision summary as Markdown: readable as plain text in a terminal, and pasteable
+into a supervision record.
+
+Headings follow Proctor's three functions of supervision (Standards = normative, Learning =
+formative, Wellbeing = restorative), with Activity, Barriers, Flagged for supervision,
+Comments and the actions agreed last time. Lines stay within 100 characters, except table
+rows. The practitioner's own words are quoted as they wrote them.
+"""
+
+from __future__ import annotations
+
+from . import text as t
+
+WIDTH = 96  # wrap prose and quotes to this, leaving room under the 100-character limit
+
+
+def _para(words: str, prefix: str = "") -> list[str]:
+    return t.wrap(words, WIDTH, prefix=prefix)
+
+
+def _quote(label: str, words: str | None, empty: str = "(nothing written)") -> list[str]:
+    """A bullet naming where the words came from, then the words as a quote under it."""
+    lines = t.wrap(label, WIDTH, prefix="  ", first="- ")
+    if words and str(words).strip():
+        lines.extend(t.wrap(str(words), WIDTH, prefix="  > "))
+    else:
+        lines.append(f"  {empty}")
+    return lines
+
+
+def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[str]:
+    """A Markdown table padded so it also lines up as plain text ('l' or 'r' per column)."""
+
+    def cell(value: str) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    body = [[cell(v) for v in row] for row in rows]
+    head = [cell(v) for v in header]
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+    widths = [max(w, 3) for w in widths]
+
+    def line(values: list[str]) -> str:
+        cells = [
+            v.rjust(widths[i]) if align[i] == "r" else v.ljust(widths[i])
+            for i, v in enumerate(values)
+        ]
+        return "| " + " | ".join(cells) + " |"
+
+    rule = "| " + " | ".join(
+        ("-" * (w - 1) + ":") if a == "r" else "-" * w for w, a in zip(widths, align, strict=True)
+    )
+    return [line(head), rule + " |", *(line(r) for r in body)]
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _header(summary: dict) -> list[str]:
+    person = summary.get("person") or "—"
+    lines = [f"# Supervision summary: {person}", ""]
+    previous = t.previous_period_text(summary) or "no earlier period"
+    lines.extend(t.wrap(f"Period: {t.period_text(summary)}", WIDTH, "  ", "- "))
+    lines.extend(t.wrap(f"Compared with: {previous}", WIDTH, "  ", "- "))
+    by = summary.get("prepared_by")
+    at = summary.get("prepared_at")
+    if by or at:
+        prepared = "Prepared"
+        if by:
+            prepared += f" by {by}"
+        if at:
+            prepared += f" on {t.format_datetime(at)}"
+        lines.extend(t.wrap(prepared, WIDTH, "  ", "- "))
+    lines.append("")
+    lines.extend(
+        _para(
+            "The figures are an aid to reflection, not a measure of quality: read them with "
+            "the reflections further down. Nothing here should identify a woman. The "
+            "practitioner's own words are quoted as they wrote them."
+        )
+    )
+    return lines
+
+
+def _activity(summary: dict) -> list[str]:
+    activity = summary.get("activity") or {}
+    lines = ["## Activity", ""]
+    lines.append(t.activity_sentence(summary))
+    by_checklist = activity.get("by_checklist") or {}
+    if by_checklist:
+        lines.append("")
+        lines.append("By checklist:")
+        for key, entry in sorted(by_checklist.items(), key=lambda kv: -int(kv[1].get("count", 0))):
+            lines.extend(
+                t.wrap(f"{entry.get('title') or key} ({entry.get('count', 0)})", WIDTH, "  ", "- ")
+            )
+    for heading, key, labeller in (
+        ("By setting", "by_setting", t.setting_label),
+        ("By stage", "by_stage", t.stage_label),
+    ):
+        counts = activity.get(key) or {}
+        if counts:
+            parts = [f"{labeller(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
+            lines.append("")
+            lines.extend(t.wrap(f"{heading}: " + " · ".join(parts), WIDTH))
+
+    weeks = activity.get("by_week") or []
+    lines.append("")
+    unit, buckets = t.activity_buckets(weeks, (summary.get("period") or {}).get("since"))
+    if buckets and any(count for _, count in buckets):
+        top = max(count for _, count in buckets)
+        # Whole blocks per checklist when they fit in 30 columns, else scaled down to 30.
+        scale = max(1, 30 // top) if top <= 30 else 30 / top
+        room = round(top * scale)
+        prefix = "w/c " if unit == "week" else ""
+        width = max(len(prefix + label) for label, _ in buckets)
+        heading = {
+            "week": "Finished checklists by week (w/c = week commencing):",
+            "month": "Finished checklists by month (each week counted in the month it starts):",
+            "year": "Finished checklists by year (each week counted in the year it starts):",
+        }[unit]
+        lines.append(heading)
+        lines.append("")
+        lines.append("```text")
+        for label, count in buckets:
+            blocks = "█" * max(1 if count else 0, round(count * scale))
+            lines.append(f"{prefix + label:<{width}}  {blocks:<{room}} {count:>3}".rstrip())
+        lines.append("```")
+    else:
+        lines.append("No finished checklists in this period, so there is no week-by-week chart.")
+
+    unfinished_sessions = activity.get("unfinished_sessions") or []
+    if unfinished_sessions:
+        lines.append("")
+        lines.append("Unfinished checklists (they can be resumed or left):")
+        for s in unfinished_sessions:
+            words = t.unfinished_text(s)
+            lines.extend(t.wrap(words, WIDTH, "  ", "- "))
+    return lines
+
+
+def _standards(summary: dict) -> list[str]:
+    lines = ["## Standards (normative)", ""]
+    lines.extend(
+        _para(
+            "What was done for each requirement across the finished checklists, with the "
+            "share done and the change from the previous period of the same length."
+        )
+    )
+    lines.append("")
+    lines.append(f"Key: {t.legend()}")
+    lines.extend(_para(t.SHARE_DONE_NOTE))
+    lines.append("")
+    requirements = t.sorted_requirements(summary)
+    if requirements:
+        header = [
+            "Req",
+            "Requirement",
+            *(f"{t.SYMBOLS[r]} {t.SHORT_LABELS[r]}" for r in t.RESPONSE_ORDER),
+            "Share done",
+            "Change",
+        ]
+        rows = []
+        for number, figures in requirements:
+            rows.append(
+                [
+                    number,
+                    figures.get("title") or "",
+                    *(str(int(figures.get(r) or 0)) for r in t.RESPONSE_ORDER),
+                    f"{t.bar(figures.get('share_done'))} {t.percent(figures.get('share_done')):>4}",
+                    t.change_text(figures),
+                ]
+            )
+        lines.extend(_table(header, rows, ["l", "l", "r", "r", "r", "r", "r", "l", "l"]))
+    else:
+        lines.append("No requirements were answered in this period.")
+
+    lines.extend(["", "### Critical items not done", ""])
+    critical = summary.get("critical_not_done") or []
+    if not critical:
+        lines.append("No critical items were left undone.")
+    for item in critical:
+        reason = t.reason_label(summary, item.get("reason")) or "no reason given"
+        where = t.session_label(summary, item.get("session_id"), item.get("completed_at"))
+        words = (
+            f"“{item.get('prompt') or item.get('item_id')}”: "
+            f"{t.response_label(item.get('response')).lower()}. Why: {reason}. ({where})"
+        )
+        lines.extend(t.wrap(words, WIDTH, "  ", "- "))
+    return lines
+
+
+def _barriers(summary: dict) -> list[str]:
+    lines = ["## Barriers: why things were partly or not done", ""]
+    lines.extend(_para(t.BARRIERS_INTRO))
+    for level in ("service", "practice", "woman"):
+        lines.extend(["", f"### {t.LEVEL_HEADINGS[level]}", ""])
+        entries = t.barrier_entries(summary, level)
+        if not entries:
+            lines.append(t.LEVEL_EMPTY[level])
+            continue
+        lines.extend(_para(t.LEVEL_INTROS[level]))
+        lines.append("")
+        for entry in entries:
+            words = f"{entry.get('label') or entry.get('reason')}: {t.times(int(entry['count']))}"
+            requirements = entry.get("requirements") or []
+            if requirements:
+                points = "; ".join(
+                    f"{r.get('number')} {r.get('title') or ''}".strip() for r in requirements
+                )
+                words += f". Service requirement: {points}"
+            lines.extend(t.wrap(words + ".", WIDTH, "  ", "- "))
+    no_reason = int(summary.get("no_reason") or 0)
+    if no_reason:
+        lines.append("")
+        lines.extend(
+            _para(
+                f"{t.plural(no_reason, 'answer')} marked Partly or Not done had no reason "
+                "given. That is fine; it may be worth a word together."
+            )
+        )
+    return lines
+
+
+def _entries(summary: dict, entries: list[dict], empty: str, key: str = "text") -> list[str]:
+    lines: list[str] = []
+    shown = [e for e in entries if t.has_text(e, key)]
+    if not shown:
+        return [empty]
+    for entry in shown:
+        where = t.session_label(summary, entry.get("session_id"), entry.get("completed_at"))
+        lines.extend(_quote(where, entry.get(key)))
+    return lines
+
+
+def _learning(summary: dict) -> list[str]:
+    learning = summary.get("learning") or {}
+    lines = ["## Learning (formative)", "", "### What I would do differently", ""]
+    lines.extend(
+        _entries(summary, learning.get("differently") or [], "Nothing written here this time.")
+    )
+    lines.extend(["", "### What went well", ""])
+    lines.extend(
+        _entries(summary, learning.get("went_well") or [], "Nothing written here this time.")
+    )
+    lines.extend(["", "### Language", ""])
+    language = learning.get("language") or {}
+    terms = language.get("terms") or []
+    if not terms:
+        lines.append("The language coach had no suggestions this time.")
+    else:
+        total = int(language.get("total") or sum(int(x.get("count") or 0) for x in terms))
+        lines.extend(
+            _para(
+                f"The language coach suggested other words {t.times(total)}. A prompt to "
+                "think about, not a judgement:"
+            )
+        )
+        lines.append("")
+        for term in terms:
+            words = f"“{term.get('term')}” ({t.times(int(term.get('count') or 0))}): " + (
+                f"try “{term.get('prefer')}”"
+            )
+            lines.extend(t.wrap(words, WIDTH, "  ", "- "))
+    return lines
+
+
+def _wellbeing(summary: dict) -> list[str]:
+    wellbeing = summary.get("wellbeing") or {}
+    lines = ["## Wellbeing (restorative)", ""]
+    lines.extend(_para("Thinking space: how the work felt, and what was hard to carry."))
+    lines.extend(["", "### How I feel", ""])
+    lines.extend(
+        _entries(summary, wellbeing.get("feelings") or [], "Nothing written here this time.")
+    )
+    lines.extend(["", "### What was difficult", ""])
+    lines.extend(
+        _entries(summary, wellbeing.get("difficult") or [], "Nothing written here this time.")
+    )
+    lines.extend(["", "### Emotionally heavy contacts", ""])
+    heavy = wellbeing.get("heavy_sessions") or []
+    if not heavy:
+        lines.append("No contacts were marked as emotionally heavy this time.")
+    else:
+        lines.extend(
+            _para("Contacts that may have been hard to carry. Nothing here is a judgement.")
+        )
+        lines.append("")
+        for entry in heavy:
+            where = t.session_label(summary, entry.get("session_id"), entry.get("completed_at"))
+            lines.extend(
+                t.wrap(f"{where} — {entry.get('why') or ''}".rstrip(" —"), WIDTH, "  ", "- ")
+            )
+    return lines
+
+
+def _flagged(summary: dict) -> list[str]:
+    lines = ["## Flagged for supervision", ""]
+    flagged = summary.get("flagged") or []
+    if not flagged:
+        lines.append("Nothing flagged this time.")
+    for entry in flagged:
+        label = t.session_label(
+            summary, entry.get("session_id"), entry.get("completed_at"), entry.get("title")
+        )
+        lines.extend(_quote(label, entry.get("text"), "(flagged without a note)"))
+    return lines
+
+
+def _comments(summary: dict) -> list[str]:
+    lines = ["## Comments", ""]
+    comments = summary.get("comments") or []
+    if not comments:
+        lines.append("No comments on sessions this time.")
+    for comment in comments:
+        where = t.session_label(summary, comment.get("session_id"))
+        label = f"{comment.get('by') or 'Someone'}, {t.format_datetime(comment.get('created_at'))}"
+        label += f", on the contact of {where}"
+        lines.extend(_quote(label, comment.get("text")))
+    return lines
+
+
+def _actions(summary: dict) -> list[str]:
+    lines = ["## Agreed actions from last time", ""]
+    record = summary.get("last_record")
+    actions = summary.get("actions") or []
+    if record:
+        source = f"From the supervision record of {t.format_date(record.get('date'))}"
+        if record.get("by"):
+            source += f" with {record['by']}"
+        lines.extend(_para(source + "."))
+        lines.append("")
+    if not actions:
+        lines.append(
+            "No actions were agreed last time."
+            if record
+            else "There is no earlier supervision record, so no actions to look back on."
+        )
+        return lines
+    for action in actions:
+        box = "[x]" if action.get("done") else "[ ]"
+        extra = [action.get("owner")]
+        if action.get("due"):
+            extra.append(f"due {t.format_date(action['due'])}")
+        details = ", ".join(p for p in extra if p)
+        words = f"{box} {action.get('text') or ''}" + (f" ({details})" if details else "")
+        lines.extend(t.wrap(words, WIDTH, "      ", "- "))
+    done = sum(1 for a in actions if a.get("done"))
+    lines.append("")
+    lines.append(f"{done} of {len(actions)} marked done.")
+    return lines
+
+
+SECTIONS = (
+    _header,
+    _activity,
+    _standards,
+    _barriers,
+    _learning,
+    _wellbeing,
+    _flagged,
+    _comments,
+    _actions,
+)
+
+
+def render_markdown(summary: dict) -> str:
+    """The whole summary as Markdown text, ending in a newline."""
+    lines: list[str] = []
+    for section in SECTIONS:
+        if lines:
+            lines.append("")
+        lines.extend(section(summary))
+    return "\n".join(lines).rstrip() + "\n"

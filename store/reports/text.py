@@ -1,0 +1,416 @@
+"""Words, numbers and dates shared by the summary renderers (Markdown, HTML, NMC draft).
+
+Everything here works on the plain summary dict described in `docs/summary-format.md`, so
+the three renderers say the same things in the same words. No Textual, no Rich: these are
+pure functions from data to text.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, SETTINGS, STAGES
+
+# --- responses ----------------------------------------------------------------------------
+
+# The order every table and bar uses: the four answers, then items left without one.
+RESPONSE_ORDER: tuple[str, ...] = ("done", "partly", "not_done", "not_applicable", "unanswered")
+
+LABELS: dict[str, str] = {**RESPONSE_LABELS, "unanswered": "Not answered"}
+# Short column headings for narrow tables.
+SHORT_LABELS: dict[str, str] = {
+    "done": "Done",
+    "partly": "Partly",
+    "not_done": "Not done",
+    "not_applicable": "N/A",
+    "unanswered": "Not answered",
+}
+SYMBOLS: dict[str, str] = {
+    "done": RESPONSE_SYMBOLS["done"],
+    "partly": RESPONSE_SYMBOLS["partly"],
+    "not_done": RESPONSE_SYMBOLS["not_done"],
+    "not_applicable": RESPONSE_SYMBOLS["not_applicable"],
+    "unanswered": RESPONSE_SYMBOLS[None],
+}
+
+
+def response_label(response: str | None) -> str:
+    """'Done', 'Partly', 'Not done', 'Not applicable' or 'Not answered'."""
+    return LABELS.get(response or "unanswered", str(response))
+
+
+SHARE_DONE_NOTE = (
+    "Share done = done ÷ (done + partly + not done); not applicable and not answered are left out."
+)
+
+
+def legend() -> str:
+    """'✓ done · ◐ partly · ✗ not done · – not applicable · · not answered'."""
+    return " · ".join(f"{SYMBOLS[r]} {LABELS[r].lower()}" for r in RESPONSE_ORDER)
+
+
+# --- requirements --------------------------------------------------------------------------
+
+STAFF_REQUIREMENTS: tuple[str, ...] = (
+    "7.1",
+    "7.2",
+    "7.3",
+    "7.4",
+    "7.5",
+    "8.1",
+    "8.2",
+    "8.3",
+    "8.4",
+    "8.5",
+)
+
+
+def requirement_key(number: str) -> tuple:
+    """Sort '7.10' after '7.9' and '8' before '8.1'; anything odd goes last, by its text."""
+    try:
+        return (0, tuple(int(part) for part in str(number).split(".")))
+    except ValueError:
+        return (1, str(number))
+
+
+def sorted_requirements(summary: dict) -> list[tuple[str, dict]]:
+    """(number, figures) for every requirement in the summary, in number order."""
+    requirements = summary.get("requirements") or {}
+    return sorted(requirements.items(), key=lambda pair: requirement_key(pair[0]))
+
+
+def answered_count(figures: dict) -> int:
+    """Answers given for a requirement (not counting items left unanswered)."""
+    return sum(int(figures.get(r) or 0) for r in ("done", "partly", "not_done", "not_applicable"))
+
+
+def total_count(figures: dict) -> int:
+    return sum(int(figures.get(r) or 0) for r in RESPONSE_ORDER)
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def percent(share: float | None) -> str:
+    """0.75 -> '75%'; None (nothing answered) -> '—'."""
+    if share is None:
+        return "—"
+    return f"{round(share * 100)}%"
+
+
+def change_points(change: float | None) -> int | None:
+    """A change in share as whole percentage points, or None."""
+    if change is None:
+        return None
+    return round(change * 100)
+
+
+def change_text(figures: dict) -> str:
+    """'▲ 15 pts', '▼ 5 pts', 'no change', 'no earlier figures' or 'none answered now'."""
+    if figures.get("previous_share_done") is None:
+        return "no earlier figures"
+    if figures.get("share_done") is None:
+        return "none answered now"
+    points = change_points(figures.get("change"))
+    if points is None:
+        # The builder gave both shares but no change: work it out.
+        points = round((figures["share_done"] - figures["previous_share_done"]) * 100)
+    if points > 0:
+        return f"▲ {points} pts"
+    if points < 0:
+        return f"▼ {-points} pts"
+    return "no change"
+
+
+def bar(share: float | None, width: int = 10) -> str:
+    """A text bar of the share done: 0.75 -> '████████░░'. Empty share -> dots."""
+    if share is None:
+        return "·" * width
+    filled = max(0, min(width, round(share * width)))
+    return "█" * filled + "░" * (width - filled)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 session', '2 sessions', '0 sessions'."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def times(count: int) -> str:
+    """'once', 'twice', '3 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def join_words(parts: Iterable[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [p for p in parts if p]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _parse(value: str | None) -> date | datetime | None:
+    if not value:
+        return None
+    text = str(value)
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def format_date(value: str | None) -> str:
+    """'2026-11-22' or '2026-11-22T10:00:00+00:00' -> '22 Nov 2026'. Unreadable -> as given."""
+    moment = _parse(value)
+    if moment is None:
+        return str(value) if value else "—"
+    return f"{moment.day} {moment.strftime('%b %Y')}"
+
+
+def format_short_date(value: str | None) -> str:
+    """'2026-11-16' -> '16 Nov' (for week labels on a chart)."""
+    moment = _parse(value)
+    if moment is None:
+        return str(value) if value else "—"
+    return f"{moment.day} {moment.strftime('%b')}"
+
+
+def format_datetime(value: str | None) -> str:
+    """'2026-11-22T10:00:00+00:00' -> '22 Nov 2026 10:00'; a bare date stays a date."""
+    moment = _parse(value)
+    if moment is None:
+        return str(value) if value else "—"
+    if not isinstance(moment, datetime):
+        return format_date(value)
+    return f"{moment.day} {moment.strftime('%b %Y %H:%M')}"
+
+
+def date_range(since: str | None, until: str | None) -> str:
+    """'22 Aug 2026 to 22 Nov 2026'."""
+    return f"{format_date(since)} to {format_date(until)}"
+
+
+BASIS_TEXT: dict[str, str] = {
+    "last_supervision": "since the last supervision record",
+    "three_months": "the last three months; there is no earlier supervision record",
+    "given": "dates chosen for this summary",
+}
+
+
+def period_text(summary: dict) -> str:
+    """'22 Aug 2026 to 22 Nov 2026 (since the last supervision record)'."""
+    period = summary.get("period") or {}
+    text = date_range(period.get("since"), period.get("until"))
+    basis = BASIS_TEXT.get(period.get("basis") or "")
+    return f"{text} ({basis})" if basis else text
+
+
+def activity_sentence(summary: dict) -> str:
+    """'12 finished checklists and 1 unfinished in this period.' or a kind 'none' sentence."""
+    activity = summary.get("activity") or {}
+    finished = int(activity.get("finished") or 0)
+    unfinished = int(activity.get("unfinished") or 0)
+    if not finished and not unfinished:
+        return "No checklists were recorded in this period."
+    if not finished:
+        return f"No finished checklists in this period, and {unfinished} unfinished."
+    return f"{plural(finished, 'finished checklist')} and {unfinished} unfinished in this period."
+
+
+def previous_period_text(summary: dict) -> str | None:
+    previous = (summary.get("period") or {}).get("previous")
+    if not previous:
+        return None
+    return date_range(previous.get("since"), previous.get("until"))
+
+
+def activity_buckets(
+    weeks: list[dict], since: str | None = None
+) -> tuple[str, list[tuple[str, int]]]:
+    """The period's weekly counts, grouped so a chart stays readable.
+
+    Up to 26 weeks: one bar a week ('17 Aug'). Up to 24 months: one a month ('Aug 2026').
+    Longer: one a year ('2026'). A week counts in the month or year its Monday falls in (or
+    the period's first day, for a first week that starts before the period).
+    Returns the unit ('week', 'month' or 'year') and (label, count) pairs in order.
+    """
+    start = _parse(since)
+    if len(weeks) <= 26:
+        return "week", [
+            (format_short_date(w.get("week_start")), int(w.get("count") or 0)) for w in weeks
+        ]
+    months: dict[str, int] = {}
+    years: dict[str, int] = {}
+    for week in weeks:
+        moment = _parse(week.get("week_start"))
+        count = int(week.get("count") or 0)
+        if moment is None:
+            continue
+        if isinstance(start, date) and not isinstance(start, datetime) and moment < start:
+            moment = start
+        month = f"{moment.strftime('%b')} {moment.year}"
+        months[month] = months.get(month, 0) + count
+        years[str(moment.year)] = years.get(str(moment.year), 0) + count
+    if len(months) <= 24:
+        return "month", list(months.items())
+    return "year", list(years.items())
+
+
+# --- places, stages, checklists, reasons ---------------------------------------------------
+
+_SETTING_LABELS = dict(SETTINGS)
+_STAGE_LABELS = dict(STAGES)
+
+
+def _humane(key: str) -> str:
+    text = str(key).replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:] if text else "—"
+
+
+def setting_label(key: str | None) -> str:
+    return _SETTING_LABELS.get(key or "", _humane(key or "not recorded"))
+
+
+def stage_label(key: str | None) -> str:
+    return _STAGE_LABELS.get(key or "", _humane(key or "not recorded"))
+
+
+LEVEL_HEADINGS: dict[str, str] = {
+    "service": "Service barriers to escalate",
+    "practice": "Practice points to reflect on",
+    "woman": "The woman's own choice",
+}
+LEVEL_INTROS: dict[str, str] = {
+    "service": (
+        "Things the service needs to put right. Each points to the service requirement "
+        "it falls under, so it can be raised with the service lead."
+    ),
+    "practice": "Things to think through together and learn from. These are not failures.",
+    "woman": (
+        "She chose, or it was not the right moment for her. This is her choice, not a "
+        "failure, and respecting it is good care."
+    ),
+}
+LEVEL_EMPTY: dict[str, str] = {
+    "service": "No service barriers recorded this time.",
+    "practice": "No practice points recorded this time.",
+    "woman": "Nothing recorded as the woman's own choice this time.",
+}
+BARRIERS_INTRO = (
+    "Barriers are not failures: staff can only give good care when the service makes it "
+    "possible. Why things were partly or not done, in three groups."
+)
+
+
+def unfinished_text(entry: dict) -> str:
+    """'Any contact: started 20 Nov 2026 09:15, last changed 20 Nov 2026 09:40 (over a week)'."""
+    words = (
+        f"{entry.get('title') or entry.get('checklist') or 'Checklist'}: started "
+        f"{format_datetime(entry.get('started_at'))}, last changed "
+        f"{format_datetime(entry.get('updated_at'))}"
+    )
+    return words + (" (untouched for over a week)" if entry.get("stale") else "")
+
+
+def barrier_entries(summary: dict, level: str) -> list[dict]:
+    """The barrier_details entries for one level, most frequent first.
+
+    Falls back to the plain `barriers` counts (reason id -> count) if details are missing.
+    """
+    details = (summary.get("barrier_details") or {}).get(level)
+    if details is None:
+        counts = (summary.get("barriers") or {}).get(level) or {}
+        details = [
+            {"reason": reason, "label": _humane(reason), "count": count, "requirements": []}
+            for reason, count in counts.items()
+        ]
+    return sorted(details, key=lambda d: (-int(d.get("count") or 0), str(d.get("label"))))
+
+
+def reason_label(summary: dict, reason: str | None) -> str | None:
+    """The words for a reason id, from the summary's own barrier details."""
+    if not reason:
+        return None
+    for entries in (summary.get("barrier_details") or {}).values():
+        for entry in entries or []:
+            if entry.get("reason") == reason:
+                return entry.get("label") or _humane(reason)
+    return _humane(reason)
+
+
+def sessions_by_id(summary: dict) -> dict[str, dict]:
+    return {s.get("id"): s for s in summary.get("sessions") or [] if s.get("id")}
+
+
+def several_checklists(summary: dict) -> bool:
+    """Whether more than one checklist was used, so entries need to say which."""
+    return len((summary.get("activity") or {}).get("by_checklist") or {}) > 1
+
+
+def session_label(
+    summary: dict, session_id: str | None, when: str | None = None, title: str | None = None
+) -> str:
+    """'14 Nov 2026 · Any contact' for the session an entry came from; just the date when the
+    period used only one checklist."""
+    session = sessions_by_id(summary).get(session_id or "") or {}
+    moment = when or session.get("completed_at")
+    title = title or session.get("title")
+    parts = [format_date(moment) if moment else None]
+    if several_checklists(summary) or not moment:
+        parts.append(title)
+    return " · ".join(p for p in parts if p) or "a session in this period"
+
+
+# --- free text -----------------------------------------------------------------------------
+
+
+def wrap(text: str, width: int, prefix: str = "", first: str | None = None) -> list[str]:
+    """The practitioner's words, line breaks kept, wrapped to `width` with a prefix.
+
+    The words are not changed; only long lines are folded. Blank lines stay (as the prefix).
+    """
+    lines: list[str] = []
+    first_prefix = prefix if first is None else first
+    for raw in str(text).splitlines() or [""]:
+        lead = first_prefix if not lines else prefix
+        if not raw.strip():
+            lines.append(prefix.rstrip())
+            continue
+        folded = textwrap.wrap(
+            raw,
+            width=width,
+            initial_indent=lead,
+            subsequent_indent=prefix,
+            break_on_hyphens=False,
+            replace_whitespace=False,
+            drop_whitespace=True,
+        )
+        lines.extend(folded or [lead.rstrip()])
+    return lines
+
+
+def has_text(entry: dict, key: str = "text") -> bool:
+    return bool(str(entry.get(key) or "").strip())
+
+
+# --- NMC Code themes -----------------------------------------------------------------------
+
+CODE_THEMES: tuple[str, ...] = (
+    "Prioritise people",
+    "Practise effectively",
+    "Preserve safety",
+    "Promote professionalism and trust",
+)
+
+
+def suggested_theme(number: str) -> str | None:
+    """A simple suggestion: 7.x (approach) -> Prioritise people, 8.x (care delivery) ->
+    Practise effectively. Anything else gets no suggestion."""
+    head = str(number).split(".")[0]
+    return {"7": "Prioritise people", "8": "Practise effectively"}.get(head)

@@ -1,0 +1,63 @@
+"""New comments from a supervisor, shown once after signing in (then marked as seen)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from store import StoreError
+from store.reports import text as words
+
+
+class NewCommentsScreen(ModalScreen[None]):
+    CSS_PATH = "new_comments.tcss"
+    BINDINGS = [Binding("enter,escape", "close", "Close", id="comments.close")]
+
+    def __init__(self, comments: list) -> None:
+        super().__init__()
+        self.comments = comments
+
+    def compose(self) -> ComposeResult:
+        names = {p.id: p.name for p in self.app.store.people.all()}
+        body = Text()
+        for comment in self.comments:
+            body.append(f"{names.get(comment.by, 'Your supervisor')}", style="bold")
+            body.append(
+                f" · {words.format_short_date(comment.record['created_at'])}\n", style="dim"
+            )
+            body.append(f"{comment.text}\n\n")
+        count = len(self.comments)
+        with Vertical(id="comments-box"):
+            yield Static(
+                "A new comment on your sessions"
+                if count == 1
+                else f"{count} new comments on your sessions",
+                classes="screen-title",
+            )
+            with VerticalScroll(id="comments-list"):
+                yield Static(body)
+            yield Static(
+                "You will find them again in Prepare for supervision (p). Press enter to close.",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        self.mark_seen()
+
+    @work(thread=True, exit_on_error=False)
+    def mark_seen(self) -> None:
+        try:
+            self.app.store.supervision.mark_seen(self.app.user, self.comments)
+            self.app.store.audit.append(
+                "comments_seen", self.app.user.name, None, {"comments": len(self.comments)}
+            )
+        except StoreError:
+            pass  # shown again at the next sign-in: nothing is lost
+
+    def action_close(self) -> None:
+        self.dismiss(None)

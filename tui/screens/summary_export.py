@@ -1,0 +1,88 @@
+"""Save the supervision summary as a file: Markdown, a printable page, a draft NMC account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import StoreError
+from store.reports.output import default_name, render, save
+
+CHOICES = (
+    ("md", "Plain text (Markdown), to paste into a supervision record"),
+    ("html", "A printable page (HTML, opens in any browser)"),
+    ("nmc", "A draft NMC reflective account, for you to edit"),
+    ("json", "Figures for other systems (JSON)"),
+)
+
+
+class SummaryExportScreen(ModalScreen[Path | None]):
+    """Pick a format and a file name; enter saves. The file is readable only by you."""
+
+    CSS_PATH = "summary_export.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Back", id="export.back")]
+
+    def __init__(self, summary: dict) -> None:
+        super().__init__()
+        self.summary = summary
+        self.fmt = "md"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box"):
+            yield Static("Save the summary", classes="screen-title")
+            yield OptionList(*(Option(text, id=key) for key, text in CHOICES), id="formats")
+            yield Label("File")
+            yield Input(self._path("md"), id="path", compact=True)
+            yield Static("", id="export-problem")
+            yield Static("enter: save    tab: next    escape: back", classes="hint")
+
+    def _path(self, fmt: str) -> str:
+        return str(Path.home() / default_name(self.summary, fmt))
+
+    def on_mount(self) -> None:
+        self.query_one("#formats", OptionList).highlighted = 0
+
+    @on(OptionList.OptionHighlighted)
+    def choose(self, event: OptionList.OptionHighlighted) -> None:
+        old = self._path(self.fmt)
+        self.fmt = event.option.id or "md"
+        path = self.query_one("#path", Input)
+        if path.value == old:  # only follow the format while the person has not typed a name
+            path.value = self._path(self.fmt)
+
+    @on(OptionList.OptionSelected)
+    def chosen(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    @on(Input.Submitted, "#path")
+    def submit(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#export-problem", Static).update("Give a file name.")
+            return
+        self.write(self.fmt, event.value.strip())
+
+    @work(thread=True, exclusive=True, group="summary-export", exit_on_error=False)
+    def write(self, fmt: str, where: str) -> None:
+        try:
+            path = save(render(self.summary, fmt), Path(where))
+            self.app.store.audit.append(
+                "export", self.app.user.name, self.summary["person"], {"format": f"summary-{fmt}"}
+            )
+        except StoreError as exc:
+            self.app.call_from_thread(self.query_one("#export-problem", Static).update, str(exc))
+            return
+        self.app.call_from_thread(self.saved, path)
+
+    def saved(self, path: Path) -> None:
+        self.app.notify(f"Saved to {path} (only you can open it).", timeout=8)
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

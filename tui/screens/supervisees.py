@@ -1,0 +1,82 @@
+"""A supervisor's people: who has sessions since their last supervision, and what needs a look."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store import StoreError
+from store.reports import text as words
+
+
+class SuperviseesScreen(Screen):
+    TITLE = "Supervisees"
+    CSS_PATH = "supervisees.tcss"
+    BINDINGS = [Binding("escape", "back", "Back", id="supervisees.back")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.people: dict[str, object] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "Sessions since each person's last supervision. [b]enter[/b] opens their summary.",
+            id="supervisees-intro",
+        )
+        yield DataTable(id="supervisees", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Name", "Last supervision", "Sessions", "⚑ Flagged", "Unfinished >1 wk")
+        self.load()
+
+    @work(thread=True, exclusive=True, group="supervisees", exit_on_error=False)
+    def load(self) -> None:
+        from store.reports.period import supervisee_overview
+
+        try:
+            rows = supervisee_overview(self.app.store, self.app.user)
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.show, rows)
+
+    def show(self, rows: list[dict]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.people = {}
+        for row in rows:
+            last = (
+                words.format_short_date(row["last_supervision"])
+                if row["last_supervision"]
+                else "not yet"
+            )
+            table.add_row(
+                row["name"],
+                last,
+                str(row["sessions"]),
+                f"⚑ {row['flagged']}" if row["flagged"] else "0",
+                f"! {row['stale_drafts']}" if row["stale_drafts"] else "0",
+                key=row["person"].id,
+            )
+            self.people[row["person"].id] = row["person"]
+        if not rows:
+            table.add_row("Nobody yet: an admin assigns supervisees", "", "", "", "")
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def open_summary(self, event: DataTable.RowSelected) -> None:
+        person = self.people.get(event.row_key.value)
+        if person is None:
+            return
+        from .supervision_summary import SupervisionSummaryScreen
+
+        self.app.push_screen(SupervisionSummaryScreen(of=person))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,77 @@
+"""The language coach inline: a soft suggestion under a text field, never a block.
+
+It shows kinder words for a listed term (`Language: "addicts" → person who uses drugs`) and
+hides itself when there is nothing to say. It never stops anything being saved, and it is
+quieter than an identifier warning, which comes first.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from checklists.language import LanguageFinding, LanguageGuide, default_guide
+
+# Lines shown at most, so a long note cannot push the buttons off an 80x24 screen.
+MAX_LINES = 2
+
+
+class LanguageHint(Static):
+    DEFAULT_CSS = """
+    LanguageHint {
+        height: auto;
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    def __init__(
+        self, guide: LanguageGuide | None = None, *, id: str | None = None, classes: str = ""
+    ) -> None:
+        super().__init__("", id=id, classes=classes, markup=False)
+        self._guide = guide
+        self.findings: list[LanguageFinding] = []
+        self._shown_for: str | None = None
+        self.display = False
+
+    @property
+    def guide(self) -> LanguageGuide:
+        """The app's list (with a service's own terms), else the built-in one."""
+        if self._guide is None:
+            try:
+                guide = self.app.store.library.language
+            except AttributeError:  # an app without a store (a bare app in tests)
+                guide = None
+            self._guide = guide if isinstance(guide, LanguageGuide) else default_guide()
+        return self._guide
+
+    def check(self, text: str) -> list[LanguageFinding]:
+        """Look at `text` and show or hide the hint; returns what was found."""
+        if text == self._shown_for:
+            return self.findings
+        self._shown_for = text
+        self.findings = self.guide.find(text)
+        lines = self.hint_lines(self.findings)
+        details = dict.fromkeys(
+            f"{f.term}: {f.prefer}" + (f" ({f.note})" if f.note else "") for f in self.findings
+        )
+        self.tooltip = "\n".join(details) or None
+        self.update(Text("\n".join(lines)))
+        self.display = bool(lines)
+        return self.findings
+
+    @staticmethod
+    def hint_lines(findings: list[LanguageFinding]) -> list[str]:
+        lines: list[str] = []
+        seen: set[tuple[str, str]] = set()
+        for finding in findings:
+            shown = " ".join(finding.matched.split())
+            key = (shown.lower(), finding.prefer)
+            if key in seen:
+                continue
+            seen.add(key)
+            lines.append(f'Language: "{shown}" → {finding.suggestion}')
+        if len(lines) > MAX_LINES:
+            more = len(lines) - (MAX_LINES - 1)
+            lines = [*lines[: MAX_LINES - 1], f"Language: and {more} more words you might rephrase"]
+        return lines

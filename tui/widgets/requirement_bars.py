@@ -1,0 +1,71 @@
+"""One bar per requirement: done / partly / not done, with symbols and numbers beside colour.
+
+People in a supervision meeting would rather look than read, but the bar must still make
+sense on a terminal with no colour, so each part has its own block character and the counts
+are printed next to it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from store.reports import text as words
+
+PARTS = (
+    ("done", "█", "green"),
+    ("partly", "▓", "yellow"),
+    ("not_done", "░", "red"),
+    ("not_applicable", "·", "bright_black"),
+    ("unanswered", " ", "bright_black"),
+)
+WIDTH = 20
+
+
+def bar(figures: dict, width: int = WIDTH) -> Text:
+    """A stacked bar of `width` cells, each part in proportion to its count."""
+    total = sum(figures.get(key, 0) for key, _, _ in PARTS)
+    text = Text()
+    if not total:
+        return text.append("·" * width, style="bright_black")
+    cells = [round(figures.get(key, 0) * width / total) for key, _, _ in PARTS]
+    # Rounding can miss by a cell or two: give the difference to the largest part.
+    cells[cells.index(max(cells))] += width - sum(cells)
+    for (_, char, style), count in zip(PARTS, cells, strict=True):
+        text.append(char * count, style=style)
+    return text
+
+
+class RequirementBars(Static):
+    """The standards at a glance: set `requirements` to the summary's dict of that name."""
+
+    requirements: reactive[dict] = reactive(dict, always_update=True)
+
+    def watch_requirements(self, requirements: dict) -> None:
+        self.update(self.render_rows(requirements))
+
+    @staticmethod
+    def render_rows(requirements: dict) -> Text:
+        out = Text()
+        out.append("  █ done  ▓ partly  ░ not done  · not applicable\n", style="dim")
+        for number, figures in sorted(
+            requirements.items(), key=lambda kv: words.requirement_key(kv[0])
+        ):
+            out.append(f"{number:<5}")
+            out.append_text(bar(figures))
+            out.append(
+                f" ✓{figures.get('done', 0)} ◐{figures.get('partly', 0)}"
+                f" ✗{figures.get('not_done', 0)}"
+            )
+            share = words.percent(figures.get("share_done"))
+            out.append(f"  {share:>4}")
+            change = words.change_points(figures.get("change"))
+            if change is not None:
+                arrow = "▲" if change > 0 else "▼" if change < 0 else "="
+                out.append(f" {arrow}{abs(change)}", style="dim")
+            title = figures.get("title") or ""
+            if title:
+                out.append(f"\n      {title[:70]}", style="dim")
+            out.append("\n")
+        return out
