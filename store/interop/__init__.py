@@ -1,0 +1,83 @@
+"""Giving a service its data in other systems' shapes: HL7 FHIR R4 (`fhir`) and CSV (`csv_export`).
+
+Both exports read sessions only through `Store.readable_sessions`, so a person exports exactly
+what they may read (their own sessions, or one supervisee's with `of`), and both write one
+"export" entry to the audit trail (counts only, never content). What the helpers here share:
+
+- `since` is a calendar date (YYYY-MM-DD). A session is included when the date part of its
+  `started_at` (the local date on the machine where it was started) is on or after it.
+- Files are written whole (a temporary file, then a rename) and readable by their owner only.
+- An export never writes inside the store's own folder, so a mistyped `--out` cannot overwrite
+  the store; anywhere else, files of the same name are replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.errors import InvalidInput, StoreError
+
+if TYPE_CHECKING:
+    from store.people import Person
+    from store.sessions import Session
+    from store.store import Store
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_since(value: str | date | None) -> date | None:
+    """`--since` as a date; InvalidInput (one plain sentence) when it is not YYYY-MM-DD."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        if not _DATE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"'{value}' is not a date: give it as YYYY-MM-DD, for example 2026-01-31."
+        ) from None
+
+
+def check_out_path(store: Store, path: Path, directory: bool) -> Path:
+    """Refuse an output path inside the store folder, or of the wrong kind (file or folder)."""
+    path = Path(path).expanduser()
+    target = path.resolve()
+    data_dir = Path(store.data_dir).resolve()
+    if target == data_dir or data_dir in target.parents:
+        raise InvalidInput(
+            f"{path} is inside the store folder {store.data_dir}: "
+            "choose somewhere outside it for the export."
+        )
+    if directory and path.exists() and not path.is_dir():
+        raise InvalidInput(f"{path} is a file, not a folder: give a folder for the export.")
+    if not directory and path.is_dir():
+        raise InvalidInput(f"{path} is a folder: give a file name for the export.")
+    return path
+
+
+def select_sessions(
+    store: Store,
+    reader: Person,
+    of: Person | None,
+    since: date | None,
+    problems: list[StoreError],
+) -> list[Session]:
+    """The sessions `reader` may read (drafts too), started on or after `since`, oldest first.
+
+    PermissionDenied when `of` is not the reader or one of their supervisees; sessions that
+    cannot be opened (not yet shared, or damaged) are added to `problems`.
+    """
+    sessions = store.readable_sessions(reader, of=of, problems=problems)
+    if since is not None:
+        first = since.isoformat()
+        sessions = [s for s in sessions if s.record["started_at"][:10] >= first]
+    return sorted(sessions, key=lambda s: (s.record["started_at"], s.id))
+
+
+def audit_subject(reader: Person, of: Person | None) -> str | None:
+    return of.name if of is not None and of.id != reader.id else None

@@ -1,0 +1,155 @@
+"""CSV export: one row per answer, de-identified unless notes are asked for.
+
+A row is an answered item that the session shows (the items the summary counts): an item
+skipped, or hidden by the setup or an earlier answer, has no row. Drafts are included (their
+`completed_at` is empty and `status` is `draft`). Columns:
+
+    session_id, checklist_id, checklist_version, item_id, requirements ("7.1; 7.3"),
+    response (done, partly, not_done, not_applicable), reason_id, reason_level
+    (service, practice, woman), setting, stage, started_at, completed_at, status
+
+and only with `include_notes`: note, case_ref, and one `reflection_<prompt id>` column per
+reflection prompt (the session's reflection repeated on each of its rows).
+
+So that it opens cleanly in a spreadsheet: UTF-8 with a byte-order mark, CRLF line endings,
+quoting by the csv module, and any cell starting with = + - @ or a tab or carriage return is
+prefixed with an apostrophe so it is never run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.errors import StoreError
+from store.interop import audit_subject, check_out_path, parse_since, select_sessions
+from store.storage import write_atomic
+
+if TYPE_CHECKING:
+    from store.people import Person
+    from store.store import Store
+
+COLUMNS = (
+    "session_id",
+    "checklist_id",
+    "checklist_version",
+    "item_id",
+    "requirements",
+    "response",
+    "reason_id",
+    "reason_level",
+    "setting",
+    "stage",
+    "started_at",
+    "completed_at",
+    "status",
+)
+NOTE_COLUMNS = ("note", "case_ref")
+REFLECTION_PREFIX = "reflection_"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character gets an apostrophe."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def export_csv(
+    store: Store,
+    reader: Person,
+    out_path: str | Path,
+    of: Person | None = None,
+    since: str | date | None = None,
+    include_notes: bool = False,
+    problems: list[StoreError] | None = None,
+) -> dict:
+    """Write one CSV row per answer of every session `reader` may read; returns a report.
+
+    Sessions that cannot be opened go in `problems` and are left out. The audit entry is
+    written before the file, so no export goes unrecorded.
+    """
+    out_path = check_out_path(store, Path(out_path), directory=False)
+    since_date = parse_since(since)
+    problems = problems if problems is not None else []
+    sessions = select_sessions(store, reader, of, since_date, problems)
+
+    reflection_ids: list[str] = []
+    if include_notes:
+        reflection_ids = [p.id for p in store.library.reflection]
+        extra = {key for s in sessions for key in s.reflection if key not in reflection_ids}
+        reflection_ids += sorted(extra)
+    columns = list(COLUMNS)
+    if include_notes:
+        columns += [*NOTE_COLUMNS, *(REFLECTION_PREFIX + key for key in reflection_ids)]
+
+    rows: list[list[str]] = []
+    exported = 0
+    for session in sessions:
+        try:
+            checklist = store.checklist_for(session)
+        except StoreError as exc:
+            problems.append(exc)
+            continue
+        exported += 1
+        record = session.record
+        for item in session.visible_items(checklist):
+            entry = session.answers.get(item.id) or {}
+            response = entry.get("response")
+            if response is None:
+                continue
+            reason_id = entry.get("reason") or ""
+            reason = store.library.reason(reason_id) if reason_id else None
+            row = [
+                session.id,
+                checklist.id,
+                checklist.version,
+                item.id,
+                "; ".join(item.requirements),
+                response,
+                reason_id,
+                reason.level if reason else "",
+                session.setup.get("setting") or "",
+                session.setup.get("stage") or "",
+                record["started_at"],
+                record.get("completed_at") or "",
+                session.status,
+            ]
+            if include_notes:
+                row += [entry.get("note") or "", session.setup.get("case_ref") or ""]
+                row += [session.reflection.get(key) or "" for key in reflection_ids]
+            rows.append([safe_cell(cell) for cell in row])
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    store.audit.append(
+        "export",
+        reader.name,
+        audit_subject(reader, of),
+        {
+            "format": "csv",
+            "sessions": exported,
+            "rows": len(rows),
+            "include_notes": bool(include_notes),
+            "since": since_date.isoformat() if since_date else None,
+            "unreadable": len(problems),
+        },
+    )
+    write_atomic(out_path, buffer.getvalue().encode("utf-8-sig"))
+    return {
+        "format": "csv",
+        "out": str(out_path),
+        "sessions": exported,
+        "rows": len(rows),
+        "columns": columns,
+        "include_notes": bool(include_notes),
+        "since": since_date.isoformat() if since_date else None,
+        "unreadable": len(problems),
+    }
