@@ -1,0 +1,179 @@
+"""A supervisor's comment on one session: ctrl+s saves it, escape leaves without saving.
+
+The practitioner sees it at their next sign-in. Like every free text in the app, a comment
+that seems to hold something identifying gets a warning first and is kept only when the
+supervisor presses ctrl+s again.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static, TextArea
+
+from checklists.identifiers import describe, find_identifiers
+from store import Person, StoreError
+from store.supervision import COMMENT_LIMIT
+from tui.widgets.language_hint import LanguageHint
+
+PLACEHOLDER = "Let's talk about this at supervision"
+QUICK = "Let's talk about this"
+
+
+class CommentScreen(ModalScreen[bool]):
+    TITLE = "Comment"
+    CSS_PATH = "comment.tcss"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            priority=True,
+            id="comment.save",
+            tooltip="Save the comment",
+        ),
+        Binding(
+            "ctrl+t",
+            "quick",
+            "Let's talk",
+            priority=True,
+            id="comment.quick",
+            tooltip=f'Write "{QUICK}"',
+        ),
+        Binding("escape", "cancel", "Cancel", id="comment.cancel", tooltip="Leave without saving"),
+    ]
+
+    def __init__(self, session_id: str, author: Person) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.author = author
+        self._confirmed: str | None = None
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        name = self.author.name
+        with Vertical(id="comment-box"):
+            yield Static("Comment", classes="screen-title")
+            yield Static(
+                f"On one of {name}'s sessions. {name} will see it when they next sign in. "
+                "No names or details that identify the woman.",
+                classes="hint",
+            )
+            yield TextArea(
+                "",
+                id="comment",
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+                placeholder=PLACEHOLDER,
+            )
+            yield Static("", id="warning", classes="error")
+            yield LanguageHint(id="language")
+            with Horizontal(id="comment-buttons"):
+                yield Button(f"▸ {QUICK} (ctrl+t)", id="quick", compact=True)
+            yield Static("ctrl+s: save · escape: cancel, nothing saved", classes="hint")
+            yield Static("", id="problem", classes="error")
+
+    def on_mount(self) -> None:
+        self.show_message("#warning", "")
+        self.show_message("#problem", "")
+        self.query_one("#comment", TextArea).focus()
+
+    def show_message(self, selector: str, message: str) -> None:
+        """A warning or problem line, taking no room when there is nothing to say."""
+        line = self.query_one(selector, Static)
+        line.update(message)
+        line.display = bool(message)
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#comment", TextArea).text
+
+    @on(TextArea.Changed)
+    def edited(self, event: TextArea.Changed) -> None:
+        if event.text_area.text != self._confirmed:
+            self.show_message("#warning", "")
+        self.show_message("#problem", "")
+        # A suggestion only: it never holds the comment back.
+        self.query_one(LanguageHint).check(event.text_area.text)
+
+    @on(Button.Pressed, "#quick")
+    def quick_pressed(self) -> None:
+        self.action_quick()
+
+    def action_quick(self) -> None:
+        area = self.query_one("#comment", TextArea)
+        current = area.text.strip()
+        if current.lower().startswith(QUICK.lower()):
+            pass  # already there
+        elif current:
+            area.text = f"{QUICK}. {current}"
+        else:
+            area.text = QUICK
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        text = self.text.strip()
+        if not text:
+            self.show_message("#problem", f'A comment needs some words (ctrl+t writes "{QUICK}").')
+            return
+        if len(text) > COMMENT_LIMIT:
+            self.show_message(
+                "#problem",
+                f"A comment can be up to {COMMENT_LIMIT} characters; this one has {len(text)}.",
+            )
+            return
+        findings = find_identifiers(text)
+        if findings and text != self._confirmed:
+            # A warning first: edit it out, or press ctrl+s again to keep it as it is.
+            self._confirmed = text
+            self.show_message(
+                "#warning",
+                describe(findings, noun="comment") + " Press ctrl+s again to keep it as it is.",
+            )
+            return
+        self._saving = True
+        self.show_message("#problem", "Saving…")
+        self.save(text)
+
+    @work(thread=True, exclusive=True, group="comment-save", exit_on_error=False)
+    def save(self, text: str) -> None:
+        store, user = self.app.store, self.app.user
+        try:
+            comment = store.supervision.add_comment(user, self.author.id, self.session_id, text)
+        except StoreError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
+        try:
+            store.audit.append(
+                "comment_added", user.name, self.author.name, {"session": comment.session_id}
+            )
+        except StoreError as exc:
+            self.app.call_from_thread(
+                self.app.notify,
+                f"The comment is saved, but the audit trail could not be written: {exc}",
+                severity="warning",
+                timeout=15,
+            )
+        self.app.call_from_thread(self.saved)
+
+    def failed(self, message: str) -> None:
+        self._saving = False
+        self.show_message(
+            "#problem", f"{message} Your comment is still here; press ctrl+s to try again."
+        )
+
+    def saved(self) -> None:
+        self.app.notify(f"Comment saved: {self.author.name} will see it when they next sign in.")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        if self._saving:
+            return
+        self.dismiss(False)

@@ -1,0 +1,219 @@
+"""One session, read-only: every answer, why, the notes, the reflection and the comments.
+
+For a supervisor reading a supervisee's session (and for a practitioner reading their own).
+Nothing here can be changed; a supervisor can add a comment (`c`), which the practitioner
+sees at their next sign-in.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
+from store import Person, Session, StoreError
+from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
+
+LEVEL_LABELS = {
+    "service": "a service barrier to raise",
+    "practice": "a practice point to reflect on",
+    "woman": "her own choice or circumstances, not a failure",
+}
+
+
+class SessionViewScreen(Screen):
+    TITLE = "Session"
+    CSS_PATH = "session_view.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="session_view.back", tooltip="Back to the sessions"),
+        Binding(
+            "c",
+            "comment",
+            "Comment",
+            id="session_view.comment",
+            tooltip="Write a comment they will see at their next sign-in",
+        ),
+    ]
+
+    def __init__(self, session: Session, author: Person) -> None:
+        super().__init__()
+        self.session = session
+        self.author = author
+        self.sub_title = author.name
+
+    @property
+    def may_comment(self) -> bool:
+        user = self.app.user
+        return user is not None and user.id != self.author.id and user.id in self.author.supervisors
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "comment":
+            return self.may_comment
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="session-view"):
+            yield Static("Opening the session…", id="session-body")
+            yield Static("", id="session-comments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#session-view", VerticalScroll).focus()
+        self.load(first=True)
+
+    @work(thread=True, exclusive=True, group="session-view", exit_on_error=False)
+    def load(self, first: bool = False) -> None:
+        store, user = self.app.store, self.app.user
+        checklist: Checklist | None = None
+        missing = ""
+        if first:
+            try:
+                checklist = store.checklist_for(self.session)
+            except StoreError as exc:
+                missing = str(exc)
+            if user.id != self.author.id:
+                try:
+                    store.audit.append(
+                        "read_other", user.name, self.author.name, {"view": "session"}
+                    )
+                except StoreError as exc:
+                    self.app.call_from_thread(
+                        self.app.notify, str(exc), severity="warning", timeout=10
+                    )
+            self.app.call_from_thread(self.show_session, checklist, missing)
+        problems: list[StoreError] = []
+        try:
+            comments = [
+                c
+                for c in store.supervision.comments(user, self.author.id, problems)
+                if c.session_id == self.session.id
+            ]
+            names = {p.id: p.name for p in store.people.all()}
+        except StoreError as exc:
+            self.app.call_from_thread(self.show_comments_problem, str(exc))
+            return
+        self.app.call_from_thread(self.show_comments, comments, names)
+        for problem in problems:
+            self.app.call_from_thread(
+                self.app.notify,
+                str(problem),
+                title="A comment could not be opened",
+                severity="warning",
+                timeout=15,
+            )
+
+    # -- what is shown -----------------------------------------------------------------------
+    def show_session(self, checklist: Checklist | None, missing: str) -> None:
+        self.query_one("#session-body", Static).update(self.session_text(checklist, missing))
+
+    def session_text(self, checklist: Checklist | None, missing: str = "") -> Text:
+        library = self.app.store.library
+        session, record = self.session, self.session.record
+        text = Text()
+        title = checklist.title if checklist else record["checklist"].get("title", "")
+        text.append(f"{title or session.checklist_id}\n", style="bold")
+        setup = session.setup
+        if session.is_draft:
+            when = f"… unfinished, last changed {friendly_time(record.get('updated_at'))}"
+        else:
+            when = f"finished {friendly_time(record.get('completed_at'))}"
+        text.append(
+            f"{SETTING_LABELS.get(setup.get('setting'), '—')} · "
+            f"{STAGE_LABELS.get(setup.get('stage'), '—')} · {when}\n",
+            style="dim",
+        )
+        text.append("Read-only: nothing here can be changed.\n", style="dim italic")
+        if missing:
+            text.append(f"\n{missing} The answers are shown as they were saved.\n")
+
+        text.append("\nAnswers\n", style="bold underline")
+        if checklist is not None:
+            shown = [
+                (item.prompt, session.answers.get(item.id, {}))
+                for item in session.visible_items(checklist)
+            ]
+        else:
+            shown = [(a.get("prompt", item_id), a) for item_id, a in session.answers.items()]
+        for number, (prompt, answer) in enumerate(shown, start=1):
+            response = answer.get("response")
+            text.append(f"{number:>2}. {prompt}\n")
+            label = RESPONSE_LABELS.get(response, "Not answered") if response else "Not answered"
+            text.append(f"    {RESPONSE_SYMBOLS.get(response, '·')} {label}\n", style="bold")
+            reason = library.reason(answer.get("reason")) if answer.get("reason") else None
+            if reason is not None:
+                level = LEVEL_LABELS.get(reason.level, reason.level)
+                text.append(f"    Why: {reason.label} ({level})\n")
+            elif response in ("partly", "not_done"):
+                text.append("    Why: no reason given\n", style="dim")
+            if answer.get("note"):
+                text.append(f"    ✎ Note: {answer['note']}\n")
+        if not shown:
+            text.append("  No items.\n", style="dim")
+
+        text.append("\nReflection\n", style="bold underline")
+        written = False
+        for prompt in library.reflection:
+            value = session.reflection.get(prompt.id, "").strip()
+            if value:
+                written = True
+                text.append(f"  {prompt.label}\n", style="italic")
+                text.append(f"    {value}\n")
+        known = {p.id for p in library.reflection}
+        for key, value in session.reflection.items():
+            if key not in known and value.strip():  # a prompt since removed from the list
+                written = True
+                text.append(f"  {key}\n", style="italic")
+                text.append(f"    {value.strip()}\n")
+        if not written:
+            text.append("  No reflection written.\n", style="dim")
+        if session.flagged:
+            text.append("\n⚑ Flagged to take to supervision\n", style="bold")
+        else:
+            text.append("\n  Not flagged for supervision.\n", style="dim")
+        return text
+
+    def show_comments(self, comments: list, names: dict[str, str]) -> None:
+        text = Text()
+        text.append("\nComments\n", style="bold underline")
+        if not comments:
+            text.append("  No comments yet.", style="dim")
+            if self.may_comment:
+                text.append(" Press c to add one.", style="dim")
+            text.append("\n")
+        for comment in comments:
+            who = names.get(comment.by, "someone no longer in this store")
+            text.append(
+                f"  {who} · {friendly_time(comment.record.get('created_at'))}", style="bold"
+            )
+            text.append("  (seen)\n" if comment.seen else "\n", style="dim")
+            text.append(f"    {comment.text}\n")
+        text.append("\n↑ ↓ pgup pgdn: scroll · escape: back", style="dim")
+        if self.may_comment:
+            text.append(" · c: comment", style="dim")
+        self.query_one("#session-comments", Static).update(text)
+
+    def show_comments_problem(self, message: str) -> None:
+        self.query_one("#session-comments", Static).update(
+            Text(f"\nThe comments could not be read. {message}")
+        )
+
+    # -- keys --------------------------------------------------------------------------------
+    def action_comment(self) -> None:
+        if not self.may_comment:
+            return
+        from .comment import CommentScreen
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.load()
+
+        self.app.push_screen(CommentScreen(self.session.id, self.author), done)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
