@@ -378,3 +378,29 @@ async def test_leaving_the_record_asks_first_only_when_something_was_typed(
         await settle(app, pilot)
         assert app.screen is home
     assert Store(store.data_dir).supervision.records(sam, jo.id) == []
+
+
+async def test_enter_submits_the_record_form_but_never_saves_an_empty_one(
+    team,  # noqa: F811
+) -> None:
+    store, sam, jo, _kit = team
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Sam Supervisor")
+        screen = SupervisionRecordScreen(app.store.people.get(jo.id))
+        app.push_screen(screen)
+        await settle(app, pilot)
+        screen.query_one("#date", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert "Write some notes or an agreed action" in visible(app)
+        assert Store(store.data_dir).supervision.records(sam, jo.id) == []
+        screen.query_one("#notes").focus()
+        await pilot.press(*"We talked it through.")
+        screen.query_one("#present", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is not screen
+    [record] = Store(store.data_dir).supervision.records(sam, jo.id)
+    assert record.content["notes"] == "We talked it through."

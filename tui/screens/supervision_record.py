@@ -197,9 +197,10 @@ class SupervisionRecordScreen(Screen):
             self.warn("date", "")
 
     @on(Input.Submitted)
-    def next_field(self) -> None:
-        # enter in a one-line field moves on rather than saving half a record: ctrl+s saves.
-        self.focus_next()
+    def submit(self) -> None:
+        # The interface contract: enter submits a form. A record with neither notes nor an
+        # action is refused with a plain message, so enter never saves an empty one.
+        self.action_save()
 
     # -- saving ------------------------------------------------------------------------------
     def checked(self) -> dict | None:
@@ -241,6 +242,8 @@ class SupervisionRecordScreen(Screen):
                 actions.append(new_action(text, self.of.name, due or None))
             except InvalidInput as exc:
                 problem(f"action-{index}", f"due-{index}", f"Action {index}: {exc}")
+        if not notes and not actions and first_problem is None:
+            problem("notes", "notes", "Write some notes or an agreed action before saving.")
         if first_problem is not None:
             self.query_one("#problem", Static).update(
                 "Nothing is saved yet: please look at the messages above."
