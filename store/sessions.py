@@ -561,15 +561,19 @@ class SessionStore:
         drafts = self.drafts(person_id, reader, problems)
         return drafts + self.finished(person_id, reader, problems, limit, since)
 
+    def metadata(self, person_id: str, session_id: str) -> dict | None:
+        """A session's clear part (dates, checklist, status) without opening it, or None."""
+        for record in self.draft_records(person_id):
+            if record["id"] == session_id:
+                return {k: v for k, v in record.items() if k != "sealed"}
+        for file in reversed(self.archive_files(person_id)):
+            for record in self._records(file):
+                if record.get("id") == session_id:
+                    return {k: v for k, v in record.items() if k != "sealed"}
+        return None
+
     def holds(self, person_id: str, session_id: str) -> bool:
-        """Whether this person has a session with this id (clear metadata: nothing opened)."""
-        if any(r["id"] == session_id for r in self.draft_records(person_id)):
-            return True
-        return any(
-            r.get("id") == session_id
-            for f in self.archive_files(person_id)
-            for r in self._records(f)
-        )
+        return self.metadata(person_id, session_id) is not None
 
     def get(self, person_id: str, session_id: str, reader: Person) -> Session:
         for session in self.all_for(person_id, reader):

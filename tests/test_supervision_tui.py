@@ -10,7 +10,7 @@ import pytest
 from store import Store
 from tests.conftest import PASSPHRASE
 from tests.test_supervision import finished_session
-from tests.test_tui_flow import SIZE, screen_text, sign_in
+from tests.test_tui_flow import SIZE, sign_in
 from tui.app import SteppingStonesApp
 from tui.screens.home import HomeScreen
 from tui.screens.new_comments import NewCommentsScreen
@@ -48,6 +48,20 @@ def team(store, alex, checklist):
         flagged=True,
     )
     return store, sam, jo, session
+
+
+def screen_text(app) -> str:
+    """What the active screen's text widgets show, rendered as plain text at 80 columns."""
+    from rich.console import Console
+    from rich.text import Text
+    from textual.widgets import Static
+
+    console = Console(width=78, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    for widget in app.screen.query(Static):
+        if widget.display:
+            content = widget.content
+            console.print(content if not isinstance(content, str) else Text.from_markup(content))
+    return console.export_text()
 
 
 def bars_text(app) -> str:

@@ -65,7 +65,7 @@ class HomeScreen(Screen):
 
     def _actions(self) -> str:
         text = (
-            "[b]n[/b] new checklist   [b]r[/b] resume   [b]enter[/b] open   "
+            "[b]n[/b] new checklist   [b]r[/b] resume   [b]enter[/b] open a session\n"
             "[b]p[/b] prepare for supervision"
         )
         if self.has_supervisees:
@@ -119,17 +119,21 @@ class HomeScreen(Screen):
     @work(thread=True, exclusive=True, group="home-comments", exit_on_error=False)
     def check_comments(self) -> None:
         """New comments from a supervisor are shown once, right after signing in."""
+        store, person = self.app.store, self.app.user
         try:
-            comments = self.app.store.supervision.unseen_comments(self.app.user, problems=[])
+            comments = store.supervision.unseen_comments(person, problems=[])
+            sessions = {
+                c.session_id: store.sessions.metadata(person.id, c.session_id) for c in comments
+            }
         except StoreError:
             return  # the sessions list reports problems reading this person's files
         if comments:
-            self.app.call_from_thread(self.show_comments, comments)
+            self.app.call_from_thread(self.show_comments, comments, sessions)
 
-    def show_comments(self, comments: list) -> None:
+    def show_comments(self, comments: list, sessions: dict) -> None:
         from .new_comments import NewCommentsScreen
 
-        self.app.push_screen(NewCommentsScreen(comments))
+        self.app.push_screen(NewCommentsScreen(comments, sessions))
 
     def show_problem(self, message: str) -> None:
         self.query_one("#resume", Static).update(f"[b]Could not read your sessions.[/b] {message}")

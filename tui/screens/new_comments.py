@@ -18,9 +18,11 @@ class NewCommentsScreen(ModalScreen[None]):
     CSS_PATH = "new_comments.tcss"
     BINDINGS = [Binding("enter,escape", "close", "Close", id="comments.close")]
 
-    def __init__(self, comments: list) -> None:
+    def __init__(self, comments: list, sessions: dict[str, dict] | None = None) -> None:
         super().__init__()
         self.comments = comments
+        # Each comment's session, clear part only (read in the worker that found the comments).
+        self.sessions = sessions or {}
 
     def compose(self) -> ComposeResult:
         names = {p.id: p.name for p in self.app.store.people.all()}

@@ -7,6 +7,9 @@ is built in a worker because it opens every session of the period.
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -26,14 +29,31 @@ LEVELS = (
 )
 
 
-def _entries(out: Text, entries: list[dict], empty: str, summary: dict) -> None:
+def _rows(rows: list[tuple[str, Text | str]]) -> Padding:
+    """Two columns, so a long line wraps under its own text rather than under the date."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(ratio=1)
+    for left, right in rows:
+        grid.add_row(left, right)
+    return Padding(grid, (0, 0, 0, 2))
+
+
+def _entries(parts: list, entries: list[dict], empty: str) -> None:
     if not entries:
-        out.append(f"  {empty}\n", style="dim")
+        parts.append(Text(f"  {empty}", style="dim"))
         return
-    for entry in entries:
-        when = words.format_short_date(entry.get("completed_at") or entry.get("created_at"))
-        out.append(f"  {when}  ", style="dim")
-        out.append(f"{entry.get('text') or entry.get('why') or ''}\n")
+    parts.append(
+        _rows(
+            [
+                (
+                    words.format_short_date(e.get("completed_at") or e.get("created_at")),
+                    e.get("text") or e.get("why") or "",
+                )
+                for e in entries
+            ]
+        )
+    )
 
 
 class SupervisionSummaryScreen(Screen):
@@ -123,7 +143,10 @@ class SupervisionSummaryScreen(Screen):
         head.append(words.activity_sentence(summary))
         self.query_one("#summary-head", Static).update(head)
         weeks = [w["count"] for w in summary["activity"]["by_week"]]
-        self.query_one("#activity", Sparkline).data = weeks or [0]
+        sparkline = self.query_one("#activity", Sparkline)
+        # An all-zero sparkline draws as full blocks: show words instead.
+        sparkline.display = any(weeks)
+        sparkline.data = weeks if any(weeks) else [0]
         activity = summary["activity"]
         line = Text()
         line.append(f"  peak {max(weeks, default=0)} in a week · ", style="dim")
@@ -139,73 +162,104 @@ class SupervisionSummaryScreen(Screen):
         self.query_one("#summary-rest", Static).update(self.rest(summary))
         self.refresh_bindings()
 
-    def rest(self, summary: dict) -> Text:
-        out = Text()
+    def rest(self, summary: dict) -> Group:
+        parts: list = []
+
+        def heading(title: str) -> None:
+            parts.append(Text(f"\n{title}", style="bold"))
+
+        def subheading(title: str, explain: str = "") -> None:
+            line = Text(f"  {title}", style="italic")
+            if explain:
+                line.append(f" — {explain}", style="dim")
+            parts.append(line)
+
         critical = summary["critical_not_done"]
         if critical:
-            out.append("\nImportant items not done\n", style="bold")
-            for item in critical:
-                out.append(f"  ✗ {item['prompt']}\n")
-        out.append("\nBarriers: why items were not done\n", style="bold")
+            heading("Important items not done")
+            parts.append(
+                _rows(
+                    [
+                        (words.format_short_date(c.get("completed_at")), f"✗ {c['prompt']}")
+                        for c in critical
+                    ]
+                )
+            )
+        heading("Barriers: why items were not done")
         for level, title, explain in LEVELS:
-            out.append(f"  {title}", style="bold")
-            out.append(f" — {explain}\n", style="dim")
+            subheading(title, explain)
             details = summary["barrier_details"].get(level) or []
             if not details:
-                out.append("    None this time.\n", style="dim")
+                parts.append(Text("    None this time.", style="dim"))
+                continue
+            rows = []
             for entry in details:
-                out.append(f"    {entry['count']} × {entry['label']}")
+                label = Text(entry["label"])
                 if entry.get("requirements"):
                     numbers = ", ".join(r["number"] for r in entry["requirements"])
-                    out.append(f"  (service requirement {numbers})", style="dim")
-                out.append("\n")
+                    label.append(f" (service requirement {numbers})", style="dim")
+                rows.append((f"{entry['count']} ×", label))
+            parts.append(_rows(rows))
         if summary.get("no_reason"):
-            out.append(f"    {summary['no_reason']} without a reason given\n", style="dim")
+            parts.append(Text(f"    {summary['no_reason']} without a reason given", style="dim"))
 
-        out.append("\nLearning\n", style="bold")
-        out.append("  What I would do differently\n", style="italic")
-        _entries(out, summary["learning"]["differently"], "Nothing written this time.", summary)
+        heading("Learning")
+        subheading("What I would do differently")
+        _entries(parts, summary["learning"]["differently"], "Nothing written this time.")
         language = summary["learning"]["language"]
         if language["total"]:
-            out.append("  Words to think about\n", style="italic")
-            for term in language["terms"]:
-                out.append(f"  “{term['term']}” ×{term['count']}: you could say {term['prefer']}\n")
+            subheading("Words to think about", "a gentle suggestion, not a rule")
+            parts.append(
+                _rows(
+                    [
+                        (f"{t['count']} ×", f"“{t['term']}”: you could say {t['prefer']}")
+                        for t in language["terms"]
+                    ]
+                )
+            )
 
-        out.append("\nWellbeing\n", style="bold")
-        out.append("  How I feel\n", style="italic")
-        _entries(out, summary["wellbeing"]["feelings"], "Nothing written this time.", summary)
-        out.append("  What was difficult\n", style="italic")
-        _entries(out, summary["wellbeing"]["difficult"], "Nothing written this time.", summary)
+        heading("Wellbeing")
+        subheading("How I feel")
+        _entries(parts, summary["wellbeing"]["feelings"], "Nothing written this time.")
+        subheading("What was difficult")
+        _entries(parts, summary["wellbeing"]["difficult"], "Nothing written this time.")
         heavy = summary["wellbeing"]["heavy_sessions"]
         if heavy:
-            out.append("  Contacts that may have been hard to carry\n", style="italic")
-            _entries(out, heavy, "", summary)
+            subheading("Contacts that may have been hard to carry")
+            _entries(parts, heavy, "")
 
-        out.append("\nFlagged for supervision\n", style="bold")
-        flagged = summary["flagged"]
-        if not flagged:
-            out.append("  Nothing flagged this time.\n", style="dim")
-        for entry in flagged:
-            when = words.format_short_date(entry.get("completed_at"))
-            out.append(f"  ⚑ {when}  {entry.get('text') or entry.get('title')}\n")
+        heading("Flagged for supervision")
+        flagged = [
+            {**f, "text": f"⚑ {f.get('text') or f.get('title')}"} for f in summary["flagged"]
+        ]
+        _entries(parts, flagged, "Nothing flagged this time.")
 
         if summary["comments"]:
-            out.append("\nComments\n", style="bold")
-            for comment in summary["comments"]:
-                when = words.format_short_date(comment["created_at"])
-                out.append(f"  {when} {comment['by']}: {comment['text']}\n")
+            heading("Comments")
+            parts.append(
+                _rows(
+                    [
+                        (words.format_short_date(c["created_at"]), f"{c['by']}: {c['text']}")
+                        for c in summary["comments"]
+                    ]
+                )
+            )
 
-        out.append("\nAgreed last time\n", style="bold")
+        heading("Agreed last time")
         actions = summary["actions"]
         if summary.get("last_record") is None:
-            out.append("  No supervision record yet.\n", style="dim")
+            parts.append(Text("  No supervision record yet.", style="dim"))
         elif not actions:
-            out.append("  No actions were agreed.\n", style="dim")
-        for action in actions:
-            box = "[x]" if action["done"] else "[ ]"
-            due = f" (due {words.format_short_date(action['due'])})" if action.get("due") else ""
-            out.append(f"  {box} {action['text']}{due}\n")
-        return out
+            parts.append(Text("  No actions were agreed.", style="dim"))
+        else:
+            rows = []
+            for action in actions:
+                due = (
+                    f" (due {words.format_short_date(action['due'])})" if action.get("due") else ""
+                )
+                rows.append(("[x]" if action["done"] else "[ ]", f"{action['text']}{due}"))
+            parts.append(_rows(rows))
+        return Group(*parts)
 
     def action_back(self) -> None:
         self.app.pop_screen()
