@@ -383,3 +383,41 @@ def _prompt(store: E2EStore, checklist_id: str, item_id: str) -> str:
 def _squash(text: str) -> str:
     """Screen text without box borders and line breaks, for text that wraps."""
     return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+
+
+def test_d_ctrl_s_straight_after_typing_keeps_every_word(
+    term: Terminal, e2e_store: E2EStore
+) -> None:
+    """A fast typist finishes the moment the last word is typed: nothing may be cut off."""
+    term.start([COMMAND, "--data-dir", str(e2e_store.data_dir)])
+    sign_in(term)
+    start_checklist(term)
+    answer_rest_with_done(term)
+    term.wait_until(is_reflection, "the Reflection")
+    term.type(REFLECTION)
+    term.send("C-s")  # no pause: the keys are still on their way to the field
+    term.wait_for("Finished and saved")
+    quit_app(term)
+    [session] = sessions(e2e_store)
+    assert session["status"] == "complete"
+    assert session["reflection"]["went_well"] == REFLECTION
+
+
+def test_e_a_case_reference_typed_quickly_is_kept_whole(
+    term: Terminal, e2e_store: E2EStore
+) -> None:
+    """Setting, stage, her baby, then the case reference: typed and entered in one burst."""
+    term.start([COMMAND, "--data-dir", str(e2e_store.data_dir)])
+    sign_in(term)
+    term.wait_for("Signed in as")
+    term.send("n")
+    term.wait_for("Which checklist")
+    term.send("Enter")
+    term.wait_for("Press enter to start")
+    term.send("Tab", "Tab", "Tab")
+    term.type("TEAM-B-0042")
+    term.send("Enter")  # no pause
+    term.wait_for("Item 1 of")
+    quit_app(term)
+    [session] = sessions(e2e_store)
+    assert session["setup"]["case_ref"] == "TEAM-B-0042"

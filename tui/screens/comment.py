@@ -31,7 +31,7 @@ class CommentScreen(ModalScreen[bool]):
             "ctrl+s",
             "save",
             "Save",
-            priority=True,
+            # Not a priority binding: it waits behind the keys typed before it.
             id="comment.save",
             tooltip="Save the comment",
         ),
@@ -39,7 +39,6 @@ class CommentScreen(ModalScreen[bool]):
             "ctrl+t",
             "quick",
             "Let's talk",
-            priority=True,
             id="comment.quick",
             tooltip=f'Write "{QUICK}"',
         ),

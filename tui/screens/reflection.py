@@ -23,7 +23,9 @@ class ReflectionScreen(Screen):
     TITLE = "Reflection"
     CSS_PATH = "reflection.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "finish", "Finish", priority=True, id="reflection.finish"),
+        # Not a priority binding: ctrl+s must wait behind the keys typed before it, or a fast
+        # typist would finish before the last words reached the field.
+        Binding("ctrl+s", "finish", "Finish", id="reflection.finish"),
         Binding("escape", "back", "Back to items", id="reflection.back"),
     ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -72,6 +72,17 @@ class SetupScreen(Screen):
         for question in self.checklist.setup_questions:
             values[question.id] = self.query_one(f"#q-{question.id}", ChoiceField).value == "yes"
         return values
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the case reference field, enter reaches the field first (Input.Submitted below),
+        # so a reference typed quickly is read whole, not cut off by a priority enter.
+        if action == "start" and isinstance(self.focused, Input):
+            return False
+        return True
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_start()
 
     def action_start(self) -> None:
         values = self.setup_values()

@@ -37,7 +37,7 @@ class SupervisionRecordScreen(Screen):
             "ctrl+s",
             "save",
             "Save",
-            priority=True,
+            # Not a priority binding: it waits behind the keys typed before it.
             id="supervision_record.save",
             tooltip="Save the record",
         ),
