@@ -119,6 +119,7 @@ async def test_practitioner_sees_new_comments_once_and_prepares(team) -> None:
         assert isinstance(app.screen, NewCommentsScreen)
         assert COMMENT in screen_text(app)
         assert "Sam Supervisor" in screen_text(app)
+        assert "on your session of" in screen_text(app)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -29,10 +29,14 @@ class NewCommentsScreen(ModalScreen[None]):
         body = Text()
         for comment in self.comments:
             body.append(f"{names.get(comment.by, 'Your supervisor')}", style="bold")
-            body.append(
-                f" · {words.format_short_date(comment.record['created_at'])}\n", style="dim"
-            )
-            body.append(f"{comment.text}\n\n")
+            body.append(f" · {words.format_short_date(comment.record['created_at'])}", style="dim")
+            meta = self.sessions.get(comment.session_id) or {}
+            when = meta.get("completed_at") or meta.get("started_at")
+            if when:
+                title = (meta.get("checklist") or {}).get("title", "")
+                body.append(f"\non your session of {words.format_date(when)}", style="dim")
+                body.append(f" ({title})" if title else "", style="dim")
+            body.append(f"\n{comment.text}\n\n")
         count = len(self.comments)
         with Vertical(id="comments-box"):
             yield Static(

@@ -1,0 +1,134 @@
+"""End to end, in a real 80x24 terminal: a supervisor reviews a supervisee and the practitioner
+sees the comment at her next sign-in.
+
+The practitioner's session is written through the app with keys; the supervisor opens her
+summary, comments on the session and writes a supervision record; then the store is checked
+through the command line, as a script would. All people and text are synthetic.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .terminal import Terminal
+from .test_tmux import (  # noqa: F401 - e2e_store and term are fixtures
+    COMMAND,
+    PASSPHRASE,
+    E2EStore,
+    answer_rest_with_done,
+    cli,
+    e2e_store,
+    finish,
+    quit_app,
+    start_checklist,
+    term,
+)
+
+pytestmark = pytest.mark.e2e
+
+SUPERVISOR = "Sam Supervisor"
+PRACTITIONER = "Jo Patel"
+COMMENT = "Lets talk about the quiet room at supervision"
+RECORD_NOTES = "We talked about booking the quiet room"
+ACTION = "Book the quiet room before home visits"
+
+
+def sign_in(screen: Terminal, name: str) -> None:
+    screen.wait_for("Sign in", timeout=20)
+    screen.type(name)
+    screen.send("Tab")
+    screen.type(PASSPHRASE)
+    screen.send("Enter")
+
+
+def as_person(store: E2EStore, name: str, *args: str):
+    return cli(store, *args, "--user", name, "--passphrase-file", str(store.passphrase_file))
+
+
+@pytest.fixture
+def team(e2e_store: E2EStore) -> E2EStore:  # noqa: F811
+    for name, role, extra in (
+        (SUPERVISOR, "supervisor", []),
+        (PRACTITIONER, "practitioner", ["--supervisor", SUPERVISOR]),
+    ):
+        result = cli(
+            e2e_store, "users", "add", name, "--role", role, *extra,
+            "--new-passphrase-file", str(e2e_store.passphrase_file),
+            "--user", "Alex Reid", "--passphrase-file", str(e2e_store.passphrase_file),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    return e2e_store
+
+
+def test_supervisor_reviews_comments_and_records_then_practitioner_sees_it(
+    team: E2EStore,
+    term: Terminal,  # noqa: F811
+) -> None:
+    command = [COMMAND, "--data-dir", str(team.data_dir)]
+    # Jo finishes a checklist, every item Done, with a reflection.
+    term.start(command)
+    sign_in(term, PRACTITIONER)
+    start_checklist(term)
+    answer_rest_with_done(term)
+    finish(term)
+    quit_app(term)
+
+    listed = json.loads(as_person(team, PRACTITIONER, "sessions", "list", "--json").stdout)
+    [session] = listed
+    assert session["status"] == "complete"
+    assert session["comments"] == []
+
+    # Sam opens Jo's summary, her sessions, the session, and comments on it.
+    term.start(command)
+    sign_in(term, SUPERVISOR)
+    term.wait_for("supervisees", timeout=20)
+    term.send("v")
+    term.wait_for("Jo Patel", timeout=10)
+    term.send("Enter")
+    screen = term.wait_for("1 finished checklist", timeout=20)
+    assert re.search(r"7\.1\s+█", screen), screen
+    term.send("s")
+    term.wait_for("read-only", timeout=10)
+    term.send("Enter")
+    term.wait_for("Read-only", timeout=10)
+    term.send("c")
+    term.wait_for("Comment", timeout=10)
+    term.type(COMMENT)
+    term.send("C-s")  # at once, as a fast typist would: nothing typed may be lost
+    term.wait_for("Comment saved", timeout=10)
+    term.send("Escape")
+    term.send("Escape")
+    term.wait_for("1 finished checklist", timeout=10)
+    term.send("r")
+    term.wait_for("Supervision record", timeout=10)
+    term.type(RECORD_NOTES)
+    term.send("Tab")
+    term.type(ACTION)
+    term.send("C-s")
+    term.wait_for("Supervision record saved", timeout=10)
+    quit_app(term)
+
+    # Jo signs in and sees the comment, once.
+    term.start(command)
+    sign_in(term, PRACTITIONER)
+    screen = term.wait_for("new comment", timeout=20)
+    assert COMMENT in screen and SUPERVISOR in screen
+    term.send("Enter")
+    term.wait_for("Signed in as Jo Patel", timeout=10)
+    quit_app(term)
+
+    # The store, read as a script would.
+    listed = json.loads(as_person(team, PRACTITIONER, "sessions", "list", "--json").stdout)
+    assert [c["text"] for c in listed[0]["comments"]] == [COMMENT]
+    assert listed[0]["comments"][0]["seen"] is True
+    records = json.loads(as_person(team, PRACTITIONER, "supervision", "list", "--json").stdout)
+    assert records["records"][0]["notes"] == RECORD_NOTES
+    assert [a["text"] for a in records["records"][0]["actions"]] == [ACTION]
+    summary = json.loads(
+        as_person(team, SUPERVISOR, "summary", "--of", PRACTITIONER, "--format", "json").stdout
+    )
+    assert summary["period"]["basis"] == "last_supervision"
+    assert summary["actions"][0]["text"] == ACTION
