@@ -19,6 +19,8 @@ from .storage import TEMP_SUFFIX, read_json
 
 KINDS = {"people.json": "people", "checklist-versions.json": "checklists"}
 STATUSES = {"drafts": "draft", "archive": "complete"}
+# Copies an import kept aside (store/exchange): older revisions, and incoming conflicts.
+KEPT = {"history.json": "history", "conflicts.json": "conflicts"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ def _kind_of(path: Path) -> str | None:
             return "archive"
         if path.name == "supervision.json":
             return "supervision"
+        if path.name in KEPT:
+            return KEPT[path.name]
     return None
 
 
@@ -139,6 +143,20 @@ def _check_supervision(doc_id: str, record: dict, table: str, folder: str) -> li
     return problems
 
 
+def _check_kept(doc_id: str, record: dict, folder: str) -> list[str]:
+    """A copy kept by an import: says what it is, and is a sealed record of this person."""
+    label = f"kept copy {doc_id}"
+    kept = record.get("record")
+    if record.get("kind") not in ("session", "comment", "record") or not isinstance(kept, dict):
+        return [f"{label} does not say what it is"]
+    problems = []
+    if kept.get("id") != record.get("id") or kept.get("author") != folder:
+        problems.append(f"{label} is not the record it says, or not this person's")
+    if not isinstance(kept.get("sealed"), dict):
+        problems.append(f"{label} is not sealed")
+    return problems
+
+
 def verify_file(path: Path, root: Path) -> list[Finding]:
     name = str(path.relative_to(root))
     kind = _kind_of(path)
@@ -175,6 +193,8 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
                 problems += _check_session(doc_id, record, kind, path.parent.name)
             elif kind == "supervision":
                 problems += _check_supervision(doc_id, record, table_name, path.parent.name)
+            elif kind in KEPT.values():
+                problems += _check_kept(doc_id, record, path.parent.name)
     return [Finding(name, p) for p in problems]
 
 
@@ -192,6 +212,10 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
         if ".corrupt-" in path.name:
             findings.append(
                 Finding(name, "a damaged file kept aside for recovery: restore or remove it")
+            )
+        elif path.relative_to(root).parts[0] == "quarantine":
+            findings.append(
+                Finding(name, "a record an import set aside: look at it, then remove it")
             )
         elif path.name.endswith(TEMP_SUFFIX):
             findings.append(Finding(name, "a temporary file left by an interrupted save"))

@@ -44,6 +44,22 @@ class HomeScreen(Screen):
             id="home.supervisees",
             tooltip="The people you supervise",
         ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="home.export",
+            tooltip="Write your sessions to a bundle file for another machine",
+            show=False,
+        ),
+        Binding(
+            "i",
+            "import",
+            "Import",
+            id="home.import",
+            tooltip="Bring in sessions from a bundle file",
+            show=False,
+        ),
         Binding("s", "sign_out", "Sign out", id="home.sign_out"),
         Binding("a", "about", "About", id="home.about"),
     ]
@@ -70,7 +86,7 @@ class HomeScreen(Screen):
         )
         if self.has_supervisees:
             text += "   [b]v[/b] supervisees"
-        return text + "   [b]s[/b] sign out   [b]?[/b] help"
+        return text + "\n[b]e[/b] export   [b]i[/b] import   [b]s[/b] sign out   [b]?[/b] help"
 
     @property
     def has_supervisees(self) -> bool:
@@ -226,6 +242,16 @@ class HomeScreen(Screen):
         from .supervisees import SuperviseesScreen
 
         self.app.push_screen(SuperviseesScreen())
+
+    def action_export(self) -> None:
+        from .transfer import ExportScreen
+
+        self.app.push_screen(ExportScreen())
+
+    def action_import(self) -> None:
+        from .transfer import ImportScreen
+
+        self.app.push_screen(ImportScreen())
 
     def action_sign_out(self) -> None:
         self.app.sign_out()
