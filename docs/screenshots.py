@@ -49,6 +49,25 @@ async def main() -> None:
         await settle()
         app.save_screenshot("checklist.svg", path=str(HERE))
 
+    # The supervisor's view of a supervisee's summary.
+    app = SteppingStonesApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def settle() -> None:
+            await app.wait_until_idle()
+            await pilot.pause(0.5)
+
+        await settle()
+        await pilot.press(*report["supervisor"], "tab", *PASSPHRASE, "enter")
+        await settle()
+        await pilot.press("v")
+        await settle()
+        app.save_screenshot("supervisees.svg", path=str(HERE))
+        await pilot.press("enter")
+        await settle()
+        await settle()
+        app.save_screenshot("supervision.svg", path=str(HERE))
+
 
 if __name__ == "__main__":
     asyncio.run(main())

@@ -218,17 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list:
     """Groups of subcommands kept in modules of their own (each has add_parsers and COMMANDS)."""
-    import importlib
+    from . import cli_exchange, cli_interop, cli_supervision
 
-    names = ("tui.cli_supervision", "tui.cli_exchange", "tui.cli_interop")
-    found = []
-    for name in names:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return found
+    return [cli_supervision, cli_exchange, cli_interop]
 
 
 def _version() -> str:

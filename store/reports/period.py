@@ -107,23 +107,31 @@ class _Tally:
         return round(c["done"] / applicable, 4) if applicable else None
 
 
-def _tally(store, sessions: list[Session], problems: list[StoreError]) -> _Tally:
-    tally = _Tally()
+def _shown_items(store, sessions: list[Session], problems: list[StoreError]) -> dict:
+    """Each session's shown items (by its own checklist wording), worked out once."""
+    shown: dict[str, list | None] = {}
     for session in sessions:
         try:
-            checklist = store.checklist_for(session)
+            shown[session.id] = session.visible_items(store.checklist_for(session))
         except StoreError as exc:
             problems.append(exc)
-            continue
+            shown[session.id] = None
+    return shown
+
+
+def _tally(sessions: list[Session], shown: dict) -> _Tally:
+    tally = _Tally()
+    for session in sessions:
         # Each stored answer counts once for each requirement its item cites (as answered).
         for entry in session.answers.values():
             response = entry.get("response")
             if response in RESPONSES:
                 for requirement in entry.get("requirements", []):
                     tally.add(requirement, response)
-        for item in session.unanswered(checklist):
-            for requirement in item.requirements:
-                tally.add(requirement, "unanswered")
+        for item in shown.get(session.id) or []:
+            if session.response(item.id) is None:
+                for requirement in item.requirements:
+                    tally.add(requirement, "unanswered")
     return tally
 
 
@@ -159,7 +167,8 @@ def build_summary(
     earlier = [s for s in finished if previous.holds(s.record.get("completed_at"))]
     drafts = [s for s in sessions if s.is_draft]
 
-    tally, before = _tally(store, current, problems), _tally(store, earlier, [])
+    shown = _shown_items(store, current, problems)
+    tally, before = _tally(current, shown), _tally(earlier, _shown_items(store, earlier, []))
     requirements = {}
     numbers = sorted(set(STAFF_REQUIREMENTS) | set(tally.counts), key=_number_key)
     for number in numbers:
@@ -178,16 +187,7 @@ def build_summary(
     no_reason = 0
     critical = []
     for session in current:
-        checklist = _checklist_or_none(store, session)
-        critical_ids = (
-            {
-                i.id
-                for i in checklist.visible_items(session.setup, session.responses())
-                if i.critical
-            }
-            if checklist
-            else set()
-        )
+        critical_ids = {item.id for item in shown.get(session.id) or [] if item.critical}
         for item_id, entry in session.answers.items():
             response = entry.get("response")
             if response == "not_done" and item_id in critical_ids:
@@ -261,9 +261,9 @@ def build_summary(
                 }
             )
         if guide is not None:
-            texts = [a.get("note") or "" for a in session.answers.values()]
+            texts = [a.get("note") for a in session.answers.values()]
             texts += [str(v) for v in session.reflection.values()]
-            for text in texts:
+            for text in filter(None, texts):
                 for finding in guide.find(text):
                     language[finding.term] += 1
                     prefer[finding.term] = finding.prefer
@@ -349,7 +349,7 @@ def build_summary(
             }
             for a in (last.actions if last else [])
         ],
-        "sessions": [_session_row(store, s) for s in current],
+        "sessions": [_session_row(s, shown.get(s.id)) for s in current],
     }
     if author.id != reader.id:
         store.audit.append(
@@ -363,13 +363,6 @@ def build_summary(
 
 def _number_key(number: str) -> tuple:
     return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
-
-
-def _checklist_or_none(store, session: Session):
-    try:
-        return store.checklist_for(session)
-    except StoreError:
-        return None
 
 
 def _by_checklist(sessions: list[Session]) -> dict:
@@ -404,9 +397,7 @@ def _older_than(stamp: str, now: datetime, age: timedelta) -> bool:
         return False
 
 
-def _session_row(store, session: Session) -> dict:
-    checklist = _checklist_or_none(store, session)
-    shown = len(session.visible_items(checklist)) if checklist else len(session.answers)
+def _session_row(session: Session, shown: list | None) -> dict:
     return {
         "id": session.id,
         "checklist": session.checklist_id,
@@ -416,7 +407,7 @@ def _session_row(store, session: Session) -> dict:
         "stage": session.setup.get("stage", ""),
         "flagged": session.flagged,
         "answered": sum(1 for a in session.answers.values() if a.get("response")),
-        "shown": shown,
+        "shown": len(shown) if shown is not None else len(session.answers),
     }
 
 

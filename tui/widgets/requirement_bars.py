@@ -48,7 +48,10 @@ class RequirementBars(Static):
     @staticmethod
     def render_rows(requirements: dict) -> Text:
         out = Text()
-        out.append("  █ done  ▓ partly  ░ not done  · not applicable\n", style="dim")
+        out.append(
+            "  █ done  ▓ partly  ░ not done  · not applicable  ▲▼ points since the period before\n",
+            style="dim",
+        )
         for number, figures in sorted(
             requirements.items(), key=lambda kv: words.requirement_key(kv[0])
         ):
