@@ -137,3 +137,28 @@ async def test_practitioner_sees_new_comments_once_and_prepares(team) -> None:
     # Seen once: not shown again at the next sign-in.
     again = Store(store.data_dir).sign_in("Jo Patel", PASSPHRASE)
     assert Store(store.data_dir).supervision.unseen_comments(again) == []
+
+
+async def test_practitioner_ticks_off_an_agreed_action(team) -> None:
+    from store.supervision import new_action
+
+    store, sam, jo, _session = team
+    record = store.supervision.add_record(
+        sam, jo, "We talked.", actions=[new_action("Book the quiet room", "Jo Patel")]
+    )
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Jo Patel")
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        chooser = app.screen.query_one("#actions")
+        assert chooser.display and chooser.option_count == 1
+        chooser.focus()
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert "✓ done: Book the quiet room" in str(chooser.get_option_at_index(0).prompt)
+    [again] = Store(store.data_dir).supervision.records(sam, jo.id)
+    assert again.id == record.id and again.actions[0]["done"] is True
+    events = [(e["event"], e["actor"]) for e in Store(store.data_dir).audit.entries()]
+    assert ("action_updated", "Jo Patel") in events

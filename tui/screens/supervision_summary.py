@@ -16,7 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Header, SelectionList, Sparkline, Static
+from textual.widgets.selection_list import Selection
 
 from store import Person, StoreError
 from store.reports import text as words
@@ -37,6 +38,11 @@ def _rows(rows: list[tuple[str, Text | str]]) -> Padding:
     for left, right in rows:
         grid.add_row(left, right)
     return Padding(grid, (0, 0, 0, 2))
+
+
+def _action_label(action: dict) -> str:
+    due = f" (due {words.format_short_date(action['due'])})" if action.get("due") else ""
+    return f"{'✓ done: ' if action['done'] else ''}{action['text']}{due}"
 
 
 def _entries(parts: list, entries: list[dict], empty: str) -> None:
@@ -97,10 +103,12 @@ class SupervisionSummaryScreen(Screen):
             yield Static("Standards (7.1–7.5, 8.1–8.5)", classes="section-title")
             yield RequirementBars(id="bars")
             yield Static("", id="summary-rest")
+            yield SelectionList(id="actions")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.author.name
+        self.query_one("#actions", SelectionList).display = False
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -160,7 +168,43 @@ class SupervisionSummaryScreen(Screen):
         self.query_one("#activity-text", Static).update(line)
         self.query_one("#bars", RequirementBars).requirements = summary["requirements"]
         self.query_one("#summary-rest", Static).update(self.rest(summary))
+        self.show_actions(summary["actions"])
         self.refresh_bindings()
+
+    def show_actions(self, actions: list[dict]) -> None:
+        """Last time's agreed actions, to tick off with space (either of you can)."""
+        chooser = self.query_one("#actions", SelectionList)
+        chooser.clear_options()
+        chooser.add_options(
+            Selection(_action_label(action), action["id"], bool(action["done"]), id=action["id"])
+            for action in actions
+        )
+        chooser.display = bool(actions)
+        if actions:
+            chooser.highlighted = 0
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        action_id = event.selection.value
+        done = action_id in event.selection_list.selected
+        action = next(a for a in self.summary["actions"] if a["id"] == action_id)
+        action["done"] = done
+        event.selection_list.replace_option_prompt(action_id, _action_label(action))
+        self.mark_action(self.summary["last_record"]["id"], action_id, done)
+
+    @work(thread=True, group="summary-action", exit_on_error=False)
+    def mark_action(self, record_id: str, action_id: str, done: bool) -> None:
+        store, user = self.app.store, self.app.user
+        try:
+            store.supervision.set_action_done(user, self.author.id, record_id, action_id, done)
+            store.audit.append("action_updated", user.name, self.author.name, {"done": done})
+        except StoreError as exc:
+            self.app.call_from_thread(
+                self.app.notify, str(exc), title="Not saved", severity="error", timeout=10
+            )
+            return
+        self.app.call_from_thread(
+            self.app.notify, "Marked done." if done else "Marked not done.", timeout=3
+        )
 
     def rest(self, summary: dict) -> Group:
         parts: list = []
@@ -246,19 +290,12 @@ class SupervisionSummaryScreen(Screen):
             )
 
         heading("Agreed last time")
-        actions = summary["actions"]
         if summary.get("last_record") is None:
             parts.append(Text("  No supervision record yet.", style="dim"))
-        elif not actions:
+        elif not summary["actions"]:
             parts.append(Text("  No actions were agreed.", style="dim"))
         else:
-            rows = []
-            for action in actions:
-                due = (
-                    f" (due {words.format_short_date(action['due'])})" if action.get("due") else ""
-                )
-                rows.append(("[x]" if action["done"] else "[ ]", f"{action['text']}{due}"))
-            parts.append(_rows(rows))
+            parts.append(Text("  tab to the list below, then space marks an action done (or not)", style="dim"))
         return Group(*parts)
 
     def action_back(self) -> None:
