@@ -43,6 +43,15 @@ TOMBSTONE_KEEP = timedelta(days=7)
 REFLECTION_LIMIT = 4000
 
 
+def _month_before(month: str) -> str:
+    """'2026-01' -> '2025-12'; anything unreadable -> '' (then every month is read)."""
+    try:
+        year, number = int(month[:4]), int(month[5:7])
+    except ValueError:
+        return ""
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
 def _doc_id(session_id: str) -> int:
     return uuid.UUID(session_id).int
 
@@ -517,7 +526,15 @@ class SessionStore:
         records = [r for r in self._records(file) if not r.get("finished")]
         if not records:
             return []
-        finished = {r["id"] for f in self.archive_files(person_id) for r in self._records(f)}
+        # A draft is finished into the archive of a month no earlier than the one it started in
+        # (one month of slack for a clock or time zone change): older months are not read.
+        first = _month_before(min(str(r.get("started_at") or "")[:7] for r in records))
+        finished = {
+            r["id"]
+            for f in self.archive_files(person_id)
+            if f.path.stem.removeprefix("archive-") >= first
+            for r in self._records(f)
+        }
         for record in records:
             if record["id"] in finished:
                 # Left behind by a crash (or a late save) after finishing: the archive wins.

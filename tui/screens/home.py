@@ -67,6 +67,7 @@ class HomeScreen(Screen):
     def __init__(self, after_sign_in: bool = False) -> None:
         super().__init__()
         self.after_sign_in = after_sign_in
+        self._has_supervisees: bool | None = None
         self.drafts: list[Session] = []
         self.rows: dict[str, Session] = {}
 
@@ -90,10 +91,13 @@ class HomeScreen(Screen):
 
     @property
     def has_supervisees(self) -> bool:
-        person = self.app.user
-        return person is not None and any(
-            person.id in p.supervisors for p in self.app.store.people.all()
-        )
+        # Read once per home screen: check_action runs on every footer refresh.
+        if self._has_supervisees is None:
+            person = self.app.user
+            self._has_supervisees = person is not None and any(
+                person.id in p.supervisors for p in self.app.store.people.all()
+            )
+        return self._has_supervisees
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "supervisees":

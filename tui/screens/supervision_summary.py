@@ -295,7 +295,8 @@ class SupervisionSummaryScreen(Screen):
         elif not summary["actions"]:
             parts.append(Text("  No actions were agreed.", style="dim"))
         else:
-            parts.append(Text("  tab to the list below, then space marks an action done (or not)", style="dim"))
+            hint = "  tab to the list below, then space marks an action done (or not)"
+            parts.append(Text(hint, style="dim"))
         return Group(*parts)
 
     def action_back(self) -> None:
