@@ -403,20 +403,24 @@ class LanguageGuide:
         ]
 
     @staticmethod
+    def distinct(findings: Iterable[LanguageFinding]) -> list[tuple[str, str]]:
+        """(the words as typed, on one line; the suggestion), each pair once, in order."""
+        pairs: dict[tuple[str, str], tuple[str, str]] = {}
+        for finding in findings:
+            shown = " ".join(finding.matched.split())
+            pairs.setdefault((shown.lower(), finding.prefer), (shown, finding.suggestion))
+        return list(pairs.values())
+
+    @staticmethod
     def describe(findings: Iterable[LanguageFinding], limit: int | None = None) -> str:
         """One gentle line per word found (each word once), such as
 
         `"addicts": you could say "person who uses drugs"`
         """
-        lines: list[str] = []
-        seen: set[tuple[str, str]] = set()
-        for finding in findings:
-            shown = " ".join(finding.matched.split())
-            key = (shown.lower(), finding.prefer)
-            if key in seen:
-                continue
-            seen.add(key)
-            lines.append(f'"{shown}": you could say "{finding.suggestion}"')
+        lines = [
+            f'"{shown}": you could say "{suggestion}"'
+            for shown, suggestion in LanguageGuide.distinct(findings)
+        ]
         if limit is not None and len(lines) > limit:
             more = len(lines) - limit
             lines = [*lines[:limit], f"and {more} more"]

@@ -62,15 +62,10 @@ class LanguageHint(Static):
 
     @staticmethod
     def hint_lines(findings: list[LanguageFinding]) -> list[str]:
-        lines: list[str] = []
-        seen: set[tuple[str, str]] = set()
-        for finding in findings:
-            shown = " ".join(finding.matched.split())
-            key = (shown.lower(), finding.prefer)
-            if key in seen:
-                continue
-            seen.add(key)
-            lines.append(f'Language: "{shown}" → {finding.suggestion}')
+        lines = [
+            f'Language: "{shown}" → {suggestion}'
+            for shown, suggestion in LanguageGuide.distinct(findings)
+        ]
         if len(lines) > MAX_LINES:
             more = len(lines) - (MAX_LINES - 1)
             lines = [*lines[: MAX_LINES - 1], f"Language: and {more} more words you might rephrase"]
