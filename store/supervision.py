@@ -141,6 +141,17 @@ def parse_date(text: str, what: str = "date") -> str:
         raise InvalidInput(f"The {what} '{text}' is not a date like 2026-11-22.") from None
 
 
+def _meeting_date(when: str | None, stamp: str) -> str:
+    if not when:
+        return stamp[:10]
+    day = parse_date(when)
+    if day > Date.today().isoformat():
+        raise InvalidInput(
+            f"The meeting date {day} is in the future: write the record on or after the day."
+        )
+    return day
+
+
 def new_action(text: str, owner: str, due: str | None = None) -> dict:
     text = " ".join(text.split())
     if not text:
@@ -295,7 +306,7 @@ class SupervisionStore:
                 "kind": "record",
                 "author": of.id,
                 "by": by.id,
-                "date": parse_date(when) if when else stamp[:10],
+                "date": _meeting_date(when, stamp),
                 "created_at": stamp,
                 "updated_at": stamp,
                 "revision": 1,
@@ -392,10 +403,12 @@ class SupervisionStore:
                 return record
         raise NotFound(f"There is no supervision record {record_id}.")
 
-    def last_record_date(self, author_id: str) -> str | None:
-        """The date of the latest meeting (clear metadata: no passphrase needed)."""
-        dates = [r.get("date") for r in self.raw(author_id, "record") if r.get("date")]
-        return max(dates, default=None)
+    def last_record_date(self, author_id: str, until: str | None = None) -> str | None:
+        """The date of the latest meeting on or before `until` (default: today), read from
+        the clear metadata (no passphrase needed)."""
+        until = until or Date.today().isoformat()
+        dates = [d for r in self.raw(author_id, "record") if isinstance(d := r.get("date"), str)]
+        return max((d for d in dates if d <= until), default=None)
 
     # -- sharing -----------------------------------------------------------------------------
     def reshare(self, author_id: str, reader: Person) -> int:

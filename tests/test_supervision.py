@@ -156,8 +156,8 @@ def test_change_from_the_previous_period(team, checklist) -> None:
 
 def test_default_period_starts_at_the_last_supervision_record(team, checklist) -> None:
     store, sam, jo, _kit = team
-    assert choose_period(None).basis == "three_months"
-    assert choose_period(None).since == months_before(date.today(), 3)
+    assert choose_period(store, jo.id).basis == "three_months"
+    assert choose_period(store, jo.id).since == months_before(date.today(), 3)
     meeting = (date.today() - timedelta(days=14)).isoformat()
     action = new_action("Book the quiet room ahead (due 2026-12-01)", "Jo Patel")
     store.supervision.add_record(sam, jo, NOTES, when=meeting, actions=[action])
@@ -264,6 +264,24 @@ def test_bad_dates_are_refused_plainly(team) -> None:
         build_summary(store, sam, of=jo, since="last week")
     with pytest.raises(InvalidInput, match="starts after it ends"):
         build_summary(store, sam, of=jo, since="2026-12-01", until="2026-11-01")
+    for far in ("0001-01-01", "9999-12-31"):
+        with pytest.raises(InvalidInput, match="out of range"):
+            build_summary(store, sam, of=jo, since=far)
+    with pytest.raises(InvalidInput, match="in the future"):
+        store.supervision.add_record(sam, jo, NOTES, when="2099-01-01")
+
+
+def test_a_record_after_the_period_does_not_move_its_start(team, checklist) -> None:
+    store, sam, jo, _kit = team
+    older = (date.today() - timedelta(days=30)).isoformat()
+    newer = (date.today() - timedelta(days=5)).isoformat()
+    store.supervision.add_record(sam, jo, NOTES, when=older)
+    store.supervision.add_record(sam, jo, NOTES, when=newer)
+    until = (date.today() - timedelta(days=10)).isoformat()
+    summary = build_summary(store, sam, of=jo, until=until)
+    assert summary["period"]["since"] == older
+    assert summary["period"]["basis"] == "last_supervision"
+    assert summary["last_record"]["date"] == older
 
 
 # -- command line ------------------------------------------------------------------------------
@@ -297,11 +315,25 @@ def test_cli_summary_formats(cli_team, tmp_path) -> None:
     assert html.returncode == 0, html.stderr
     assert out.read_text().lstrip().lower().startswith("<!doctype html")
     assert oct(out.stat().st_mode & 0o777) == "0o600"
-    nmc = run("summary", *base, "--format", "nmc", "--session", session.id, data_dir=store.data_dir)
+    mine = ["--user", "Jo Patel", "--passphrase-file", str(pf)]
+    nmc = run("summary", *mine, "--format", "nmc", "--session", session.id, data_dir=store.data_dir)
     assert nmc.returncode == 0, nmc.stderr
     assert "Jo Patel" not in nmc.stdout and session.id not in nmc.stdout
-    bad = run("summary", *base, "--format", "nmc", "--session", "nope", data_dir=store.data_dir)
+    bad = run("summary", *mine, "--format", "nmc", "--session", "nope", data_dir=store.data_dir)
     assert one_line_error(bad)
+    # A reflective account is the practitioner's own.
+    theirs = run("summary", *base, "--format", "nmc", data_dir=store.data_dir)
+    assert "practitioner's own" in one_line_error(theirs)
+    # Never written inside the store; --json says where the file went.
+    inside = store.data_dir / "people.json"
+    before = inside.read_bytes()
+    refused = run("summary", *base, "--out", str(inside), data_dir=store.data_dir)
+    assert "inside the store folder" in one_line_error(refused)
+    assert inside.read_bytes() == before
+    where = tmp_path / "s.md"
+    said = run("summary", *base, "--out", str(where), "--json", data_dir=store.data_dir)
+    assert json.loads(said.stdout) == {"path": str(where), "format": "json"}
+    assert json.loads(where.read_text())["person"] == "Jo Patel"
     kit = run(
         "summary",
         "--user",
@@ -375,9 +407,55 @@ def test_cli_comment_record_list_and_done(cli_team, tmp_path) -> None:
         data_dir=store.data_dir,
     )
     assert "phone" in one_line_error(refused).lower()
+    # A session that is not hers, a due date that is not a date, a name with an address.
+    notes_args = [*sam, "--of", "Jo Patel", "--notes-file", str(notes)]
+    wrong = run("supervision", "record", *notes_args, "--session", "nope", data_dir=store.data_dir)
+    assert "no session nope" in one_line_error(wrong)
+    vague = run(
+        "supervision", "record", *notes_args, "--action", "Read it (due tomorrow)",
+        data_dir=store.data_dir,
+    )  # fmt: skip
+    assert "(due 2026-12-01)" in one_line_error(vague)
+    where = run(
+        "supervision", "record", *notes_args, "--present", "Jo, 12 High Street, SW1A 1AA",
+        data_dir=store.data_dir,
+    )  # fmt: skip
+    assert "postcode" in one_line_error(where).lower()
+    assert (
+        len(Store(store.data_dir).supervision.raw(store.people.find("Jo Patel").id, "record")) == 1
+    )
     # Jo is not her own supervisor.
     own = run("supervision", "comment", session.id, *jo, "--text", "hi", data_dir=store.data_dir)
     assert "supervisor" in one_line_error(own)
     events = [e["event"] for e in Store(store.data_dir).audit.entries()]
     assert "comment_added" in events and "supervision_record_added" in events
     assert "action_updated" in events
+
+
+def test_an_answer_hidden_by_a_changed_answer_is_not_counted(team, checklist) -> None:
+    """Preferred contact Done shows 'safe to contact'; changing it to N/A hides that item
+    again, and its old Not done (and barrier) no longer counts: the practitioner took it back."""
+    store, sam, jo, _kit = team
+    items = {item.id: item for section in checklist.sections for item in section.items}
+    session = store.start_session(jo, checklist, {})
+    session.answer(items["preferred-contact"], "done")
+    session.answer(items["safe-to-contact"], "not_done")
+    session.set_reason(items["safe-to-contact"], "short-staffed")
+    session.answer(items["preferred-contact"], "not_applicable")
+    store.sessions.save_draft(session)
+    store.sessions.finish(session)
+    summary = build_summary(store, sam, of=jo)
+    hidden = items["safe-to-contact"].requirements
+    shown_only = {
+        number: sum(1 for i in session.visible_items(checklist) if number in i.requirements)
+        for number in hidden
+    }
+    for number in hidden:
+        row = summary["requirements"][number]
+        assert row["not_done"] == 0
+        assert (
+            sum(row[k] for k in ("done", "partly", "not_done", "not_applicable", "unanswered"))
+            == (shown_only[number])
+        )
+    assert summary["barriers"]["service"] == {}
+    assert summary["sessions"][0]["answered"] == 1

@@ -7,6 +7,7 @@ of someone else's summary is in the audit trail (the store does that, not this m
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ from .cli_common import (
 
 FORMATS = ("json", "md", "html", "nmc")
 DUE = re.compile(r"\s*\((?:due|by)\s+(\d{4}-\d{2}-\d{2})\)\s*$", re.IGNORECASE)
+ANY_DUE = re.compile(r"\((?:due|by)\s+[^)]*\)\s*$", re.IGNORECASE)
 
 
 def add_parsers(commands, common: argparse.ArgumentParser) -> None:
@@ -45,7 +47,7 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     summary.add_argument(
         "--format",
         choices=FORMATS,
-        default="md",
+        default=None,
         help="json (machine-readable), md (plain text), html (one printable page) or nmc "
         "(a draft NMC reflective account); default md",
     )
@@ -55,7 +57,11 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         help="with --format nmc: draft the account from this one session's reflection",
     )
     summary.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
-    summary.add_argument("--json", action="store_true", help="the same as --format json")
+    summary.add_argument(
+        "--json",
+        action="store_true",
+        help="the same as --format json; with --out, print where the file went as JSON",
+    )
 
     sup = commands.add_parser(
         "supervision", parents=[common], help="comments on sessions and supervision records"
@@ -142,20 +148,33 @@ def _guard_text(text: str, what: str) -> None:
         sys.stderr.write(f"{PROG}: a suggestion: {guide.describe(hints)}\n")
 
 
-def _write_or_print(args: argparse.Namespace, text: str, what: str) -> None:
+def _write_or_print(args: argparse.Namespace, text: str, fmt: str, data_dir: Path) -> None:
     if not args.out:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    path = save(text, Path(args.out))
-    sys.stderr.write(f"{PROG}: wrote the {what} to {path}\n")
+    path = save(text, Path(args.out), data_dir)
+    what = "draft reflective account" if fmt == "nmc" else "summary"
+    if args.json:
+        print(json.dumps({"path": str(path), "format": fmt}))
+    else:
+        sys.stderr.write(f"{PROG}: wrote the {what} to {path}\n")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from store.reports.period import build_summary
 
-    fmt = "json" if args.json else args.format
+    fmt = args.format or ("json" if args.json else "md")
+    if args.json and fmt != "json" and not args.out:
+        raise CommandError(
+            f"--json with --format {fmt} needs --out (it prints where the file went)"
+        )
     if args.session and fmt != "nmc":
         raise CommandError("--session goes with --format nmc")
+    if fmt == "nmc" and args.of:
+        raise CommandError(
+            "a reflective account is the practitioner's own: they draft it from their own "
+            "summary (leave out --of)"
+        )
     store = open_store(args)
     person = sign_in_cli(store, args)
     store.reshare_all(person)
@@ -167,7 +186,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
     text = render(summary, fmt, session_id=args.session)
-    _write_or_print(args, text, "summary" if fmt != "nmc" else "draft reflective account")
+    _write_or_print(args, text, fmt, store.data_dir)
     if args.out:
         store.audit.append("export", person.name, summary["person"], {"format": f"summary-{fmt}"})
     return 0
@@ -200,7 +219,14 @@ def cmd_supervision(args: argparse.Namespace) -> int:
         notes = _read_notes(args.notes_file)
         _guard_text(notes, "notes")
         actions = []
+        for name in args.present or []:
+            _guard_text(name, "list of who was there")
+        for session_id in args.session:
+            if not store.sessions.holds(of.id, session_id):
+                raise CommandError(f"{of.name} has no session {session_id}")
         for text in args.actions:
+            if ANY_DUE.search(text) and not DUE.search(text):
+                raise CommandError(f"write the due date of '{text}' like (due 2026-12-01)")
             match = DUE.search(text)
             words = DUE.sub("", text) if match else text
             _guard_text(words, "action")

@@ -68,6 +68,7 @@ from store.crypto import SealError, fingerprint, unb64, unwrap_private_key
 from store.errors import CorruptFileError, InvalidInput, PermissionDenied, SignInError, StoreError
 from store.files import StoreFile, doc
 from store.passwords import burn_time, check_passphrase
+from store.paths import check_out_path
 from store.people import NAME_PATTERN, ROLES, Person, name_key, now_iso
 from store.sessions import COMPLETE, DRAFT
 from store.sessions import TABLE as SESSIONS_TABLE
@@ -246,7 +247,7 @@ def export_bundle(
     (an admin moves data between machines; the records stay sealed, so they read nothing).
     The audit entry is written before the file, so no export goes unrecorded.
     """
-    out_path = _check_out_path(store, Path(out_path))
+    out_path = check_out_path(store.data_dir, Path(out_path))
     day = parse_day(since)
     author = _export_subject(store, reader, of)
     records, left_out = _collect_records(store, author, day, progress)
@@ -274,20 +275,6 @@ def export_bundle(
         "digest": data["digest"],
         "left_out": left_out,
     }
-
-
-def _check_out_path(store: Store, path: Path) -> Path:
-    """Never inside the store folder (a mistyped --out must not overwrite the store)."""
-    path = path.expanduser()
-    target = path.resolve()
-    data_dir = Path(store.data_dir).resolve()
-    if target == data_dir or data_dir in target.parents:
-        raise InvalidInput(
-            f"{path} is inside the store folder {store.data_dir}: choose somewhere outside it."
-        )
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder: give a file name for the bundle.")
-    return path
 
 
 def _export_subject(store: Store, reader: Person, of: Person | None) -> Person:

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store import paths
 from store.errors import InvalidInput, StoreError
 
 if TYPE_CHECKING:
@@ -45,19 +46,7 @@ def parse_since(value: str | date | None) -> date | None:
 
 def check_out_path(store: Store, path: Path, directory: bool) -> Path:
     """Refuse an output path inside the store folder, or of the wrong kind (file or folder)."""
-    path = Path(path).expanduser()
-    target = path.resolve()
-    data_dir = Path(store.data_dir).resolve()
-    if target == data_dir or data_dir in target.parents:
-        raise InvalidInput(
-            f"{path} is inside the store folder {store.data_dir}: "
-            "choose somewhere outside it for the export."
-        )
-    if directory and path.exists() and not path.is_dir():
-        raise InvalidInput(f"{path} is a file, not a folder: give a folder for the export.")
-    if not directory and path.is_dir():
-        raise InvalidInput(f"{path} is a folder: give a file name for the export.")
-    return path
+    return paths.check_out_path(store.data_dir, path, directory)
 
 
 def select_sessions(

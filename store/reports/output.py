@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from store.errors import InvalidInput
+from store.paths import check_out_path
 from store.storage import write_atomic
 
 FORMATS = {"md": ".md", "html": ".html", "nmc": ".md", "json": ".json"}
@@ -28,11 +29,10 @@ def render(summary: dict, fmt: str, session_id: str | None = None) -> str:
     raise InvalidInput(f"'{fmt}' is not a summary format: use md, html, nmc or json.")
 
 
-def save(text: str, path: Path) -> Path:
-    """Write atomically, readable only by the person who saved it (it holds reflections)."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder: give a file name.")
+def save(text: str, path: Path, data_dir: Path) -> Path:
+    """Write atomically, readable only by the person who saved it (it holds reflections),
+    and never inside the store folder."""
+    path = check_out_path(data_dir, path)
     write_atomic(path, text.encode("utf-8"))  # 0600, and a clear StoreError on failure
     return path
 

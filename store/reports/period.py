@@ -61,21 +61,34 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+EARLIEST = date(2000, 1, 1)
+
+
 def parse_day(text: str, what: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"The {what} date '{text}' is not a date like 2026-11-22.") from None
+    latest = date.today() + timedelta(days=366)
+    if not EARLIEST <= day <= latest:
+        raise InvalidInput(
+            f"The {what} date {day} is out of range: give a date between "
+            f"{EARLIEST.isoformat()} and {latest.isoformat()}."
+        )
+    return day
 
 
 def choose_period(
-    last_record: str | None, since: str | None = None, until: str | None = None
+    store, author_id: str, since: str | None = None, until: str | None = None
 ) -> Period:
-    """The default period: since the last supervision record, else the last three months."""
+    """The default period: since the last supervision record on or before its end (the
+    meeting day itself included, so nothing done later that day is missed), else the last
+    three months."""
     end = parse_day(until, "until") if until else date.today()
+    last_record = store.supervision.last_record_date(author_id, end.isoformat())
     if since:
         start, basis = parse_day(since, "since"), "given"
-    elif last_record and last_record <= end.isoformat():
+    elif last_record:
         start, basis = date.fromisoformat(last_record), "last_supervision"
     else:
         start, basis = months_before(end, DEFAULT_MONTHS), "three_months"
@@ -119,19 +132,32 @@ def _shown_items(store, sessions: list[Session], problems: list[StoreError]) -> 
     return shown
 
 
+def _shown_answers(session: Session, shown: list | None) -> list[tuple[str, dict, tuple]]:
+    """(item id, answer, requirements) for each item the session shows, answered or not.
+
+    An answer to an item no longer shown (an earlier answer changed and hid it) is left out,
+    as the session view, CSV and FHIR leave it out: the practitioner took it back.
+    """
+    if shown is None:  # its checklist wording is missing: count what was answered
+        return [
+            (item_id, a, tuple(a.get("requirements", []))) for item_id, a in session.answers.items()
+        ]
+    out = []
+    for item in shown:
+        answer = session.answers.get(item.id) or {}
+        out.append((item.id, answer, tuple(answer.get("requirements") or item.requirements)))
+    return out
+
+
 def _tally(sessions: list[Session], shown: dict) -> _Tally:
     tally = _Tally()
     for session in sessions:
-        # Each stored answer counts once for each requirement its item cites (as answered).
-        for entry in session.answers.values():
-            response = entry.get("response")
-            if response in RESPONSES:
-                for requirement in entry.get("requirements", []):
-                    tally.add(requirement, response)
-        for item in shown.get(session.id) or []:
-            if session.response(item.id) is None:
-                for requirement in item.requirements:
-                    tally.add(requirement, "unanswered")
+        # Each answer counts once for each requirement its item cites (as it was answered).
+        for _item_id, answer, requirements in _shown_answers(session, shown.get(session.id)):
+            response = answer.get("response")
+            what = response if response in RESPONSES else "unanswered"
+            for requirement in requirements:
+                tally.add(requirement, what)
     return tally
 
 
@@ -153,7 +179,7 @@ def build_summary(
     library = store.library
     names = {p.id: p.name for p in store.people.all()}
     records = store.supervision.records(reader, author.id, problems)
-    period = choose_period(store.supervision.last_record_date(author.id), since=since, until=until)
+    period = choose_period(store, author.id, since=since, until=until)
     previous = period.previous
     sessions = store.readable_sessions(
         reader,
@@ -188,7 +214,7 @@ def build_summary(
     critical = []
     for session in current:
         critical_ids = {item.id for item in shown.get(session.id) or [] if item.critical}
-        for item_id, entry in session.answers.items():
+        for item_id, entry, _requirements in _shown_answers(session, shown.get(session.id)):
             response = entry.get("response")
             if response == "not_done" and item_id in critical_ids:
                 critical.append(
@@ -406,7 +432,7 @@ def _session_row(session: Session, shown: list | None) -> dict:
         "setting": session.setup.get("setting", ""),
         "stage": session.setup.get("stage", ""),
         "flagged": session.flagged,
-        "answered": sum(1 for a in session.answers.values() if a.get("response")),
+        "answered": sum(1 for _i, a, _r in _shown_answers(session, shown) if a.get("response")),
         "shown": len(shown) if shown is not None else len(session.answers),
     }
 
@@ -420,7 +446,7 @@ def supervisee_overview(store, reader: Person) -> list[dict]:
         if reader.id not in person.supervisors or person.id == reader.id:
             continue
         last = store.supervision.last_record_date(person.id)
-        period = choose_period(last)
+        period = choose_period(store, person.id)
         problems: list[StoreError] = []
         sessions = store.sessions.all_for(
             person.id, reader, problems, since=period.since.isoformat()

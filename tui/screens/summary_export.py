@@ -29,18 +29,25 @@ class SummaryExportScreen(ModalScreen[Path | None]):
     CSS_PATH = "summary_export.tcss"
     BINDINGS = [Binding("escape", "cancel", "Back", id="export.back")]
 
-    def __init__(self, summary: dict) -> None:
+    def __init__(self, summary: dict, own: bool = True) -> None:
         super().__init__()
         self.summary = summary
+        # A reflective account is the practitioner's own: not offered on a supervisee's summary.
+        self.choices = [c for c in CHOICES if own or c[0] != "nmc"]
         self.fmt = "md"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static("Save the summary", classes="screen-title")
-            yield OptionList(*(Option(text, id=key) for key, text in CHOICES), id="formats")
+            yield OptionList(*(Option(text, id=key) for key, text in self.choices), id="formats")
             yield Label("File")
             yield Input(self._path("md"), id="path", compact=True)
             yield Static("", id="export-problem")
+            yield Static(
+                "The file is not encrypted: keep it where only you can reach it, and delete it "
+                "after supervision.",
+                classes="hint",
+            )
             yield Static("enter: save    tab: next    escape: back", classes="hint")
 
     def _path(self, fmt: str) -> str:
@@ -71,7 +78,7 @@ class SummaryExportScreen(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, group="summary-export", exit_on_error=False)
     def write(self, fmt: str, where: str) -> None:
         try:
-            path = save(render(self.summary, fmt), Path(where))
+            path = save(render(self.summary, fmt), Path(where), self.app.store.data_dir)
             self.app.store.audit.append(
                 "export", self.app.user.name, self.summary["person"], {"format": f"summary-{fmt}"}
             )

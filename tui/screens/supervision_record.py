@@ -75,6 +75,7 @@ class SupervisionRecordScreen(Screen):
             yield Static("", id="w-date", classes="error warning")
             yield Label("Who was there (separate names with commas)")
             yield Input(f"{user.name}, {self.of.name}", id="present", compact=True)
+            yield Static("", id="w-present", classes="error warning")
             yield Label("Notes")
             yield TextArea(
                 "",
@@ -253,13 +254,13 @@ class SupervisionRecordScreen(Screen):
 
         # Identifiers: a warning first; a second ctrl+s keeps the text as it is.
         held = []
-        texts = {"notes": notes}
+        texts = {"present": values["present"].strip(), "notes": notes}
         texts.update({f"action-{i}": t.strip() for i, (t, _due) in enumerate(values["actions"], 1)})
         for field, text in texts.items():
             findings = find_identifiers(text)
             if findings and self._confirmed.get(field) != text:
                 self._confirmed[field] = text
-                noun = "note" if field == "notes" else "action"
+                noun = {"notes": "note", "present": "list of who was there"}.get(field, "action")
                 self.warn(
                     field,
                     describe(findings, noun=noun) + " Press ctrl+s again to keep it as it is.",

@@ -328,4 +328,4 @@ class SupervisionSummaryScreen(Screen):
             return
         from .summary_export import SummaryExportScreen
 
-        self.app.push_screen(SummaryExportScreen(self.summary))
+        self.app.push_screen(SummaryExportScreen(self.summary, own=self.of is None))
