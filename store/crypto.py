@@ -17,8 +17,9 @@ import hashlib
 import json
 import os
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -72,8 +73,45 @@ def wrap_private_key(private_key: X25519PrivateKey, kek: bytes, person_id: str) 
     sealed = AESGCM(kek).encrypt(nonce, raw, f"private-key:{person_id}".encode())
     return {
         "public": b64(public_bytes(private_key)),
+        "sign_public": b64(signing_public(private_key)),
         "private": {"nonce": b64(nonce), "sealed": b64(sealed)},
     }
+
+
+# -- signing ------------------------------------------------------------------------------
+# Sealing hides what was written; it cannot say who wrote it, because anyone can seal for a
+# public key. What a supervisor writes about a practitioner (comments, supervision records)
+# is therefore also signed with Ed25519. The signing key is derived from the person's X25519
+# private key (HKDF, its own label), so it is unlocked by the same passphrase and needs no
+# second wrapped secret; its public half is kept with the person's other public key.
+def signing_key(private_key: X25519PrivateKey) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+    raw = private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return Ed25519PrivateKey.from_private_bytes(_hkdf(raw, b"stepping-stones/sign"))
+
+
+def signing_public(private_key: X25519PrivateKey) -> bytes:
+    return signing_key(private_key).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def sign(private_key: X25519PrivateKey, data: bytes) -> str:
+    return b64(signing_key(private_key).sign(data))
+
+
+def signature_ok(publics: list[bytes], data: bytes, signature: str) -> bool:
+    """Whether any of a person's signing keys (current, or from before a reset) signed it."""
+    try:
+        raw = unb64(signature)
+    except (ValueError, TypeError):
+        return False
+    for public in publics:
+        try:
+            Ed25519PublicKey.from_public_bytes(public).verify(raw, data)
+            return True
+        except (InvalidSignature, ValueError):
+            continue
+    return False
 
 
 def unwrap_private_key(keys: dict, kek: bytes, person_id: str) -> X25519PrivateKey:

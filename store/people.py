@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .crypto import new_key_pair, unb64, unwrap_private_key, wrap_private_key
+from .crypto import (
+    b64,
+    new_key_pair,
+    signing_public,
+    unb64,
+    unwrap_private_key,
+    wrap_private_key,
+)
 from .errors import InvalidInput, PermissionDenied, SignInError
 from .files import StoreFile, doc
 from .passwords import burn_time, check_passphrase, new_secret, passphrase_problem
@@ -46,6 +53,9 @@ class Person:
     created_at: str = ""
     # The X25519 public key that sessions are sealed for (None until their first sign-in).
     public: bytes | None = field(default=None, repr=False, compare=False)
+    # Ed25519 public keys that check what they sign: the current one first, then any from
+    # before an admin's reset (so what they signed then still checks).
+    sign_publics: list[bytes] = field(default_factory=list, repr=False, compare=False)
     # Only set on the Person returned by signing in: the unwrapped private key.
     private_key: object | None = field(default=None, repr=False, compare=False)
 
@@ -63,6 +73,9 @@ class Person:
             active=bool(record.get("active", True)),
             created_at=record.get("created_at", ""),
             public=unb64(keys["public"]) if keys.get("public") else None,
+            sign_publics=[
+                unb64(k) for k in [keys.get("sign_public"), *keys.get("sign_before", [])] if k
+            ],
         )
 
     def to_record(self) -> dict:
@@ -205,6 +218,10 @@ class PeopleStore:
         if record is None:
             burn_time(passphrase)
             raise wrong
+        if not record.get("passphrase"):
+            # Arrived in a bundle with public parts only: no passphrase on this machine yet.
+            burn_time(passphrase)
+            raise wrong
         kek = check_passphrase(passphrase, record.get("passphrase", {}))
         if kek is None:
             raise wrong
@@ -215,6 +232,11 @@ class PeopleStore:
             kek = check_passphrase(passphrase, record["passphrase"])
         person = Person.from_record(record)
         person.private_key = unwrap_private_key(record["keys"], kek, person.id)
+        if not record["keys"].get("sign_public"):
+            # Keys from before signing: add the public half of the signing key once.
+            sign_public = b64(signing_public(person.private_key))
+            self._change(person.id, lambda r: r["keys"].update(sign_public=sign_public))
+            person.sign_publics.insert(0, unb64(sign_public))
         return person
 
     def _give_keys(self, person_id: str, passphrase: str) -> dict:
@@ -248,7 +270,12 @@ class PeopleStore:
         signed_in = self.authenticate(person.name, old)
         hashed, kek = new_secret(new)
         keys = wrap_private_key(signed_in.private_key, kek, person.id)
-        self._change(person.id, lambda r: r.update(passphrase=hashed, keys=keys))
+
+        def change(record: dict) -> None:
+            keys["sign_before"] = (record.get("keys") or {}).get("sign_before", [])
+            record.update(passphrase=hashed, keys=keys)
+
+        self._change(person.id, change)
         self._record("passphrase_changed", person, person.name)
 
     def reset_passphrase(self, acting: Person, name: str, new: str) -> Person:
@@ -261,7 +288,14 @@ class PeopleStore:
         person = self.require(name)
         hashed, kek = new_secret(new)
         _, keys = new_key_pair(kek, person.id)
-        changed = self._change(person.id, lambda r: r.update(passphrase=hashed, keys=keys))
+
+        def reset(record: dict) -> None:
+            old = record.get("keys") or {}
+            before = [old.get("sign_public"), *old.get("sign_before", [])]
+            keys["sign_before"] = [k for k in before if k]  # what they signed still checks
+            record.update(passphrase=hashed, keys=keys)
+
+        changed = self._change(person.id, reset)
         self._record("passphrase_reset", acting, person.name)
         return Person.from_record(changed)
 

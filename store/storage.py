@@ -59,6 +59,10 @@ def ensure_dir(directory: Path) -> None:
         directory.mkdir(mode=DIR_MODE)
     except FileExistsError:
         pass
+    except OSError as exc:  # a read-only or forbidden place: one plain sentence, no traceback
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StoreFullError(directory) from exc
+        raise StoreWriteError(directory, exc.strerror or str(exc)) from exc
 
 
 def remove_stale_temp_files(path: Path) -> list[Path]:

@@ -13,6 +13,7 @@ a supervision meeting; the next summary starts from its date and shows its actio
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -20,11 +21,14 @@ from pathlib import Path
 
 from .crypto import (
     SEAL_VERSION,
+    SealError,
     fingerprint,
     new_content_key,
     open_sealed,
     rewrapped,
     seal,
+    sign,
+    signature_ok,
     unwrap,
     wrap_for,
 )
@@ -44,6 +48,25 @@ MAX_PRESENT = 10
 
 def _doc_id(entry_id: str) -> int:
     return uuid.UUID(entry_id).int
+
+
+def signed_part(record: dict) -> bytes:
+    """What a writer's signature covers: who wrote what about whom, when, and the sealed
+    content itself. Not who may read it (re-sharing changes that) nor seen / done / revision
+    (the clear part either person may change later)."""
+    sealed = record.get("sealed") or {}
+    part = {
+        "v": 1,
+        "kind": record.get("kind"),
+        "id": record.get("id"),
+        "author": record.get("author"),
+        "by": record.get("by"),
+        "session_id": record.get("session_id"),
+        "date": record.get("date"),
+        "created_at": record.get("created_at"),
+        "content": sealed.get("content"),
+    }
+    return json.dumps(part, sort_keys=True, separators=(",", ":")).encode()
 
 
 def context(record: dict) -> bytes:
@@ -113,7 +136,13 @@ class SupervisionRecord(Entry):
 
     @property
     def actions(self) -> list[dict]:
-        return self.content.get("actions", [])
+        """The agreed actions as written (sealed and signed), each with whether it is done
+        now (kept in the clear part: either person ticks it off without re-signing)."""
+        done = self.record.get("done") or {}
+        return [
+            {**action, "done": bool(done.get(action.get("id"), action.get("done", False)))}
+            for action in self.content.get("actions", [])
+        ]
 
     def json_view(self, names: dict[str, str]) -> dict:
         return {
@@ -189,7 +218,10 @@ class SupervisionStore:
         return self._files[author_id]
 
     # -- sealing -----------------------------------------------------------------------------
-    def seal_entry(self, entry: Entry) -> dict:
+    def seal_entry(self, entry: Entry, writer: Person) -> dict:
+        """The on-disk form, sealed for its readers and signed by its writer. Written once:
+        later changes (seen, done, readers) touch only the clear part, so the signature
+        holds."""
         if entry.key is None:
             entry.key = new_content_key()
             ctx = context(entry.record)
@@ -197,15 +229,32 @@ class SupervisionStore:
                 pid: wrap_for(entry.key, public, ctx)
                 for pid, public in self.readers_for(entry.author).items()
             }
-        record = {k: v for k, v in entry.record.items() if k != "sealed"}
+        record = {k: v for k, v in entry.record.items() if k not in ("sealed", "signature")}
         record["sealed"] = {
             "v": SEAL_VERSION,
             "content": seal(entry.content, entry.key, context(record)),
             "readers": copy.deepcopy(entry.readers),
         }
+        if writer.private_key is None or writer.id != record["by"]:
+            raise PermissionDenied("Only the person who writes a supervision note signs it.")
+        record["signature"] = sign(writer.private_key, signed_part(record))
         return record
 
-    def open_entry(self, record: dict, reader: Person) -> Entry:
+    def check_signature(self, record: dict, signer: Person | None = None) -> None:
+        """SealError unless the entry was signed by the person it says wrote it."""
+        signer = signer or self.people.get(record.get("by") or "")
+        signature = record.get("signature")
+        if (
+            signer is None
+            or not isinstance(signature, str)
+            or not signature_ok(signer.sign_publics, signed_part(record), signature)
+        ):
+            raise SealError(
+                f"A supervision {record.get('kind', 'entry')} could not be checked as written by "
+                "the person it names: it may have been altered, so it is not shown."
+            )
+
+    def open_entry(self, record: dict, reader: Person, signer: Person | None = None) -> Entry:
         sealed = record.get("sealed") or {}
         readers = sealed.get("readers") or {}
         wrap = readers.get(reader.id)
@@ -219,6 +268,7 @@ class SupervisionStore:
                 f"A supervision {record.get('kind', 'entry')} has not been shared with "
                 f"{reader.name} yet."
             )
+        self.check_signature(record, signer)
         ctx = context(record)
         key = unwrap(wrap, reader.private_key, ctx)
         content = open_sealed(sealed.get("content") or {}, key, ctx)
@@ -245,10 +295,10 @@ class SupervisionStore:
             )
 
     # -- writing -----------------------------------------------------------------------------
-    def _write(self, entry: Entry) -> None:
+    def _write(self, entry: Entry, writer: Person) -> None:
         kind = entry.record["kind"]
         file = self.file(entry.author)
-        sealed = self.seal_entry(entry)
+        sealed = self.seal_entry(entry, writer)
         with file.transaction() as db:
             file.table(db, TABLES[kind]).upsert(doc(sealed, _doc_id(entry.id)))
 
@@ -275,7 +325,7 @@ class SupervisionStore:
             },
             {"text": text},
         )
-        self._write(comment)
+        self._write(comment, by)
         return comment
 
     def add_record(
@@ -318,7 +368,7 @@ class SupervisionStore:
                 "actions": actions,
             },
         )
-        self._write(record)
+        self._write(record, by)
         return record
 
     def set_action_done(
@@ -326,15 +376,20 @@ class SupervisionStore:
     ) -> SupervisionRecord:
         """The practitioner or their supervisor marks an agreed action done (or not)."""
         record = self.record(reader, author_id, record_id)
-        for action in record.actions:
-            if action["id"] == action_id:
-                action["done"] = bool(done)
-                break
-        else:
+        if action_id not in {a.get("id") for a in record.actions}:
             raise NotFound("That action is not in this supervision record.")
-        record.record["revision"] = record.revision + 1
-        record.record["updated_at"] = now_iso()
-        self._write(record)
+        file = self.file(author_id)
+        with file.transaction() as db:
+            table = file.table(db, RECORDS)
+            current = dict(table.get(doc_id=_doc_id(record_id)) or record.record)
+            ticks = {**(current.get("done") or {}), action_id: bool(done)}
+            clear = {
+                "done": ticks,
+                "revision": int(current.get("revision", 1)) + 1,
+                "updated_at": now_iso(),
+            }
+            table.update(clear, doc_ids=[_doc_id(record_id)])
+        record.record.update(clear)
         return record
 
     def mark_seen(self, reader: Person, comments: list[Comment]) -> None:

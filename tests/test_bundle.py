@@ -134,10 +134,13 @@ def reseal_bundle(path: Path, change) -> None:
 def test_clinic_sets_up_a_laptop_and_the_sessions_come_back_reading_the_same(
     clinic: Team, tmp_path: Path
 ) -> None:
+    """The outreach flow end to end. Jo makes her own bundle at the clinic (so her sign-in
+    travels with it; Sam's only public parts do), sets up her empty laptop with it, works
+    there, and brings the sessions back: at the clinic she and her supervisor read them
+    exactly as she did on the laptop, because the laptop sealed them for Sam's public key."""
     store, jo, sam = clinic.store, clinic.jo, clinic.sam
-    # The clinic's admin makes Jo's bundle to set up her outreach laptop.
     setup = tmp_path / "jo-setup.bundle"
-    result = export_bundle(store, clinic.alex, setup, of=jo)
+    result = export_bundle(store, jo, setup)
     assert (result["sessions"], result["drafts"], result["comments"], result["records"]) == (
         2,
         1,
@@ -154,18 +157,26 @@ def test_clinic_sets_up_a_laptop_and_the_sessions_come_back_reading_the_same(
     assert [p["name"] for p in report["people_added"]] == ["Jo Patel", "Sam Supervisor"]
     laptop = Store(laptop.data_dir)
     jo_l = laptop.sign_in("Jo Patel", PASSPHRASE)
-    sam_l = laptop.sign_in("Sam Supervisor", PASSPHRASE)
     assert views(laptop, jo_l) == views(store, jo)
-    assert views(laptop, sam_l, of=jo_l) == views(store, sam, of=jo)
     assert supervision_views(laptop, jo_l, jo.id) == supervision_views(store, jo, jo.id)
     assert {p.name for p in laptop.people.all()} == {"Jo Patel", "Sam Supervisor"}
+    # Sam came with his public key only: the laptop seals for him, but he cannot sign in there.
+    sam_l = laptop.people.find("Sam Supervisor")
+    assert sam_l.public == sam.public
+    with pytest.raises(SignInError):
+        laptop.sign_in("Sam Supervisor", PASSPHRASE)
 
-    # On outreach, Jo finishes a new session and carries on with the unfinished one.
+    # On outreach, Jo finishes a new session, carries on with the unfinished one, and reads
+    # Sam's comment (it is marked as seen on the laptop).
     new = write_session(laptop, jo_l, finish=True, answers=("not_done",))
     [draft] = [s for s in laptop.readable_sessions(jo_l) if s.is_draft]
     checklist = laptop.checklist_for(draft)
     draft.answer(draft.visible_items(checklist)[2], "not_applicable")
     laptop.sessions.save_draft(draft)
+    laptop.supervision.mark_seen(jo_l, laptop.supervision.comments(jo_l, jo.id))
+    assert [c["seen"] for c in supervision_views(laptop, jo_l, jo.id)[0]] == [True]
+    for session in laptop.readable_sessions(jo_l):
+        assert set(session.readers) == {jo.id, sam.id}  # sealed for Sam too
     back = tmp_path / "jo-back.bundle"
     export_bundle(laptop, jo_l, back)
 
@@ -173,12 +184,20 @@ def test_clinic_sets_up_a_laptop_and_the_sessions_come_back_reading_the_same(
     report = import_bundle(store, back, "Jo Patel", PASSPHRASE)
     assert [(i["kind"], i["id"]) for i in report["added"]] == [("session", new.id)]
     assert [(i["kind"], i["id"]) for i in report["replaced"]] == [("session", draft.id)]
-    assert len(report["skipped"]) == 3  # the finished session, the comment and the record
-    assert all(i["why"] == "already here" for i in report["skipped"])
+    assert sorted((i["kind"], i["why"]) for i in report["skipped"]) == [
+        ("comment", "already here (now marked as seen)"),
+        ("record", "already here"),
+        ("session", "already here"),  # the finished session
+    ]
     assert report["people_added"] == [] and len(report["people_skipped"]) == 2
-    # The session reads the same at the clinic, for its author and for her supervisor.
-    assert views(store, jo) == views(laptop, jo_l)
-    assert views(store, sam, of=jo) == views(laptop, sam_l, of=jo_l)
+    # The sessions read the same at the clinic, for their author and for her supervisor, as
+    # they did for Jo on the laptop; so do Sam's comment (now seen) and his record.
+    on_laptop = views(laptop, jo_l)
+    assert views(store, jo) == on_laptop
+    assert views(store, sam, of=jo) == on_laptop
+    laptop_supervision = supervision_views(laptop, jo_l, jo.id)
+    assert supervision_views(store, jo, jo.id) == laptop_supervision
+    assert supervision_views(store, sam, jo.id) == laptop_supervision
     # The older copy of the draft is kept in history, not thrown away.
     with history_file(store, jo.id).transaction() as db:
         [kept] = history_file(store, jo.id).table(db, "records").all()
@@ -188,25 +207,32 @@ def test_clinic_sets_up_a_laptop_and_the_sessions_come_back_reading_the_same(
     assert verify_store(laptop.data_dir)[1] == []
 
 
-def test_a_supervisor_importing_into_an_empty_store_reads_the_same(
+def test_a_supervisor_sets_up_a_store_of_their_own_and_reads_the_same(
     clinic: Team, tmp_path: Path
 ) -> None:
+    """Sam makes the bundle of Jo's records, so his sign-in travels with it and Jo's does
+    not: he sets up an empty store as himself and reads her sessions, comments and records
+    there exactly as at the clinic. Jo arrives with her public parts only."""
     bundle = tmp_path / "jo.bundle"
     export_bundle(clinic.store, clinic.sam, bundle, of=clinic.jo)
     target = Store(tmp_path / "other")
     import_bundle(target, bundle, "Sam Supervisor", PASSPHRASE)
     sam_t = target.sign_in("Sam Supervisor", PASSPHRASE)
-    jo_t = target.sign_in("Jo Patel", PASSPHRASE)
+    jo_t = target.people.find("Jo Patel")
     assert views(target, sam_t, of=jo_t) == views(clinic.store, clinic.sam, of=clinic.jo)
-    assert views(target, jo_t) == views(clinic.store, clinic.jo)
+    assert views(target, sam_t, of=jo_t) == views(clinic.store, clinic.jo)
     assert supervision_views(target, sam_t, jo_t.id) == supervision_views(
         clinic.store, clinic.sam, clinic.jo.id
     )
+    with pytest.raises(SignInError):
+        target.sign_in("Jo Patel", PASSPHRASE)
 
 
 def test_the_bundle_holds_no_content_in_clear_and_only_the_people_needed(
     clinic: Team, tmp_path: Path
 ) -> None:
+    """A lost bundle shows no note, reflection, comment or passphrase, and names only Jo and
+    the supervisor her records are sealed for."""
     bundle = tmp_path / "jo.bundle"
     export_bundle(clinic.store, clinic.jo, bundle)
     raw = bundle.read_bytes()
@@ -214,20 +240,126 @@ def test_the_bundle_holds_no_content_in_clear_and_only_the_people_needed(
         assert secret.encode() not in raw
     data = json.loads(raw)
     assert {p["name"] for p in data["people"]} == {"Jo Patel", "Sam Supervisor"}
-    for person in data["people"]:
-        # The sign-in envelope travels as the store holds it: a scrypt check and a wrapped key.
-        assert person["passphrase"]["alg"] == "scrypt"
-        assert set(person["keys"]["private"]) == {"nonce", "sealed"}
+    # Jo made it: her sign-in envelope travels as the store holds it (a scrypt check and a
+    # wrapped key, nothing in clear). Who else travels is the next test's subject.
+    [jo] = [p for p in data["people"] if p["name"] == "Jo Patel"]
+    assert jo["passphrase"]["alg"] == "scrypt"
+    assert set(jo["keys"]["private"]) == {"nonce", "sealed"}
     assert all("content" not in r and "sealed" in r for r in data["records"])
     assert data["digest"] == sha256_of({k: v for k, v in data.items() if k != "digest"})
     assert canonical({"b": 1, "a": "é"}) == '{"a":"é","b":1}'.encode()
 
 
+def _stored_people(store: Store) -> dict[str, dict]:
+    """Everyone as the store's people file holds them, by name."""
+    people = json.loads((store.data_dir / "people.json").read_text())["people"].values()
+    return {p["name"]: p for p in people}
+
+
+def test_only_the_bundles_maker_travels_with_a_sign_in(clinic: Team, tmp_path: Path) -> None:
+    """Whoever holds a bundle can try passphrases offline against any sign-in envelope in it,
+    so it carries exactly one: its maker's. Everyone else travels as public parts only
+    (the public keys their records are sealed for and checked against), and nothing of
+    their scrypt check or wrapped private key is anywhere in the file."""
+    stored = _stored_people(clinic.store)
+    for maker, of, names in (
+        (clinic.jo, None, {"Jo Patel", "Sam Supervisor"}),
+        (clinic.alex, clinic.jo, {"Alex Reid", "Jo Patel", "Sam Supervisor"}),
+    ):
+        bundle = tmp_path / f"{maker.name}.bundle"
+        export_bundle(clinic.store, maker, bundle, of=of)
+        raw = bundle.read_bytes()
+        data = json.loads(raw)
+        assert data["created_by"] == maker.name
+        assert {p["name"] for p in data["people"]} == names
+        for person in data["people"]:
+            mine = stored[person["name"]]
+            if person["name"] == maker.name:
+                assert person["passphrase"] == mine["passphrase"]
+                assert person["keys"] == mine["keys"]
+                continue
+            assert person["passphrase"] == {}
+            assert "private" not in person["keys"]
+            assert set(person["keys"]) <= {"public", "sign_public", "sign_before"}
+            assert person["keys"]["public"] == mine["keys"]["public"]
+            # Not in the person's entry, nor anywhere else in the file.
+            for secret in (
+                mine["passphrase"]["salt"],
+                mine["passphrase"]["hash"],
+                mine["keys"]["private"]["nonce"],
+                mine["keys"]["private"]["sealed"],
+            ):
+                assert secret.encode() not in raw
+
+
+def test_only_the_bundles_maker_can_import_it_into_an_empty_store(
+    clinic: Team, tmp_path: Path
+) -> None:
+    """Sam is in Jo's bundle, with his real passphrase, but the bundle holds no sign-in of his
+    to check it against: he is told plainly whose bundle it is, and the folder stays empty
+    (the command line says the same in one line)."""
+    bundle = tmp_path / "jo.bundle"
+    export_bundle(clinic.store, clinic.jo, bundle)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SignInError, match=r"Only the person who made this bundle \(Jo Patel\)"):
+        import_bundle(empty, bundle, "Sam Supervisor", PASSPHRASE)
+    with pytest.raises(SignInError, match="Only the person who made this bundle"):
+        import_bundle(empty, bundle, "Sam Supervisor", PASSPHRASE, dry_run=True)
+    result = run(
+        "import",
+        str(bundle),
+        "--user",
+        "Sam Supervisor",
+        "--passphrase-file",
+        str(_pp(tmp_path)),
+        data_dir=empty,
+    )
+    assert "Only the person who made this bundle (Jo Patel)" in one_line_error(result)
+    assert list(empty.iterdir()) == []
+    # Jo, who made it, can.
+    report = import_bundle(empty, bundle, "Jo Patel", PASSPHRASE)
+    assert len(report["added"]) == 4
+
+
+def test_someone_who_arrived_public_only_signs_in_only_after_an_admin_resets_them(
+    clinic: Team, tmp_path: Path
+) -> None:
+    """Sam reached Jo's laptop with his public key only, so he cannot sign in there (with the
+    same words as a wrong passphrase), and the laptop has no admin who could change that.
+    Where the bundle's maker is an admin (Alex set this store up), the admin resets Sam's
+    passphrase: he signs in, with new keys, which open nothing sealed for his old ones."""
+    laptop, _jo_l = _laptop_with_jo(clinic, tmp_path)
+    with pytest.raises(SignInError, match="That name and passphrase do not match"):
+        laptop.sign_in("Sam Supervisor", PASSPHRASE)
+    assert not any(p.has("admin") for p in laptop.people.all())
+
+    bundle = tmp_path / "alex.bundle"
+    export_bundle(clinic.store, clinic.alex, bundle, of=clinic.jo)
+    office = Store(tmp_path / "office")
+    import_bundle(office, bundle, "Alex Reid", PASSPHRASE)
+    with pytest.raises(SignInError, match="That name and passphrase do not match"):
+        office.sign_in("Sam Supervisor", PASSPHRASE)
+    alex_o = office.sign_in("Alex Reid", PASSPHRASE)
+    assert alex_o.has("admin")
+    fresh = "a new passphrase for the office"
+    office.people.reset_passphrase(alex_o, "Sam Supervisor", fresh)
+    sam_o = office.sign_in("Sam Supervisor", fresh)
+    assert sam_o.public is not None and sam_o.public != clinic.sam.public
+    problems: list = []
+    jo_o = office.people.find("Jo Patel")
+    assert office.readable_sessions(sam_o, of=jo_o, problems=problems) == []
+    assert len(problems) == 2  # Jo's sessions, still sealed for his clinic keys
+    with pytest.raises(SignInError):
+        office.sign_in("Jo Patel", PASSPHRASE)  # she too waits for a reset there
+
+
 def test_importing_the_same_bundle_twice_changes_nothing_the_second_time(
     clinic: Team, tmp_path: Path
 ) -> None:
+    """The second import of one bundle is reported, and not one byte of the store changes."""
     bundle = tmp_path / "jo.bundle"
-    export_bundle(clinic.store, clinic.alex, bundle, of=clinic.jo)
+    export_bundle(clinic.store, clinic.jo, bundle)
     laptop = tmp_path / "laptop"
     import_bundle(laptop, bundle, "Jo Patel", PASSPHRASE)
     # Jo uses her laptop (a store's first sign-in starts its lockout file, import or not).
@@ -242,8 +374,10 @@ def test_importing_the_same_bundle_twice_changes_nothing_the_second_time(
 
 # -- merging -----------------------------------------------------------------------------------
 def _laptop_with_jo(clinic: Team, tmp_path: Path) -> tuple[Store, object]:
+    """Jo's outreach laptop, set up from the bundle she made of her own records at the clinic
+    (only a bundle's maker can set up an empty store), with Jo signed in."""
     setup = tmp_path / "setup.bundle"
-    export_bundle(clinic.store, clinic.alex, setup, of=clinic.jo)
+    export_bundle(clinic.store, clinic.jo, setup)
     laptop = Store(tmp_path / "laptop")
     import_bundle(laptop, setup, "Jo Patel", PASSPHRASE)
     return laptop, laptop.sign_in("Jo Patel", PASSPHRASE)
@@ -533,27 +667,35 @@ def test_a_session_whose_checklist_wording_is_missing_is_quarantined(
     assert {i["kind"] for i in report["added"]} == {"comment", "record"}
 
 
-def test_a_record_about_someone_unknown_is_quarantined(clinic: Team, tmp_path: Path) -> None:
-    bundle = tmp_path / "jo.bundle"
-    export_bundle(clinic.store, clinic.jo, bundle)
-    people = json.loads((clinic.store.data_dir / "people.json").read_text())["people"].values()
-    alex = next(p for p in people if p["name"] == "Alex Reid")
+def _bundle_without_jo(clinic: Team, maker, path: Path) -> Path:
+    """`maker`'s bundle of Jo's records, with Jo taken out of its people (and the manifest
+    and digest made to agree): records about someone the bundle does not name."""
+    export_bundle(clinic.store, maker, path, of=clinic.jo)
 
     def without_jo(data: dict) -> None:
-        data["people"] = [p for p in data["people"] if p["name"] != "Jo Patel"] + [alex]
+        data["people"] = [p for p in data["people"] if p["name"] != "Jo Patel"]
         data["manifest"]["people"] = [{}] * len(data["people"])
 
-    reseal_bundle(bundle, without_jo)
-    report = import_bundle(clinic.store.data_dir, bundle, "Sam Supervisor", PASSPHRASE)
+    reseal_bundle(path, without_jo)
+    assert "Jo Patel" not in {p["name"] for p in read_bundle(path).people}
+    return path
+
+
+def test_a_record_about_someone_unknown_is_quarantined(clinic: Team, tmp_path: Path) -> None:
+    """Records whose author neither the bundle nor the store knows are set aside, never
+    placed; and only an admin may bring them at all."""
+    by_sam = _bundle_without_jo(clinic, clinic.sam, tmp_path / "sam.bundle")
+    report = import_bundle(clinic.store.data_dir, by_sam, "Sam Supervisor", PASSPHRASE)
     assert report["quarantined"] == []  # Jo is known here: nothing is lost
     # Into a new store, Sam (not an admin) brings only his supervisees' records: Jo is not one.
-    report = import_bundle(tmp_path / "other", bundle, "Sam Supervisor", PASSPHRASE)
+    report = import_bundle(tmp_path / "other", by_sam, "Sam Supervisor", PASSPHRASE)
     assert report["quarantined"] == [] and report["added"] == []
     assert {i["why"] for i in report["skipped"]} == {
         "only an admin can import other people's records"
     }
-    # The bundle's admin may bring anyone's, but nobody here can read Jo's: set aside.
-    report = import_bundle(tmp_path / "new", bundle, "Alex Reid", PASSPHRASE)
+    # The admin who made a bundle may bring anyone's, but nobody here can read Jo's: set aside.
+    by_alex = _bundle_without_jo(clinic, clinic.alex, tmp_path / "alex.bundle")
+    report = import_bundle(tmp_path / "new", by_alex, "Alex Reid", PASSPHRASE)
     assert len(report["quarantined"]) == 4
     assert all("neither in the bundle nor in this store" in i["why"] for i in report["quarantined"])
 
@@ -585,6 +727,8 @@ def test_a_dry_run_writes_nothing(clinic: Team, tmp_path: Path) -> None:
 def test_export_and_import_are_in_the_audit_trail_of_each_store(
     clinic: Team, tmp_path: Path
 ) -> None:
+    """Each store records who moved what: the export (by whom, of whom) where it was made,
+    and the import (by whom, from whose bundle, with what result) where it arrived."""
     bundle = tmp_path / "jo.bundle"
     export_bundle(clinic.store, clinic.alex, bundle, of=clinic.jo, since="2020-01-01")
     export = audit_events(clinic.store)[-1]
@@ -595,17 +739,24 @@ def test_export_and_import_are_in_the_audit_trail_of_each_store(
         "sessions": 2,
         "comments": 1,
         "records": 1,
-        "people": 2,
+        "people": 3,  # Jo, her supervisor, and Alex who made it
         "since": "2020-01-01",
     }
+    # Into an empty store only the bundle's maker can import it.
     target = tmp_path / "laptop"
-    import_bundle(target, bundle, "Jo Patel", PASSPHRASE)
+    import_bundle(target, bundle, "Alex Reid", PASSPHRASE)
     events = audit_events(Store(target))
-    assert [e["event"] for e in events] == ["person_added", "person_added", "import"]
+    assert [e["event"] for e in events] == ["person_added"] * 3 + ["import"]
     detail = events[-1]["detail"]
-    assert events[-1]["actor"] == "Jo Patel"
+    assert events[-1]["actor"] == "Alex Reid"
     assert (detail["added"], detail["from"], detail["format"]) == (4, "Alex Reid", "bundle")
     assert Store(target).audit.verify() == []
+    # Into a store with people, the importer and the bundle's maker are recorded apart.
+    import_bundle(clinic.store, bundle, "Jo Patel", PASSPHRASE)
+    imported = audit_events(clinic.store)[-1]
+    assert (imported["event"], imported["actor"]) == ("import", "Jo Patel")
+    assert (imported["detail"]["from"], imported["detail"]["skipped"]) == ("Alex Reid", 4)
+    assert clinic.store.audit.verify() == []
 
 
 def test_someone_not_in_the_bundle_and_not_an_admin_is_refused(
@@ -730,12 +881,13 @@ def test_the_command_line_round_trip(clinic: Team, tmp_path: Path) -> None:
     )
     assert made.returncode == 0, made.stderr
     assert json.loads(made.stdout)["sessions"] == 2
+    # Alex made it, so Alex (an admin) sets up the empty laptop with it.
     laptop = tmp_path / "laptop"
     dry = run(
         "import",
         str(bundle),
         "--user",
-        "Jo Patel",
+        "Alex Reid",
         "--passphrase-file",
         str(pp),
         "--dry-run",
@@ -747,7 +899,7 @@ def test_the_command_line_round_trip(clinic: Team, tmp_path: Path) -> None:
         "import",
         str(bundle),
         "--user",
-        "Jo Patel",
+        "Alex Reid",
         "--passphrase-file",
         str(pp),
         "--json",
@@ -759,7 +911,7 @@ def test_the_command_line_round_trip(clinic: Team, tmp_path: Path) -> None:
         "import",
         str(bundle),
         "--user",
-        "Jo Patel",
+        "Alex Reid",
         "--passphrase-file",
         str(pp),
         data_dir=laptop,
@@ -806,3 +958,42 @@ def test_import_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
     )
     assert "There is no file at" in one_line_error(result)
     assert not (tmp_path / "store").exists()
+
+
+def test_a_practitioner_cannot_rewrite_her_supervisors_record_through_a_bundle(
+    clinic: Team, tmp_path: Path
+) -> None:
+    """The reviewer's attack: Jo re-dates Sam's supervision record (to hide her later sessions
+    from the next summary) and adds a comment "by Sam", re-seals both for their readers with
+    the public keys, fixes the manifest, and imports at the clinic. Neither is signed by Sam:
+    both are set aside and the clinic's record is unchanged."""
+    from store.crypto import sign
+    from store.supervision import signed_part
+
+    store, jo, sam = clinic.store, clinic.jo, clinic.sam
+    path = tmp_path / "jo.bundle"
+    export_bundle(store, jo, path)
+
+    def forge(data: dict) -> None:
+        for entry, line in zip(data["records"], data["manifest"]["records"], strict=True):
+            if entry["kind"] == "record":
+                entry["date"] = "2020-01-01"
+                entry["revision"] = line["revision"] = 99
+        comment = next(e for e in data["records"] if e["kind"] == "comment")
+        fake = {**json.loads(json.dumps(comment)), "id": "6a1f8f8e-0000-4000-8000-000000000002"}
+        fake["signature"] = sign(jo.private_key, signed_part(fake))  # her key, not Sam's
+        data["records"].append(fake)
+        data["manifest"]["records"].append(
+            {"kind": "comment", "id": fake["id"], "revision": 1, "sha256": ""}
+        )
+
+    reseal_bundle(path, forge)
+    before = supervision_views(store, sam, jo.id)
+    report = import_bundle(store, path, "Jo Patel", PASSPHRASE)
+    quarantined = {(q["kind"], q["why"].split(":")[0]) for q in report["quarantined"]}
+    assert quarantined == {
+        ("record", "it is not signed by the person it says wrote it"),
+        ("comment", "it is not signed by the person it says wrote it"),
+    }
+    assert report["replaced"] == [] and [a for a in report["added"] if a["kind"] != "session"] == []
+    assert supervision_views(store, sam, jo.id) == before

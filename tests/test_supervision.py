@@ -459,3 +459,50 @@ def test_an_answer_hidden_by_a_changed_answer_is_not_counted(team, checklist) ->
         )
     assert summary["barriers"]["service"] == {}
     assert summary["sessions"][0]["answered"] == 1
+
+
+def test_a_comment_or_record_cannot_be_forged_or_altered(team, checklist) -> None:
+    """Anyone can seal for a public key, so what a supervisor writes is also signed: a note
+    claiming to be Sam's that Sam did not sign, or one whose clear part was changed, is
+    reported and never shown."""
+    import copy
+
+    from store.crypto import sign
+    from store.supervision import signed_part
+
+    store, sam, jo, _kit = team
+    session = finished_session(store, jo, checklist, 1, {0: ("done", None)})
+    store.supervision.add_comment(sam, jo.id, session.id, COMMENT)
+    store.supervision.add_record(sam, jo, NOTES, actions=[new_action("Ask early", "Jo Patel")])
+    file = store.supervision.file(jo.id)
+    [record] = store.supervision.raw(jo.id, "record")
+
+    # Jo re-dates Sam's record (to hide her sessions from the next summary): refused.
+    later = (date.today() - timedelta(days=1)).isoformat()  # any date but the real one
+    moved = {**copy.deepcopy(record), "date": later, "revision": 9}
+    # Jo writes a "comment by Sam", sealed for both and signed with her own key: refused.
+    [comment] = store.supervision.raw(jo.id, "comment")
+    forged = {**copy.deepcopy(comment), "id": "6a1f8f8e-0000-4000-8000-000000000001"}
+    forged["signature"] = sign(jo.private_key, signed_part(forged))
+    with file.transaction() as db:
+        file.table(db, "records").truncate()
+        file.table(db, "records").insert(moved)
+        file.table(db, "comments").insert(forged)
+
+    problems: list = []
+    assert [c.text for c in store.supervision.comments(sam, jo.id, problems)] == [COMMENT]
+    assert store.supervision.records(sam, jo.id, problems) == []
+    assert len(problems) == 2
+    assert all("altered" in str(p) for p in problems)
+    # Ticking an action done is still possible: it changes only the clear part.
+
+
+def test_ticking_an_action_keeps_the_signature(team) -> None:
+    store, sam, jo, _kit = team
+    record = store.supervision.add_record(
+        sam, jo, NOTES, actions=[new_action("Ask early", "Jo Patel")]
+    )
+    store.supervision.set_action_done(jo, jo.id, record.id, record.actions[0]["id"], True)
+    problems: list = []
+    [again] = store.supervision.records(sam, jo.id, problems)
+    assert problems == [] and again.actions[0]["done"] is True

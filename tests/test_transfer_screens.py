@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Checkbox, Input, ProgressBar
 
 from store import Store
-from store.exchange import export_bundle, read_bundle
+from store.exchange import export_bundle, import_bundle, read_bundle
 from tests.conftest import PASSPHRASE
 from tests.test_bundle import make_clinic, snapshot, write_session
 from tests.test_tui_flow import SIZE, screen_text, sign_in
@@ -98,12 +98,12 @@ async def test_an_admin_chooses_whose_records_to_export(clinic, home: Path) -> N
 
 @pytest.fixture
 def laptop_bundle(clinic, tmp_path: Path) -> tuple[Path, object]:
-    """Jo's outreach laptop (set up from the clinic) sends back one new finished session."""
+    """Jo's outreach laptop sends back one new finished session. She set it up from the
+    bundle she made of her own records at the clinic: only a bundle's maker can set up an
+    empty store with it."""
     setup = tmp_path / "setup.bundle"
-    export_bundle(clinic.store, clinic.alex, setup, of=clinic.jo)
+    export_bundle(clinic.store, clinic.jo, setup)
     laptop = Store(tmp_path / "laptop")
-    from store.exchange import import_bundle
-
     import_bundle(laptop, setup, "Jo Patel", PASSPHRASE)
     jo = laptop.sign_in("Jo Patel", PASSPHRASE)
     new = write_session(laptop, jo, finish=True)

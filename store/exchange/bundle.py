@@ -9,20 +9,21 @@ What a bundle holds, and why
   records, still sealed for their readers (the author and the author's supervisors). A lost
   USB stick reveals no answer, note or reflection, and the bundle needs no password of its own.
 - The people needed to read them: each author, their supervisors, and whoever wrote a comment
-  or record about them. A person travels as the store itself holds them: the public parts (id,
-  name, roles, supervisors, public key) and the passphrase-protected sign-in envelope (the
-  scrypt passphrase check and the private key wrapped under the passphrase). Nothing secret is
-  in clear; it is exactly what the laptop's own disk holds. Without the wrapped key nobody
-  could open the sessions on the second machine; with it, the same person signs in there with
-  the same passphrase and reads the same records. The cost is the same as a lost laptop's:
-  whoever holds the file can try passphrases offline, at scrypt's price per guess.
+  or record about them, as public parts only (id, name, roles, supervisors, public keys). The
+  one exception is the person who makes the bundle: their passphrase-protected sign-in
+  envelope (the scrypt check and the private key wrapped under the passphrase; nothing secret
+  in clear) travels too, so that they sign in on the other machine with the same passphrase
+  and read the same records. A lost stick exposes at most its maker's passphrase to offline
+  guessing at scrypt's price per guess, as their own laptop would.
 - The checklist wordings the sessions were answered on, so they read the same there.
 - A manifest with the SHA-256 of every record, person and wording, and a digest over the whole
   bundle, so a file cut short or with one byte changed is refused before the target is touched.
 
 The digest catches damage, not a determined forger: anyone can recompute a SHA-256. What
 protects content is the seal (AES-GCM, bound to each record's id and author), and an import
-opens every record the importing person can read, to check it. So that a bundle cannot be
+opens every record the importing person can read, to check it. Comments and supervision
+records are also signed by their writer (store/supervision.py), and an import sets aside any
+that the person named as writer did not sign. So that a bundle cannot be
 used to slip in accounts or records, an import into a store that already has people never
 adds an admin, only an admin of that store adds people, and anyone else imports only records
 about themselves and their supervisees.
@@ -91,6 +92,8 @@ PERSON_FIELDS = (
     "passphrase",
     "keys",
 )
+# The parts of a person's keys that are public (the private ones are passphrase-wrapped).
+PUBLIC_KEYS = ("public", "sign_public", "sign_before")
 KEPT_TABLE = "records"
 MAX_BYTES = 1 << 30  # far beyond any real bundle; refuses to read a whole disk image
 QUARANTINE = "quarantine"
@@ -251,7 +254,7 @@ def export_bundle(
     day = parse_day(since)
     author = _export_subject(store, reader, of)
     records, left_out = _collect_records(store, author, day, progress)
-    people = _collect_people(store, author, records)
+    people = _collect_people(store, reader, author, records)
     checklists = _collect_checklists(store, records)
     data = _assemble(reader, records, people, checklists)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
@@ -320,16 +323,29 @@ def _collect_records(
     return records, left_out
 
 
-def _collect_people(store: Store, author: Person, records: list[dict]) -> list[dict]:
-    """The author, everyone their records are sealed for now, and who wrote about them."""
-    wanted = {author.id, *author.supervisors}
+def _collect_people(
+    store: Store, reader: Person, author: Person, records: list[dict]
+) -> list[dict]:
+    """The author, everyone their records are sealed for now, and who wrote about them:
+    public parts only, except the person making the bundle, whose sign-in envelope (scrypt
+    check and passphrase-wrapped keys, nothing in clear) travels so that they can sign in
+    with the same passphrase and open the same records on the other machine."""
+    wanted = {author.id, *author.supervisors, reader.id}
     wanted |= {r["by"] for r in records if r["kind"] != "session" and isinstance(r.get("by"), str)}
     rows = _records_of(store.people.file, "people")
     return [
-        {k: copy.deepcopy(r[k]) for k in PERSON_FIELDS if k in r}
+        _person_entry(r, envelope=r.get("id") == reader.id)
         for r in sorted(rows, key=lambda r: r.get("name", ""))
         if r.get("id") in wanted
     ]
+
+
+def _person_entry(record: dict, envelope: bool) -> dict:
+    entry = {k: copy.deepcopy(record[k]) for k in PERSON_FIELDS if k in record}
+    if not envelope:
+        entry["passphrase"] = {}  # cannot sign in where it arrives until an admin sets one
+        entry["keys"] = {k: v for k, v in (record.get("keys") or {}).items() if k in PUBLIC_KEYS}
+    return entry
 
 
 def _collect_checklists(store: Store, records: list[dict]) -> list[dict]:
@@ -626,8 +642,8 @@ def import_bundle(
     """Merge a checked bundle into a store as `name`; returns the report (see `report_lines`).
 
     Into a store with people, `name` signs in to it and must be its admin or one of the
-    bundle's people. Into an empty store, `name` must be one of the bundle's people, checked
-    against their record in the bundle, and is an ordinary account there afterwards.
+    bundle's people. Into an empty store, `name` must be the bundle's maker (the only person
+    whose sign-in it carries), checked against it, and is an ordinary account there afterwards.
     With `dry_run` nothing is written except what signing in always writes (the audit entry,
     and the count of wrong passphrases).
     """
@@ -681,12 +697,18 @@ def _sign_in_from_bundle(bundle: Bundle, name: str, passphrase: str) -> Person:
     (the same check the store makes at sign-in, and the same words for a wrong name)."""
     wrong = SignInError(
         "That name and passphrase do not match anyone in this bundle. This store is empty, "
-        "so the first import must be by one of the bundle's people."
+        "so the first import must be by the person who made the bundle."
     )
     record = next((p for p in bundle.people if name_key(p["name"]) == name_key(name)), None)
     if record is None:
         burn_time(passphrase)
         raise wrong
+    if not record.get("passphrase"):
+        burn_time(passphrase)
+        raise SignInError(
+            f"Only the person who made this bundle ({bundle.created_by}) can import it into an "
+            "empty store: it carries their sign-in, and only public parts for everyone else."
+        )
     kek = check_passphrase(passphrase, record.get("passphrase") or {})
     if kek is None:
         raise wrong
@@ -983,7 +1005,18 @@ class _Import:
                 f"the wording of checklist '{entry['checklist'].get('id')}' it was answered on "
                 "is neither in the bundle nor in this store"
             )
+        if entry["kind"] != "session":
+            # Anyone can seal for a public key; only the writer can sign. Checked for every
+            # comment and record, whether or not the importer can open it.
+            try:
+                self.store.supervision.check_signature(_stored_form(entry), self._signer(entry))
+            except StoreError:
+                return "it is not signed by the person it says wrote it: it may have been altered"
         return self._does_not_open(entry)
+
+    def _signer(self, entry: dict) -> Person | None:
+        record = self.people.get(entry.get("by") or "")
+        return Person.from_record(record) if record else None
 
     def _does_not_open(self, entry: dict) -> str | None:
         """Open the record when the importer is one of its readers: the seal is the real check
@@ -999,7 +1032,7 @@ class _Import:
             if entry["kind"] == "session":
                 self.store.sessions.open_record(stored, self.importer)
             else:
-                self.store.supervision.open_entry(stored, self.importer)
+                self.store.supervision.open_entry(stored, self.importer, self._signer(entry))
         except StoreError:
             return "it has been altered or damaged: its seal does not open"
         return None
