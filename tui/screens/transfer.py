@@ -140,7 +140,9 @@ class ExportScreen(_TransferScreen):
         yield Static(
             "Save records as one sealed bundle file, to carry to another machine (an outreach "
             "laptop, or the clinic). Only the people who may read them can open it, each with "
-            "their own passphrase; it needs no extra password.",
+            "their own passphrase; it needs no extra password. It carries your sign-in (never "
+            "anyone else's), so you can sign in there with the same passphrase: delete it once "
+            "it has been imported.",
             classes="intro",
         )
         if len(self.choices) > 1:
