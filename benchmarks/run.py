@@ -112,7 +112,7 @@ def peak_memory_after_sign_in(data_dir: Path, name: str, env: dict) -> int:
         os.write(fd, PASSPHRASE.encode() + b"\r")
         if not _read_until(fd, b"finished", 60):
             raise RuntimeError("home never listed finished sessions")
-        time.sleep(0.5)
+        time.sleep(2.0)  # long enough for the sign-in's background work (re-share, comments)
     finally:
         rss = _stop(pid, fd)
     return rss

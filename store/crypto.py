@@ -173,6 +173,13 @@ def new_content_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
+def readers_match(readers: dict, needed: dict[str, bytes]) -> bool:
+    """Whether a record is already wrapped for exactly these readers (read from the clear
+    fingerprints, without opening anything): most records at most sign-ins."""
+    wanted = {pid: fingerprint(public) for pid, public in needed.items()}
+    return {pid: (w or {}).get("for") for pid, w in readers.items()} == wanted
+
+
 def rewrapped(readers: dict, key: bytes, needed: dict[str, bytes], ctx: bytes) -> dict | None:
     """The wraps a record needs for the readers in `needed` (id -> public key), or None when
     it already has exactly those: a re-share drops stale wraps and adds missing ones."""

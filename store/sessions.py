@@ -25,6 +25,7 @@ from .crypto import (
     fingerprint,
     new_content_key,
     open_sealed,
+    readers_match,
     rewrapped,
     seal,
     unwrap,
@@ -623,6 +624,9 @@ class SessionStore:
         return changed_total
 
     def _reshared(self, record: dict, needed: dict[str, bytes], reader: Person) -> dict | None:
+        sealed = record.get("sealed")
+        if "content" not in record and readers_match((sealed or {}).get("readers") or {}, needed):
+            return None  # already right: nothing to open
         try:
             session = self.open_record(record, reader)
         except StoreError:
