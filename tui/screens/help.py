@@ -20,7 +20,16 @@ HELP = """\
   n             start a new checklist: ↑/↓ and enter to choose, then enter to accept the setup
   r             resume the unfinished checklist where you stopped
   enter         open the session under the cursor
+  p             prepare for supervision: your summary since your last supervision
+  v             your supervisees (supervisors): enter opens a summary
+  e / i         export your records to a bundle file / import a bundle
   s             sign out      a  about
+
+[b]Supervision summary[/b]
+  ↑/↓ pgup/pgdn read it       x  save it (Markdown, printable page, NMC draft, JSON)
+  tab, space    tick off an agreed action from last time
+  s             a supervisee's sessions: enter opens one read-only, c comments on it
+  r             write the supervision record (supervisors); ctrl+s or enter saves
 
 [b]In a checklist[/b]
   1  Done        2  Partly      3  Not done      4  Not applicable
