@@ -88,8 +88,12 @@ def test_supervisor_reviews_comments_and_records_then_practitioner_sees_it(
     term.send("v")
     term.wait_for("Jo Patel", timeout=10)
     term.send("Enter")
-    screen = term.wait_for("1 finished checklist", timeout=20)
-    assert re.search(r"7\.1\s+█", screen), screen
+    # The whole summary, bars included (a capture can land mid-paint, so wait for both).
+    term.wait_until(
+        lambda s: "1 finished checklist" in s and re.search(r"7\.1\s+█", s) is not None,
+        "the summary with its bars",
+        timeout=20,
+    )
     term.send("s")
     term.wait_for("read-only", timeout=10)
     term.send("Enter")
@@ -114,8 +118,11 @@ def test_supervisor_reviews_comments_and_records_then_practitioner_sees_it(
     # Jo signs in and sees the comment, once.
     term.start(command)
     sign_in(term, PRACTITIONER)
-    screen = term.wait_for("new comment", timeout=20)
-    assert COMMENT in screen and SUPERVISOR in screen
+    term.wait_until(
+        lambda s: "new comment" in s and COMMENT in s and SUPERVISOR in s,
+        "the new comment, with its words and who wrote it",
+        timeout=20,
+    )
     term.send("Enter")
     term.wait_for("Signed in as Jo Patel", timeout=10)
     quit_app(term)

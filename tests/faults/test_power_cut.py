@@ -211,7 +211,7 @@ def kill(run: PowerCutRun, cycle: Cycle) -> str:
 
 def check_after_kill(run: PowerCutRun, cycle: Cycle, model: ChecklistModel, last: str) -> dict:
     """verify, sessions list, and every acknowledged answer on disk; returns the session."""
-    assert_verify_passes(run.store.data_dir, "after the kill")
+    assert_verify_passes(run.store.data_dir, "after the kill", after_kill=True)
     sessions = {s["id"]: s for s in sessions_of(run.store)}
     session = sessions.get(cycle.session_id)
     assert session is not None, f"session {cycle.session_id} is gone after the kill"

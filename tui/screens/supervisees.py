@@ -32,7 +32,15 @@ class SuperviseesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Name", "Last supervision", "Sessions", "⚑ Flagged", "Unfinished >1 wk")
+        # Fixed widths: they fit 80 columns, and do not wait on the table's own measuring.
+        for label, width in (
+            ("Name", 22),
+            ("Last supervision", 16),
+            ("Sessions", 8),
+            ("⚑ Flagged", 9),
+            ("Unfinished", 10),
+        ):
+            table.add_column(label, width=width)
         self.load()
 
     @work(thread=True, exclusive=True, group="supervisees", exit_on_error=False)
@@ -61,7 +69,7 @@ class SuperviseesScreen(Screen):
                 last,
                 str(row["sessions"]),
                 f"⚑ {row['flagged']}" if row["flagged"] else "0",
-                f"! {row['stale_drafts']}" if row["stale_drafts"] else "0",
+                f"! {row['stale_drafts']} >1 wk" if row["stale_drafts"] else "0",
                 key=row["person"].id,
             )
             self.people[row["person"].id] = row["person"]
