@@ -173,6 +173,15 @@ def new_content_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
+def wrap_for_reader(sealed: dict, reader_id: str, public: bytes | None, private) -> dict | None:
+    """The wrapped content key meant for this reader (their current key pair), or None when
+    the record is not (yet) shared with them."""
+    wrap = (sealed.get("readers") or {}).get(reader_id)
+    if wrap is None or public is None or private is None or wrap.get("for") != fingerprint(public):
+        return None
+    return wrap
+
+
 def readers_match(readers: dict, needed: dict[str, bytes]) -> bool:
     """Whether a record is already wrapped for exactly these readers (read from the clear
     fingerprints, without opening anything): most records at most sign-ins."""

@@ -22,7 +22,6 @@ from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
 
 from .crypto import (
     SEAL_VERSION,
-    fingerprint,
     new_content_key,
     open_sealed,
     readers_match,
@@ -30,6 +29,7 @@ from .crypto import (
     seal,
     unwrap,
     wrap_for,
+    wrap_for_reader,
 )
 from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
 from .files import StoreFile, doc
@@ -378,13 +378,8 @@ class SessionStore:
             return Session(copy.deepcopy(record))
         sealed = record.get("sealed") or {}
         readers = sealed.get("readers") or {}
-        entry = readers.get(reader.id)
-        if (
-            entry is None
-            or reader.public is None
-            or reader.private_key is None
-            or entry.get("for") != fingerprint(reader.public)
-        ):
+        entry = wrap_for_reader(sealed, reader.id, reader.public, reader.private_key)
+        if entry is None:
             raise NotShared(f"Session {record.get('id')} has not been shared with {reader.name}.")
         ctx = context(record)
         key = unwrap(entry, reader.private_key, ctx)

@@ -22,7 +22,6 @@ from pathlib import Path
 from .crypto import (
     SEAL_VERSION,
     SealError,
-    fingerprint,
     new_content_key,
     open_sealed,
     readers_match,
@@ -32,6 +31,7 @@ from .crypto import (
     signature_ok,
     unwrap,
     wrap_for,
+    wrap_for_reader,
 )
 from .errors import InvalidInput, NotFound, PermissionDenied, StoreError
 from .files import StoreFile, doc
@@ -258,13 +258,8 @@ class SupervisionStore:
     def open_entry(self, record: dict, reader: Person, signer: Person | None = None) -> Entry:
         sealed = record.get("sealed") or {}
         readers = sealed.get("readers") or {}
-        wrap = readers.get(reader.id)
-        if (
-            wrap is None
-            or reader.public is None
-            or reader.private_key is None
-            or wrap.get("for") != fingerprint(reader.public)
-        ):
+        wrap = wrap_for_reader(sealed, reader.id, reader.public, reader.private_key)
+        if wrap is None:
             raise NotSharedEntry(
                 f"A supervision {record.get('kind', 'entry')} has not been shared with "
                 f"{reader.name} yet."
