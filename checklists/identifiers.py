@@ -70,8 +70,10 @@ class Finding:
     end: int
     text: str
     detail: str
+    # Refused findings are never written anywhere; the rest are warnings she may keep.
+    refused: bool = True
 
-    def to_dict(self) -> dict[str, str | int]:
+    def to_dict(self) -> dict[str, str | int | bool]:
         return {
             "kind": self.kind,
             "label": self.label,
@@ -79,6 +81,7 @@ class Finding:
             "end": self.end,
             "text": self.text,
             "detail": self.detail,
+            "refused": self.refused,
         }
 
 
@@ -89,6 +92,7 @@ class _Candidate:
     kind: str
     detail: str
     dob_word: bool = False
+    dob_context: bool = False  # a date with "DOB", "born on"... right before it
 
 
 # --- check digits -----------------------------------------------------------------------
@@ -351,7 +355,7 @@ def _merge_dob(text: str, kept: list[_Candidate]) -> list[_Candidate]:
                 and _DOB_GAP.fullmatch(text, last.end, candidate.start)
             ):
                 merged[-1] = _Candidate(
-                    last.start, candidate.end, "date_of_birth", candidate.detail
+                    last.start, candidate.end, "date_of_birth", candidate.detail, dob_context=True
                 )
                 continue
         merged.append(candidate)
@@ -372,9 +376,30 @@ def find_identifiers(text: str) -> list[Finding]:
             end=c.end,
             text=text[c.start : c.end],
             detail=c.detail,
+            refused=is_refused(c.kind, c.dob_context),
         )
         for c in kept
     ]
+
+
+def is_refused(kind: str, dob_context: bool = False) -> bool:
+    """The policy, in one place: what may never be written, and what is only a warning.
+
+    Numbers, addresses and contact details identify a woman on their own, so they are refused
+    everywhere. A bare date is usually an appointment, a dose or a due date: a warning only,
+    unless words like "DOB" or "born on" say it is a date of birth.
+    """
+    return kind != "date_of_birth" or dob_context
+
+
+def refused(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.refused]
+
+
+def refused_summary(findings: Iterable[Finding]) -> str:
+    """'Not saved: contains an NHS number and a phone number'; "" when nothing is refused."""
+    labels = list(dict.fromkeys(f.label for f in findings if f.refused))
+    return f"Not saved: contains {_join(labels)}" if labels else ""
 
 
 # --- messages ---------------------------------------------------------------------------
@@ -386,9 +411,13 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _shown(text: str, limit: int = 40) -> str:
+def excerpt(text: str, limit: int = 40) -> str:
+    """A finding as shown in a message: one line, cut with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+_shown = excerpt
 
 
 def _allowed_in_reference(ch: str) -> bool:
@@ -437,3 +466,41 @@ def describe(findings: Iterable[Finding], noun: str = "note") -> str:
         f"This {noun} contains what looks like {_join(parts)}. "
         "Please leave out anything that could identify her."
     )
+
+
+# --- a typed field ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """What may be kept of one typed field: its findings and its length against the limit.
+
+    `held` is the plain reason the text may not be written at all (an identifier the guard
+    refuses, or more characters than the field holds); None means it may be saved, with any
+    warnings shown beside it.
+    """
+
+    text: str
+    limit: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def over(self) -> int:
+        return max(0, len(self.text) - self.limit)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.refused]
+
+    @property
+    def held(self) -> str | None:
+        refusal = refused_summary(self.findings)
+        if refusal:
+            return refusal.removeprefix("Not saved: ")
+        if self.over:
+            return f"{self.over:,} characters over its limit of {self.limit:,}"
+        return None
+
+
+def check_field(text: str, limit: int) -> FieldCheck:
+    return FieldCheck(text, limit, tuple(find_identifiers(text)))

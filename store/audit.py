@@ -61,6 +61,7 @@ EVENTS = (
     "comments_seen",
     "supervision_record_added",
     "action_updated",
+    "session_discarded",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

@@ -64,5 +64,5 @@ class InvalidInput(StoreError):
 
 
 class ReadOnlySession(StoreError):
-    def __init__(self) -> None:
-        super().__init__("This session is finished, so it can no longer be changed.")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or "This session is finished, so it can no longer be changed.")

@@ -19,9 +19,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
+from checklists.identifiers import find_identifiers, refused_summary
 
 from .crypto import (
     SEAL_VERSION,
+    SealError,
     new_content_key,
     open_sealed,
     readers_match,
@@ -177,12 +179,14 @@ class Session:
         note = note.strip()
         if len(note) > NOTE_LIMIT:
             raise InvalidInput(f"A note can be up to {NOTE_LIMIT} characters.")
+        _refuse_identifiers(note)
         self._touch()
         self._answer_entry(item)["note"] = note
 
     def set_reflection(self, prompt_id: str, text: str) -> None:
         if len(text) > REFLECTION_LIMIT:
             raise InvalidInput(f"Each reflection can be up to {REFLECTION_LIMIT} characters.")
+        _refuse_identifiers(text)
         self._touch()
         self.reflection[prompt_id] = text
         self._stamp(f"reflection.{prompt_id}")
@@ -238,6 +242,13 @@ class Session:
         }
 
 
+def _refuse_identifiers(text: str) -> None:
+    """What the guard refuses is never written, whichever front end asked."""
+    refusal = refused_summary(find_identifiers(text))
+    if refusal:
+        raise InvalidInput(f"{refusal}. Please leave out anything that could identify her.")
+
+
 def merge_drafts(disk: dict, mine: dict) -> dict:
     """Combine two copies of one draft so that no answer, note or reflection is lost.
 
@@ -270,11 +281,19 @@ def merge_drafts(disk: dict, mine: dict) -> dict:
 class FinishedElsewhere(StoreError):
     """The draft was finished (in another window) after this copy of it was opened."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            "This checklist was finished in another window, so this change could not be "
+            message
+            or "This checklist was finished in another window, so this change could not be "
             "added. The finished session keeps everything saved before that."
         )
+
+
+class DiscardedElsewhere(FinishedElsewhere):
+    """The draft was deleted (by its author, in this or another window) meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__("This unfinished checklist was deleted, so this change was not saved.")
 
 
 def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
@@ -420,6 +439,8 @@ class SessionStore:
         if current is None:
             return session
         current = dict(current)
+        if current.get("discarded"):
+            raise DiscardedElsewhere()
         if current.get("finished"):
             raise FinishedElsewhere()
         readers = dict(session.readers)
@@ -456,7 +477,9 @@ class SessionStore:
         self._leave_tombstone(session.author, session.id, stamp)
         return done
 
-    def _leave_tombstone(self, person_id: str, session_id: str, stamp: str) -> None:
+    def _leave_tombstone(
+        self, person_id: str, session_id: str, stamp: str, discarded: bool = False
+    ) -> None:
         """Replace the draft with a marker, so a window still holding it cannot revive it.
 
         Markers older than a week are cleared at the same time, keeping the file small.
@@ -470,7 +493,10 @@ class SessionStore:
                 table.remove(doc_ids=old)
             if table.contains(doc_id=_doc_id(session_id)):
                 table.remove(doc_ids=[_doc_id(session_id)])  # upsert would only add fields
-            table.insert(doc({"id": session_id, "finished": stamp}, _doc_id(session_id)))
+            marker = {"id": session_id, "finished": stamp}
+            if discarded:
+                marker["discarded"] = True
+            table.insert(doc(marker, _doc_id(session_id)))
 
     def _drop_draft(self, person_id: str, session_id: str) -> None:
         drafts = self.drafts_file(person_id)
@@ -482,7 +508,22 @@ class SessionStore:
     def discard_draft(self, session: Session) -> None:
         if not session.is_draft:
             raise ReadOnlySession()
-        self._drop_draft(session.author, session.id)
+        self.discard(session.author, session.id)
+
+    def discard(self, person_id: str, session_id: str) -> None:
+        """Delete one unfinished checklist, leaving a marker so no window can bring it back.
+
+        Only a draft can go: a finished session is never deleted (NotFound names why).
+        """
+        drafts = [r for r in self.draft_records(person_id) if r.get("id") == session_id]
+        if not drafts:
+            if any(r.get("id") == session_id for f in self.archive_files(person_id)
+                   for r in self._records(f)):
+                raise ReadOnlySession(
+                    "That session is finished. Finished sessions are kept and never deleted."
+                )
+            raise NotFound(f"There is no unfinished checklist {session_id}.")
+        self._leave_tombstone(person_id, session_id, now_iso(), discarded=True)
 
     def write_archive_bulk(self, person_id: str, records: Iterable[dict]) -> None:
         """Write many finished (already sealed) sessions with one rewrite per month."""
@@ -513,6 +554,15 @@ class SessionStore:
                 if problems is None:
                     raise
                 problems.append(exc)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                # A record edited by hand into the wrong shape: damaged, like a broken seal.
+                damaged = SealError(
+                    f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be "
+                    "opened."
+                )
+                if problems is None:
+                    raise damaged from exc
+                problems.append(damaged)
         return out
 
     def draft_records(self, person_id: str) -> list[dict]:

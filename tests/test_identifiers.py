@@ -287,6 +287,7 @@ def test_phone_position_in_a_sentence() -> None:
         "end": 17,
         "text": "07700 900123",
         "detail": finding.detail,
+        "refused": True,
     }
 
 

@@ -764,6 +764,8 @@ def decide(incoming: dict, current: dict | None) -> _Outcome:
     if current.get("finished") and "sealed" not in current:  # the marker a finished draft left
         if incoming.get("status") == COMPLETE:
             return _Outcome("add", "new here (its unfinished copy was finished here)")
+        if current.get("discarded"):
+            return _Outcome("skip", "its author deleted this unfinished checklist here")
         return _Outcome("skip", "already finished on this machine")
     if _essence(incoming) == _essence(current):
         if incoming.get("seen_at") and not current.get("seen_at"):
