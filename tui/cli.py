@@ -157,6 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
     slist.add_argument("--status", choices=("draft", "complete"))
     slist.add_argument("--of", metavar="NAME", help="a supervisee's sessions instead of yours")
     json_flag(slist)
+    sdiscard = sub.add_parser(
+        "discard",
+        parents=[common],
+        help="delete one of your unfinished checklists (finished sessions are never deleted)",
+    )
+    sdiscard.add_argument("id", metavar="ID", help="the session id (from `sessions list`)")
+    acting_flags(sdiscard)
+    json_flag(sdiscard)
 
     # audit
     audit = commands.add_parser("audit", parents=[common], help="the security audit trail")
@@ -386,6 +394,8 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    if args.action == "discard":
+        return cmd_sessions_discard(args)
     store = open_store(args)
     person = sign_in_cli(store, args)
     store.reshare_all(person)
@@ -414,6 +424,21 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         or "No sessions yet.",
     )
     return 1 if damaged else 0
+
+
+def cmd_sessions_discard(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    if not data_dir.is_dir():
+        raise CommandError(f"there is no store at {data_dir}")
+    store = open_store(args)
+    person = sign_in_cli(store, args)
+    store.discard_draft(person, args.id)
+    out(
+        args,
+        {"discarded": args.id, "data_dir": str(store.data_dir)},
+        f"Deleted the unfinished checklist {args.id} (store: {store.data_dir}).",
+    )
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
