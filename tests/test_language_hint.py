@@ -94,13 +94,24 @@ async def test_an_identifier_warning_still_comes_first_next_to_the_hint(store, a
         item = checklist.items[0]
         await pilot.press("n")
         await settle(app, pilot)
-        note = "Addict, call 07700 900123"
-        await pilot.press(*note, "enter")
+        # A phone number is refused: the note stays open, saying so, whatever keys follow.
+        await pilot.press(*"Addict, call 07700 900123", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteScreen)
+        text = screen_text(app)
+        assert "Not saved: contains a phone number" in text
+        assert 'Language: "Addict"' in text
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteScreen)
+        # A bare date is only a warning: shown first, kept on a second enter.
+        note = "Addict, seen 12/03/2024"
+        app.screen.query_one("#note", Input).value = note
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)  # held back by the identifier warning
-        text = screen_text(app)
-        assert "phone number" in text
-        assert 'Language: "Addict"' in text
+        assert "date of birth" in screen_text(app)
+        assert 'Language: "Addict"' in screen_text(app)
         await pilot.press("enter")  # keep it as it is
         await settle(app, pilot)
         assert isinstance(app.screen, ChecklistScreen)
@@ -112,9 +123,12 @@ async def test_a_reflection_shows_the_hint_and_finishes_with_the_text_as_typed(s
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
         await start_checklist(app, pilot)
-        while isinstance(app.screen, ChecklistScreen):
+        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
             await pilot.press("1")
             await settle(app, pilot)
+        assert "items answered" in screen_text(app)  # the end of the list
+        await pilot.press("enter")  # opens the Reflection
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ReflectionScreen)
         first = screen.query(TextArea).first()

@@ -191,13 +191,21 @@ async def test_case_reference_refuses_identifiers_and_notes_warn_first(store, al
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
 
+        # A phone number in a note is refused: never written, whatever keys follow.
         await pilot.press("n", *"Texted her on 07700 900123", "enter")
         await settle(app, pilot)
-        assert "phone number" in screen_text(app)  # warned, not yet saved
+        assert "Not saved: contains a phone number" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
         assert screen.session.answers.get(screen.items[0].id, {}).get("note", "") == ""
+        # A bare date only warns first (it is saved as typed), and enter again keeps it.
+        app.screen.query_one("#note").value = "Seen on 02/11/2026"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "date of birth" in screen_text(app)
         await pilot.press("enter")  # keep it after all
         await settle(app, pilot)
-        assert screen.session.answers[screen.items[0].id]["note"].endswith("900123")
+        assert screen.session.answers[screen.items[0].id]["note"] == "Seen on 02/11/2026"
 
 
 async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> None:
@@ -225,9 +233,12 @@ async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> Non
         await pilot.press(*"Alex Reid", "tab", *PASSPHRASE, "tab", *PASSPHRASE, "enter")
         await settle(app, pilot)
         await start_checklist(app, pilot)
-        while isinstance(app.screen, ChecklistScreen):
+        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
             await pilot.press("1")
             await settle(app, pilot)
+        assert "items answered" in screen_text(app)  # the end of the list
+        await pilot.press("enter")  # opens the Reflection
+        await settle(app, pilot)
         await pilot.press(*"Fine", "ctrl+s")
         await settle(app, pilot)
         assert "Finished and saved" in screen_text(app)

@@ -125,9 +125,12 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
         assert screen.index == 1
 
         await pilot.press("j", "j", "j")
-        while isinstance(app.screen, ChecklistScreen):
+        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
             await pilot.press("1")
             await settle(app, pilot)
+        assert "items answered" in screen_text(app)  # the end of the list
+        await pilot.press("enter")  # opens the Reflection
+        await settle(app, pilot)
         assert isinstance(app.screen, ReflectionScreen)
         assert app.screen.title == "Reflection"
         assert app.focused is app.screen.query("TextArea").first()

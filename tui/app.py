@@ -52,9 +52,24 @@ class SteppingStonesApp(App[int]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the app (answers are saved)"),
+        # Priority: "everywhere" includes a note or question box open on top of a screen.
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            tooltip="Leave the app (answers are saved)",
+            priority=True,
+        ),
         Binding("question_mark,f1", "help", "Help", id="help", tooltip="Every key"),
-        Binding("ctrl+l", "lock", "Lock", id="lock", tooltip="Hide the screen until you sign in"),
+        Binding(
+            "ctrl+l",
+            "lock",
+            "Lock",
+            id="lock",
+            tooltip="Hide the screen until you sign in",
+            priority=True,
+        ),
         # Priority, so focus moves before the next key is delivered: typed-ahead input
         # ("name, tab, passphrase, enter" in one burst) then lands in the right field.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
@@ -83,11 +98,31 @@ class SteppingStonesApp(App[int]):
         self._inbox_ready = threading.Condition()
         self._written = threading.Event()
         self.last_write_at = 0.0
+        # Typed text that may not be written (an identifier the guard refuses, a field over
+        # its limit): field key -> what the header and the "leave?" question say about it.
+        self.held: dict[str, str] = {}
+        # Drafts deleted here: a save of theirs still on its way is dropped without alarm.
+        self._discarded: set[str] = set()
 
     @property
     def store(self) -> Store:
         assert self._store is not None
         return self._store
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """As Textual's, but safe for any text: messages carry file names and typed words,
+        so markup is off unless asked for, and whatever is passed is shown as text."""
+        super().notify(
+            str(message), title=str(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     # -- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -166,9 +201,10 @@ class SteppingStonesApp(App[int]):
     def lock(self, idle: bool) -> None:
         from .screens.lock import LockScreen
 
-        keep = getattr(self.screen, "keep", None)
-        if callable(keep):
-            keep()  # the reflection's latest typing, saved before the screen goes
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep", None)
+            if callable(keep):
+                keep()  # the latest typing that may be kept, saved before the screen goes
         self.locked = True
         self.store.audit.append("idle_lock" if idle else "screen_lock", self.user.name)
         self.push_screen(LockScreen(self.user.name))
@@ -181,6 +217,7 @@ class SteppingStonesApp(App[int]):
             self.pop_screen()  # back exactly where they were
             return
         self.user = None
+        self.held.clear()  # the first person's unsavable text goes with their screens
         self.signed_in(person)
 
     # -- navigation --------------------------------------------------------------------------
@@ -202,6 +239,10 @@ class SteppingStonesApp(App[int]):
         self.reset_to(HomeScreen())
 
     def sign_out(self) -> None:
+        self.unless_held_text(self._sign_out)
+
+    def _sign_out(self) -> None:
+        self.held.clear()
         if self.user is not None:
             self.store.audit.append("sign_out", self.user.name)
         self.user = None
@@ -212,7 +253,45 @@ class SteppingStonesApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def unless_held_text(self, then) -> None:
+        """Run `then` at once, or after asking, when typed text would be dropped unsaved."""
+        if not self.held:
+            then()
+            return
+        from .screens.confirm import ConfirmScreen
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.held.clear()
+                then()
+
+        self.push_screen(
+            ConfirmScreen(
+                "Leave without saving this field? y/n",
+                "Not saved: " + "; ".join(self.held.values()) + ".",
+            ),
+            callback=answered,
+        )
+
+    def set_held(self, key: str, why: str | None) -> None:
+        """A field's text is held back (`why`), or no longer is (None); the header follows."""
+        if why:
+            self.held[key] = why
+        else:
+            self.held.pop(key, None)
+        self.save_state = self.save_state  # repaint the indicator
+
     async def action_quit(self) -> None:
+        from .screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return  # already asking: y or n answers it
+        if self.held:
+            self.unless_held_text(lambda: self.run_worker(self._quit(), group="quit"))
+            return
+        await self._quit()
+
+    async def _quit(self) -> None:
         await self.wait_for_saves(timeout=3.0)
         if self._pending:
             if getattr(self, "_quit_warned", False):
@@ -308,6 +387,9 @@ class SteppingStonesApp(App[int]):
 
     def on_stepping_stones_app_draft_gone(self, message: DraftGone) -> None:
         self._pending.pop(message.session_id, None)
+        if message.session_id in self._discarded:
+            self.settle_save_state()  # deleted here on purpose: nothing was lost
+            return
         self.save_state = SaveState("failed", message=message.reason)
         self.notify(message.reason, title="Finished elsewhere", severity="error", timeout=15)
         if self.user is not None and not self.locked:
@@ -345,6 +427,13 @@ class SteppingStonesApp(App[int]):
     def settle_save_state(self) -> None:
         if not self._pending and self.save_state.status == "saving":
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
+
+    def discarding(self, session_id: str) -> None:
+        """Before a draft is deleted: answers still on their way to it are not wanted."""
+        self._discarded.add(session_id)
+        self._pending.pop(session_id, None)
+        with self._inbox_ready:
+            self._inbox.pop(session_id, None)
 
     def forget_pending(self, session_id: str) -> None:
         """After finishing: the archive now holds the session, a late draft save is moot."""

@@ -41,3 +41,41 @@ def short_date(iso: str | None, now: datetime | None = None) -> str:
     if moment.year == now.year:
         return f"{moment.day} {moment.strftime('%b %H:%M')}"
     return f"{moment.day} {moment.strftime('%b %Y')}"
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def unopened_sessions(problems: list, has_supervisor: bool) -> list[str]:
+    """Plain sentences for the sessions of your own that could not be opened.
+
+    Two causes, told apart because they need different things from the person: a session
+    not (yet) sealed for their current key (after an admin reset their passphrase) comes back
+    when a supervisor next signs in; a damaged one is left untouched on disk for recovery.
+    """
+    from store.crypto import SealError
+    from store.sessions import NotShared
+
+    not_shared = sum(1 for p in problems if isinstance(p, NotShared))
+    damaged = sum(1 for p in problems if isinstance(p, SealError))
+    other = [p for p in problems if not isinstance(p, (NotShared, SealError))]
+    sentences = []
+    if not_shared:
+        who = (
+            "your supervisor's next sign-in shares them again"
+            if has_supervisor
+            else "nobody supervises you who could share them again: please ask an admin"
+        )
+        sentences.append(
+            f"{not_shared} of your sessions can't be opened yet: {who}."
+        )
+    if damaged:
+        verb = "is" if damaged == 1 else "are"
+        sentences.append(
+            f"{_plural(damaged, 'session', 'sessions')} {verb} damaged and "
+            f"{'was' if damaged == 1 else 'were'} set aside (left unchanged on disk; "
+            "`stepping-stones verify` names them)."
+        )
+    sentences.extend(str(p) for p in other)
+    return sentences

@@ -161,6 +161,11 @@ def is_reflection(screen: str) -> bool:
     return "Reflection" in screen and item_position(screen) is None
 
 
+def is_end(screen: str) -> bool:
+    """The end of the checklist: "All N items answered", enter opens the Reflection."""
+    return "items answered" in screen and item_position(screen) is None
+
+
 def start_checklist(term: Terminal) -> None:
     term.wait_for("Signed in as")
     term.send("n")
@@ -185,21 +190,24 @@ def answer_step(term: Terminal, key: str, saved: bool = False) -> str:
 
     def moved_on(s: str) -> bool:
         now = item_position(s)
-        ok = is_reflection(s) or (now is not None and now[0] > current)
+        ok = is_end(s) or (now is not None and now[0] > current)
         return ok and (not saved or "✓ saved" in s)
 
     term.send(key)
-    wanted = f"item {current + 1} of {total}" if current < total else "the Reflection"
+    wanted = f"item {current + 1} of {total}" if current < total else "the end of the list"
     return term.wait_until(moved_on, wanted + (" with '✓ saved'" if saved else ""))
 
 
 def answer_rest_with_done(term: Terminal) -> int:
-    """Press `1` on every item left until the Reflection opens; return the final N."""
+    """Press `1` on every item left, then enter at the end; return the final N."""
     total = 0
     for _ in range(MAX_ITEMS):
         screen = term.screen()
-        if is_reflection(screen):
-            assert total, "the Reflection opened before any item was shown"
+        if is_end(screen):
+            assert total, "the end of the list came before any item was shown"
+            assert f"All {total} items answered" in screen, screen
+            term.send("Enter")
+            term.wait_until(is_reflection, "the Reflection")
             return total
         position = item_position(screen)
         assert position is not None, f"neither an item nor the Reflection:\n{screen}"

@@ -215,9 +215,12 @@ async def test_after_the_clock_jumps_back_answers_save_and_the_latest_wins(
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ChecklistScreen) and screen.index == 3
-        while isinstance(app.screen, ChecklistScreen):
+        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
             await pilot.press("1")
             await settle(app, pilot)
+        assert "items answered" in screen_text(app)  # the end of the list
+        await pilot.press("enter")  # opens the Reflection
+        await settle(app, pilot)
         assert isinstance(app.screen, ReflectionScreen)
         await pilot.press(*"Synthetic: a quiet room helped", "ctrl+s")
         await settle(app, pilot)
@@ -284,9 +287,12 @@ async def test_resizing_on_the_checklist_home_and_reflection_loses_nothing(store
         # The Reflection, small: reached, typed into, finished.
         await pilot.resize_terminal(*SMALL)
         await settle(app, pilot)
-        while isinstance(app.screen, ChecklistScreen):
+        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
             await pilot.press("4")
             await settle(app, pilot)
+        assert "items answered" in screen_text(app)  # the end of the list
+        await pilot.press("enter")  # opens the Reflection
+        await settle(app, pilot)
         assert isinstance(app.screen, ReflectionScreen)
         await pilot.press(*"Synthetic: small screen")
         await pilot.resize_terminal(20, 6)

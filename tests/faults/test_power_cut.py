@@ -30,6 +30,7 @@ from .tmux_app import (
     ChecklistModel,
     TmuxStore,
     assert_verify_passes,
+    is_end,
     is_reflection,
     make_store,
     needs_tmux,
@@ -80,7 +81,7 @@ class Cycle:
         for keys_sent, screen in self.captures:
             if "✓ saved" not in screen:
                 continue
-            if is_reflection(screen):
+            if is_reflection(screen) or is_end(screen):
                 acked.update(enumerate(self.sent[:keys_sent]))
                 continue
             position = item_position(screen)
@@ -181,14 +182,20 @@ def wait_for_escape_to_land(term: Terminal, next_position: int) -> None:
     escape, wait until the app has moved past the item; all other keys go in blind.
     """
     term.wait_until(
-        lambda s: is_reflection(s) or (item_position(s) or (0, 0))[0] > next_position,
+        lambda s: is_end(s) or (item_position(s) or (0, 0))[0] > next_position,
         f"escape to close the reasons and move to item {next_position + 1}",
     )
 
 
 def finish_or_die_trying(run: PowerCutRun, cycle: Cycle) -> None:
     """On the Reflection: ctrl+s, then sometimes see it finished, sometimes kill at once."""
-    screen = run.term.wait_until(is_reflection, "the Reflection")
+    screen = run.term.wait_until(
+        lambda s: is_end(s) or is_reflection(s), "the end of the list or the Reflection"
+    )
+    if is_end(screen):
+        cycle.captures.append((len(cycle.sent), screen))
+        run.term.send("Enter")
+        screen = run.term.wait_until(is_reflection, "the Reflection")
     cycle.captures.append((len(cycle.sent), screen))
     run.term.send("C-s")
     if run.rng.random() < 0.6:

@@ -26,6 +26,7 @@ from .tmux_app import (
     ChecklistModel,
     TmuxStore,
     assert_verify_passes,
+    is_end,
     is_reflection,
     make_store,
     needs_tmux,
@@ -76,7 +77,7 @@ def answer(term: Terminal, key: str) -> str:
         lambda s: (
             "✓ saved" in s
             and "What got in the way?" not in s
-            and (is_reflection(s) or (item_position(s) or (0, 0))[0] > current)
+            and (is_end(s) or (item_position(s) or (0, 0))[0] > current)
         ),
         f"the answer to item {current} saved and the next item shown",
     )
@@ -92,7 +93,10 @@ def move_to(term: Terminal, target: int) -> None:
 
 
 def finish(term: Terminal, reflection: str = REFLECTION) -> str:
-    """Type one reflection, wait for it to be saved, ctrl+s; the summary screen."""
+    """Enter at the end of the list, type one reflection, wait for it to be saved, ctrl+s;
+    the summary screen."""
+    if is_end(term.screen()):
+        term.send("Enter")
     term.wait_until(is_reflection, "the Reflection")
     term.type(reflection)
     term.wait_until(lambda s: reflection[:30] in s and "✓ saved" in s, "the reflection saved")
@@ -165,10 +169,13 @@ def test_two_people_answering_at_the_same_time_both_finish_with_every_answer(
 
         for name, term in people.items():
             screen = term.wait_until(
-                lambda s: is_reflection(s) and "✓ saved" in s, f"{name}'s Reflection, saved"
+                lambda s: is_end(s) and "✓ saved" in s, f"{name}'s end of the list, saved"
             )
-            assert "not answered yet" not in screen, screen
+            assert "All " in screen and "not answered yet" not in screen, screen
             assert "NOT SAVED" not in screen, screen
+            term.send("Enter")
+            screen = term.wait_until(is_reflection, f"{name}'s Reflection")
+            assert "not answered yet" not in screen, screen
         for term in people.values():
             term.type(REFLECTION)
         for term in people.values():
@@ -222,9 +229,11 @@ def test_one_person_in_two_windows_on_one_draft_keeps_both_windows_answers(
         answer(b, "4")  # B: item 4 Not applicable
         answer(b, "3")  # B: item 5 Not done (no reason)
         move_to(a, 6)  # A skips what B answered ...
-        while not is_reflection(a.screen()):
+        while not is_end(a.screen()):
             answer(a, "1")  # ... and answers the rest Done
-        reflection = a.screen()
+        assert "2 not answered yet" in squash(a.screen()), a.screen()
+        a.send("Enter")
+        reflection = a.wait_until(is_reflection, "the Reflection")
         # A never saw B's two answers, so it says two are missing ...
         assert "2 item(s) not answered yet" in squash(reflection), reflection
         summary = squash(finish(a))

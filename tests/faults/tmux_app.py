@@ -187,8 +187,13 @@ def is_reflection(screen: str) -> bool:
     return "Reflection" in screen and item_position(screen) is None
 
 
+def is_end(screen: str) -> bool:
+    """The end of the checklist: "All N items answered", enter opens the Reflection."""
+    return "items answered" in screen and item_position(screen) is None
+
+
 def on_item_or_reflection(screen: str) -> bool:
-    return item_position(screen) is not None or is_reflection(screen)
+    return item_position(screen) is not None or is_reflection(screen) or is_end(screen)
 
 
 def start_new_checklist(term: Terminal) -> str:

@@ -58,10 +58,16 @@ class ChecklistScreen(Screen):
         Binding("n", "note", "Note", id="checklist.note", priority=True),
         Binding("w", "why", "Why", id="checklist.why", priority=True),
         Binding("escape", "home", "Home", id="checklist.home"),
+        Binding(
+            "enter", "reflect", "Reflection", id="checklist.reflect", priority=True, show=False
+        ),
     ]
 
     index: reactive[int] = reactive(0)
     show_why: reactive[bool] = reactive(False)
+    # Past the last item: "All N items answered", enter opens the reflection, and answer
+    # keys do nothing (a key pressed once too often must not land anywhere).
+    at_end: reactive[bool] = reactive(False)
 
     def __init__(self, session: Session, checklist: Checklist, start: int = 0) -> None:
         super().__init__()
@@ -113,11 +119,26 @@ class ChecklistScreen(Screen):
         if self.is_mounted:
             self.refresh_view()
 
+    def watch_at_end(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reflect":
+            return self.at_end
+        if action in ("answer", "note", "why") and self.at_end:
+            return False
+        return True
+
     def refresh_view(self) -> None:
         items = self.items
         index = min(self.index, len(items) - 1)
         item = items[index]
         answered = sum(1 for i in items if self.session.response(i.id))
+        if self.at_end:
+            self._show_end(items, answered)
+            return
+        self._show("#keys", KEYS_HINT, layout=False)
         section = self.checklist.section(item.section_id)
         critical = "  ★ key item" if item.critical else ""
         # Only what can change size asks for a layout pass: answering stays quick.
@@ -140,6 +161,27 @@ class ChecklistScreen(Screen):
             self._show("#why", f"[b]Why it matters:[/b] {item.why}{guidance}")
         self._show("#sections", self._sections_text(items, item), layout=False)
         self._show("#items", self._items_text(items, item))
+
+    def _show_end(self, items: list[Item], answered: int) -> None:
+        total = len(items)
+        self._show("#position", "Done", layout=False)
+        self.query_one("#progress", ProgressBar).update(total=total, progress=answered)
+        self._show("#section-title", "End of the checklist", layout=False)
+        if answered == total:
+            heading = f"All {total} items answered"
+            rest = "Press enter for the reflection, or ↑ to go back to an item."
+        else:
+            heading = f"{answered} of {total} items answered"
+            rest = (
+                f"{total - answered} not answered yet: ↑ goes back to them, or enter for the "
+                "reflection (they stay 'not answered')."
+            )
+        self._show("#prompt", Text.assemble((heading, "bold"), "\n", (rest, "dim")))
+        self._show("#answer", Text(""))
+        self.query_one("#why", Static).display = False
+        self._show("#sections", self._sections_text(items, None), layout=False)
+        self._show("#items", Content(""))
+        self._show("#keys", "[b]enter[/b] reflection  [b]↑[/b] back to the items", layout=False)
 
     def _show(self, selector: str, content, layout: bool = True) -> None:
         """Update one part of the screen, skipping it when nothing changed."""
@@ -164,15 +206,16 @@ class ChecklistScreen(Screen):
             text.append(f"\n✎ {entry['note']}", style="italic")
         return text
 
-    def _sections_text(self, items: list[Item], current: Item) -> Text:
+    def _sections_text(self, items: list[Item], current: Item | None) -> Text:
         text = Text()
         for section in self.checklist.sections:
             shown = [i for i in items if i.section_id == section.id]
             if not shown:
                 continue
             done = sum(1 for i in shown if self.session.response(i.id))
-            mark = "✓" if done == len(shown) else ("▸" if section.id == current.section_id else " ")
-            style = "bold" if section.id == current.section_id else ""
+            here = current is not None and section.id == current.section_id
+            mark = "✓" if done == len(shown) else ("▸" if here else " ")
+            style = "bold" if here else ""
             text.append(f"{mark} {section.title}\n", style=style)
             text.append(f"  {done}/{len(shown)} answered\n", style="dim")
         return text
@@ -195,7 +238,7 @@ class ChecklistScreen(Screen):
         self.refresh_view()
 
     def action_answer(self, response: str) -> None:
-        if response not in RESPONSES:
+        if response not in RESPONSES or self.at_end:
             return
         item = self.item
         try:
@@ -222,15 +265,16 @@ class ChecklistScreen(Screen):
         self.advance(item)
 
     def advance(self, item: Item) -> None:
-        """Move past `item`; after the last item, open the reflection."""
+        """Move past `item`; after the last item, to the end ("All N items answered")."""
         items = self.items
         ids = [i.id for i in items]
         position = ids.index(item.id) if item.id in ids else self.index
         if position + 1 < len(items):
             self.index = position + 1
         else:
+            self.index = len(items) - 1
+            self.at_end = True
             self.refresh_view()
-            self.open_reflection()
 
     def open_reflection(self) -> None:
         from .reflection import ReflectionScreen
@@ -239,10 +283,19 @@ class ChecklistScreen(Screen):
 
     def action_move(self, step: int) -> None:
         last = len(self.items) - 1
+        if self.at_end:
+            if step < 0:
+                self.index = last
+                self.at_end = False
+            return
         if step > 0 and self.index >= last:
-            self.open_reflection()
+            self.at_end = True
             return
         self.index = max(0, min(last, self.index + step))
+
+    def action_reflect(self) -> None:
+        if self.at_end:
+            self.open_reflection()
 
     def action_note(self) -> None:
         from .note import NoteScreen
@@ -250,11 +303,13 @@ class ChecklistScreen(Screen):
         item = self.item
         current = self.session.answers.get(item.id, {}).get("note", "")
         self.app.push_screen(
-            NoteScreen(item.prompt, current), callback=lambda note: self._note_written(item, note)
+            NoteScreen(item.prompt, current, save=lambda note: self._note_written(item, note)),
+            callback=lambda _note: self.refresh_view(),
         )
 
-    def _note_written(self, item: Item, note: str | None) -> None:
-        if note is None:
+    def _note_written(self, item: Item, note: str) -> None:
+        """Called by the note box as she types (debounced) and when she is done."""
+        if self.session.answers.get(item.id, {}).get("note", "") == note.strip():
             return
         try:
             self.session.set_note(item, note)

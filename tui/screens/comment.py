@@ -69,12 +69,12 @@ class CommentScreen(ModalScreen[bool]):
                 show_line_numbers=False,
                 placeholder=PLACEHOLDER,
             )
-            yield Static("", id="warning", classes="error")
+            yield Static("", id="warning", classes="error", markup=False)
             yield LanguageHint(id="language")
             with Horizontal(id="comment-buttons"):
                 yield Button(f"▸ {QUICK} (ctrl+t)", id="quick", compact=True)
             yield Static("ctrl+s: save · escape: cancel, nothing saved", classes="hint")
-            yield Static("", id="problem", classes="error")
+            yield Static("", id="problem", classes="error", markup=False)
 
     def on_mount(self) -> None:
         self.show_message("#warning", "")

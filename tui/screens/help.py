@@ -18,7 +18,10 @@ HELP = """\
 
 [b]Home[/b]
   n             start a new checklist: ↑/↓ and enter to choose, then enter to accept the setup
-  r             resume the unfinished checklist where you stopped
+  r             resume an unfinished checklist where you stopped (with several,
+                choose one: ↑/↓, enter; d deletes the highlighted one)
+  d             delete the highlighted unfinished checklist (asks first, y to delete;
+                finished sessions are never deleted)
   enter         open the session under the cursor
   p             prepare for supervision: your summary since your last supervision
   v             your supervisees (supervisors): enter opens a summary
@@ -35,15 +38,18 @@ HELP = """\
   1  Done        2  Partly      3  Not done      4  Not applicable
                 each answers the item in focus and moves on; Partly and Not done
                 ask what got in the way (↑/↓, enter; escape for no reason)
-  ↑/↓ or k/j    move between items (go back to change an answer);
-                ↓ on the last item goes to the reflection
-  n             add or edit a note on the item
+  ↑/↓ or k/j    move between items (go back to change an answer)
+  enter         after the last item ("All N items answered"): the reflection
+  n             add or edit a note on the item (saved as you type)
   w             show or hide why the item matters
   escape        go home; the unfinished checklist is kept
 
-[b]Reflection[/b] (after the last item)
+[b]Reflection[/b] (enter after the last item)
   tab           next field      ctrl+s  finish the session
   escape        back to the items
+  What you type is saved as you type. Text that may not be kept (an NHS number, a
+  phone number, a postcode, more than a field holds) is never written: the field
+  says "Not saved", and leaving asks first.
 
 Every answer is saved the moment you give it: watch for "✓ saved".
 """

@@ -1,15 +1,19 @@
-"""Home: start a new checklist (n), resume the unfinished one (r), see recent sessions."""
+"""Home: start a new checklist (n), resume (r) or delete (d) an unfinished one, see recent
+sessions, and hear plainly about any that could not be opened."""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from store import Session, StoreError
-from tui.format import SETTING_LABELS, friendly_time, short_date
+from tui.format import SETTING_LABELS, short_date, unopened_sessions
+
+from .drafts import DraftRow, DraftsScreen, ask_to_delete, draft_row
 
 RECENT = 100  # finished sessions listed on home: enough to find one, and quick to open
 
@@ -28,7 +32,15 @@ class HomeScreen(Screen):
             "resume",
             "Resume",
             id="home.resume",
-            tooltip="Carry on with the unfinished checklist",
+            tooltip="Carry on with an unfinished checklist",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            id="home.delete",
+            tooltip="Delete the highlighted unfinished checklist",
+            show=False,
         ),
         Binding(
             "p",
@@ -68,13 +80,14 @@ class HomeScreen(Screen):
         super().__init__()
         self.after_sign_in = after_sign_in
         self._has_supervisees: bool | None = None
-        self.drafts: list[Session] = []
+        self.drafts: list[DraftRow] = []
         self.rows: dict[str, Session] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="greeting")
         yield Static("Looking for unfinished checklists…", id="resume")
+        yield Static("", id="unopened", markup=False)
         yield Static(self._actions(), id="actions")
         yield Static("Your recent sessions", classes="section-title")
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -82,7 +95,8 @@ class HomeScreen(Screen):
 
     def _actions(self) -> str:
         text = (
-            "[b]n[/b] new checklist   [b]r[/b] resume   [b]enter[/b] open a session\n"
+            "[b]n[/b] new checklist   [b]r[/b] resume   [b]d[/b] delete unfinished   "
+            "[b]enter[/b] open\n"
             "[b]p[/b] prepare for supervision"
         )
         if self.has_supervisees:
@@ -111,6 +125,7 @@ class HomeScreen(Screen):
         self.query_one("#greeting", Static).update(f"Signed in as [b]{person.name}[/b]")
         table = self.query_one("#recent", DataTable)
         table.add_columns("When", "Checklist", "Setting", "Status", "✓ ◐ ✗ –")
+        self.query_one("#unopened", Static).display = False
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown, and again on return from a checklist.
@@ -118,23 +133,17 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
+        store, person = self.app.store, self.app.user
         problems: list[StoreError] = []
         try:
-            sessions = self.app.store.readable_sessions(
-                self.app.user, problems=problems, limit=RECENT
-            )
+            sessions = store.readable_sessions(person, problems=problems, limit=RECENT)
+            drafts = [draft_row(store, s) for s in sessions if s.is_draft]
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
-        self.app.call_from_thread(self.show_sessions, sessions)
-        for problem in problems:
-            self.app.call_from_thread(
-                self.app.notify,
-                problem,
-                title="A session could not be opened",
-                severity="error",
-                timeout=20,
-            )
+        # Never a reason to stop: what could be opened is listed, the rest said in words.
+        unopened = unopened_sessions(problems, has_supervisor=bool(person.supervisors))
+        self.app.call_from_thread(self.show_sessions, sessions, drafts, unopened)
 
     @work(thread=True, exclusive=True, group="home-comments", exit_on_error=False)
     def check_comments(self) -> None:
@@ -156,18 +165,32 @@ class HomeScreen(Screen):
         self.app.push_screen(NewCommentsScreen(comments, sessions))
 
     def show_problem(self, message: str) -> None:
-        self.query_one("#resume", Static).update(f"[b]Could not read your sessions.[/b] {message}")
+        self.query_one("#resume", Static).update(
+            Content.from_markup("[b]Could not read your sessions.[/b] $message", message=message)
+        )
 
-    def show_sessions(self, sessions: list[Session]) -> None:
-        self.drafts = [s for s in sessions if s.is_draft]
+    def show_sessions(
+        self, sessions: list[Session], drafts: list[DraftRow], unopened: list[str]
+    ) -> None:
+        self.drafts = drafts
+        notice = self.query_one("#unopened", Static)
+        notice.update("\n".join(unopened))
+        notice.display = bool(unopened)
         resume = self.query_one("#resume", Static)
-        if self.drafts:
-            draft = self.drafts[0]
-            answered = sum(1 for a in draft.answers.values() if a.get("response"))
-            title = draft.record["checklist"].get("title", draft.checklist_id)
+        if len(drafts) == 1:
             resume.update(
-                f"[b]Resume[/b] {title}, from {friendly_time(draft.record['updated_at'])}"
-                f" ({answered} answered): press [b]r[/b]"
+                Content.from_markup(
+                    "[b]Resume[/b] $what: press [b]r[/b]", what=drafts[0].describe
+                )
+            )
+            resume.add_class("has-draft")
+        elif drafts:
+            resume.update(
+                Content.from_markup(
+                    f"[b]Resume[/b] one of {len(drafts)} unfinished checklists, the newest "
+                    "$what: press [b]r[/b] to choose",
+                    what=drafts[0].describe,
+                )
             )
             resume.add_class("has-draft")
         else:
@@ -176,12 +199,19 @@ class HomeScreen(Screen):
         table = self.query_one("#recent", DataTable)
         table.clear()
         self.rows = {}
+        progress = {row.session.id: row for row in drafts}
         for session in sessions[:RECENT]:
             counts = {r: 0 for r in ("done", "partly", "not_done", "not_applicable")}
             for answer in session.answers.values():
                 if answer.get("response") in counts:
                     counts[answer["response"]] += 1
-            status = "✓ finished" if not session.is_draft else "… unfinished"
+            row = progress.get(session.id)
+            if row is None:
+                status = "✓ finished"
+            elif row.total is None:
+                status = f"… {row.answered} answered"
+            else:
+                status = f"… {row.answered}/{row.total} answered"
             when = session.record.get("completed_at") or session.record["updated_at"]
             table.add_row(
                 short_date(when),
@@ -204,7 +234,40 @@ class HomeScreen(Screen):
         if not self.drafts:
             self.notify("There is no unfinished checklist to resume.", timeout=4)
             return
-        self.open_draft(self.drafts[0])
+        if len(self.drafts) == 1:
+            self.open_draft(self.drafts[0].session)
+            return
+
+        def chosen(session_id: str | None) -> None:
+            self.load()  # the chooser may have deleted some
+            for row in self.drafts:
+                if row.session.id == session_id:
+                    self.open_draft(row.session)
+
+        self.app.push_screen(DraftsScreen(self.drafts), callback=chosen)
+
+    def action_delete(self) -> None:
+        """`d`: delete the highlighted unfinished checklist, after asking."""
+        table = self.query_one("#recent", DataTable)
+        session = None
+        if table.row_count and table.cursor_row >= 0:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            session = self.rows.get(key)
+        if session is None:
+            self.notify("Highlight an unfinished checklist in the list to delete it.", timeout=5)
+            return
+        row = next((r for r in self.drafts if r.session.id == session.id), None)
+        if row is None:
+            self.notify(
+                "That session is finished. Finished sessions are kept and never deleted.",
+                timeout=6,
+            )
+            return
+        ask_to_delete(self, row, self.deleted)
+
+    def deleted(self, row: DraftRow, message: str, ok: bool) -> None:
+        self.notify(message, severity="information" if ok else "error", timeout=6)
+        self.load()
 
     def open_draft(self, session: Session) -> None:
         from .checklist import ChecklistScreen

@@ -38,7 +38,7 @@ class LockScreen(Screen):
             yield Input(self.locked_for, id="name", max_length=60)
             yield Label("Passphrase")
             yield Input(id="passphrase", password=True, max_length=200)
-            yield Static("", id="problem", classes="error")
+            yield Static("", id="problem", classes="error", markup=False)
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:

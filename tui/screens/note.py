@@ -1,6 +1,13 @@
-"""A short note on one item: enter keeps it, escape leaves it as it was."""
+"""A short note on one item, saved into the unfinished checklist as it is typed.
+
+Text that may not be written (an identifier the guard refuses, more than the note holds)
+stays on screen only: the field says so, the header counts it as not saved, and leaving asks
+first. A warning (a date that might be a date of birth) is shown once more on enter.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -9,53 +16,108 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from checklists.identifiers import describe, find_identifiers
+from checklists.identifiers import FieldCheck, check_field, describe
 from store.sessions import NOTE_LIMIT
+from tui.widgets.field_status import FieldStatus
 from tui.widgets.language_hint import LanguageHint
 
 PLACEHOLDER = "A few words about your practice. No names or details that identify her."
+SAVE_DELAY = 0.4
+HELD_KEY = "note"
 
 
 class NoteScreen(ModalScreen[str | None]):
     CSS_PATH = "note.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+    BINDINGS = [Binding("escape", "close", "Close", id="note.close")]
 
-    def __init__(self, prompt: str, current: str = "") -> None:
+    def __init__(
+        self,
+        prompt: str,
+        current: str = "",
+        save: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
         self.prompt = prompt
         self.current = current
+        self.saved = current
+        self.save = save
         self._confirmed: str | None = None
+        self._timer = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
             yield Static("Note", classes="screen-title")
-            yield Static(self.prompt, classes="hint")
-            yield Input(self.current, id="note", placeholder=PLACEHOLDER, max_length=NOTE_LIMIT)
-            yield Static("", id="warning", classes="error")
+            yield Static(self.prompt, classes="hint", markup=False)
+            yield Input(self.current, id="note", placeholder=PLACEHOLDER)
+            yield FieldStatus(id="note-status")
+            yield Static("", id="warning", classes="error", markup=False)
             yield LanguageHint(id="language")
-            yield Static("enter: keep the note · escape: cancel", classes="hint")
+            yield Static(
+                "Saved as you type · enter: done · escape: close", classes="hint", id="note-keys"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
         self.query_one(LanguageHint).check(self.current)
+        self.checked(self.current)
 
-    @on(Input.Submitted)
-    def keep(self, event: Input.Submitted) -> None:
-        findings = find_identifiers(event.value)
-        if findings and event.value != self._confirmed:
-            # A warning first: the person edits it out, or presses enter again to keep it.
-            self._confirmed = event.value
-            self.query_one("#warning", Static).update(
-                describe(findings) + " Press enter again to keep it as it is."
-            )
-            return
-        self.dismiss(event.value)
+    @property
+    def text(self) -> str:
+        return self.query_one("#note", Input).value
+
+    def checked(self, text: str) -> FieldCheck:
+        check = check_field(text, NOTE_LIMIT)
+        self.query_one("#note-status", FieldStatus).show(check)
+        self.app.set_held(HELD_KEY, f"the note {check.held}" if check.held else None)
+        return check
 
     @on(Input.Changed)
     def edited(self, event: Input.Changed) -> None:
         self.query_one("#warning", Static).update("")
         # A suggestion only: it never holds the note back.
         self.query_one(LanguageHint).check(event.value)
+        self.checked(event.value)
+        if self._timer is not None:
+            self._timer.stop()
+        self.app.mark_unsaved()
+        self._timer = self.set_timer(SAVE_DELAY, self.keep)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def keep(self) -> None:
+        """Save what may be kept; text held back stays on screen only."""
+        self._timer = None
+        text = self.text
+        if self.checked(text).held or text == self.saved:
+            self.app.settle_save_state()
+            return
+        if self.save is not None:
+            self.save(text)
+        self.saved = text
+
+    @on(Input.Submitted)
+    def done(self, event: Input.Submitted) -> None:
+        check = self.checked(event.value)
+        if check.held:
+            self.query_one("#warning", Static).update(
+                f"Not saved: the note {check.held}. Change it so it can be saved, or press "
+                "escape to leave it."
+            )
+            return
+        if check.warnings and event.value != self._confirmed:
+            # A warning first: the person edits it out, or presses enter again to keep it.
+            self._confirmed = event.value
+            self.query_one("#warning", Static).update(
+                describe(check.warnings) + " Press enter again to keep it as it is."
+            )
+            return
+        self.keep()
+        self.dismiss(event.value)
+
+    def action_close(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.keep()
+        self.app.unless_held_text(self._leave)
+
+    def _leave(self) -> None:
+        self.app.set_held(HELD_KEY, None)
+        self.dismiss(self.saved)

@@ -10,9 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Label, Static, TextArea
 
 from checklists import Checklist
-from checklists.identifiers import describe, find_identifiers
+from checklists.identifiers import FieldCheck, check_field, describe
 from store import Session, StoreError
-from store.sessions import FinishedElsewhere
+from store.sessions import REFLECTION_LIMIT, FinishedElsewhere
+from tui.widgets.field_status import FieldStatus
 from tui.widgets.language_hint import LanguageHint
 from tui.widgets.save_indicator import SaveIndicator
 
@@ -35,6 +36,7 @@ class ReflectionScreen(Screen):
         self.checklist = checklist
         self._timer = None
         self._confirmed: dict[str, str] = {}
+        self.checks: dict[str, FieldCheck] = {}
         self.sub_title = checklist.title
 
     def compose(self) -> ComposeResult:
@@ -63,11 +65,11 @@ class ReflectionScreen(Screen):
                     placeholder=prompt.hint,
                 )
                 yield area
-                yield Static("", id=f"w-{prompt.id}", classes="error warning")
+                yield FieldStatus(id=f"s-{prompt.id}")
                 yield LanguageHint(getattr(library, "language", None), id=f"l-{prompt.id}")
             yield Checkbox(library.flag_label, self.session.flagged, id="flag")
             yield Static("ctrl+s: finish · escape: back to the items", classes="hint")
-            yield Static("", id="problem", classes="error")
+            yield Static("", id="problem", classes="error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,6 +78,26 @@ class ReflectionScreen(Screen):
         for prompt in self.app.store.library.reflection:
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
             self.query_one(f"#l-{prompt.id}", LanguageHint).check(text)
+            self.checked(prompt.id, text)
+
+    def checked(self, prompt_id: str, text: str) -> FieldCheck:
+        """Check one field, show the result under it and tell the header what is held back."""
+        check = self.checks.get(prompt_id)
+        if check is None or check.text != text:
+            check = check_field(text, REFLECTION_LIMIT)
+            self.checks[prompt_id] = check
+            self.query_one(f"#s-{prompt_id}", FieldStatus).show(check)
+        held = check.held
+        self.app.set_held(
+            f"reflection:{prompt_id}", f"{self._label(prompt_id)} {held}" if held else None
+        )
+        return check
+
+    def _label(self, prompt_id: str) -> str:
+        for prompt in self.app.store.library.reflection:
+            if prompt.id == prompt_id:
+                return f"“{prompt.label}”"
+        return prompt_id
 
     @on(TextArea.Changed)
     def typed(self, event: TextArea.Changed) -> None:
@@ -83,6 +105,7 @@ class ReflectionScreen(Screen):
         if area_id.startswith("r-"):
             # A suggestion only: it never holds the reflection back.
             self.query_one(f"#l-{area_id[2:]}", LanguageHint).check(event.text_area.text)
+            self.checked(area_id[2:], event.text_area.text)
         if self._timer is not None:
             self._timer.stop()
         self.app.mark_unsaved()
@@ -93,32 +116,36 @@ class ReflectionScreen(Screen):
         self.keep()
 
     def unconfirmed(self) -> dict[str, str]:
-        """Fields holding what looks like an identifier that nobody has chosen to keep yet."""
+        """Fields with a warning (saved, but possibly identifying) not yet seen at ctrl+s."""
         out = {}
         for prompt in self.app.store.library.reflection:
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
-            findings = find_identifiers(text)
-            warning = self.query_one(f"#w-{prompt.id}", Static)
-            if findings and self._confirmed.get(prompt.id) != text:
-                out[prompt.id] = text
-                warning.update(describe(findings, noun="answer"))
-            else:
-                warning.update("")
+            check = self.checked(prompt.id, text)
+            if check.warnings and self._confirmed.get(prompt.id) != text:
+                out[prompt.id] = describe(check.warnings, noun="answer")
+        return out
+
+    def held_back(self) -> dict[str, str]:
+        """Fields that may not be written as they are: field label -> why."""
+        out = {}
+        for prompt in self.app.store.library.reflection:
+            check = self.checked(prompt.id, self.query_one(f"#r-{prompt.id}", TextArea).text)
+            if check.held:
+                out[self._label(prompt.id)] = check.held
         return out
 
     def keep(self) -> None:
-        """Copy the fields into the session and save it (only what changed).
+        """Copy the fields that may be kept into the session and save it (only what changed).
 
-        A field that seems to hold an identifier is not saved until the person confirms it
-        (ctrl+s twice) or edits it out: the warning comes before the saving.
+        Text with a warning is saved as typed. Text that may not be written (an identifier
+        the guard refuses, or over the limit) stays on screen only, and the header says so.
         """
         self._timer = None
         changed = False
-        held = self.unconfirmed()
         for prompt in self.app.store.library.reflection:
-            if prompt.id in held:
-                continue
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
+            if self.checked(prompt.id, text).held:
+                continue
             if self.session.reflection.get(prompt.id, "") != text:
                 try:
                     self.session.set_reflection(prompt.id, text)
@@ -137,12 +164,26 @@ class ReflectionScreen(Screen):
 
     def action_back(self) -> None:
         self.keep()
+        self.app.unless_held_text(self._leave)
+
+    def _leave(self) -> None:
+        for prompt in self.app.store.library.reflection:
+            self.app.set_held(f"reflection:{prompt.id}", None)
         self.app.pop_screen()
 
     def action_finish(self) -> None:
-        held = self.unconfirmed()
+        held = self.held_back()
         if held:
-            self._confirmed.update(held)
+            fields = "; ".join(f"{label} {why}" for label, why in held.items())
+            self.query_one("#problem", Static).update(
+                f"Not finished: {fields}. Change it so it can be saved, then press ctrl+s."
+            )
+            return
+        warned = self.unconfirmed()
+        if warned:
+            self._confirmed.update(
+                {pid: self.query_one(f"#r-{pid}", TextArea).text for pid in warned}
+            )
             self.query_one("#problem", Static).update(
                 "Some answers look as if they contain something that could identify her "
                 "(see the warnings above). Edit them, or press ctrl+s again to keep them "
@@ -172,5 +213,7 @@ class ReflectionScreen(Screen):
     def finished(self, done: Session) -> None:
         from .session_summary import SessionSummaryScreen
 
+        for prompt in self.app.store.library.reflection:
+            self.app.set_held(f"reflection:{prompt.id}", None)
         self.app.forget_pending(done.id)
         self.app.reset_to(SessionSummaryScreen(done, self.checklist, just_finished=True))

@@ -57,7 +57,7 @@ class SetupScreen(Screen):
                 compact=True,
             )
             yield Static(CASE_REF_HELP, classes="hint")
-            yield Static("", id="problem", classes="error")
+            yield Static("", id="problem", classes="error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -23,7 +23,7 @@ class SignInScreen(Screen):
             yield Input(id="name", max_length=60)
             yield Label("Passphrase")
             yield Input(id="passphrase", password=True, max_length=200)
-            yield Static("", id="problem", classes="error")
+            yield Static("", id="problem", classes="error", markup=False)
             yield Static("tab: next field · enter: sign in · ctrl+q: quit", classes="hint")
         yield Footer()
 

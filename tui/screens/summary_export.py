@@ -42,7 +42,7 @@ class SummaryExportScreen(ModalScreen[Path | None]):
             yield OptionList(*(Option(text, id=key) for key, text in self.choices), id="formats")
             yield Label("File")
             yield Input(self._path("md"), id="path", compact=True)
-            yield Static("", id="export-problem")
+            yield Static("", id="export-problem", markup=False)
             yield Static(
                 "The file is not encrypted: keep it where only you can reach it, and delete it "
                 "after supervision.",

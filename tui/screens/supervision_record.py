@@ -72,10 +72,10 @@ class SupervisionRecordScreen(Screen):
             )
             yield Label("Date (YYYY-MM-DD)")
             yield Input(date.today().isoformat(), id="date", compact=True, max_length=10)
-            yield Static("", id="w-date", classes="error warning")
+            yield Static("", id="w-date", classes="error warning", markup=False)
             yield Label("Who was there (separate names with commas)")
             yield Input(f"{user.name}, {self.of.name}", id="present", compact=True)
-            yield Static("", id="w-present", classes="error warning")
+            yield Static("", id="w-present", classes="error warning", markup=False)
             yield Label("Notes")
             yield TextArea(
                 "",
@@ -85,7 +85,7 @@ class SupervisionRecordScreen(Screen):
                 show_line_numbers=False,
                 placeholder="What you talked about, what felt hard, what went well.",
             )
-            yield Static("", id="w-notes", classes="error warning")
+            yield Static("", id="w-notes", classes="error warning", markup=False)
             yield LanguageHint(id="l-notes")
             yield Label(f"Agreed actions (for {self.of.name}; due date optional)")
             for index in range(1, ACTIONS + 1):
@@ -104,7 +104,7 @@ class SupervisionRecordScreen(Screen):
                         max_length=10,
                         classes="action-due",
                     )
-                yield Static("", id=f"w-action-{index}", classes="error warning")
+                yield Static("", id=f"w-action-{index}", classes="error warning", markup=False)
             yield LanguageHint(id="l-actions")
             if self.session_rows:
                 yield Label("Sessions discussed (space ticks or unticks; ✓ discussed)")
@@ -122,7 +122,7 @@ class SupervisionRecordScreen(Screen):
             yield Static(
                 "ctrl+s: save · tab: next field · escape: leave", classes="hint", id="record-keys"
             )
-            yield Static("", id="problem", classes="error")
+            yield Static("", id="problem", classes="error", markup=False)
         yield Footer()
 
     @staticmethod

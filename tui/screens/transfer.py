@@ -65,9 +65,9 @@ class _TransferScreen(Screen):
         yield Header()
         with VerticalScroll(id="transfer-body", classes="transfer"):
             yield from self.form()
-            yield Static("", id="status")
+            yield Static("", id="status", markup=False)
             yield ProgressBar(total=None, show_eta=False, id="progress")
-            yield Static("", id="report")
+            yield Static("", id="report", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

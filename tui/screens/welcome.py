@@ -32,7 +32,7 @@ class WelcomeScreen(Screen):
             yield Input(id="passphrase", password=True, max_length=200, compact=True)
             yield Label("Passphrase again")
             yield Input(id="again", password=True, max_length=200, compact=True)
-            yield Static("", id="problem", classes="error")
+            yield Static("", id="problem", classes="error", markup=False)
             yield Static("tab: next field · enter: create the account", classes="hint")
         yield Footer()
 

@@ -38,11 +38,19 @@ class SaveIndicator(Widget):
         return Text(self.label, no_wrap=True, overflow="ellipsis")
 
     def show_state(self, state) -> None:
-        self.set_class(state.status == "failed", "-failed")
-        self.set_class(state.status == "saved", "-saved")
-        self.tooltip = state.message or None
+        # "✓ saved" only when everything on screen that may be kept is on disk: a field held
+        # back (an identifier, over its limit) counts as not saved.
+        held = getattr(self.app, "held", {})
+        status = state.status
+        if held and status != "failed":
+            status = "held"
+        self.set_class(status in ("failed", "held"), "-failed")
+        self.set_class(status == "saved", "-saved")
+        self.tooltip = ("; ".join(held.values()) if status == "held" else state.message) or None
+        count = len(held)
         self.label = {
             "saving": "… saving",
             "saved": f"✓ saved {state.at}",
             "failed": "✗ NOT SAVED, retrying",
-        }.get(state.status, "")
+            "held": f"✗ {count} field{'' if count == 1 else 's'} not saved",
+        }.get(status, "")

@@ -1,0 +1,456 @@
+"""Nothing typed is lost, "saved" is true, one bad record never stops the app, and
+unfinished checklists can be chosen and deleted (Pilot at 80x24, synthetic people only)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from store import Store
+from store.crypto import b64, unb64
+from tests.conftest import PASSPHRASE
+from tests.test_supervision import finished_session, team  # noqa: F401 (a fixture)
+from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tui.app import SteppingStonesApp
+from tui.screens.checklist import ChecklistScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.drafts import DraftsScreen
+from tui.screens.home import HomeScreen
+from tui.screens.lock import LockScreen
+from tui.screens.note import NoteScreen
+from tui.screens.reflection import ReflectionScreen
+
+NHS_TEST_NUMBER = "999 000 0018"  # the reserved NHS test range
+
+
+def header(app) -> str:
+    """The "saved" indicator of the top-most screen that has one (a note box has none)."""
+    from tui.widgets.save_indicator import SaveIndicator
+
+    for screen in reversed(app.screen_stack):
+        found = screen.query(SaveIndicator)
+        if found:
+            return str(found.first().render())
+    raise AssertionError("no saved indicator on any screen")
+
+
+def notices(app) -> str:
+    return " ".join(n.message for n in app._notifications)
+
+
+def stored_draft(data_dir, name: str = "Alex Reid"):
+    """The unfinished checklist as a fresh reader finds it on disk (nothing in memory)."""
+    store = Store(data_dir)
+    person = store.sign_in(name, PASSPHRASE)
+    drafts = store.readable_sessions(person, status="draft")
+    assert len(drafts) == 1, drafts
+    return drafts[0]
+
+
+async def to_reflection(app, pilot) -> ReflectionScreen:
+    await start_checklist(app, pilot)
+    while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
+        await pilot.press("1")
+        await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ReflectionScreen)
+    return app.screen
+
+
+async def type_into(app, pilot, field: TextArea, text: str) -> None:
+    """Set a field as a paste would, then let the debounced save run."""
+    field.text = text
+    await pilot.pause(0.5)  # past the save delay: the debounce is what is under test
+    await settle(app, pilot)
+
+
+# -- 1. home opens whatever it finds ----------------------------------------------------------
+async def test_after_a_passphrase_reset_home_opens_and_says_why_sessions_wait(
+    team,  # noqa: F811 (the fixture imported above)
+    checklist,
+) -> None:
+    store, _sam, jo, _kit = team
+    finished_session(store, jo, checklist, 3, {0: ("done", None)})
+    finished_session(store, jo, checklist, 2, {0: ("done", None)})
+    alex = store.sign_in("Alex Reid", PASSPHRASE)
+    store.people.reset_passphrase(alex, "Jo Patel", "a brand new passphrase")
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, name="Jo Patel", passphrase="a brand new passphrase")
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert (
+            "2 of your sessions can't be opened yet: your supervisor's next sign-in shares "
+            "them again." in text
+        )
+        assert "Signed in as Jo Patel" in text
+
+
+async def test_a_damaged_session_is_set_aside_and_the_rest_are_listed(store, alex, checklist):
+    finished_session(store, alex, checklist, 3, {0: ("done", None)})
+    finished_session(store, alex, checklist, 2, {0: ("partly", None)})
+    archive = next((store.data_dir / "sessions" / alex.id).glob("archive-*.json"))
+    data = json.loads(archive.read_text())
+    table = data["sessions"]
+    first = table[sorted(table)[0]]
+    ciphertext = bytearray(unb64(first["sealed"]["content"]["data"]))
+    ciphertext[0] ^= 1
+    first["sealed"]["content"]["data"] = b64(bytes(ciphertext))
+    archive.write_text(json.dumps(data))
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert "1 session is damaged and was set aside" in text
+        assert app.screen.query_one("#recent").row_count == 1  # the good one is listed
+    assert json.loads(archive.read_text()) == data  # left exactly as it was
+
+
+async def test_notifications_take_any_text_without_stopping_the_app(store, alex) -> None:
+    from store import StoreError
+
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.notify(StoreError("The file /tmp/[/odd]/people.json cannot be used."))
+        await settle(app, pilot)
+        assert app.is_running
+
+
+# -- 2. typed text is never lost, and "saved" is true ------------------------------------------
+async def test_a_warned_reflection_is_saved_as_typed_and_warns_again_on_ctrl_s(store, alex):
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await to_reflection(app, pilot)
+        field = screen.query(TextArea).first()
+        prompt_id = field.id.removeprefix("r-")
+        await type_into(app, pilot, field, "Booked her next scan for 12/01/2027")
+        assert "✓ saved" in header(app)
+        assert "Saved, but this looks like" in screen_text(app)
+        on_disk = stored_draft(store.data_dir)
+        assert on_disk.reflection[prompt_id] == "Booked her next scan for 12/01/2027"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReflectionScreen)  # the warning comes back first
+        assert "press ctrl+s again" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Finished and saved" in screen_text(app)
+
+
+async def test_a_refused_identifier_is_never_written_and_leaving_asks_first(store, alex):
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await to_reflection(app, pilot)
+        field = screen.query(TextArea).first()
+        prompt_id = field.id.removeprefix("r-")
+        await type_into(app, pilot, field, "She was calm today")
+        assert stored_draft(store.data_dir).reflection[prompt_id] == "She was calm today"
+        await type_into(app, pilot, field, f"She was calm today, {NHS_TEST_NUMBER}")
+        assert "Not saved: contains an NHS number" in screen_text(app)
+        assert "✗ 1 field not saved" in header(app)
+        assert "saved" not in header(app).replace("not saved", "")
+        assert stored_draft(store.data_dir).reflection[prompt_id] == "She was calm today"
+
+        # escape asks, and "n" keeps her on the screen with the text as typed
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Leave without saving this field? y/n" in screen_text(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen is screen and NHS_TEST_NUMBER in field.text
+
+        # ctrl+s refuses, naming the field
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert "Not finished" in screen_text(app) and "contains an NHS number" in screen_text(app)
+
+        # ctrl+q asks too; "y" leaves, and the refused text was never written
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(app, pilot)
+    assert app.return_code == 0
+    assert (
+        NHS_TEST_NUMBER
+        not in (store.data_dir / "sessions").joinpath(alex.id).joinpath("drafts.json").read_text()
+    )
+    assert stored_draft(store.data_dir).reflection[prompt_id] == "She was calm today"
+
+
+async def test_a_long_paste_is_kept_whole_and_ctrl_s_names_the_field(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await to_reflection(app, pilot)
+        field = screen.query(TextArea).first()
+        prompt_id = field.id.removeprefix("r-")
+        pasted = "We talked for a long time. " * 223  # 6,021 characters
+        await type_into(app, pilot, field, pasted)
+        assert field.text == pasted  # nothing cut off
+        assert "6,021 / 4,000 characters, 2,021 over" in screen_text(app)
+        assert "✗ 1 field not saved" in header(app)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert "“What went well?” 2,021 characters over its limit" in screen_text(app)
+        await type_into(app, pilot, field, pasted[:3000])
+        assert "✓ saved" in header(app)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Finished and saved" in screen_text(app)
+    finished = Store(store.data_dir)
+    person = finished.sign_in("Alex Reid", PASSPHRASE)
+    [done] = finished.readable_sessions(person, status="complete")
+    assert done.reflection[prompt_id] == pasted[:3000]
+
+
+async def test_the_lock_keeps_refused_text_in_memory_for_the_same_person(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await to_reflection(app, pilot)
+        field = screen.query(TextArea).first()
+        await type_into(app, pilot, field, f"Seen with {NHS_TEST_NUMBER}")
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert NHS_TEST_NUMBER not in screen_text(app)
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert field.text == f"Seen with {NHS_TEST_NUMBER}"
+    assert (
+        NHS_TEST_NUMBER not in (store.data_dir / "sessions" / alex.id / "drafts.json").read_text()
+    )
+
+
+async def test_a_half_written_note_is_on_disk_before_the_screen_locks(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        checklist = await start_checklist(app, pilot)
+        item = checklist.items[0]
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteScreen)
+        app.screen.query_one("#note", Input).value = "Offered a later appoint"
+        await pilot.press("ctrl+l")  # at once: before the typing pause has passed
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert stored_draft(store.data_dir).answers[item.id]["note"] == "Offered a later appoint"
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteScreen)
+        assert app.screen.query_one("#note", Input).value == "Offered a later appoint"
+
+
+async def test_a_long_note_is_kept_whole_on_screen_and_enter_refuses_it(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        checklist = await start_checklist(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        long_note = "x" * 2500
+        app.screen.query_one("#note", Input).value = long_note
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteScreen)
+        assert app.screen.query_one("#note", Input).value == long_note
+        assert "2,500 / 2,000 characters, 500 over" in screen_text(app)
+        assert "✗ 1 field not saved" in header(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.screen is checklist
+        assert "✗" not in header(app)
+
+
+# -- 3. unfinished checklists you can choose and delete -----------------------------------------
+def make_drafts(store, person, checklist, count: int) -> list:
+    drafts = []
+    for number in range(count):
+        session = store.start_session(person, checklist, {})
+        items = session.visible_items(checklist)
+        for item in items[: number + 1]:
+            session.answer(item, "done")
+        store.sessions.save_draft(session)
+        drafts.append(session)
+    return drafts
+
+
+async def test_r_with_several_drafts_opens_a_chooser_and_enter_resumes_the_one_chosen(
+    store, alex, checklist
+) -> None:
+    drafts = make_drafts(store, alex, checklist, 2)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        text = screen_text(app)
+        assert "one of 2 unfinished checklists" in text and "press r to choose" in text
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DraftsScreen)
+        listed = screen_text(app) + str(app.screen.query_one("#drafts").get_row_at(0))
+        total = len(drafts[0].visible_items(checklist))
+        assert f"of {total}" in listed
+        rows = [r.session.id for r in app.screen.rows]
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert app.screen.session.id == rows[1]
+        answered = {d.id: n + 1 for n, d in enumerate(drafts)}[rows[1]]
+        assert app.screen.index == answered  # its first unanswered item
+
+
+async def test_d_deletes_the_highlighted_draft_after_asking_and_never_a_finished_one(
+    store, alex, checklist
+) -> None:
+    finished_session(store, alex, checklist, 3, {0: ("done", None)})
+    [draft] = make_drafts(store, alex, checklist, 1)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        assert "press r" in screen_text(app)
+        await pilot.press("d")  # the draft is listed first and highlighted
+        await settle(app, pilot)
+        assert "Delete this unfinished checklist? y/n" in screen_text(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert len(Store(store.data_dir).sessions.draft_records(alex.id)) == 1
+        await pilot.press("down", "d")  # the finished session
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "never deleted" in notices(app)
+        await pilot.press("up", "d")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "No unfinished checklists" in screen_text(app)
+    again = Store(store.data_dir)
+    assert again.sessions.draft_records(alex.id) == []
+    assert len(again.readable_sessions(again.sign_in("Alex Reid", PASSPHRASE))) == 1
+    events = [(e["event"], e["detail"]) for e in again.audit.entries()]
+    assert ("session_discarded", {"session": draft.id}) in events
+    assert again.audit.verify() == []
+
+
+async def test_the_chooser_deletes_too(store, alex, checklist) -> None:
+    make_drafts(store, alex, checklist, 3)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        chooser = app.screen
+        assert isinstance(chooser, DraftsScreen) and len(chooser.rows) == 3
+        gone = chooser.rows[1].session.id
+        await pilot.press("down", "d")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.screen is chooser and len(chooser.rows) == 2
+        assert gone not in {r.session.id for r in chooser.rows}
+        assert "Deleted:" in screen_text(app)
+    assert len(Store(store.data_dir).sessions.draft_records(alex.id)) == 2
+
+
+def test_a_window_still_holding_a_deleted_draft_cannot_bring_it_back(store, alex, checklist):
+    from store.sessions import DiscardedElsewhere
+
+    [draft] = make_drafts(store, alex, checklist, 1)
+    store.discard_draft(alex, draft.id)
+    draft.answer(draft.visible_items(checklist)[3], "done")
+    with pytest.raises(DiscardedElsewhere):
+        store.sessions.save_draft(draft)
+    assert store.sessions.draft_records(alex.id) == []
+
+
+def test_a_finished_session_can_never_be_deleted(store, alex, checklist) -> None:
+    from store import StoreError
+
+    done = finished_session(store, alex, checklist, 3, {0: ("done", None)})
+    with pytest.raises(StoreError, match="never deleted"):
+        store.discard_draft(alex, done.id)
+
+
+def test_cli_sessions_discard(store, alex, checklist, passphrase_file, capsys) -> None:
+    from tui.cli import main
+
+    [draft] = make_drafts(store, alex, checklist, 1)
+    done = finished_session(store, alex, checklist, 3, {0: ("done", None)})
+    base = ["--data-dir", str(store.data_dir), "sessions", "discard"]
+    acting = ["--user", "Alex Reid", "--passphrase-file", str(passphrase_file)]
+
+    assert main([*base, done.id, *acting]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "never deleted" in err[0]
+
+    assert main([*base, "no-such-id", *acting]) == 1
+    assert "no unfinished checklist no-such-id" in capsys.readouterr().err
+
+    assert main([*base, draft.id, *acting, "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer == {"discarded": draft.id, "data_dir": str(store.data_dir)}
+    assert Store(store.data_dir).sessions.draft_records(alex.id) == []
+
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(store.data_dir / "nowhere"),
+                "sessions",
+                "discard",
+                draft.id,
+                *acting,
+            ]
+        )
+        == 1
+    )
+    assert "there is no store at" in capsys.readouterr().err
+    assert not (store.data_dir / "nowhere").exists()
+
+
+# -- 4. no stray keys after the last item -----------------------------------------------------
+async def test_after_the_last_item_answer_keys_do_nothing_and_enter_opens_reflection(
+    store, alex
+) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await start_checklist(app, pilot)
+        while not screen.at_end:
+            await pilot.press("1")
+            await settle(app, pilot)
+        total = len(screen.items)
+        assert f"All {total} items answered" in screen_text(app)
+        last = screen.items[-1].id
+        await pilot.press("4", "4", "2")  # once too often
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.session.response(last) == "done"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReflectionScreen)
+        assert all(area.text == "" for area in app.screen.query(TextArea))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("up")  # back to the last item, where answer keys work again
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert screen.session.response(last) == "partly"

@@ -1,0 +1,161 @@
+"""Unfinished checklists: choose one to resume (`r` with more than one), or delete one (`d`).
+
+Deleting asks first and only ever removes an unfinished checklist; the store refuses a
+finished session and writes the audit entry, so this screen only asks and shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+from store import Session, StoreError
+from tui.format import friendly_time
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    """One unfinished checklist as home and the chooser show it."""
+
+    session: Session
+    title: str
+    answered: int
+    total: int | None  # None when its checklist wording cannot be read
+
+    @property
+    def when(self) -> str:
+        return friendly_time(self.session.record.get("updated_at"))
+
+    @property
+    def progress(self) -> str:
+        if self.total is None:
+            return f"{self.answered} answered"
+        return f"{self.answered} of {self.total} answered"
+
+    @property
+    def describe(self) -> str:
+        return f"{self.title}, from {self.when} ({self.progress})"
+
+
+def draft_row(store, session: Session) -> DraftRow:
+    """Counted against the items the checklist shows for this session's setup."""
+    title = session.record["checklist"].get("title", session.checklist_id)
+    try:
+        checklist = store.checklist_for(session)
+    except StoreError:
+        answered = sum(1 for a in session.answers.values() if a.get("response"))
+        return DraftRow(session, title, answered, None)
+    total = len(session.visible_items(checklist))
+    return DraftRow(session, title, total - len(session.unanswered(checklist)), total)
+
+
+def ask_to_delete(screen: Screen, row: DraftRow, done) -> None:
+    """"Delete this unfinished checklist? y/n"; on `y`, delete it off the UI thread and call
+    `done(row, message, ok)` back on it."""
+    from .confirm import ConfirmScreen
+
+    app = screen.app
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        session_id = row.session.id
+        app.discarding(session_id)
+
+        def delete() -> None:
+            try:
+                app.store.discard_draft(app.user, session_id)
+            except StoreError as exc:
+                app.call_from_thread(done, row, str(exc), False)
+                return
+            app.call_from_thread(done, row, f"Deleted: {row.describe}.", True)
+
+        screen.run_worker(delete, thread=True, group="delete-draft", exit_on_error=False)
+
+    app.push_screen(
+        ConfirmScreen(
+            "Delete this unfinished checklist? y/n",
+            f"{row.describe}. Its answers and notes go too; this cannot be undone.",
+        ),
+        callback=answered,
+    )
+
+
+class DraftsScreen(ModalScreen[str | None]):
+    """Every unfinished checklist with its time and progress; dismisses with the id to resume."""
+
+    CSS_PATH = "drafts.tcss"
+    BINDINGS = [
+        Binding("enter", "resume", "Resume", id="drafts.resume", priority=True),
+        Binding("d", "delete", "Delete", id="drafts.delete"),
+        Binding("escape", "close", "Back", id="drafts.back"),
+    ]
+
+    def __init__(self, rows: list[DraftRow]) -> None:
+        super().__init__()
+        self.rows = list(rows)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="drafts-box"):
+            yield Static("Unfinished checklists", classes="screen-title")
+            yield DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="drafts-message", markup=False)
+            yield Static(
+                "↑/↓ choose · enter: resume · d: delete · escape: back",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one("#drafts", DataTable)
+        table.add_columns("Last changed", "Checklist", "Answered")
+        self.fill()
+        table.focus()
+
+    def fill(self) -> None:
+        table = self.query_one("#drafts", DataTable)
+        table.clear()
+        for row in self.rows:
+            answered = f"{row.answered} of {row.total}" if row.total else str(row.answered)
+            table.add_row(row.when, row.title, answered, key=row.session.id)
+
+    @property
+    def highlighted(self) -> DraftRow | None:
+        table = self.query_one("#drafts", DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    @on(DataTable.RowSelected)
+    def selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_resume()
+
+    def action_resume(self) -> None:
+        row = self.highlighted
+        if row is not None:
+            self.dismiss(row.session.id)
+
+    def action_delete(self) -> None:
+        row = self.highlighted
+        if row is not None:
+            ask_to_delete(self, row, self.deleted)
+
+    def deleted(self, row: DraftRow, message: str, ok: bool) -> None:
+        self.query_one("#drafts-message", Static).update(message)
+        if not ok:
+            return
+        self.rows = [r for r in self.rows if r.session.id != row.session.id]
+        if not self.rows:
+            self.app.notify(message, timeout=5)
+            self.dismiss(None)
+            return
+        self.fill()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
