@@ -249,6 +249,27 @@ def _refuse_identifiers(text: str) -> None:
         raise InvalidInput(f"{refusal}. Please leave out anything that could identify her.")
 
 
+_CLEAR_TEXT = ("id", "author", "status", "started_at", "updated_at")
+
+
+def _check_shape(record: dict) -> None:
+    """The clear part of a record is read before anything is opened, so it must have the
+    shape every reader relies on; anything else is damaged (the files are hostile input)."""
+    checklist = record.get("checklist")
+    ok = (
+        all(isinstance(record.get(key), str) for key in _CLEAR_TEXT)
+        and isinstance(checklist, dict)
+        and isinstance(checklist.get("id"), str)
+        and isinstance(checklist.get("hash"), str)
+        and isinstance(record.get("completed_at"), (str, type(None)))
+        and isinstance(record.get("revision", 0), int)
+        and isinstance(record.get("sealed", {}), dict)
+    )
+    if not ok:
+        shown = record.get("id") if isinstance(record.get("id"), str) else "?"
+        raise SealError(f"Session {shown[:40]} is damaged, so it cannot be opened.")
+
+
 def merge_drafts(disk: dict, mine: dict) -> dict:
     """Combine two copies of one draft so that no answer, note or reflection is lost.
 
@@ -393,6 +414,7 @@ class SessionStore:
 
     def open_record(self, record: dict, reader: Person) -> Session:
         """Open a record for `reader`; NotShared or SealError when that cannot be done."""
+        _check_shape(record)
         if "content" in record:  # written before sealing existed; sealed at the next sign-in
             return Session(copy.deepcopy(record))
         sealed = record.get("sealed") or {}
@@ -477,9 +499,7 @@ class SessionStore:
         self._leave_tombstone(session.author, session.id, stamp)
         return done
 
-    def _leave_tombstone(
-        self, person_id: str, session_id: str, stamp: str, discarded: bool = False
-    ) -> None:
+    def _leave_tombstone(self, person_id: str, session_id: str, stamp: str) -> None:
         """Replace the draft with a marker, so a window still holding it cannot revive it.
 
         Markers older than a week are cleared at the same time, keeping the file small.
@@ -493,10 +513,7 @@ class SessionStore:
                 table.remove(doc_ids=old)
             if table.contains(doc_id=_doc_id(session_id)):
                 table.remove(doc_ids=[_doc_id(session_id)])  # upsert would only add fields
-            marker = {"id": session_id, "finished": stamp}
-            if discarded:
-                marker["discarded"] = True
-            table.insert(doc(marker, _doc_id(session_id)))
+            table.insert(doc({"id": session_id, "finished": stamp}, _doc_id(session_id)))
 
     def _drop_draft(self, person_id: str, session_id: str) -> None:
         drafts = self.drafts_file(person_id)
@@ -513,17 +530,34 @@ class SessionStore:
     def discard(self, person_id: str, session_id: str) -> None:
         """Delete one unfinished checklist, leaving a marker so no window can bring it back.
 
-        Only a draft can go: a finished session is never deleted (NotFound names why).
+        Checked and replaced under one lock: a draft finished in another window meanwhile
+        is never turned into a deleted one. A finished session is never deleted.
         """
-        drafts = [r for r in self.draft_records(person_id) if r.get("id") == session_id]
-        if not drafts:
-            if any(r.get("id") == session_id for f in self.archive_files(person_id)
-                   for r in self._records(f)):
-                raise ReadOnlySession(
-                    "That session is finished. Finished sessions are kept and never deleted."
-                )
-            raise NotFound(f"There is no unfinished checklist {session_id}.")
-        self._leave_tombstone(person_id, session_id, now_iso(), discarded=True)
+        try:
+            doc_id = _doc_id(session_id)
+        except ValueError:
+            raise NotFound("There is no unfinished checklist with that id.") from None
+        drafts = self.drafts_file(person_id)
+        stamp = now_iso()
+        with drafts.transaction() as db:
+            table = drafts.table(db, TABLE)
+            record = table.get(doc_id=doc_id) if drafts.exists() else None
+            is_draft = record is not None and record.get("id") == session_id
+            if is_draft and not record.get("finished"):
+                table.remove(doc_ids=[doc_id])
+                marker = {"id": session_id, "finished": stamp, "discarded": True}
+                table.insert(doc(marker, doc_id))
+                return
+        finished = ReadOnlySession(
+            "That session is finished. Finished sessions are kept and never deleted."
+        )
+        if self.metadata(person_id, session_id) is not None:
+            raise finished
+        if record is not None and record.get("discarded"):
+            raise NotFound("That unfinished checklist was already deleted.")
+        if record is not None and record.get("finished"):
+            raise finished
+        raise NotFound("There is no unfinished checklist with that id.")
 
     def write_archive_bulk(self, person_id: str, records: Iterable[dict]) -> None:
         """Write many finished (already sealed) sessions with one rewrite per month."""
@@ -576,16 +610,16 @@ class SessionStore:
         # (one month of slack for a clock or time zone change): older months are not read.
         first = _month_before(min(str(r.get("started_at") or "")[:7] for r in records))
         finished = {
-            r["id"]
+            r.get("id")
             for f in self.archive_files(person_id)
             if f.path.stem.removeprefix("archive-") >= first
             for r in self._records(f)
         }
         for record in records:
-            if record["id"] in finished:
+            if record.get("id") in finished:
                 # Left behind by a crash (or a late save) after finishing: the archive wins.
                 self._drop_draft(person_id, record["id"])
-        return [r for r in records if r["id"] not in finished]
+        return [r for r in records if r.get("id") not in finished]
 
     def drafts(
         self, person_id: str, reader: Person, problems: list[StoreError] | None = None
@@ -627,7 +661,7 @@ class SessionStore:
     def metadata(self, person_id: str, session_id: str) -> dict | None:
         """A session's clear part (dates, checklist, status) without opening it, or None."""
         for record in self.draft_records(person_id):
-            if record["id"] == session_id:
+            if record.get("id") == session_id:
                 return {k: v for k, v in record.items() if k != "sealed"}
         for file in reversed(self.archive_files(person_id)):
             for record in self._records(file):
@@ -660,7 +694,10 @@ class SessionStore:
                 changed = []
                 for record in table.all():
                     record = dict(record)
-                    updated = self._reshared(record, needed, reader)
+                    try:
+                        updated = self._reshared(record, needed, reader)
+                    except (KeyError, TypeError, ValueError, AttributeError):
+                        continue  # damaged: reported when read, never a reason to stop
                     if updated is not None:
                         changed.append(updated)
                 for record in changed:

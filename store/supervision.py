@@ -475,14 +475,14 @@ class SupervisionStore:
                 changed = []
                 for record in table.all():
                     record = dict(record)
-                    readers = (record.get("sealed") or {}).get("readers") or {}
-                    if readers_match(readers, needed):
-                        continue  # already right: nothing to open
                     try:
+                        readers = (record.get("sealed") or {}).get("readers") or {}
+                        if readers_match(readers, needed):
+                            continue  # already right: nothing to open
                         entry = self.open_entry(record, reader)
-                    except StoreError:
+                        readers = rewrapped(entry.readers, entry.key, needed, context(record))
+                    except (StoreError, KeyError, TypeError, ValueError, AttributeError):
                         continue  # not ours to share (yet), or damaged: reported when read
-                    readers = rewrapped(entry.readers, entry.key, needed, context(record))
                     if readers is not None:
                         changed.append(
                             {**record, "sealed": {**record["sealed"], "readers": readers}}

@@ -401,7 +401,7 @@ def test_cli_sessions_discard(store, alex, checklist, passphrase_file, capsys) -
     assert len(err) == 1 and "never deleted" in err[0]
 
     assert main([*base, "no-such-id", *acting]) == 1
-    assert "no unfinished checklist no-such-id" in capsys.readouterr().err
+    assert "no unfinished checklist with that id" in capsys.readouterr().err
 
     assert main([*base, draft.id, *acting, "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)
@@ -454,3 +454,64 @@ async def test_after_the_last_item_answer_keys_do_nothing_and_enter_opens_reflec
         await pilot.press("2")
         await settle(app, pilot)
         assert screen.session.response(last) == "partly"
+
+
+# -- found by trying to break it ----------------------------------------------------------------
+async def test_ctrl_q_straight_after_typing_a_note_keeps_it(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        checklist = await start_checklist(app, pilot)
+        item = checklist.items[0]
+        await pilot.press("n")
+        await settle(app, pilot)
+        app.screen.query_one("#note", Input).value = "Offered a quieter room"
+        await pilot.press("ctrl+q")  # before the typing pause has passed
+        await settle(app, pilot)
+    assert app.return_code == 0
+    assert stored_draft(store.data_dir).answers[item.id]["note"] == "Offered a quieter room"
+
+
+async def test_records_in_the_wrong_shape_never_stop_sign_in_or_home(
+    store, alex, checklist
+) -> None:
+    make_drafts(store, alex, checklist, 3)
+    drafts = store.data_dir / "sessions" / alex.id / "drafts.json"
+    data = json.loads(drafts.read_text())
+    first, second, third = (data["sessions"][k] for k in sorted(data["sessions"]))
+    first["sealed"] = "garbage"
+    del second["updated_at"]
+    third["checklist"]["title"] = "Odd [/oops] title [v2]"
+    drafts.write_text(json.dumps(data))
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert "2 sessions are damaged and were set aside" in text
+        table = app.screen.query_one("#recent")
+        assert table.row_count == 1
+        assert "Odd [/oops] title" in str(table.get_row_at(0)[1])
+
+
+async def test_resuming_a_fully_answered_draft_keeps_answer_keys_quiet_behind_it(
+    store, alex, checklist
+) -> None:
+    session = store.start_session(alex, checklist, {})
+    while session.unanswered(checklist):  # an answer can bring a follow-up item
+        session.answer(session.unanswered(checklist)[0], "done")
+    store.sessions.save_draft(session)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReflectionScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ChecklistScreen) and screen.at_end
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.session.response(screen.items[-1].id) == "done"

@@ -180,10 +180,18 @@ async def test_a_comment_with_an_identifier_warns_first_and_keeps_on_second_save
         await sign_in(app, pilot, "Sam Supervisor")
         app.push_screen(CommentScreen(flagged.id, app.store.people.get(jo.id)))
         await settle(app, pilot)
-        await pilot.press(*"Ring her on 07700 900123", "ctrl+s")
+        # A phone number is refused: never written, however often ctrl+s is pressed.
+        await pilot.press(*"Ring her on 07700 900123", "ctrl+s", "ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, CommentScreen)
-        assert "phone number" in visible(app)
+        assert "Not saved: contains a phone number" in visible(app)
+        assert Store(store.data_dir).supervision.comments(sam, jo.id) == []
+        # A bare date warns first and is kept on a second ctrl+s.
+        app.screen.query_one("#comment").text = "Talk about the visit on 02/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommentScreen)
+        assert "date of birth" in visible(app)
         assert "ctrl+s again" in visible(app)
         shot(app, "comment_warning")
         assert Store(store.data_dir).supervision.comments(sam, jo.id) == []
@@ -191,7 +199,7 @@ async def test_a_comment_with_an_identifier_warns_first_and_keeps_on_second_save
         await settle(app, pilot)
         assert not isinstance(app.screen, CommentScreen)
     [comment] = Store(store.data_dir).supervision.comments(sam, jo.id)
-    assert comment.text == "Ring her on 07700 900123"
+    assert comment.text == "Talk about the visit on 02/11/2026"
 
 
 async def test_a_practitioner_reading_her_own_session_cannot_comment(
@@ -334,11 +342,19 @@ async def test_an_identifier_in_the_notes_warns_first_and_keeps_after_a_second_s
         screen = SupervisionRecordScreen(app.store.people.get(jo.id))
         app.push_screen(screen)
         await settle(app, pilot)
-        await pilot.press(*"Talked about the visit for 943 476 5919", "ctrl+s")
+        # An NHS number is refused: never written, however often ctrl+s is pressed.
+        await pilot.press(*"Talked about the visit for 999 000 0018", "ctrl+s", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert "Not saved: contains an NHS number" in visible(app)
+        assert Store(store.data_dir).supervision.records(sam, jo.id) == []
+        # A bare date warns first and is kept after a second save.
+        screen.query_one("#notes").text = "Talked about the visit on 02/11/2026"
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen
         text = visible(app)
-        assert "NHS number" in text
+        assert "date of birth" in text
         assert "press ctrl+s again" in text
         shot(app, "supervision_record_identifier")
         assert Store(store.data_dir).supervision.records(sam, jo.id) == []
@@ -346,7 +362,7 @@ async def test_an_identifier_in_the_notes_warns_first_and_keeps_after_a_second_s
         await settle(app, pilot)
         assert app.screen is not screen
     [record] = Store(store.data_dir).supervision.records(sam, jo.id)
-    assert record.content["notes"] == "Talked about the visit for 943 476 5919"
+    assert record.content["notes"] == "Talked about the visit on 02/11/2026"
     assert record.actions == []
 
 

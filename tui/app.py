@@ -118,10 +118,11 @@ class SteppingStonesApp(App[int]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """As Textual's, but safe for any text: messages carry file names and typed words,
-        so markup is off unless asked for, and whatever is passed is shown as text."""
+        """As Textual's, but safe for any text: messages carry file names, titles from files
+        anyone can edit and typed words, so they are always shown as plain text (widgets'
+        and screens' notify pass markup=True; it is ignored here on purpose)."""
         super().notify(
-            str(message), title=str(title), severity=severity, timeout=timeout, markup=markup
+            str(message), title=str(title), severity=severity, timeout=timeout, markup=False
         )
 
     # -- start-up ----------------------------------------------------------------------------
@@ -198,13 +199,18 @@ class SteppingStonesApp(App[int]):
         if self.user is not None and not self.locked:
             self.lock(idle=False)
 
-    def lock(self, idle: bool) -> None:
-        from .screens.lock import LockScreen
-
+    def keep_typing(self) -> None:
+        """Save, now, the latest typing that may be kept on every screen (the debounced save
+        may not have run yet): before the screen locks and before the app closes."""
         for screen in self.screen_stack:
             keep = getattr(screen, "keep", None)
             if callable(keep):
-                keep()  # the latest typing that may be kept, saved before the screen goes
+                keep()
+
+    def lock(self, idle: bool) -> None:
+        from .screens.lock import LockScreen
+
+        self.keep_typing()
         self.locked = True
         self.store.audit.append("idle_lock" if idle else "screen_lock", self.user.name)
         self.push_screen(LockScreen(self.user.name))
@@ -223,6 +229,7 @@ class SteppingStonesApp(App[int]):
     # -- navigation --------------------------------------------------------------------------
     def reset_to(self, screen: Screen) -> None:
         """Replace the whole stack with one screen (signing in, signing out)."""
+        self.held.clear()  # whatever was held back goes with the screens that held it
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(screen)
@@ -286,12 +293,13 @@ class SteppingStonesApp(App[int]):
 
         if isinstance(self.screen, ConfirmScreen):
             return  # already asking: y or n answers it
-        if self.held:
-            self.unless_held_text(lambda: self.run_worker(self._quit(), group="quit"))
-            return
-        await self._quit()
+        self.keep_typing()
+        # As a worker, not awaited here: waiting inside this key's handler would hold up the
+        # very messages that say the last saves have landed.
+        self.unless_held_text(lambda: self.run_worker(self._quit(), group="quit", exclusive=True))
 
     async def _quit(self) -> None:
+        self.keep_typing()
         await self.wait_for_saves(timeout=3.0)
         if self._pending:
             if getattr(self, "_quit_warned", False):
@@ -391,7 +399,8 @@ class SteppingStonesApp(App[int]):
             self.settle_save_state()  # deleted here on purpose: nothing was lost
             return
         self.save_state = SaveState("failed", message=message.reason)
-        self.notify(message.reason, title="Finished elsewhere", severity="error", timeout=15)
+        title = "Deleted elsewhere" if "deleted" in message.reason else "Finished elsewhere"
+        self.notify(message.reason, title=title, severity="error", timeout=15)
         if self.user is not None and not self.locked:
             self.go_home()
 
@@ -428,8 +437,12 @@ class SteppingStonesApp(App[int]):
         if not self._pending and self.save_state.status == "saving":
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
 
-    def discarding(self, session_id: str) -> None:
-        """Before a draft is deleted: answers still on their way to it are not wanted."""
+    def discarding(self, session_id: str, done: bool = True) -> None:
+        """Before a draft is deleted: answers still on their way to it are not wanted.
+        (`done=False` if the delete then failed: its saves matter again.)"""
+        if not done:
+            self._discarded.discard(session_id)
+            return
         self._discarded.add(session_id)
         self._pending.pop(session_id, None)
         with self._inbox_ready:

@@ -67,15 +67,17 @@ def unopened_sessions(problems: list, has_supervisor: bool) -> list[str]:
             if has_supervisor
             else "nobody supervises you who could share them again: please ask an admin"
         )
-        sentences.append(
-            f"{not_shared} of your sessions can't be opened yet: {who}."
-        )
+        if not_shared == 1:
+            who = who.replace("them", "it")
+            sentences.append(f"1 of your sessions can't be opened yet: {who}.")
+        else:
+            sentences.append(f"{not_shared} of your sessions can't be opened yet: {who}.")
     if damaged:
         verb = "is" if damaged == 1 else "are"
         sentences.append(
             f"{_plural(damaged, 'session', 'sessions')} {verb} damaged and "
             f"{'was' if damaged == 1 else 'were'} set aside (left unchanged on disk; "
-            "`stepping-stones verify` names them)."
+            f"`stepping-stones verify` names {'it' if damaged == 1 else 'them'})."
         )
     sentences.extend(str(p) for p in other)
     return sentences

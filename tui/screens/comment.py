@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
-from checklists.identifiers import describe, find_identifiers
+from checklists.identifiers import describe, find_identifiers, refused_summary
 from store import Person, StoreError
 from store.supervision import COMMENT_LIMIT
 from tui.widgets.language_hint import LanguageHint
@@ -129,6 +129,13 @@ class CommentScreen(ModalScreen[bool]):
             )
             return
         findings = find_identifiers(text)
+        refusal = refused_summary(findings)
+        if refusal:
+            # Never written, however often ctrl+s is pressed (the command line refuses too).
+            self.show_message(
+                "#warning", f"{refusal}. Please take it out: this comment is not saved."
+            )
+            return
         if findings and text != self._confirmed:
             # A warning first: edit it out, or press ctrl+s again to keep it as it is.
             self._confirmed = text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,9 +56,10 @@ def draft_row(store, session: Session) -> DraftRow:
     return DraftRow(session, title, total - len(session.unanswered(checklist)), total)
 
 
-def ask_to_delete(screen: Screen, row: DraftRow, done) -> None:
-    """"Delete this unfinished checklist? y/n"; on `y`, delete it off the UI thread and call
-    `done(row, message, ok)` back on it."""
+def ask_to_delete(screen: Screen, row: DraftRow, removing, done) -> None:
+    """Ask "Delete this unfinished checklist? y/n". On `y`, `removing(row)` at once (so it
+    can no longer be opened while it goes), then the delete off the UI thread, then
+    `done(row, message, ok)` back on the UI thread."""
     from .confirm import ConfirmScreen
 
     app = screen.app
@@ -66,13 +68,16 @@ def ask_to_delete(screen: Screen, row: DraftRow, done) -> None:
         if not yes:
             return
         session_id = row.session.id
+        removing(row)
         app.discarding(session_id)
 
         def delete() -> None:
             try:
                 app.store.discard_draft(app.user, session_id)
-            except StoreError as exc:
-                app.call_from_thread(done, row, str(exc), False)
+            except Exception as exc:  # noqa: BLE001 - said on screen, never a silent stop
+                message = str(exc) if isinstance(exc, StoreError) else "It could not be deleted."
+                app.call_from_thread(app.discarding, session_id, False)
+                app.call_from_thread(done, row, message, False)
                 return
             app.call_from_thread(done, row, f"Deleted: {row.describe}.", True)
 
@@ -117,12 +122,14 @@ class DraftsScreen(ModalScreen[str | None]):
         self.fill()
         table.focus()
 
-    def fill(self) -> None:
+    def fill(self, cursor: int = 0) -> None:
         table = self.query_one("#drafts", DataTable)
         table.clear()
         for row in self.rows:
             answered = f"{row.answered} of {row.total}" if row.total else str(row.answered)
-            table.add_row(row.when, row.title, answered, key=row.session.id)
+            table.add_row(row.when, Text(row.title), answered, key=row.session.id)
+        if self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1))
 
     @property
     def highlighted(self) -> DraftRow | None:
@@ -144,18 +151,25 @@ class DraftsScreen(ModalScreen[str | None]):
     def action_delete(self) -> None:
         row = self.highlighted
         if row is not None:
-            ask_to_delete(self, row, self.deleted)
+            ask_to_delete(self, row, self.removing, self.deleted)
+
+    def removing(self, row: DraftRow) -> None:
+        at = self.query_one("#drafts", DataTable).cursor_row
+        self.rows = [r for r in self.rows if r.session.id != row.session.id]
+        self.query_one("#drafts-message", Static).update("Deleting…")
+        self.fill(at)
 
     def deleted(self, row: DraftRow, message: str, ok: bool) -> None:
         self.query_one("#drafts-message", Static).update(message)
         if not ok:
+            self.rows = sorted(
+                [*self.rows, row], key=lambda r: r.session.record["updated_at"], reverse=True
+            )
+            self.fill()
             return
-        self.rows = [r for r in self.rows if r.session.id != row.session.id]
         if not self.rows:
             self.app.notify(message, timeout=5)
             self.dismiss(None)
-            return
-        self.fill()
 
     def action_close(self) -> None:
         self.dismiss(None)

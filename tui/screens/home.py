@@ -3,6 +3,7 @@ sessions, and hear plainly about any that could not be opened."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -141,6 +142,11 @@ class HomeScreen(Screen):
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - a hostile file must not leave home blank
+            self.app.call_from_thread(
+                self.show_problem, f"A file in the store is damaged ({type(exc).__name__})."
+            )
+            return
         # Never a reason to stop: what could be opened is listed, the rest said in words.
         unopened = unopened_sessions(problems, has_supervisor=bool(person.supervisors))
         self.app.call_from_thread(self.show_sessions, sessions, drafts, unopened)
@@ -179,9 +185,7 @@ class HomeScreen(Screen):
         resume = self.query_one("#resume", Static)
         if len(drafts) == 1:
             resume.update(
-                Content.from_markup(
-                    "[b]Resume[/b] $what: press [b]r[/b]", what=drafts[0].describe
-                )
+                Content.from_markup("[b]Resume[/b] $what: press [b]r[/b]", what=drafts[0].describe)
             )
             resume.add_class("has-draft")
         elif drafts:
@@ -215,7 +219,11 @@ class HomeScreen(Screen):
             when = session.record.get("completed_at") or session.record["updated_at"]
             table.add_row(
                 short_date(when),
-                _short(session.record["checklist"].get("title", session.checklist_id), 22),
+                # Text, not a string: a DataTable reads strings as markup, and a title comes
+                # from a file anyone can edit.
+                Text(
+                    _short(str(session.record["checklist"].get("title", session.checklist_id)), 22)
+                ),
                 SETTING_LABELS.get(session.setup.get("setting"), "—"),
                 status,
                 " ".join(str(v) for v in counts.values()),
@@ -263,7 +271,15 @@ class HomeScreen(Screen):
                 timeout=6,
             )
             return
-        ask_to_delete(self, row, self.deleted)
+        ask_to_delete(self, row, self.removing, self.deleted)
+
+    def removing(self, row: DraftRow) -> None:
+        """Gone from the list at once: it cannot be resumed while it is being deleted."""
+        self.drafts = [r for r in self.drafts if r.session.id != row.session.id]
+        self.rows.pop(row.session.id, None)
+        table = self.query_one("#recent", DataTable)
+        if row.session.id in table.rows:
+            table.remove_row(row.session.id)
 
     def deleted(self, row: DraftRow, message: str, ok: bool) -> None:
         self.notify(message, severity="information" if ok else "error", timeout=6)
@@ -278,10 +294,14 @@ class HomeScreen(Screen):
             self.notify(str(exc), severity="error", timeout=10)
             return
         screen = ChecklistScreen(session, checklist, start=session.first_unanswered(checklist))
-        self.app.push_screen(screen)
         if not session.unanswered(checklist):
-            # Everything is answered: what is left is the reflection.
+            # Everything is answered: what is left is the reflection, and behind it the end
+            # of the list, where answer keys do nothing.
+            screen.set_reactive(ChecklistScreen.at_end, True)
+            self.app.push_screen(screen)
             screen.open_reflection()
+            return
+        self.app.push_screen(screen)
 
     @on(DataTable.RowSelected)
     def open_row(self, event: DataTable.RowSelected) -> None:

@@ -67,8 +67,11 @@ class NoteScreen(ModalScreen[str | None]):
 
     def checked(self, text: str) -> FieldCheck:
         check = check_field(text, NOTE_LIMIT)
-        self.query_one("#note-status", FieldStatus).show(check)
-        self.app.set_held(HELD_KEY, f"the note {check.held}" if check.held else None)
+        # Saved earlier (by a version that only warned): not "not saved", but please remove.
+        on_disk = bool(text) and text.strip() == self.saved.strip()
+        self.query_one("#note-status", FieldStatus).show(check, on_disk=on_disk)
+        held = None if on_disk else check.held
+        self.app.set_held(HELD_KEY, f"the note {held}" if held else None)
         return check
 
     @on(Input.Changed)
@@ -84,6 +87,8 @@ class NoteScreen(ModalScreen[str | None]):
 
     def keep(self) -> None:
         """Save what may be kept; text held back stays on screen only."""
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = None
         text = self.text
         if self.checked(text).held or text == self.saved:

@@ -83,11 +83,13 @@ class ReflectionScreen(Screen):
     def checked(self, prompt_id: str, text: str) -> FieldCheck:
         """Check one field, show the result under it and tell the header what is held back."""
         check = self.checks.get(prompt_id)
+        on_disk = bool(text) and text == self.session.reflection.get(prompt_id, "")
         if check is None or check.text != text:
             check = check_field(text, REFLECTION_LIMIT)
             self.checks[prompt_id] = check
-            self.query_one(f"#s-{prompt_id}", FieldStatus).show(check)
-        held = check.held
+            self.query_one(f"#s-{prompt_id}", FieldStatus).show(check, on_disk=on_disk)
+        # Held back is only what is not on disk: an older version may have kept it already.
+        held = None if on_disk else check.held
         self.app.set_held(
             f"reflection:{prompt_id}", f"{self._label(prompt_id)} {held}" if held else None
         )
@@ -129,9 +131,10 @@ class ReflectionScreen(Screen):
         """Fields that may not be written as they are: field label -> why."""
         out = {}
         for prompt in self.app.store.library.reflection:
-            check = self.checked(prompt.id, self.query_one(f"#r-{prompt.id}", TextArea).text)
-            if check.held:
-                out[self._label(prompt.id)] = check.held
+            self.checked(prompt.id, self.query_one(f"#r-{prompt.id}", TextArea).text)
+            why = self.app.held.get(f"reflection:{prompt.id}")
+            if why:
+                out[self._label(prompt.id)] = why.removeprefix(self._label(prompt.id) + " ")
         return out
 
     def keep(self) -> None:
@@ -140,6 +143,8 @@ class ReflectionScreen(Screen):
         Text with a warning is saved as typed. Text that may not be written (an identifier
         the guard refuses, or over the limit) stays on screen only, and the header says so.
         """
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = None
         changed = False
         for prompt in self.app.store.library.reflection:

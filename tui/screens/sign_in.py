@@ -54,7 +54,7 @@ class SignInScreen(Screen):
         try:
             # Share sessions with supervisors assigned since (and seal any older ones).
             self.app.store.reshare_all(person)
-        except StoreError as exc:
+        except Exception as exc:  # noqa: BLE001 - sharing must never keep her from signing in
             self.app.call_from_thread(
                 self.app.notify, f"Sharing with your supervisors will be tried again: {exc}"
             )

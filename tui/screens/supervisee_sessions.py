@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -132,7 +134,11 @@ class SuperviseeSessionsScreen(Screen):
     def show_problem(self, message: str) -> None:
         self.sessions = []
         self.query_one("#sessions-intro", Static).update(
-            f"[b]Could not read {self.author.name}'s sessions.[/b] {message}"
+            Content.from_markup(
+                "[b]Could not read $name's sessions.[/b] $message",
+                name=self.author.name,
+                message=message,
+            )
         )
 
     def show(self, sessions: list[Session], counts: Counter[str]) -> None:
@@ -159,7 +165,9 @@ class SuperviseeSessionsScreen(Screen):
             comments = counts.get(session.id, 0)
             table.add_row(
                 when,
-                _short(session.record["checklist"].get("title", session.checklist_id), 20),
+                Text(
+                    _short(str(session.record["checklist"].get("title", session.checklist_id)), 20)
+                ),
                 SETTING_LABELS.get(session.setup.get("setting"), "—"),
                 " ".join(str(tally.get(r, 0)) for r in RESPONSES),
                 "⚑" if session.flagged else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -65,7 +66,7 @@ class SuperviseesScreen(Screen):
                 else "not yet"
             )
             table.add_row(
-                row["name"],
+                Text(row["name"]),
                 last,
                 str(row["sessions"]),
                 f"⚑ {row['flagged']}" if row["flagged"] else "0",

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 
-from checklists.identifiers import describe, find_identifiers
+from checklists.identifiers import describe, find_identifiers, refused_summary
 from store import InvalidInput, Person, StoreError
 from store.reports import text as words
 from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action, parse_date
@@ -254,10 +254,18 @@ class SupervisionRecordScreen(Screen):
 
         # Identifiers: a warning first; a second ctrl+s keeps the text as it is.
         held = []
+        refused = False
         texts = {"present": values["present"].strip(), "notes": notes}
         texts.update({f"action-{i}": t.strip() for i, (t, _due) in enumerate(values["actions"], 1)})
         for field, text in texts.items():
             findings = find_identifiers(text)
+            refusal = refused_summary(findings)
+            if refusal:
+                # Never written, however often ctrl+s is pressed.
+                self.warn(field, f"{refusal}. Please take it out.")
+                held.append(field)
+                refused = True
+                continue
             if findings and self._confirmed.get(field) != text:
                 self._confirmed[field] = text
                 noun = {"notes": "note", "present": "list of who was there"}.get(field, "action")
@@ -268,8 +276,10 @@ class SupervisionRecordScreen(Screen):
                 held.append(field)
         if held:
             self.query_one("#problem", Static).update(
-                "Something above looks as if it could identify her. Edit it, or press ctrl+s "
-                "again to keep it as it is and save."
+                "Not saved: something above could identify her. Please take it out."
+                if refused
+                else "Something above looks as if it could identify her. Edit it, or press "
+                "ctrl+s again to keep it as it is and save."
             )
             self.query_one(f"#{held[0]}").focus()
             return None

@@ -29,13 +29,19 @@ class FieldStatus(Static):
         super().__init__("", id=id, markup=False)
         self.check: FieldCheck | None = None
 
-    def show(self, check: FieldCheck) -> None:
+    def show(self, check: FieldCheck, on_disk: bool = False) -> None:
+        """`on_disk`: this very text was saved before (by an older version that only warned),
+        so it must not be called "not saved"; she is asked to take the identifier out."""
         self.check = check
         count = f"{len(check.text):,} / {check.limit:,}"
         refused = [f for f in check.findings if f.refused]
-        self.set_class(check.held is not None, "-held")
-        self.set_class(check.held is None and bool(check.warnings), "-warned")
-        if refused:
+        held = check.held is not None and not on_disk
+        self.set_class(held, "-held")
+        self.set_class(not held and bool(check.warnings or refused), "-warned")
+        if refused and on_disk:
+            found = ", ".join(dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in refused))
+            self.update(f"! Saved earlier, but it contains {found}: please take it out.  {count}")
+        elif refused:
             found = ", ".join(dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in refused))
             self.update(f"✗ Not saved: contains {found}. Take it out to save.  {count}")
         elif check.over:
