@@ -115,7 +115,7 @@ def open_resumed(term: Terminal, store: TmuxStore, answered: int) -> None:
     start_app(term, store.data_dir)
     sign_in(term, store.account(ALEX))
     home = squash(wait_for_home(term))
-    assert f"({answered} answered)" in home, home
+    assert f"({answered} of " in home and " answered)" in home, home
     term.send("r")
     term.wait_for(f"Item {answered + 1} of")
 
