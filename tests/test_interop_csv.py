@@ -15,7 +15,7 @@ import pytest
 from store import PermissionDenied, Store
 from store.errors import InvalidInput
 from store.interop.csv_export import COLUMNS, export_csv, safe_cell
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from tests.test_interop_fhir import (
     AUTHOR,
     CASE_REF,

@@ -26,7 +26,7 @@ from store.interop.fhir import (
     questionnaire,
     questionnaire_response,
 )
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from tui.cli import main
 
 SECRET_NOTE = "Offered the quiet room upstairs next time"

@@ -10,7 +10,7 @@ from textual.widgets import Input, TextArea
 
 from checklists.language import LanguageEntry, LanguageGuide
 from store import Store
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen

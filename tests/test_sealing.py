@@ -12,7 +12,7 @@ import pytest
 
 from store import PermissionDenied, Store
 from store.crypto import SealError
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 
 SECRET_NOTE = "Offered the quiet room upstairs"
 SECRET_REFLECTION = "I felt unsure how to raise the meeting"

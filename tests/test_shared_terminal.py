@@ -12,7 +12,7 @@ import pytest
 
 from store import SignInError, Store
 from store.lockout import LockedOut
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen

@@ -14,8 +14,8 @@ import pytest
 from store import InvalidInput, PermissionDenied, Store
 from store.reports.period import STAFF_REQUIREMENTS, build_summary, choose_period, months_before
 from store.supervision import new_action
-from tests.conftest import PASSPHRASE
-from tests.test_cli import one_line_error, run
+from tests.helpers import PASSPHRASE, one_line_error
+from tests.helpers import run_cli as run
 
 COMMENT = "Let's talk about the room next time"
 NOTES = "We talked about asking for the quiet room earlier in the day."

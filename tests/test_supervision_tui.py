@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from store import Store
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from tests.test_supervision import finished_session
 from tests.test_tui_flow import SIZE, sign_in
 from tui.app import SteppingStonesApp

@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, ProgressBar
 
 from store import Store
 from store.exchange import export_bundle, import_bundle, read_bundle
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from tests.test_bundle import make_clinic, snapshot, write_session
 from tests.test_tui_flow import SIZE, screen_text, sign_in
 from tui.app import SteppingStonesApp

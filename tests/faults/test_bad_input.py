@@ -15,8 +15,19 @@ import pytest
 
 from store import Store
 from store.verify import verify_store
-from tests.conftest import PASSPHRASE
+from tests.e2e.app import (
+    ALEX,
+    APP_ENV,
+    cli,
+    make_store,
+    needs_tmux,
+    squash,
+    tmux_group,
+    wait_for_home,
+)
+from tests.e2e.app import sign_in as tmux_sign_in
 from tests.e2e.terminal import Terminal
+from tests.helpers import COMMAND, PASSPHRASE
 from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
@@ -27,17 +38,6 @@ from tui.screens.session_summary import SessionSummaryScreen
 from tui.screens.sign_in import SignInScreen
 
 from .test_two_instances import all_kept, open_draft
-from .tmux_app import (
-    ALEX,
-    APP_ENV,
-    COMMAND,
-    cli,
-    make_store,
-    needs_tmux,
-    squash,
-    wait_for_home,
-)
-from .tmux_app import sign_in as tmux_sign_in
 
 NAME = "Alex Reid"
 ONE_DAY = timedelta(days=1)
@@ -83,6 +83,7 @@ BAD_REQUIREMENT_LINE = BAD_REQUIREMENT.splitlines().index('        requirements:
 
 @pytest.mark.e2e
 @needs_tmux
+@tmux_group
 def test_a_broken_checklist_file_is_named_at_start_and_by_validate(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()

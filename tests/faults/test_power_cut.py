@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.terminal import Terminal, item_position
-
-from .tmux_app import (
+from tests.e2e.app import (
     ALEX,
     APP_ENV,
     ChecklistModel,
@@ -39,8 +37,10 @@ from .tmux_app import (
     sign_in,
     start_app,
     start_new_checklist,
+    tmux_group,
     wait_for_home,
 )
+from tests.e2e.terminal import Terminal, item_position
 
 CYCLES = 30
 MAX_KEYS_PER_CYCLE = 10
@@ -280,6 +280,7 @@ def seed() -> int:
 
 @pytest.mark.e2e
 @needs_tmux
+@tmux_group
 def test_thirty_power_cuts_in_a_row_lose_no_acknowledged_answer(tmp_path: Path, seed: int) -> None:
     store = make_store(tmp_path, tmp_path / "store")
     term = Terminal(tmp_path, APP_ENV)
