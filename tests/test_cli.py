@@ -343,3 +343,12 @@ def test_check_text_reports_language_as_a_second_kind(tmp_path: Path) -> None:
     both = run("check-text", "Call 07700 900123, she is a junkie", data_dir=tmp_path)
     assert both.returncode == 1
     assert "phone" in both.stdout and "person who uses drugs" in both.stdout
+
+
+def test_a_warning_is_reported_by_the_command_that_met_it_only(store, alex) -> None:
+    """In one process (as here), each call of `main` reports only its own stores' notices."""
+    (store.data_dir / "people.json").write_text("{not json")
+    first = run("users", "list", "--json", data_dir=store.data_dir)
+    assert "warning: people.json was damaged" in first.stderr
+    again = run("users", "list", "--json", data_dir=store.data_dir)
+    assert again.returncode == 0 and again.stderr == ""
