@@ -1,13 +1,18 @@
 # Two commands do everything on a fresh machine:
 #   make run   set up .venv (first time only) and start the app
 #   make test  set up .venv with the test tools and run the whole suite (end-to-end included)
+#   make test-fast  the same without the end-to-end (tmux) and fault suites, in under a minute
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean
+# One worker per core; the tests that drive the app in tmux share one xdist group, so they run
+# one after another on one worker while the rest spread over the others.
+PARALLEL := -n auto --dist loadgroup
+
+.PHONY: run test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +32,11 @@ run: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
+
+test-fast: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PARALLEL) --ignore=tests/e2e --ignore=tests/faults $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
