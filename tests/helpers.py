@@ -4,7 +4,8 @@
   (`run_installed`, for the few tests that must see a real process);
 - a small team of synthetic people (`make_team`);
 - Pilot helpers: `settle`, `screen_text`, `rendered_text`, `put`, `sign_in`, `start_checklist`;
-- `wait_for`, to poll a condition with a deadline instead of sleeping.
+- `wait_for` and, under Pilot, `wait_until`: poll a condition with a deadline instead of
+  sleeping.
 
 Fixtures built on these live in `tests/conftest.py`. All people and text are synthetic.
 """
@@ -44,6 +45,19 @@ def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g}s waiting for {description}")
         time.sleep(every)
+
+
+async def wait_until(pilot, condition: Callable[[], object], description: str, timeout=5.0):
+    """Under Pilot: let the app run until `condition()` is true (returns its value), or fail
+    after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {description}")
+        await pilot.pause(0.02)
 
 
 # -- the command line --------------------------------------------------------------------------

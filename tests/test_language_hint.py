@@ -10,8 +10,14 @@ from textual.widgets import Input, TextArea
 
 from checklists.language import LanguageEntry, LanguageGuide
 from store import Store
-from tests.helpers import PASSPHRASE
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tests.helpers import (
+    PASSPHRASE,
+    SIZE,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+)
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.note import NoteScreen

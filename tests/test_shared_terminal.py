@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 
 from store import SignInError, Store
 from store.lockout import LockedOut
-from tests.helpers import PASSPHRASE
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tests.helpers import (
+    PASSPHRASE,
+    SIZE,
+    put,
+    run_cli,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+    wait_until,
+)
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.home import HomeScreen
@@ -52,7 +59,8 @@ async def test_ctrl_l_hides_everything_and_blocks_every_key(store, alex) -> None
         await settle(app, pilot)
         assert isinstance(app.screen, LockScreen)
         assert "do not match" in screen_text(app)
-        await pilot.press(*PASSPHRASE, "enter")
+        await put(pilot, app.focused, PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is screen and not app.locked
         assert screen.index == 1
@@ -70,7 +78,8 @@ async def test_someone_else_can_sign_in_at_a_locked_terminal(store, alex) -> Non
         await settle(app, pilot)
         name = app.screen.query_one("#name")
         name.value = "Jo Patel"
-        await pilot.press(*PASSPHRASE, "enter")
+        await put(pilot, app.focused, PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen) and app.user.name == "Jo Patel"
         assert "No unfinished checklists" in screen_text(app)  # nothing of Alex's
@@ -86,7 +95,7 @@ async def test_idle_lock_after_the_configured_time(store, alex) -> None:
         await start_checklist(app, pilot)
         await pilot.press("1")
         assert not app.locked
-        await pilot.pause(2.5)
+        await wait_until(pilot, lambda: app.locked, "the idle lock", timeout=2.5)
         assert app.locked and isinstance(app.screen, LockScreen)
     events = [e["event"] for e in Store(store.data_dir).audit.entries()]
     assert "idle_lock" in events and "sign_in" in events
@@ -118,20 +127,8 @@ def test_five_wrong_passphrases_lock_the_name_out_and_the_wait_doubles(store, al
 def test_lockout_applies_on_the_command_line(store, alex, tmp_path) -> None:
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("wrong passphrase\n")
-    cmd = [
-        sys.executable,
-        "-m",
-        "tui.cli",
-        "--data-dir",
-        str(store.data_dir),
-        "sessions",
-        "list",
-        "--user",
-        "Alex Reid",
-        "--passphrase-file",
-        str(wrong),
-    ]
-    results = [subprocess.run(cmd, capture_output=True, text=True, timeout=60) for _ in range(5)]
+    cmd = ["sessions", "list", "--user", "Alex Reid", "--passphrase-file", str(wrong)]
+    results = [run_cli(*cmd, data_dir=store.data_dir) for _ in range(5)]
     assert all(r.returncode == 1 for r in results)
     assert "Too many wrong passphrases" in results[-1].stderr
     assert results[-1].stderr.count("\n") == 1
@@ -147,12 +144,7 @@ def test_audit_trail_records_security_events_and_detects_a_removed_line(
         store.sign_in("Jo Patel", "wrong passphrase")
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--data-dir", str(store.data_dir), "audit", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_cli("audit", *args, data_dir=store.data_dir)
 
     listed = cli("list", "--user", "Alex Reid", "--passphrase-file", str(passphrase_file), "--json")
     assert listed.returncode == 0, listed.stderr
@@ -191,7 +183,10 @@ async def test_case_reference_refuses_identifiers_and_notes_warn_first(store, al
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
 
-        await pilot.press("n", *"Texted her on 07700 900123", "enter")
+        await pilot.press("n")
+        await settle(app, pilot)
+        await put(pilot, app.focused, "Texted her on 07700 900123")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert "phone number" in screen_text(app)  # warned, not yet saved
         assert screen.session.answers.get(screen.items[0].id, {}).get("note", "") == ""
@@ -222,7 +217,10 @@ async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> Non
     app = SteppingStonesApp(data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press(*"Alex Reid", "tab", *PASSPHRASE, "tab", *PASSPHRASE, "enter")
+        for field_id, text in (("#name", "Alex Reid"), ("#passphrase", PASSPHRASE)):
+            await put(pilot, app.screen.query_one(field_id), text)
+        await put(pilot, app.screen.query_one("#again"), PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         await start_checklist(app, pilot)
         while isinstance(app.screen, ChecklistScreen):

@@ -27,8 +27,15 @@ from tests.e2e.app import (
 )
 from tests.e2e.app import sign_in as tmux_sign_in
 from tests.e2e.terminal import Terminal
-from tests.helpers import COMMAND, PASSPHRASE
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tests.helpers import (
+    COMMAND,
+    PASSPHRASE,
+    SIZE,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+)
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.home import HomeScreen
