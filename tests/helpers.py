@@ -170,12 +170,12 @@ def make_team(store, alex, signed_in: bool = True) -> Team:
 async def settle(app, pilot, rounds: int = 3, workers: bool = False) -> None:
     """Let workers (disk writes, sign-in) finish and the screen catch up: `rounds` rounds of
     waiting until idle. With `workers`, go on (up to 100 rounds) while the screen has a worker
-    running (its reading and sealing; never the app's long-lived draft writer)."""
+    running (reading and sealing; never the app's long-lived draft writer)."""
     for done in range(100):
         await app.wait_until_idle()
         await pilot.pause()
         if done + 1 >= rounds and (
-            not workers or all(w.is_finished for w in app.screen.workers)
+            not workers or all(w.is_finished or w.group == "writer" for w in app.workers)
         ):
             break
 
