@@ -3,7 +3,8 @@
 - the command line run in this process (`run_cli`), and the installed command run for real
   (`run_installed`, for the few tests that must see a real process);
 - a small team of synthetic people (`make_team`);
-- Pilot helpers: `settle`, `screen_text`, `rendered_text`, `put`, `sign_in`, `start_checklist`;
+- Pilot helpers: `settle`, `screen_text`, `rendered_text`, `put`, `sign_in`, `start_checklist`,
+  `answer_the_rest`;
 - `wait_for` and, under Pilot, `wait_until`: poll a condition with a deadline instead of
   sleeping.
 
@@ -250,3 +251,15 @@ async def start_checklist(app, pilot):
     await settle(app, pilot)
     assert isinstance(app.screen, ChecklistScreen)
     return app.screen
+
+
+async def answer_the_rest(app, pilot, key: str = "1") -> None:
+    """On a checklist: press `key` on each item left, as a quick person would (each key is
+    handled before the next), until the screen moves on (to the Reflection); then settle."""
+    from tui.screens.checklist import ChecklistScreen
+
+    for _ in range(200):
+        if not isinstance(app.screen, ChecklistScreen):
+            break
+        await pilot.press(key)
+    await settle(app, pilot)

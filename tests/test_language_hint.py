@@ -13,6 +13,8 @@ from store import Store
 from tests.helpers import (
     PASSPHRASE,
     SIZE,
+    answer_the_rest,
+    put,
     screen_text,
     settle,
     sign_in,
@@ -53,7 +55,7 @@ async def test_a_note_shows_the_hint_and_is_kept_as_typed(store, alex) -> None:
         hint = app.screen.query_one(LanguageHint)
         assert not hint.display  # nothing to say yet
 
-        await pilot.press(*TYPED)
+        await pilot.press(*TYPED)  # typed key by key: the hint follows the typing
         await settle(app, pilot)
         text = screen_text(app)
         assert 'Language: "addict" → person who uses drugs' in text
@@ -80,7 +82,7 @@ async def test_the_note_hint_goes_when_the_words_are_changed(store, alex) -> Non
         await start_checklist(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Spoke with a junkie")
+        await put(pilot, app.focused, "Spoke with a junkie")
         await settle(app, pilot)
         hint = app.screen.query_one(LanguageHint)
         assert hint.display
@@ -101,7 +103,8 @@ async def test_an_identifier_warning_still_comes_first_next_to_the_hint(store, a
         await pilot.press("n")
         await settle(app, pilot)
         note = "Addict, call 07700 900123"
-        await pilot.press(*note, "enter")
+        await put(pilot, app.focused, note)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)  # held back by the identifier warning
         text = screen_text(app)
@@ -118,9 +121,7 @@ async def test_a_reflection_shows_the_hint_and_finishes_with_the_text_as_typed(s
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
         await start_checklist(app, pilot)
-        while isinstance(app.screen, ChecklistScreen):
-            await pilot.press("1")
-            await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         screen = app.screen
         assert isinstance(screen, ReflectionScreen)
         first = screen.query(TextArea).first()
@@ -128,7 +129,7 @@ async def test_a_reflection_shows_the_hint_and_finishes_with_the_text_as_typed(s
         hint = screen.query_one(f"#l-{prompt_id}", LanguageHint)
         assert not hint.display
 
-        await pilot.press(*TYPED)
+        await pilot.press(*TYPED)  # typed key by key: the hint follows the typing
         await settle(app, pilot)
         assert hint.display
         assert 'Language: "addict" → person who uses drugs' in screen_text(app)
@@ -159,7 +160,7 @@ async def test_a_service_term_is_hinted_too(store, alex) -> None:
         await start_checklist(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"A frequent-flyer at clinic")
+        await put(pilot, app.focused, "A frequent-flyer at clinic")
         await settle(app, pilot)
         assert 'Language: "frequent-flyer" → woman we see often' in screen_text(app)
 

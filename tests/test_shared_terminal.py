@@ -13,6 +13,7 @@ from store.lockout import LockedOut
 from tests.helpers import (
     PASSPHRASE,
     SIZE,
+    answer_the_rest,
     put,
     run_cli,
     screen_text,
@@ -223,9 +224,7 @@ async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> Non
         await pilot.press("enter")
         await settle(app, pilot)
         await start_checklist(app, pilot)
-        while isinstance(app.screen, ChecklistScreen):
-            await pilot.press("1")
-            await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         await pilot.press(*"Fine", "ctrl+s")
         await settle(app, pilot)
         assert "Finished and saved" in screen_text(app)

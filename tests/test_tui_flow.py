@@ -10,6 +10,7 @@ from store import Store, StoreFullError
 from tests.helpers import (
     PASSPHRASE,
     SIZE,
+    answer_the_rest,
     put,
     screen_text,
     settle,
@@ -102,9 +103,7 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
         assert screen.index == 1
 
         await pilot.press("j", "j", "j")
-        while isinstance(app.screen, ChecklistScreen):
-            await pilot.press("1")
-            await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         assert isinstance(app.screen, ReflectionScreen)
         assert app.screen.title == "Reflection"
         assert app.focused is app.screen.query("TextArea").first()

@@ -31,6 +31,8 @@ from tests.helpers import (
     COMMAND,
     PASSPHRASE,
     SIZE,
+    answer_the_rest,
+    put,
     screen_text,
     settle,
     sign_in,
@@ -136,13 +138,16 @@ def test_a_broken_checklist_file_is_named_at_start_and_by_validate(tmp_path: Pat
 
 # -- (b) wrong passphrases -------------------------------------------------------------------
 async def attempt(app, pilot, name: str, passphrase: str) -> str:
-    """Clear the form, type a name and passphrase, enter; the screen's text afterwards."""
+    """Clear the form, fill in a name and passphrase, enter; the screen's text afterwards."""
     screen = app.screen
     assert isinstance(screen, SignInScreen)
     for field in screen.query("Input"):
         field.value = ""
-    screen.query_one("#name").focus()
-    await pilot.press(*name, "tab", *passphrase, "enter")
+    await put(pilot, screen.query_one("#name"), name)
+    await put(pilot, screen.query_one("#passphrase"), passphrase)
+    screen.query_one("#passphrase").focus()
+    await pilot.pause()
+    await pilot.press("enter")
     await settle(app, pilot)
     return screen_text(app)
 
@@ -223,11 +228,10 @@ async def test_after_the_clock_jumps_back_answers_save_and_the_latest_wins(
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ChecklistScreen) and screen.index == 3
-        while isinstance(app.screen, ChecklistScreen):
-            await pilot.press("1")
-            await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         assert isinstance(app.screen, ReflectionScreen)
-        await pilot.press(*"Synthetic: a quiet room helped", "ctrl+s")
+        await put(pilot, app.focused, "Synthetic: a quiet room helped")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, SessionSummaryScreen)
         assert "Finished and saved" in screen_text(app)
@@ -292,11 +296,9 @@ async def test_resizing_on_the_checklist_home_and_reflection_loses_nothing(store
         # The Reflection, small: reached, typed into, finished.
         await pilot.resize_terminal(*SMALL)
         await settle(app, pilot)
-        while isinstance(app.screen, ChecklistScreen):
-            await pilot.press("4")
-            await settle(app, pilot)
+        await answer_the_rest(app, pilot, "4")
         assert isinstance(app.screen, ReflectionScreen)
-        await pilot.press(*"Synthetic: small screen")
+        await put(pilot, app.focused, "Synthetic: small screen")
         await pilot.resize_terminal(20, 6)
         await settle(app, pilot)
         await pilot.resize_terminal(*SIZE)
