@@ -148,6 +148,13 @@ def one_line_error(result) -> str:
     return lines[0]
 
 
+def one_line(capsys) -> str:
+    """The one line `main` (run in this process) wrote on stderr, read through capsys."""
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
 # -- people ------------------------------------------------------------------------------------
 class Team(NamedTuple):
     store: object

@@ -319,7 +319,7 @@ async def test_saved_is_not_shown_while_the_answer_just_given_is_being_written(
     On a slow disk (here fsync takes 0.3 s) that is not so: the answer moves the screen on at
     once, but the indicator still shows the last save's "✓ saved" until a timer fires.
     """
-    from tests.test_tui_flow import SIZE, settle, sign_in, start_checklist
+    from tests.helpers import SIZE, settle, sign_in, start_checklist
     from tui.app import SteppingStonesApp
 
     app = SteppingStonesApp(data_dir=store.data_dir)
