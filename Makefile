@@ -1,13 +1,20 @@
 # Two commands do everything on a fresh machine:
 #   make run   set up .venv (first time only) and start the app
 #   make test  set up .venv with the test tools and run the whole suite (end-to-end included)
+#   make test-fast  the same without the end-to-end (tmux) and fault suites
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean
+# The tests that drive the app in tmux share one xdist group: they run one after another on
+# one worker, which mostly waits for the terminal, while the rest spread over the others. So:
+# one worker per core, plus one for that group.
+WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
+PARALLEL := -n $(WORKERS) --dist loadgroup
+
+.PHONY: run test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +34,11 @@ run: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
+
+test-fast: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/faults $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -1,7 +1,9 @@
 """Passphrase hashing with scrypt: slow, salted, and with its cost stored beside the hash.
 
-The cost is stored with each hash so that raising it later never locks anyone out. Tests set
-STEPPING_STONES_SCRYPT_N to a small power of two to run quickly; nothing else should.
+Every passphrase the program sets gets the full cost, `FULL_N`; checking one uses the cost
+stored with its hash, so raising the cost later never locks anyone out. No setting and no
+environment variable lowers the cost: only test code, in its own process, sets `N` lower so
+that the people it makes are quick to create and to check.
 """
 
 from __future__ import annotations
@@ -11,17 +13,12 @@ import hashlib
 import hmac
 import os
 
-DEFAULT_N = 2**15
+FULL_N = 2**15
+# The cost given to new passphrases: always FULL_N in use (nothing in the program changes it).
+N = FULL_N
 R = 8
 P = 1
 MIN_LENGTH = 8
-
-
-def _cost() -> int:
-    raw = os.environ.get("STEPPING_STONES_SCRYPT_N")
-    if raw and raw.isdigit() and int(raw) >= 2 and int(raw) & (int(raw) - 1) == 0:
-        return int(raw)
-    return DEFAULT_N
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -39,7 +36,7 @@ def new_secret(passphrase: str) -> tuple[dict, bytes]:
     from .crypto import split_master
 
     salt = os.urandom(16)
-    n = _cost()
+    n = N
     check, kek = split_master(_derive(passphrase, salt, n, R, P))
     stored = {
         "alg": "scrypt",
@@ -77,15 +74,15 @@ def verify_passphrase(passphrase: str, stored: dict) -> bool:
     return check_passphrase(passphrase, stored) is not None
 
 
-# Checked against when the name is unknown, so a wrong name takes as long as a wrong passphrase.
-_dummy: dict | None = None
+# Checked against when the name is unknown, so a wrong name takes as long as a wrong passphrase
+# (one for each cost new passphrases get: in use, only FULL_N).
+_dummies: dict[int, dict] = {}
 
 
 def burn_time(passphrase: str) -> None:
-    global _dummy
-    if _dummy is None:
-        _dummy = hash_passphrase("not a real passphrase")
-    verify_passphrase(passphrase, _dummy)
+    if N not in _dummies:
+        _dummies[N] = hash_passphrase("not a real passphrase")
+    verify_passphrase(passphrase, _dummies[N])
 
 
 def passphrase_problem(passphrase: str, again: str | None = None) -> str | None:

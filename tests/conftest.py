@@ -1,16 +1,25 @@
-"""Shared fixtures. All data here is synthetic: invented staff names, no women's details."""
+"""Shared fixtures. All data here is synthetic: invented staff names, no women's details.
+
+Helpers that are not fixtures are in `tests/helpers.py`.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-# Fast passphrase hashing for tests only (the cost is stored with each hash).
-os.environ.setdefault("STEPPING_STONES_SCRYPT_N", "16")
+from tests.helpers import PASSPHRASE, TEST_SCRYPT_N, make_team
 
-PASSPHRASE = "correct horse battery"
+
+@pytest.fixture(autouse=True)
+def quick_passphrases(monkeypatch):
+    """Passphrases set by test code in this process get a low scrypt cost, so people are quick
+    to make and to check. The cost is stored with each hash, so the installed program checks
+    them at that cost too; what the program sets itself always gets the full cost."""
+    from store import passwords
+
+    monkeypatch.setattr(passwords, "N", TEST_SCRYPT_N)
 
 
 @pytest.fixture
@@ -31,6 +40,13 @@ def store(data_dir: Path):
 def alex(store):
     """The first account: admin and practitioner."""
     return store.people.create_first("Alex Reid", PASSPHRASE, again=PASSPHRASE)
+
+
+@pytest.fixture
+def team(store, alex):
+    """Alex (admin), Sam (supervisor of Jo), Jo (practitioner), Kit (practitioner, no Sam),
+    each signed in once: (store, sam, jo, kit)."""
+    return make_team(store, alex)
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from store.exchange import (
 )
 from store.exchange.bundle import canonical, decide, sha256_of
 from store.verify import verify_store
-from tests.conftest import PASSPHRASE
-from tests.test_cli import one_line_error, run
+from tests.helpers import PASSPHRASE, one_line_error
+from tests.helpers import run_cli as run
 
 NOTE = "Offered a later appointment time"
 REFLECTION = "Ask about a quieter room at booking"

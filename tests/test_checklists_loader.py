@@ -7,10 +7,7 @@ the important part of the message. All content here is synthetic.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +24,8 @@ from checklists.loader import (
     validate_paths,
 )
 from checklists.model import RESPONSES, Checklist
+from tests import helpers
+from tests.helpers import CliResult
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -954,15 +953,9 @@ def test_parse_checklist_accepts_text_directly(known):
 
 
 # -- the command line ------------------------------------------------------------------------
-def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
-        cwd=REPO,
-        env={**os.environ, "STEPPING_STONES_DATA_DIR": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run_cli(tmp_path: Path, *args: str) -> CliResult:
+    """The command, in this process, with `tmp_path` as STEPPING_STONES_DATA_DIR."""
+    return helpers.run_cli(*args, env_dir=tmp_path)
 
 
 def test_cli_validate_broken_file_exits_1_with_file_and_line(tmp_path):

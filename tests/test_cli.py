@@ -1,36 +1,20 @@
-"""The command line: shapes, exit codes, one-line errors and JSON field names."""
+"""The command line: shapes, exit codes, one-line errors and JSON field names.
+
+Most tests run the command in this process (`tui.cli.main`); a few start the installed
+command, to see what a real process prints and exits with.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from store import Store
-from tests.conftest import PASSPHRASE
-
-
-def run(*args: str, data_dir: Path | None = None, env_dir: Path | None = None):
-    env = {**os.environ, "STEPPING_STONES_SCRYPT_N": "16"}
-    env.pop("STEPPING_STONES_DATA_DIR", None)
-    if env_dir is not None:
-        env["STEPPING_STONES_DATA_DIR"] = str(env_dir)
-    cmd = [sys.executable, "-m", "tui.cli", *args]
-    if data_dir is not None:
-        cmd += ["--data-dir", str(data_dir)]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
-
-
-def one_line_error(result) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
+from store.passwords import FULL_N
+from tests.helpers import PASSPHRASE, one_line_error, run_installed
+from tests.helpers import run_cli as run
 
 
 @pytest.mark.parametrize(
@@ -249,6 +233,39 @@ def test_corrupt_store_fails_in_one_line(store, alex, passphrase_file) -> None:
     (store.data_dir / "people.json.bak").write_text("{not json either")
     line = one_line_error(run("users", "list", data_dir=store.data_dir))
     assert "people.json" in line and "no good backup" in line
+    # The installed command, in a process of its own, says the same in one line and exits 1.
+    real = run_installed("users", "list", data_dir=store.data_dir)
+    assert real.returncode == 1 and one_line_error(real) == line
+
+
+def test_the_installed_command_answers_help_and_json(store, alex) -> None:
+    result = run_installed("--help")
+    assert result.returncode == 0 and "usage: stepping-stones" in result.stdout
+    listing = run_installed("users", "list", "--json", data_dir=store.data_dir)
+    assert listing.returncode == 0, listing.stderr
+    assert json.loads(listing.stdout) == json.loads(
+        run("users", "list", "--json", data_dir=store.data_dir).stdout
+    )
+
+
+def test_the_scrypt_cost_is_never_read_from_the_environment(tmp_path, passphrase_file) -> None:
+    """STEPPING_STONES_SCRYPT_N once lowered the cost of every passphrase: no longer."""
+    data_dir = tmp_path / "store"
+    result = run_installed(
+        "users",
+        "add",
+        "Alex Reid",
+        "--role",
+        "admin",
+        "--new-passphrase-file",
+        str(passphrase_file),
+        data_dir=data_dir,
+        env={"STEPPING_STONES_SCRYPT_N": "16"},
+    )
+    assert result.returncode == 0, result.stderr
+    [record] = json.loads((data_dir / "people.json").read_text())["people"].values()
+    assert record["passphrase"]["n"] == FULL_N == 2**15
+    assert Store(data_dir).people.authenticate("Alex Reid", PASSPHRASE).name == "Alex Reid"
 
 
 def test_damaged_people_file_is_restored_with_a_warning(store, alex) -> None:
@@ -326,3 +343,12 @@ def test_check_text_reports_language_as_a_second_kind(tmp_path: Path) -> None:
     both = run("check-text", "Call 07700 900123, she is a junkie", data_dir=tmp_path)
     assert both.returncode == 1
     assert "phone" in both.stdout and "person who uses drugs" in both.stdout
+
+
+def test_a_warning_is_reported_by_the_command_that_met_it_only(store, alex) -> None:
+    """In one process (as here), each call of `main` reports only its own stores' notices."""
+    (store.data_dir / "people.json").write_text("{not json")
+    first = run("users", "list", "--json", data_dir=store.data_dir)
+    assert "warning: people.json was damaged" in first.stderr
+    again = run("users", "list", "--json", data_dir=store.data_dir)
+    assert again.returncode == 0 and again.stderr == ""

@@ -15,7 +15,7 @@ import pytest
 from store import PermissionDenied, Store
 from store.errors import InvalidInput
 from store.interop.csv_export import COLUMNS, export_csv, safe_cell
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE, one_line
 from tests.test_interop_fhir import (
     AUTHOR,
     CASE_REF,
@@ -197,12 +197,6 @@ def cli(team, passphrase_file, *args: str) -> int:
             str(passphrase_file),
         ]
     )
-
-
-def one_line(capsys) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    return err[0]
 
 
 def test_cli_export_csv(team, passphrase_file, tmp_path, capsys) -> None:

@@ -26,7 +26,7 @@ from store.interop.fhir import (
     questionnaire,
     questionnaire_response,
 )
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE, one_line
 from tui.cli import main
 
 SECRET_NOTE = "Offered the quiet room upstairs next time"
@@ -494,12 +494,6 @@ def cli(team, passphrase_file, *args: str) -> int:
     return main(
         [*args, "--data-dir", str(team.store.data_dir), "--passphrase-file", str(passphrase_file)]
     )
-
-
-def one_line(capsys) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    return err[0]
 
 
 def test_cli_fhir_export(team, passphrase_file, tmp_path, capsys) -> None:

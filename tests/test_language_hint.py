@@ -10,8 +10,16 @@ from textual.widgets import Input, TextArea
 
 from checklists.language import LanguageEntry, LanguageGuide
 from store import Store
-from tests.conftest import PASSPHRASE
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tests.helpers import (
+    PASSPHRASE,
+    SIZE,
+    answer_the_rest,
+    put,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+)
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.note import NoteScreen
@@ -47,7 +55,7 @@ async def test_a_note_shows_the_hint_and_is_kept_as_typed(store, alex) -> None:
         hint = app.screen.query_one(LanguageHint)
         assert not hint.display  # nothing to say yet
 
-        await pilot.press(*TYPED)
+        await pilot.press(*TYPED)  # typed key by key: the hint follows the typing
         await settle(app, pilot)
         text = screen_text(app)
         assert 'Language: "addict" → person who uses drugs' in text
@@ -74,7 +82,7 @@ async def test_the_note_hint_goes_when_the_words_are_changed(store, alex) -> Non
         await start_checklist(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Spoke with a junkie")
+        await put(pilot, app.focused, "Spoke with a junkie")
         await settle(app, pilot)
         hint = app.screen.query_one(LanguageHint)
         assert hint.display
@@ -123,12 +131,7 @@ async def test_a_reflection_shows_the_hint_and_finishes_with_the_text_as_typed(s
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
         await start_checklist(app, pilot)
-        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
-            await pilot.press("1")
-            await settle(app, pilot)
-        assert "items answered" in screen_text(app)  # the end of the list
-        await pilot.press("enter")  # opens the Reflection
-        await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         screen = app.screen
         assert isinstance(screen, ReflectionScreen)
         first = screen.query(TextArea).first()
@@ -136,7 +139,7 @@ async def test_a_reflection_shows_the_hint_and_finishes_with_the_text_as_typed(s
         hint = screen.query_one(f"#l-{prompt_id}", LanguageHint)
         assert not hint.display
 
-        await pilot.press(*TYPED)
+        await pilot.press(*TYPED)  # typed key by key: the hint follows the typing
         await settle(app, pilot)
         assert hint.display
         assert 'Language: "addict" → person who uses drugs' in screen_text(app)
@@ -167,7 +170,7 @@ async def test_a_service_term_is_hinted_too(store, alex) -> None:
         await start_checklist(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"A frequent-flyer at clinic")
+        await put(pilot, app.focused, "A frequent-flyer at clinic")
         await settle(app, pilot)
         assert 'Language: "frequent-flyer" → woman we see often' in screen_text(app)
 

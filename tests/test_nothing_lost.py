@@ -10,9 +10,17 @@ from textual.widgets import Input, TextArea
 
 from store import Store
 from store.crypto import b64, unb64
-from tests.conftest import PASSPHRASE
-from tests.test_supervision import finished_session, team  # noqa: F401 (a fixture)
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tests.helpers import (
+    PASSPHRASE,
+    SIZE,
+    answer_the_rest,
+    put,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+)
+from tests.test_supervision import finished_session
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.confirm import ConfirmScreen
@@ -51,25 +59,26 @@ def stored_draft(data_dir, name: str = "Alex Reid"):
 
 async def to_reflection(app, pilot) -> ReflectionScreen:
     await start_checklist(app, pilot)
-    while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
-        await pilot.press("1")
-        await settle(app, pilot)
-    await pilot.press("enter")
-    await settle(app, pilot)
+    await answer_the_rest(app, pilot, "1")
     assert isinstance(app.screen, ReflectionScreen)
     return app.screen
 
 
 async def type_into(app, pilot, field: TextArea, text: str) -> None:
-    """Set a field as a paste would, then let the debounced save run."""
-    field.text = text
-    await pilot.pause(0.5)  # past the save delay: the debounce is what is under test
+    """Set a field as a paste would, then let the debounced save run (the debounce is what
+    is under test, so this waits until the saved copy has caught up)."""
+    await put(pilot, field, text)
+    screen = app.screen
+    for _ in range(100):
+        if screen._timer is None and not app._pending:
+            break
+        await pilot.pause(0.02)
     await settle(app, pilot)
 
 
 # -- 1. home opens whatever it finds ----------------------------------------------------------
 async def test_after_a_passphrase_reset_home_opens_and_says_why_sessions_wait(
-    team,  # noqa: F811 (the fixture imported above)
+    team,
     checklist,
 ) -> None:
     store, _sam, jo, _kit = team

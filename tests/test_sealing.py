@@ -12,7 +12,7 @@ import pytest
 
 from store import PermissionDenied, Store
 from store.crypto import SealError
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE, make_team, run_cli
 
 SECRET_NOTE = "Offered the quiet room upstairs"
 SECRET_REFLECTION = "I felt unsure how to raise the meeting"
@@ -23,10 +23,7 @@ CASE_REF = "TEAM-B-0042"
 def team(store, alex):
     """Alex (admin, practitioner), Sam (supervisor), Jo (practitioner), Kit (practitioner)."""
     store.people.update(alex, "Alex Reid", add_roles=["supervisor"])
-    sam = store.people.add("Sam Supervisor", ["supervisor"], PASSPHRASE, acting=alex)
-    jo = store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, ["Sam Supervisor"], alex)
-    kit = store.people.add("Kit Novak", ["practitioner"], PASSPHRASE, acting=alex)
-    return store, sam, jo, kit
+    return make_team(store, alex, signed_in=False)
 
 
 def write_session(store, person, checklist, finish=True):
@@ -166,12 +163,7 @@ def test_cli_of_and_roles(team, checklist, passphrase_file, alex) -> None:
     write_session(store, jo, checklist)
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--data-dir", str(store.data_dir), *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_cli("--data-dir", str(store.data_dir), *args)
 
     ok = cli(
         "sessions",

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
+import time
 from datetime import timedelta
 
 import pytest
 
 from store import SignInError, Store
 from store.lockout import LockedOut
-from tests.conftest import PASSPHRASE
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tests.helpers import (
+    PASSPHRASE,
+    SIZE,
+    answer_the_rest,
+    put,
+    run_cli,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+    wait_until,
+)
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.home import HomeScreen
@@ -52,7 +61,8 @@ async def test_ctrl_l_hides_everything_and_blocks_every_key(store, alex) -> None
         await settle(app, pilot)
         assert isinstance(app.screen, LockScreen)
         assert "do not match" in screen_text(app)
-        await pilot.press(*PASSPHRASE, "enter")
+        await put(pilot, app.focused, PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is screen and not app.locked
         assert screen.index == 1
@@ -70,7 +80,8 @@ async def test_someone_else_can_sign_in_at_a_locked_terminal(store, alex) -> Non
         await settle(app, pilot)
         name = app.screen.query_one("#name")
         name.value = "Jo Patel"
-        await pilot.press(*PASSPHRASE, "enter")
+        await put(pilot, app.focused, PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen) and app.user.name == "Jo Patel"
         assert "No unfinished checklists" in screen_text(app)  # nothing of Alex's
@@ -80,13 +91,16 @@ async def test_someone_else_can_sign_in_at_a_locked_terminal(store, alex) -> Non
 
 
 async def test_idle_lock_after_the_configured_time(store, alex) -> None:
-    app = SteppingStonesApp(data_dir=store.data_dir, idle_lock=1.5)
+    idle = 3.0  # long enough that signing in and starting a checklist on a busy machine fits
+    app = SteppingStonesApp(data_dir=store.data_dir, idle_lock=idle)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
         await start_checklist(app, pilot)
         await pilot.press("1")
+        last_key = time.monotonic()
         assert not app.locked
-        await pilot.pause(2.5)
+        await wait_until(pilot, lambda: app.locked, "the idle lock", timeout=idle + 1.0)
+        assert time.monotonic() - last_key >= idle - 0.5  # and not long before its time
         assert app.locked and isinstance(app.screen, LockScreen)
     events = [e["event"] for e in Store(store.data_dir).audit.entries()]
     assert "idle_lock" in events and "sign_in" in events
@@ -118,20 +132,8 @@ def test_five_wrong_passphrases_lock_the_name_out_and_the_wait_doubles(store, al
 def test_lockout_applies_on_the_command_line(store, alex, tmp_path) -> None:
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("wrong passphrase\n")
-    cmd = [
-        sys.executable,
-        "-m",
-        "tui.cli",
-        "--data-dir",
-        str(store.data_dir),
-        "sessions",
-        "list",
-        "--user",
-        "Alex Reid",
-        "--passphrase-file",
-        str(wrong),
-    ]
-    results = [subprocess.run(cmd, capture_output=True, text=True, timeout=60) for _ in range(5)]
+    cmd = ["sessions", "list", "--user", "Alex Reid", "--passphrase-file", str(wrong)]
+    results = [run_cli(*cmd, data_dir=store.data_dir) for _ in range(5)]
     assert all(r.returncode == 1 for r in results)
     assert "Too many wrong passphrases" in results[-1].stderr
     assert results[-1].stderr.count("\n") == 1
@@ -147,12 +149,7 @@ def test_audit_trail_records_security_events_and_detects_a_removed_line(
         store.sign_in("Jo Patel", "wrong passphrase")
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--data-dir", str(store.data_dir), "audit", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_cli("audit", *args, data_dir=store.data_dir)
 
     listed = cli("list", "--user", "Alex Reid", "--passphrase-file", str(passphrase_file), "--json")
     assert listed.returncode == 0, listed.stderr
@@ -230,15 +227,13 @@ async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> Non
     app = SteppingStonesApp(data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press(*"Alex Reid", "tab", *PASSPHRASE, "tab", *PASSPHRASE, "enter")
+        for field_id, text in (("#name", "Alex Reid"), ("#passphrase", PASSPHRASE)):
+            await put(pilot, app.screen.query_one(field_id), text)
+        await put(pilot, app.screen.query_one("#again"), PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         await start_checklist(app, pilot)
-        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
-            await pilot.press("1")
-            await settle(app, pilot)
-        assert "items answered" in screen_text(app)  # the end of the list
-        await pilot.press("enter")  # opens the Reflection
-        await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         await pilot.press(*"Fine", "ctrl+s")
         await settle(app, pilot)
         assert "Finished and saved" in screen_text(app)

@@ -22,7 +22,7 @@ from store import (
 from store.errors import NewerSchemaError
 from store.files import SCHEMA_VERSION, StoreFile
 from store.storage import read_json, write_atomic
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 
 
 def test_write_atomic_replaces_content_and_leaves_no_temp_files(tmp_path: Path) -> None:
@@ -256,7 +256,6 @@ def test_old_sessions_keep_the_wording_they_were_answered_with(store, alex, chec
 
 
 def _save_many(data_dir: str, person_id: str, count: int, tag: str) -> None:
-    os.environ["STEPPING_STONES_SCRYPT_N"] = "16"
     from store import Store as _Store
 
     store = _Store(Path(data_dir))

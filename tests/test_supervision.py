@@ -14,22 +14,14 @@ import pytest
 from store import InvalidInput, PermissionDenied, Store
 from store.reports.period import STAFF_REQUIREMENTS, build_summary, choose_period, months_before
 from store.supervision import new_action
-from tests.conftest import PASSPHRASE
-from tests.test_cli import one_line_error, run
+from tests.helpers import PASSPHRASE, one_line_error
+from tests.helpers import run_cli as run
 
 COMMENT = "Let's talk about the room next time"
 NOTES = "We talked about asking for the quiet room earlier in the day."
 
 
-@pytest.fixture
-def team(store, alex):
-    """Alex (admin), Sam (supervisor of Jo), Jo (practitioner), Kit (practitioner, no Sam)."""
-    sam = store.people.add("Sam Supervisor", ["supervisor"], PASSPHRASE, acting=alex)
-    jo = store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, ["Sam Supervisor"], alex)
-    kit = store.people.add("Kit Novak", ["practitioner"], PASSPHRASE, acting=alex)
-    # Everyone signs in once so they have keys to seal for.
-    signed = {p.name: store.sign_in(p.name, PASSPHRASE) for p in (sam, jo, kit)}
-    return store, signed["Sam Supervisor"], signed["Jo Patel"], signed["Kit Novak"]
+# `team` (store, Sam, Jo, Kit, each signed in once) is a fixture in tests/conftest.py.
 
 
 def finished_session(store, person, checklist, days_ago: int, answers: dict, **extra):

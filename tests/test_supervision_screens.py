@@ -13,8 +13,8 @@ from pathlib import Path
 from textual.widgets import DataTable, Footer, Input, SelectionList
 
 from store import Store
-from tests.test_supervision import finished_session, team  # noqa: F401 - `team` is a fixture
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in
+from tests.helpers import SIZE, put, screen_text, settle, sign_in
+from tests.test_supervision import finished_session
 from tui.app import SteppingStonesApp
 from tui.screens.comment import CommentScreen
 from tui.screens.session_view import SessionViewScreen
@@ -62,7 +62,7 @@ def jo_sessions(store, jo, checklist) -> tuple:
 
 
 async def test_sessions_list_has_a_row_per_session_and_enter_opens_it_read_only(
-    team,  # noqa: F811
+    team,
     checklist,
 ) -> None:
     store, sam, jo, _kit = team
@@ -118,7 +118,7 @@ async def test_sessions_list_has_a_row_per_session_and_enter_opens_it_read_only(
     assert ("read_other", "Sam Supervisor", "Jo Patel") in events
 
 
-async def test_supervisor_comments_on_a_session(team, checklist) -> None:  # noqa: F811
+async def test_supervisor_comments_on_a_session(team, checklist) -> None:
     store, sam, jo, _kit = team
     flagged, _older, _draft = jo_sessions(store, jo, checklist)
     app = SteppingStonesApp(data_dir=store.data_dir)
@@ -135,7 +135,7 @@ async def test_supervisor_comments_on_a_session(team, checklist) -> None:  # noq
         await pilot.press("ctrl+s")  # nothing typed: asks for words, saves nothing
         await settle(app, pilot)
         assert "needs some words" in visible(app)
-        await pilot.press(*COMMENT)
+        await put(pilot, app.focused, COMMENT)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, SessionViewScreen)
@@ -155,7 +155,8 @@ async def test_supervisor_comments_on_a_session(team, checklist) -> None:  # noq
         # escape leaves without saving.
         await pilot.press("c")
         await settle(app, pilot)
-        await pilot.press(*"Not this one", "escape")
+        await put(pilot, app.focused, "Not this one")
+        await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, SessionViewScreen)
 
@@ -170,7 +171,7 @@ async def test_supervisor_comments_on_a_session(team, checklist) -> None:  # noq
 
 
 async def test_a_comment_with_an_identifier_warns_first_and_keeps_on_second_save(
-    team,  # noqa: F811
+    team,
     checklist,
 ) -> None:
     store, sam, jo, _kit = team
@@ -181,7 +182,8 @@ async def test_a_comment_with_an_identifier_warns_first_and_keeps_on_second_save
         app.push_screen(CommentScreen(flagged.id, app.store.people.get(jo.id)))
         await settle(app, pilot)
         # A phone number is refused: never written, however often ctrl+s is pressed.
-        await pilot.press(*"Ring her on 07700 900123", "ctrl+s", "ctrl+s")
+        await put(pilot, app.focused, "Ring her on 07700 900123")
+        await pilot.press("ctrl+s", "ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, CommentScreen)
         assert "Not saved: contains a phone number" in visible(app)
@@ -203,7 +205,7 @@ async def test_a_comment_with_an_identifier_warns_first_and_keeps_on_second_save
 
 
 async def test_a_practitioner_reading_her_own_session_cannot_comment(
-    team,  # noqa: F811
+    team,
     checklist,
 ) -> None:
     store, _sam, jo, _kit = team
@@ -242,7 +244,7 @@ def summary_rows(flagged, older) -> list[dict]:
 
 
 async def test_supervision_record_saves_notes_and_actions_and_refuses_a_bad_date(
-    team,  # noqa: F811
+    team,
     checklist,
 ) -> None:
     store, sam, jo, _kit = team
@@ -264,9 +266,15 @@ async def test_supervision_record_saves_notes_and_actions_and_refuses_a_bad_date
         assert screen.query_one("#present", Input).value == "Sam Supervisor, Jo Patel"
         assert list(screen.query_one(SelectionList).selected) == [flagged.id]
 
-        await pilot.press(*NOTES)
-        await pilot.press("tab", *"Ask for the quiet room at booking", "tab", *"2026-12-01")
-        await pilot.press("tab", *"Book a debrief after hard visits", "tab", *"2026-12-15")
+        await put(pilot, app.focused, NOTES)
+        await pilot.press("tab")
+        await put(pilot, app.focused, "Ask for the quiet room at booking")
+        await pilot.press("tab")
+        await put(pilot, app.focused, "2026-12-01")
+        await pilot.press("tab")
+        await put(pilot, app.focused, "Book a debrief after hard visits")
+        await pilot.press("tab")
+        await put(pilot, app.focused, "2026-12-15")
         date_field.value = "22/11/2026"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -310,7 +318,7 @@ async def test_supervision_record_saves_notes_and_actions_and_refuses_a_bad_date
 
 
 async def test_a_bad_due_date_and_an_action_without_words_are_explained(
-    team,  # noqa: F811
+    team,
     checklist,
 ) -> None:
     store, sam, jo, _kit = team
@@ -321,8 +329,13 @@ async def test_a_bad_due_date_and_an_action_without_words_are_explained(
         app.push_screen(screen)
         await settle(app, pilot)
         assert not screen.query(SelectionList)  # no sessions given: no list
-        await pilot.press("tab", *"Read the guidance", "tab", *"next week")
-        await pilot.press("tab", "tab", *"2026-12-01", "ctrl+s")
+        await pilot.press("tab")
+        await put(pilot, app.focused, "Read the guidance")
+        await pilot.press("tab")
+        await put(pilot, app.focused, "next week")
+        await pilot.press("tab", "tab")
+        await put(pilot, app.focused, "2026-12-01")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         text = visible(app)
         assert "Action 1: The due date 'next week' is not a date like 2026-11-22." in text
@@ -332,7 +345,7 @@ async def test_a_bad_due_date_and_an_action_without_words_are_explained(
 
 
 async def test_an_identifier_in_the_notes_warns_first_and_keeps_after_a_second_save(
-    team,  # noqa: F811
+    team,
     checklist,
 ) -> None:
     store, sam, jo, _kit = team
@@ -343,7 +356,8 @@ async def test_an_identifier_in_the_notes_warns_first_and_keeps_after_a_second_s
         app.push_screen(screen)
         await settle(app, pilot)
         # An NHS number is refused: never written, however often ctrl+s is pressed.
-        await pilot.press(*"Talked about the visit for 999 000 0018", "ctrl+s", "ctrl+s")
+        await put(pilot, app.focused, "Talked about the visit for 999 000 0018")
+        await pilot.press("ctrl+s", "ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen
         assert "Not saved: contains an NHS number" in visible(app)
@@ -367,7 +381,7 @@ async def test_an_identifier_in_the_notes_warns_first_and_keeps_after_a_second_s
 
 
 async def test_leaving_the_record_asks_first_only_when_something_was_typed(
-    team,  # noqa: F811
+    team,
     checklist,
 ) -> None:
     store, sam, jo, _kit = team
@@ -385,7 +399,8 @@ async def test_leaving_the_record_asks_first_only_when_something_was_typed(
         screen = SupervisionRecordScreen(jo_now)
         app.push_screen(screen)
         await settle(app, pilot)
-        await pilot.press(*"Half a thought", "escape")
+        await put(pilot, app.focused, "Half a thought")
+        await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is screen
         assert "Press escape again to leave without saving" in visible(app)
@@ -397,7 +412,7 @@ async def test_leaving_the_record_asks_first_only_when_something_was_typed(
 
 
 async def test_enter_submits_the_record_form_but_never_saves_an_empty_one(
-    team,  # noqa: F811
+    team,
 ) -> None:
     store, sam, jo, _kit = team
     app = SteppingStonesApp(data_dir=store.data_dir)
@@ -413,7 +428,7 @@ async def test_enter_submits_the_record_form_but_never_saves_an_empty_one(
         assert "Write some notes or an agreed action" in visible(app)
         assert Store(store.data_dir).supervision.records(sam, jo.id) == []
         screen.query_one("#notes").focus()
-        await pilot.press(*"We talked it through.")
+        await put(pilot, app.focused, "We talked it through.")
         screen.query_one("#present", Input).focus()
         await pilot.press("enter")
         await settle(app, pilot)

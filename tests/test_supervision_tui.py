@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from store import Store
-from tests.conftest import PASSPHRASE
+from tests import helpers
+from tests.helpers import PASSPHRASE, SIZE, rendered_text, sign_in
 from tests.test_supervision import finished_session
-from tests.test_tui_flow import SIZE, sign_in
 from tui.app import SteppingStonesApp
 from tui.screens.home import HomeScreen
 from tui.screens.new_comments import NewCommentsScreen
@@ -22,22 +22,11 @@ from tui.widgets.requirement_bars import RequirementBars
 COMMENT = "Let's talk about the room next time"
 
 
-async def settle(app, pilot) -> None:
-    """Let the screen's workers (reading and sealing on disk) finish and the screen catch up."""
-    for _ in range(100):
-        await app.wait_until_idle()
-        await pilot.pause(0.02)
-        busy = [w for w in app.screen.workers if not w.is_finished]
-        if not busy:
-            break
-    await pilot.pause()
-
-
 @pytest.fixture
-def team(store, alex, checklist):
-    sam = store.people.add("Sam Supervisor", ["supervisor"], PASSPHRASE, acting=alex)
-    jo = store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, ["Sam Supervisor"], alex)
-    sam, jo = store.sign_in(sam.name, PASSPHRASE), store.sign_in(jo.name, PASSPHRASE)
+def team(team, checklist):
+    """The shared team, with one of Jo's sessions finished three days ago: (store, sam, jo,
+    session)."""
+    store, sam, jo, _kit = team
     session = finished_session(
         store,
         jo,
@@ -50,18 +39,9 @@ def team(store, alex, checklist):
     return store, sam, jo, session
 
 
-def screen_text(app) -> str:
-    """What the active screen's text widgets show, rendered as plain text at 80 columns."""
-    from rich.console import Console
-    from rich.text import Text
-    from textual.widgets import Static
-
-    console = Console(width=78, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    for widget in app.screen.query(Static):
-        if widget.display:
-            content = widget.content
-            console.print(content if not isinstance(content, str) else Text.from_markup(content))
-    return console.export_text()
+async def settle(app, pilot) -> None:
+    """These screens read and seal on disk in workers: wait for those too."""
+    await helpers.settle(app, pilot, workers=True)
 
 
 def bars_text(app) -> str:
@@ -75,7 +55,7 @@ async def test_supervisor_opens_a_supervisees_summary_and_saves_it(team, tmp_pat
         await sign_in(app, pilot, "Sam Supervisor")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "supervisees" in screen_text(app)
+        assert "supervisees" in rendered_text(app)
         await pilot.press("v")
         await settle(app, pilot)
         assert isinstance(app.screen, SuperviseesScreen)
@@ -85,7 +65,7 @@ async def test_supervisor_opens_a_supervisees_summary_and_saves_it(team, tmp_pat
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SupervisionSummaryScreen)
-        text = screen_text(app)
+        text = rendered_text(app)
         assert "Jo Patel" in text
         assert "1 × No private room to talk" in text
         assert "Ask about the room at booking" in text
@@ -117,20 +97,20 @@ async def test_practitioner_sees_new_comments_once_and_prepares(team) -> None:
         await sign_in(app, pilot, "Jo Patel")
         await settle(app, pilot)
         assert isinstance(app.screen, NewCommentsScreen)
-        assert COMMENT in screen_text(app)
-        assert "Sam Supervisor" in screen_text(app)
-        assert "on your session of" in screen_text(app)
+        assert COMMENT in rendered_text(app)
+        assert "Sam Supervisor" in rendered_text(app)
+        assert "on your session of" in rendered_text(app)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "supervisees" not in screen_text(app)
+        assert "supervisees" not in rendered_text(app)
         await pilot.press("v")  # not a supervisor: nothing happens
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("p")
         await settle(app, pilot)
         assert isinstance(app.screen, SupervisionSummaryScreen)
-        assert COMMENT in screen_text(app)
+        assert COMMENT in rendered_text(app)
         await pilot.press("r")  # only a supervisor writes the record
         await settle(app, pilot)
         assert isinstance(app.screen, SupervisionSummaryScreen)

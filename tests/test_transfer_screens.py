@@ -13,9 +13,9 @@ from textual.widgets import Checkbox, Input, ProgressBar
 
 from store import Store
 from store.exchange import export_bundle, import_bundle, read_bundle
-from tests.conftest import PASSPHRASE
+from tests import helpers
+from tests.helpers import PASSPHRASE, SIZE, put, screen_text, sign_in
 from tests.test_bundle import make_clinic, snapshot, write_session
-from tests.test_tui_flow import SIZE, screen_text, sign_in
 from tui.app import SteppingStonesApp
 from tui.screens.home import HomeScreen
 from tui.screens.transfer import ExportScreen, ImportScreen
@@ -40,9 +40,7 @@ def clinic(tmp_path: Path):
 
 async def settle(app, pilot) -> None:
     """Let the screen's worker (never the app's long-lived draft writer) finish."""
-    for _ in range(4):
-        await app.wait_until_idle()
-        await pilot.pause()
+    await helpers.settle(app, pilot, workers=True)
 
 
 async def test_the_export_screen_writes_a_bundle_and_shows_the_report(clinic, home: Path) -> None:
@@ -128,7 +126,8 @@ async def test_the_import_screen_brings_in_a_bundle_and_says_what_was_added(
         path.value = str(back)
         await pilot.press("enter")  # on to the passphrase
         assert app.screen.query_one("#passphrase", Input).has_focus
-        await pilot.press(*PASSPHRASE, "enter")
+        await put(pilot, app.focused, PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         text = screen_text(app)
         assert "Added: 1 session." in text
@@ -153,7 +152,8 @@ async def test_only_checking_a_bundle_changes_nothing(clinic, home: Path, laptop
         app.screen.query_one("#path", Input).value = str(back)
         app.screen.query_one("#dry-run", Checkbox).value = True
         app.screen.query_one("#passphrase", Input).focus()
-        await pilot.press(*PASSPHRASE, "enter")
+        await put(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         text = screen_text(app)
         assert "Only a check: nothing was changed" in text and "Added: 1 session." in text
@@ -174,7 +174,9 @@ async def test_a_damaged_bundle_is_refused_on_screen(clinic, home: Path, laptop_
         await settle(app, pilot)
         # The newest bundle in the home folder is offered.
         assert app.screen.query_one("#path", Input).value == str(damaged)
-        await pilot.press("enter", *PASSPHRASE, "enter")
+        await pilot.press("enter")
+        await put(pilot, app.focused, PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert "is incomplete: it was cut short" in screen_text(app)
         assert "status" in {w.id for w in app.screen.query(".problem")}

@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 
 from store import Store, StoreFullError
-from tests.conftest import PASSPHRASE
+from tests.helpers import (
+    PASSPHRASE,
+    SIZE,
+    answer_the_rest,
+    put,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+    wait_until,
+)
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.home import HomeScreen
@@ -16,41 +26,6 @@ from tui.screens.reflection import ReflectionScreen
 from tui.screens.session_summary import SessionSummaryScreen
 from tui.screens.sign_in import SignInScreen
 from tui.screens.welcome import WelcomeScreen
-
-SIZE = (80, 24)
-
-
-async def settle(app, pilot) -> None:
-    """Let workers (disk writes, sign-in) finish and the screen catch up."""
-    for _ in range(3):
-        await app.wait_until_idle()
-        await pilot.pause()
-
-
-def screen_text(app) -> str:
-    """The visible text of the active screen, as a person would read it."""
-    from textual.widgets import Static
-
-    parts = [str(w.render()) for w in app.screen.query(Static) if w.display]
-    return "\n".join(parts)
-
-
-async def sign_in(app, pilot, name: str = "Alex Reid", passphrase: str = PASSPHRASE) -> None:
-    await settle(app, pilot)
-    assert isinstance(app.screen, SignInScreen)
-    await pilot.press(*name, "tab", *passphrase, "enter")
-    await settle(app, pilot)
-
-
-async def start_checklist(app, pilot) -> ChecklistScreen:
-    await pilot.press("n")
-    await settle(app, pilot)
-    await pilot.press("enter")  # the picker: the first checklist
-    await settle(app, pilot)
-    await pilot.press("enter")  # the setup form: its defaults
-    await settle(app, pilot)
-    assert isinstance(app.screen, ChecklistScreen)
-    return app.screen
 
 
 @pytest.fixture
@@ -67,10 +42,10 @@ async def test_first_run_welcome_creates_an_admin_and_signs_in(data_dir: Path) -
         await settle(app, pilot)
         assert "at least 8" in screen_text(app)
         assert isinstance(app.screen, WelcomeScreen)
-        for field in app.screen.query("Input"):
-            field.value = ""
-        app.screen.query_one("#name").focus()
-        await pilot.press(*"Alex Reid", "tab", *PASSPHRASE, "tab", *PASSPHRASE, "enter")
+        for field_id, text in (("#name", "Alex Reid"), ("#passphrase", PASSPHRASE)):
+            await put(pilot, app.screen.query_one(field_id), text)
+        await put(pilot, app.screen.query_one("#again"), PASSPHRASE)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "Signed in as Alex Reid" in screen_text(app)
@@ -83,7 +58,7 @@ async def test_sign_in_screen_is_titled_and_a_wrong_passphrase_is_explained(sign
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.screen.title == "Sign in"
-        await sign_in(app, pilot, passphrase="not the passphrase")
+        await sign_in(app, pilot, passphrase="not the passphrase", typed=True)
         assert isinstance(app.screen, SignInScreen)
         assert "do not match" in screen_text(app)
         assert app.screen.query_one("#passphrase").value == ""
@@ -111,7 +86,10 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
         await settle(app, pilot)
         assert app.screen is screen and screen.index == 3
 
-        await pilot.press("n", *"Offered a later time", "enter")
+        await pilot.press("n")
+        await settle(app, pilot)
+        await put(pilot, app.focused, "Offered a later time")
+        await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("w")
         await settle(app, pilot)
@@ -125,16 +103,13 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
         assert screen.index == 1
 
         await pilot.press("j", "j", "j")
-        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
-            await pilot.press("1")
-            await settle(app, pilot)
-        assert "items answered" in screen_text(app)  # the end of the list
-        await pilot.press("enter")  # opens the Reflection
-        await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         assert isinstance(app.screen, ReflectionScreen)
         assert app.screen.title == "Reflection"
         assert app.focused is app.screen.query("TextArea").first()
-        await pilot.press(*"We talked in a quiet room.", "tab", *"Time was short.")
+        await put(pilot, app.focused, "We talked in a quiet room.")
+        await pilot.press("tab")
+        await put(pilot, app.focused, "Time was short.")
         await pilot.press("tab", "tab", "tab", "tab", "space")  # the supervision flag
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -256,10 +231,13 @@ async def test_a_broken_service_checklist_is_skipped_and_named(signed_up) -> Non
     app = SteppingStonesApp(data_dir=signed_up.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.pause(0.5)  # the checklists are read just after the first screen is up
-        await settle(app, pilot)
-        messages = [n.message for n in app._notifications]  # noqa: SLF001
-        assert any("broken.yaml" in m and "skipped" in m for m in messages), messages
+
+        def skipped_named() -> bool:
+            messages = [n.message for n in app._notifications]  # noqa: SLF001
+            return any("broken.yaml" in m and "skipped" in m for m in messages)
+
+        # The checklists are read just after the first screen is up.
+        await wait_until(pilot, skipped_named, "broken.yaml named as skipped", timeout=2)
         await sign_in(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)

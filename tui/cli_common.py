@@ -85,8 +85,10 @@ def open_store(args: argparse.Namespace, library=None) -> Store:
 
 
 def report_notices() -> None:
-    for store in opened_stores:
-        for notice in store.notices:
+    """Once, at the end of a command: stores are forgotten once reported, so a later call of
+    `main` in the same process (tests run the command in-process) reports only its own."""
+    while opened_stores:
+        for notice in opened_stores.pop(0).notices:
             sys.stderr.write(f"{PROG}: warning: {notice}\n")
 
 

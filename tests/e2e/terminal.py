@@ -19,7 +19,7 @@ from pathlib import Path
 
 WIDTH = 80
 HEIGHT = 24
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.03
 
 # Variables from the developer's or CI's shell that would change what the app sees.
 _DROPPED = ("TMUX", "TMUX_PANE", "COLUMNS", "LINES", "STEPPING_STONES_DATA_DIR")

@@ -15,35 +15,36 @@ import pytest
 from store import Store
 from tests.test_supervision import finished_session
 
-from .terminal import Terminal
-from .test_tmux import (  # noqa: F401 - e2e_store and term are fixtures
-    COMMAND,
-    NAME,
-    PASSPHRASE,
-    E2EStore,
+from .app import (
+    ALEX,
+    PASSPHRASES,
+    TmuxStore,
     cli,
-    e2e_store,
     quit_app,
-    sessions,
+    sessions_of,
     sign_in,
-    start_checklist,
-    term,
+    start_app,
+    start_new_checklist,
+    tmux_group,
 )
+from .terminal import Terminal
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, tmux_group]
 
+NAME = ALEX
+PASSPHRASE = PASSPHRASES[ALEX]
 NHS_TEST_NUMBER = "999 000 0018"
 NEW_PASSPHRASE = "a brand new passphrase"
 
 
-def start(term: Terminal, store: E2EStore) -> None:  # noqa: F811
-    term.start([COMMAND, "--data-dir", str(store.data_dir)])
+def start(term: Terminal, store: TmuxStore) -> None:
+    start_app(term, store.data_dir)
     assert term.size() == (80, 24)
 
 
 def test_after_a_passphrase_reset_home_opens_and_says_why(
-    e2e_store: E2EStore,  # noqa: F811
-    term: Terminal,  # noqa: F811
+    e2e_store: TmuxStore,
+    term: Terminal,
 ) -> None:
     store = Store(e2e_store.data_dir)
     alex = store.sign_in(NAME, PASSPHRASE)
@@ -69,12 +70,13 @@ def test_after_a_passphrase_reset_home_opens_and_says_why(
 
 
 def test_a_note_with_an_nhs_number_is_never_written_whatever_keys_follow(
-    e2e_store: E2EStore,  # noqa: F811
-    term: Terminal,  # noqa: F811
+    e2e_store: TmuxStore,
+    term: Terminal,
 ) -> None:
     start(term, e2e_store)
-    sign_in(term)
-    start_checklist(term)
+    sign_in(term, e2e_store.account(ALEX))
+    term.wait_for("Signed in as")
+    start_new_checklist(term)
     term.send("n")
     term.wait_for("Note")
     term.type(f"Rang about {NHS_TEST_NUMBER}")
@@ -92,15 +94,15 @@ def test_a_note_with_an_nhs_number_is_never_written_whatever_keys_follow(
     term.wait_for("Item 1 of")
     quit_app(term)
 
-    [draft] = sessions(e2e_store, "--status", "draft")
+    [draft] = sessions_of(e2e_store, ALEX, "--status", "draft")
     assert all(not answer.get("note") for answer in draft["answers"].values()), draft["answers"]
     raw = "".join(p.read_text() for p in e2e_store.data_dir.rglob("*.json*"))
     assert "0018" not in raw
 
 
 def test_several_drafts_are_chosen_with_r_and_deleted_with_d(
-    e2e_store: E2EStore,  # noqa: F811
-    term: Terminal,  # noqa: F811
+    e2e_store: TmuxStore,
+    term: Terminal,
 ) -> None:
     store = Store(e2e_store.data_dir)
     alex = store.sign_in(NAME, PASSPHRASE)
@@ -112,7 +114,7 @@ def test_several_drafts_are_chosen_with_r_and_deleted_with_d(
         store.sessions.save_draft(draft)
 
     start(term, e2e_store)
-    sign_in(term)
+    sign_in(term, e2e_store.account(ALEX))
     home = " ".join(term.wait_for("press r to choose").split())
     assert "one of 3 unfinished checklists" in home
     term.send("r")
@@ -128,19 +130,19 @@ def test_several_drafts_are_chosen_with_r_and_deleted_with_d(
     term.wait_for("press r to choose")
     quit_app(term)
 
-    drafts = sessions(e2e_store, "--status", "draft")
+    drafts = sessions_of(e2e_store, ALEX, "--status", "draft")
     assert len(drafts) == 2
     audit = cli(
-        e2e_store, "audit", "list", "--json",
-        "--user", NAME, "--passphrase-file", str(e2e_store.passphrase_file),
+        e2e_store.data_dir, "audit", "list", "--json",
+        "--user", NAME, "--passphrase-file", str(e2e_store.account(ALEX).passphrase_file),
     )  # fmt: skip
     assert audit.returncode == 0, audit.stderr
     assert [e["event"] for e in json.loads(audit.stdout)].count("session_discarded") == 1
 
 
 def test_a_damaged_session_is_set_aside_and_home_opens(
-    e2e_store: E2EStore,  # noqa: F811
-    term: Terminal,  # noqa: F811
+    e2e_store: TmuxStore,
+    term: Terminal,
 ) -> None:
     store = Store(e2e_store.data_dir)
     alex = store.sign_in(NAME, PASSPHRASE)
@@ -155,7 +157,7 @@ def test_a_damaged_session_is_set_aside_and_home_opens(
     archive.write_text(json.dumps(data))
 
     start(term, e2e_store)
-    sign_in(term)
+    sign_in(term, e2e_store.account(ALEX))
     screen = " ".join(term.wait_for("Signed in as", "damaged").split())
     assert "1 session is damaged and was set aside" in screen
     assert "✓ finished" in screen  # the other one is listed

@@ -13,21 +13,16 @@ import re
 
 import pytest
 
-from .terminal import Terminal
-from .test_tmux import (  # noqa: F401 - e2e_store and term are fixtures
-    COMMAND,
-    PASSPHRASE,
-    E2EStore,
-    answer_rest_with_done,
-    cli,
-    e2e_store,
-    finish,
-    quit_app,
-    start_checklist,
-    term,
-)
+from store import Store
+from tests.helpers import COMMAND
 
-pytestmark = pytest.mark.e2e
+from .app import ALEX, PASSPHRASES, TmuxStore, cli, quit_app, tmux_group
+from .terminal import Terminal
+from .test_tmux import answer_rest_with_done, finish, start_checklist
+
+pytestmark = [pytest.mark.e2e, tmux_group]
+
+PASSPHRASE = PASSPHRASES[ALEX]
 
 SUPERVISOR = "Sam Supervisor"
 PRACTITIONER = "Jo Patel"
@@ -44,28 +39,24 @@ def sign_in(screen: Terminal, name: str) -> None:
     screen.send("Enter")
 
 
-def as_person(store: E2EStore, name: str, *args: str):
-    return cli(store, *args, "--user", name, "--passphrase-file", str(store.passphrase_file))
+def as_person(store: TmuxStore, name: str, *args: str):
+    # Everyone here has Alex's passphrase.
+    passphrase_file = store.account(ALEX).passphrase_file
+    return cli(store.data_dir, *args, "--user", name, "--passphrase-file", str(passphrase_file))
 
 
 @pytest.fixture
-def team(e2e_store: E2EStore) -> E2EStore:  # noqa: F811
-    for name, role, extra in (
-        (SUPERVISOR, "supervisor", []),
-        (PRACTITIONER, "practitioner", ["--supervisor", SUPERVISOR]),
-    ):
-        result = cli(
-            e2e_store, "users", "add", name, "--role", role, *extra,
-            "--new-passphrase-file", str(e2e_store.passphrase_file),
-            "--user", "Alex Reid", "--passphrase-file", str(e2e_store.passphrase_file),
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
+def team(e2e_store: TmuxStore) -> TmuxStore:
+    """Alex (admin) adds Sam (supervisor) and Jo (practitioner, Sam's supervisee)."""
+    people = Store(e2e_store.data_dir).people
+    alex = people.find(ALEX)
+    people.add(SUPERVISOR, ["supervisor"], PASSPHRASE, acting=alex)
+    people.add(PRACTITIONER, ["practitioner"], PASSPHRASE, [SUPERVISOR], acting=alex)
     return e2e_store
 
 
 def test_supervisor_reviews_comments_and_records_then_practitioner_sees_it(
-    team: E2EStore,
-    term: Terminal,  # noqa: F811
+    team: TmuxStore, term: Terminal
 ) -> None:
     command = [COMMAND, "--data-dir", str(team.data_dir)]
     # Jo finishes a checklist, every item Done, with a reflection.

@@ -9,20 +9,31 @@ text here are synthetic.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import COMMAND, run_installed
+
+from .app import (
+    ALEX,
+    PASSPHRASES,
+    TmuxStore,
+    checklist_json,
+    cli,
+    is_end,
+    is_reflection,
+    quit_app,
+    sessions_of,
+    start_new_checklist,
+    tmux_group,
+)
 from .terminal import Terminal, item_position
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, tmux_group]
 
 if shutil.which("tmux") is None:
     pytest.skip(
@@ -30,106 +41,27 @@ if shutil.which("tmux") is None:
         allow_module_level=True,
     )
 
-COMMAND = shutil.which("stepping-stones") or str(Path(sys.executable).parent / "stepping-stones")
-
-NAME = "Alex Reid"
-PASSPHRASE = "correct horse battery"
+NAME = ALEX
+PASSPHRASE = PASSPHRASES[ALEX]
 WRONG_PASSPHRASE = "wrong horse battery"
 NOTE = "Synthetic note"
 REFLECTION = "Synthetic reflection: asking about her first worked well"
 
-APP_ENV = {
-    # Fast passphrase hashing; a test-only setting (the cost is stored with each hash).
-    "STEPPING_STONES_SCRYPT_N": "16",
-    "TERM": "xterm-256color",
-}
-
 MAX_ITEMS = 80  # a safety stop for the answering loops
 
 
-@dataclass
-class E2EStore:
-    data_dir: Path
-    passphrase_file: Path
-    wrong_passphrase_file: Path
-
-
-# -- fixtures --------------------------------------------------------------------------------
-@pytest.fixture
-def e2e_store(tmp_path: Path) -> E2EStore:
-    """A fresh store with one practitioner and admin, made through the CLI."""
-    assert Path(COMMAND).exists(), f"the stepping-stones command is not installed ({COMMAND})"
-    data_dir = tmp_path / "store"
-    passphrase_file = tmp_path / "passphrase.txt"
-    passphrase_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    wrong_file = tmp_path / "wrong.txt"
-    wrong_file.write_text(WRONG_PASSPHRASE + "\n", encoding="utf-8")
-    store = E2EStore(data_dir, passphrase_file, wrong_file)
-    result = cli(
-        store,
-        "users",
-        "add",
-        NAME,
-        "--role",
-        "practitioner",
-        "--role",
-        "admin",
-        "--new-passphrase-file",
-        str(passphrase_file),
-    )
-    assert result.returncode == 0, result.stderr
-    return store
-
-
-@pytest.fixture
-def term(tmp_path: Path):
-    terminal = Terminal(tmp_path, APP_ENV)
-    try:
-        yield terminal
-    finally:
-        terminal.close()
-
-
 # -- helpers ---------------------------------------------------------------------------------
-def cli(store: E2EStore, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.pop("STEPPING_STONES_DATA_DIR", None)
-    env.update(APP_ENV)
-    return subprocess.run(
-        [COMMAND, "--data-dir", str(store.data_dir), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        stdin=subprocess.DEVNULL,
-    )
+def sessions(store: TmuxStore, *extra: str) -> list[dict]:
+    return sessions_of(store, NAME, *extra)
 
 
-def sessions(store: E2EStore, *extra: str) -> list[dict]:
-    result = cli(
-        store,
-        "sessions",
-        "list",
-        "--user",
-        NAME,
-        "--passphrase-file",
-        str(store.passphrase_file),
-        "--json",
-        *extra,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def item_order(store: E2EStore, checklist_id: str) -> list[str]:
+def item_order(store: TmuxStore, checklist_id: str) -> list[str]:
     """Every item id of a checklist, in the order the checklist shows them."""
-    result = cli(store, "checklists", "show", checklist_id, "--json")
-    assert result.returncode == 0, result.stderr
-    checklist = json.loads(result.stdout)
+    checklist = checklist_json(store.data_dir, checklist_id)
     return [item["id"] for section in checklist["sections"] for item in section["items"]]
 
 
-def answered_in_order(store: E2EStore, session: dict) -> list[str]:
+def answered_in_order(store: TmuxStore, session: dict) -> list[str]:
     """The ids of the answered items, in checklist order (the order they were on screen)."""
     answers = session["answers"]
     return [
@@ -139,7 +71,7 @@ def answered_in_order(store: E2EStore, session: dict) -> list[str]:
     ]
 
 
-def start_app(term: Terminal, store: E2EStore) -> None:
+def start_app(term: Terminal, store: TmuxStore) -> None:
     term.start([COMMAND, "--data-dir", str(store.data_dir)])
     assert term.size() == (80, 24)
 
@@ -157,23 +89,9 @@ def sign_in(term: Terminal, passphrase: str = PASSPHRASE) -> None:
     term.send("Enter")
 
 
-def is_reflection(screen: str) -> bool:
-    return "Reflection" in screen and item_position(screen) is None
-
-
-def is_end(screen: str) -> bool:
-    """The end of the checklist: "All N items answered", enter opens the Reflection."""
-    return "items answered" in screen and item_position(screen) is None
-
-
 def start_checklist(term: Terminal) -> None:
     term.wait_for("Signed in as")
-    term.send("n")
-    term.wait_for("Which checklist")
-    term.send("Enter")
-    term.wait_for("Press enter to start")
-    term.send("Enter")
-    term.wait_for("Item 1 of")
+    start_new_checklist(term)
 
 
 def answer_step(term: Terminal, key: str, saved: bool = False) -> str:
@@ -226,14 +144,8 @@ def finish(term: Terminal) -> None:
     term.wait_for("Finished and saved")
 
 
-def quit_app(term: Terminal) -> None:
-    term.send("C-q")
-    status = term.wait_for_exit()
-    assert status == 0, f"the app exited with {status}:\n{term.screen_with_history()}"
-
-
 # -- tests -----------------------------------------------------------------------------------
-def test_a_checklist_from_sign_in_to_finished(term: Terminal, e2e_store: E2EStore) -> None:
+def test_a_checklist_from_sign_in_to_finished(term: Terminal, e2e_store: TmuxStore) -> None:
     start_app(term, e2e_store)
     sign_in(term)
     start_checklist(term)
@@ -283,7 +195,7 @@ def test_a_checklist_from_sign_in_to_finished(term: Terminal, e2e_store: E2EStor
     first, second, third, fourth = (answers[i] for i in ordered[:4])
     assert first["response"] == "done"
     assert second["response"] == "not_done"
-    reasons = cli(e2e_store, "checklists", "reasons", "--json")
+    reasons = cli(e2e_store.data_dir, "checklists", "reasons", "--json")
     assert second["reason"] in {r["id"] for r in json.loads(reasons.stdout)}, second
     assert third["response"] == "partly"
     assert third["reason"] is None
@@ -299,7 +211,7 @@ def test_a_checklist_from_sign_in_to_finished(term: Terminal, e2e_store: E2EStor
 
 
 def test_b_killed_mid_checklist_resumes_without_losing_answers(
-    term: Terminal, e2e_store: E2EStore
+    term: Terminal, e2e_store: TmuxStore
 ) -> None:
     start_app(term, e2e_store)
     sign_in(term)
@@ -346,7 +258,9 @@ def test_b_killed_mid_checklist_resumes_without_losing_answers(
     assert any(REFLECTION in text for text in session["reflection"].values())
 
 
-def test_c_wrong_passphrase_is_refused(term: Terminal, e2e_store: E2EStore) -> None:
+def test_c_wrong_passphrase_is_refused(
+    term: Terminal, e2e_store: TmuxStore, tmp_path: Path
+) -> None:
     start_app(term, e2e_store)
     sign_in(term, WRONG_PASSPHRASE)
     screen = term.wait_for("do not match")
@@ -359,15 +273,18 @@ def test_c_wrong_passphrase_is_refused(term: Terminal, e2e_store: E2EStore) -> N
     term.wait_for("Signed in as")
     quit_app(term)
 
-    result = cli(
-        e2e_store,
+    # The installed command itself, in a process of its own, refuses the wrong passphrase.
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(WRONG_PASSPHRASE + "\n", encoding="utf-8")
+    result = run_installed(
         "sessions",
         "list",
         "--user",
         NAME,
         "--passphrase-file",
-        str(e2e_store.wrong_passphrase_file),
+        str(wrong),
         "--json",
+        data_dir=e2e_store.data_dir,
     )
     assert result.returncode != 0
     output = result.stdout + result.stderr
@@ -378,9 +295,8 @@ def test_c_wrong_passphrase_is_refused(term: Terminal, e2e_store: E2EStore) -> N
     assert result.stdout.strip() == "", result.stdout
 
 
-def _prompt(store: E2EStore, checklist_id: str, item_id: str) -> str:
-    result = cli(store, "checklists", "show", checklist_id, "--json")
-    checklist = json.loads(result.stdout)
+def _prompt(store: TmuxStore, checklist_id: str, item_id: str) -> str:
+    checklist = checklist_json(store.data_dir, checklist_id)
     for section in checklist["sections"]:
         for item in section["items"]:
             if item["id"] == item_id:
@@ -394,7 +310,7 @@ def _squash(text: str) -> str:
 
 
 def test_d_ctrl_s_straight_after_typing_keeps_every_word(
-    term: Terminal, e2e_store: E2EStore
+    term: Terminal, e2e_store: TmuxStore
 ) -> None:
     """A fast typist finishes the moment the last word is typed: nothing may be cut off."""
     term.start([COMMAND, "--data-dir", str(e2e_store.data_dir)])
@@ -412,7 +328,7 @@ def test_d_ctrl_s_straight_after_typing_keeps_every_word(
 
 
 def test_e_a_case_reference_typed_quickly_is_kept_whole(
-    term: Terminal, e2e_store: E2EStore
+    term: Terminal, e2e_store: TmuxStore
 ) -> None:
     """Setting, stage, her baby, then the case reference: typed and entered in one burst."""
     term.start([COMMAND, "--data-dir", str(e2e_store.data_dir)])

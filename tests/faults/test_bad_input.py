@@ -15,9 +15,29 @@ import pytest
 
 from store import Store
 from store.verify import verify_store
-from tests.conftest import PASSPHRASE
+from tests.e2e.app import (
+    ALEX,
+    APP_ENV,
+    cli,
+    make_store,
+    needs_tmux,
+    squash,
+    tmux_group,
+    wait_for_home,
+)
+from tests.e2e.app import sign_in as tmux_sign_in
 from tests.e2e.terminal import Terminal
-from tests.test_tui_flow import SIZE, screen_text, settle, sign_in, start_checklist
+from tests.helpers import (
+    COMMAND,
+    PASSPHRASE,
+    SIZE,
+    answer_the_rest,
+    put,
+    screen_text,
+    settle,
+    sign_in,
+    start_checklist,
+)
 from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.home import HomeScreen
@@ -27,17 +47,6 @@ from tui.screens.session_summary import SessionSummaryScreen
 from tui.screens.sign_in import SignInScreen
 
 from .test_two_instances import all_kept, open_draft
-from .tmux_app import (
-    ALEX,
-    APP_ENV,
-    COMMAND,
-    cli,
-    make_store,
-    needs_tmux,
-    squash,
-    wait_for_home,
-)
-from .tmux_app import sign_in as tmux_sign_in
 
 NAME = "Alex Reid"
 ONE_DAY = timedelta(days=1)
@@ -83,6 +92,7 @@ BAD_REQUIREMENT_LINE = BAD_REQUIREMENT.splitlines().index('        requirements:
 
 @pytest.mark.e2e
 @needs_tmux
+@tmux_group
 def test_a_broken_checklist_file_is_named_at_start_and_by_validate(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
@@ -128,13 +138,16 @@ def test_a_broken_checklist_file_is_named_at_start_and_by_validate(tmp_path: Pat
 
 # -- (b) wrong passphrases -------------------------------------------------------------------
 async def attempt(app, pilot, name: str, passphrase: str) -> str:
-    """Clear the form, type a name and passphrase, enter; the screen's text afterwards."""
+    """Clear the form, fill in a name and passphrase, enter; the screen's text afterwards."""
     screen = app.screen
     assert isinstance(screen, SignInScreen)
     for field in screen.query("Input"):
         field.value = ""
-    screen.query_one("#name").focus()
-    await pilot.press(*name, "tab", *passphrase, "enter")
+    await put(pilot, screen.query_one("#name"), name)
+    await put(pilot, screen.query_one("#passphrase"), passphrase)
+    screen.query_one("#passphrase").focus()
+    await pilot.pause()
+    await pilot.press("enter")
     await settle(app, pilot)
     return screen_text(app)
 
@@ -215,14 +228,10 @@ async def test_after_the_clock_jumps_back_answers_save_and_the_latest_wins(
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ChecklistScreen) and screen.index == 3
-        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
-            await pilot.press("1")
-            await settle(app, pilot)
-        assert "items answered" in screen_text(app)  # the end of the list
-        await pilot.press("enter")  # opens the Reflection
-        await settle(app, pilot)
+        await answer_the_rest(app, pilot, "1")
         assert isinstance(app.screen, ReflectionScreen)
-        await pilot.press(*"Synthetic: a quiet room helped", "ctrl+s")
+        await put(pilot, app.focused, "Synthetic: a quiet room helped")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, SessionSummaryScreen)
         assert "Finished and saved" in screen_text(app)
@@ -287,14 +296,9 @@ async def test_resizing_on_the_checklist_home_and_reflection_loses_nothing(store
         # The Reflection, small: reached, typed into, finished.
         await pilot.resize_terminal(*SMALL)
         await settle(app, pilot)
-        while isinstance(app.screen, ChecklistScreen) and not app.screen.at_end:
-            await pilot.press("4")
-            await settle(app, pilot)
-        assert "items answered" in screen_text(app)  # the end of the list
-        await pilot.press("enter")  # opens the Reflection
-        await settle(app, pilot)
+        await answer_the_rest(app, pilot, "4")
         assert isinstance(app.screen, ReflectionScreen)
-        await pilot.press(*"Synthetic: small screen")
+        await put(pilot, app.focused, "Synthetic: small screen")
         await pilot.resize_terminal(20, 6)
         await settle(app, pilot)
         await pilot.resize_terminal(*SIZE)

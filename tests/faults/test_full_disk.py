@@ -17,10 +17,7 @@ from pathlib import Path
 import pytest
 
 from store import StoreError, StoreFullError
-from tests.conftest import PASSPHRASE
-from tests.e2e.terminal import Terminal, item_position
-
-from .tmux_app import (
+from tests.e2e.app import (
     ALEX,
     APP_ENV,
     cli,
@@ -32,8 +29,11 @@ from .tmux_app import (
     squash,
     start_app,
     start_new_checklist,
+    tmux_group,
     wait_for_home,
 )
+from tests.e2e.terminal import Terminal, item_position
+from tests.helpers import PASSPHRASE
 
 TMPFS_SIZE = "200k"
 RETRY_WITHIN_SECONDS = 5.0
@@ -112,6 +112,7 @@ def shows_answer(term: Terminal, item: int, label: str) -> str:
 
 @pytest.mark.e2e
 @needs_tmux
+@tmux_group
 def test_a_full_disk_is_shown_kept_and_retried_until_saved(tmp_path: Path, small_disk) -> None:
     store = make_store(tmp_path, small_disk / "store")
     term = Terminal(tmp_path, APP_ENV)

@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.terminal import Terminal, item_position
-
-from .tmux_app import (
+from tests.e2e.app import (
     ALEX,
     APP_ENV,
     ChecklistModel,
@@ -40,8 +38,10 @@ from .tmux_app import (
     sign_in,
     start_app,
     start_new_checklist,
+    tmux_group,
     wait_for_home,
 )
+from tests.e2e.terminal import Terminal, item_position
 
 CYCLES = 30
 MAX_KEYS_PER_CYCLE = 10
@@ -287,6 +287,7 @@ def seed() -> int:
 
 @pytest.mark.e2e
 @needs_tmux
+@tmux_group
 def test_thirty_power_cuts_in_a_row_lose_no_acknowledged_answer(tmp_path: Path, seed: int) -> None:
     store = make_store(tmp_path, tmp_path / "store")
     term = Terminal(tmp_path, APP_ENV)
@@ -325,7 +326,7 @@ async def test_saved_is_not_shown_while_the_answer_just_given_is_being_written(
     On a slow disk (here fsync takes 0.3 s) that is not so: the answer moves the screen on at
     once, but the indicator still shows the last save's "✓ saved" until a timer fires.
     """
-    from tests.test_tui_flow import SIZE, settle, sign_in, start_checklist
+    from tests.helpers import SIZE, settle, sign_in, start_checklist
     from tui.app import SteppingStonesApp
 
     app = SteppingStonesApp(data_dir=store.data_dir)

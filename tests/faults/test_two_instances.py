@@ -16,10 +16,7 @@ from pathlib import Path
 import pytest
 
 from store import Store, StoreError
-from tests.conftest import PASSPHRASE
-from tests.e2e.terminal import Terminal, item_position
-
-from .tmux_app import (
+from tests.e2e.app import (
     ALEX,
     APP_ENV,
     JO,
@@ -36,8 +33,11 @@ from .tmux_app import (
     squash,
     start_app,
     start_new_checklist,
+    tmux_group,
     wait_for_home,
 )
+from tests.e2e.terminal import Terminal, item_position
+from tests.helpers import PASSPHRASE
 
 REFLECTION = "Synthetic reflection: we found a quiet room"
 RESPONSE_OF_KEY = {"1": "done", "4": "not_applicable"}
@@ -129,6 +129,7 @@ def only_session(store: TmuxStore, name: str) -> dict:
 # -- two people ------------------------------------------------------------------------------
 @pytest.mark.e2e
 @needs_tmux
+@tmux_group
 def test_two_people_answering_at_the_same_time_both_finish_with_every_answer(
     tmp_path: Path,
 ) -> None:
@@ -211,6 +212,7 @@ def _all_answered(model: ChecklistModel, response: str) -> list[str]:
 # -- one person, two windows -----------------------------------------------------------------
 @pytest.mark.e2e
 @needs_tmux
+@tmux_group
 def test_one_person_in_two_windows_on_one_draft_keeps_both_windows_answers(
     tmp_path: Path,
 ) -> None:

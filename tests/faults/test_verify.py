@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from store.verify import verify_store
+from tests.helpers import run_cli
 
 
 @pytest.fixture
@@ -29,12 +28,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def cli_verify(root: Path):
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", "verify", "--data-dir", str(root), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cli("verify", "--data-dir", str(root), "--json")
 
 
 def test_a_healthy_store_passes(filled) -> None:
@@ -124,11 +118,6 @@ def test_each_injected_fault_is_found_and_nothing_is_changed(filled, fault) -> N
 
 def test_verify_names_the_problem_in_plain_text(filled) -> None:
     _archive(filled).write_bytes(b"{")
-    result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--data-dir", str(filled.data_dir), "verify"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_cli("--data-dir", str(filled.data_dir), "verify")
     assert result.returncode == 1
     assert "archive-" in result.stdout and "1 problem" in result.stdout

@@ -1,33 +1,28 @@
-"""Helpers for the fault tests that drive the installed command in tmux.
+"""The installed command in tmux, for the end-to-end and fault tests.
 
-The terminal itself comes from `tests.e2e.terminal` (one tmux server per `Terminal`); this
-module adds what several fault tests share: a store made through the command line, signing in
-as one of several people, reading back what was kept with `sessions list --json`, and the
-checklist model used to predict which item each key answers. All people are synthetic.
+The terminal itself is `tests.e2e.terminal.Terminal` (one tmux server each); this module adds
+what those tests share: a store whose people are made through the Python API (at the tests'
+low scrypt cost, which the installed program then checks), reading back what was kept with
+the command line run in this process (`sessions list --json`, `verify`), signing in as one of
+several people, and the checklist model used to predict which item each key answers. All
+people are synthetic.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from store import Store
 from tests.e2e.terminal import Terminal, item_position
+from tests.helpers import COMMAND, CliResult, run_cli
 
-COMMAND = shutil.which("stepping-stones") or str(Path(sys.executable).parent / "stepping-stones")
-
-APP_ENV = {
-    # Fast passphrase hashing; a test-only setting (the cost is stored with each hash).
-    "STEPPING_STONES_SCRYPT_N": "16",
-    "TERM": "xterm-256color",
-}
+APP_ENV = {"TERM": "xterm-256color"}
 
 ALEX = "Alex Reid"
 JO = "Jo Patel"
@@ -37,6 +32,8 @@ needs_tmux = pytest.mark.skipif(
     shutil.which("tmux") is None,
     reason="tmux is not installed: the end-to-end tests need it (apt-get install tmux)",
 )
+# Tests that drive the app in tmux run one after another, on one xdist worker.
+tmux_group = pytest.mark.xdist_group("tmux")
 
 
 @dataclass
@@ -55,64 +52,31 @@ class TmuxStore:
         return self.accounts[name]
 
 
-# -- the command line ------------------------------------------------------------------------
-def cli(data_dir: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.pop("STEPPING_STONES_DATA_DIR", None)
-    env.update(APP_ENV)
-    return subprocess.run(
-        [COMMAND, "--data-dir", str(data_dir), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+# -- the store and the command line ----------------------------------------------------------
+def cli(data_dir: Path, *args: str) -> CliResult:
+    """`stepping-stones --data-dir DATA_DIR ARGS`, run in this process."""
+    return run_cli("--data-dir", str(data_dir), *args)
 
 
 def make_store(tmp_path: Path, data_dir: Path, names: tuple[str, ...] = (ALEX,)) -> TmuxStore:
-    """A store with these people, made with `users add`; the first is admin and practitioner."""
+    """A store with these people; the first is admin and practitioner, the rest practitioners.
+
+    Made through the Python API, so the passphrases get the tests' low cost."""
     assert Path(COMMAND).exists(), f"the stepping-stones command is not installed ({COMMAND})"
     accounts = {}
     for index, name in enumerate(names):
         path = tmp_path / f"passphrase-{index}.txt"
         path.write_text(PASSPHRASES[name] + "\n", encoding="utf-8")
         accounts[name] = Account(name, PASSPHRASES[name], path)
-    first = accounts[names[0]]
-    result = cli(
-        data_dir,
-        "users",
-        "add",
-        first.name,
-        "--role",
-        "practitioner",
-        "--role",
-        "admin",
-        "--new-passphrase-file",
-        str(first.passphrase_file),
-    )
-    assert result.returncode == 0, result.stderr
+    people = Store(data_dir).people
+    first = people.add(names[0], ["practitioner", "admin"], PASSPHRASES[names[0]])
     for name in names[1:]:
-        result = cli(
-            data_dir,
-            "users",
-            "add",
-            name,
-            "--role",
-            "practitioner",
-            "--new-passphrase-file",
-            str(accounts[name].passphrase_file),
-            "--user",
-            first.name,
-            "--passphrase-file",
-            str(first.passphrase_file),
-        )
-        assert result.returncode == 0, result.stderr
+        people.add(name, ["practitioner"], PASSPHRASES[name], acting=first)
     return TmuxStore(data_dir, accounts)
 
 
-def sessions_of(store: TmuxStore, name: str = ALEX) -> list[dict]:
-    """`sessions list --json` for one person; fails the test if the command fails."""
+def sessions_of(store: TmuxStore, name: str = ALEX, *extra: str) -> list[dict]:
+    """`sessions list --json [EXTRA]` for one person; fails the test if the command fails."""
     account = store.account(name)
     result = cli(
         store.data_dir,
@@ -123,6 +87,7 @@ def sessions_of(store: TmuxStore, name: str = ALEX) -> list[dict]:
         "--passphrase-file",
         str(account.passphrase_file),
         "--json",
+        *extra,
     )
     assert result.returncode == 0, f"sessions list failed: {result.stderr}"
     return json.loads(result.stdout)
@@ -204,6 +169,13 @@ def start_new_checklist(term: Terminal) -> str:
     term.wait_for("Press enter to start")
     term.send("Enter")
     return term.wait_for("Item 1 of")
+
+
+def quit_app(term: Terminal) -> None:
+    """ctrl+q, and the app ends with status 0."""
+    term.send("C-q")
+    status = term.wait_for_exit()
+    assert status == 0, f"the app exited with {status}:\n{term.screen_with_history()}"
 
 
 def squash(text: str) -> str:
