@@ -33,7 +33,8 @@ class FieldStatus(Static):
         """`on_disk`: this very text was saved before (by an older version that only warned),
         so it must not be called "not saved"; she is asked to take the identifier out."""
         self.check = check
-        count = f"{len(check.text):,} / {check.limit:,}"
+        # No-break spaces: the count never wraps in the middle.
+        count = f"{len(check.text):,}\u00a0/\u00a0{check.limit:,}"
         refused = [f for f in check.findings if f.refused]
         held = check.held is not None and not on_disk
         self.set_class(held, "-held")
@@ -46,7 +47,7 @@ class FieldStatus(Static):
             self.update(f"✗ Not saved: contains {found}. Take it out to save.  {count}")
         elif check.over:
             self.update(
-                f"✗ Not saved: {count} characters, {check.over:,} over. Shorten it to save."
+                f"✗ Not saved: {count}\u00a0characters, {check.over:,} over. Shorten it to save."
             )
         elif check.warnings:
             found = ", ".join(
