@@ -88,7 +88,7 @@ def time_to_text(argv: list[str], needle: bytes, env: dict) -> float:
 
 
 def app_argv(data_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir)]
+    return [sys.executable, "-m", "cli.main", "--data-dir", str(data_dir)]
 
 
 def startup(data_dir: Path, runs: int, env: dict) -> tuple[float, float]:

@@ -58,15 +58,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loader import (
+from .yaml_source import (
+    Fields,
+    LineList,
     Problem,
-    _Fields,
-    _line,
-    _load_list,
-    _Reporter,
-    _Seq,
-    _type_name,
+    Reporter,
     builtin_data_dir,
+    line_of,
+    load_list,
+    type_name,
 )
 
 LANGUAGE_FILE = "language.yaml"
@@ -429,36 +429,36 @@ class LanguageGuide:
 
 def parse_language(path: Path) -> tuple[list[LanguageEntry], list[Problem]]:
     """Validate one `language.yaml`; return its valid entries and every problem."""
-    rep = _Reporter(str(path))
+    rep = Reporter(str(path))
     out: list[LanguageEntry] = []
     seen: dict[str, int] = {}
-    for line, entry in _load_list(path, "terms", "term", rep):
-        fields = _Fields(entry, rep, "a term", ENTRY_FIELDS)
+    for line, entry in load_list(path, "terms", "term", rep):
+        fields = Fields(entry, rep, "a term", ENTRY_FIELDS)
         prefer = fields.text("prefer")
         note = fields.text("note", required=False) or ""
         raw = entry.get("avoid")
         avoid: list[str] = []
         if raw is None:
-            rep.error(_line(entry), "a term is missing 'avoid'")
+            rep.error(line_of(entry), "a term is missing 'avoid'")
         elif isinstance(raw, str):
             raw = [raw]
         elif not isinstance(raw, list):
             rep.error(
-                _line(entry, "avoid"),
-                f"'avoid' in a term must be a list of words, not {_type_name(raw)}",
+                line_of(entry, "avoid"),
+                f"'avoid' in a term must be a list of words, not {type_name(raw)}",
             )
             raw = None
         elif not raw:
-            rep.error(_line(entry, "avoid"), "'avoid' in a term must not be empty")
+            rep.error(line_of(entry, "avoid"), "'avoid' in a term must not be empty")
         for index, word in enumerate(raw or []):
             where = (
                 raw.item_lines[index]
-                if isinstance(raw, _Seq) and index < len(raw.item_lines)
-                else _line(entry, "avoid")
+                if isinstance(raw, LineList) and index < len(raw.item_lines)
+                else line_of(entry, "avoid")
             )
             if not isinstance(word, str) or not word.strip():
                 rep.error(
-                    where, f"each word in 'avoid' must be non-empty text, not {_type_name(word)}"
+                    where, f"each word in 'avoid' must be non-empty text, not {type_name(word)}"
                 )
                 continue
             if not re.search(r"\w", word):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,230 +29,31 @@ from .model import (
     Section,
     SetupQuestion,
 )
+from .yaml_source import (
+    Fields,
+    LineList,
+    Problem,
+    Reporter,
+    builtin_data_dir,
+    entries,
+    line_of,
+    load_list,
+    parse_yaml,
+    read_text,
+    type_name,
+)
 
 if TYPE_CHECKING:
     from .language import LanguageGuide
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Files in the data folder that are not checklists.
 TAXONOMY_FILES = {"reasons.yaml", "reflection.yaml", "requirements.yaml", "language.yaml"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {kind}{self.message}"
-
-
-class _Map(dict):
-    line = 1
-    key_lines: dict
-
-
-class _Seq(list):
-    line = 1
-    item_lines: list
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping key and list entry."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, (list, dict)):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be plain text", key_node.start_mark
-            )
-        if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key '{key}' appears twice", key_node.start_mark
-            )
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
-    out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    out.line = node.start_mark.line + 1
-    out.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return out
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
-class _Reporter:
-    """Collects problems for one file, so validation can keep going after the first."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
-
-    def warn(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message, warning=True))
-
-    @property
-    def failed(self) -> bool:
-        return any(not p.warning for p in self.problems)
-
-
-def _parse(text: str, rep: _Reporter) -> object | None:
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "not valid YAML"
-        if exc.context and exc.problem and exc.problem.startswith("but "):
-            what = f"{exc.context}, {exc.problem}"
-        rep.error(line, f"YAML syntax error: {what}")
-    except yaml.YAMLError as exc:
-        rep.error(1, f"YAML syntax error: {exc}")
-    return None
-
-
-def _line(mapping: object, key: str | None = None) -> int:
-    if isinstance(mapping, _Map):
-        if key is not None and key in mapping.key_lines:
-            return mapping.key_lines[key]
-        return mapping.line
-    if isinstance(mapping, _Seq):
-        return mapping.line
-    return 1
-
-
-def _type_name(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "yes/no"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text" if value.strip() else "empty text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-class _Fields:
-    """Typed access to one mapping's fields, reporting what is missing or of the wrong type."""
-
-    def __init__(self, data: _Map, rep: _Reporter, what: str, allowed: Iterable[str]) -> None:
-        self.data = data
-        self.rep = rep
-        self.what = what
-        for key in data:
-            if key not in allowed:
-                rep.error(_line(data, key), f"{what} has an unknown field '{key}'")
-
-    def text(self, key: str, required: bool = True) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.rep.error(_line(self.data), f"{self.what} is missing '{key}'")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.rep.error(
-                _line(self.data, key),
-                f"'{key}' in {self.what} must be non-empty text, not {_type_name(value)}",
-            )
-            return None
-        return " ".join(value.split()) if "\n" in value else value.strip()
-
-    def slug(self, key: str) -> str | None:
-        value = self.text(key)
-        if value is not None and not SLUG.match(value):
-            self.rep.error(
-                _line(self.data, key),
-                f"'{key}' in {self.what} must be lowercase letters, digits, '-' or '_'"
-                f" (got '{value}')",
-            )
-            return None
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.rep.error(
-                _line(self.data, key),
-                f"'{key}' in {self.what} must be true or false, not {_type_name(value)}",
-            )
-            return False
-        return value
-
-    def seq(self, key: str, required: bool = True) -> _Seq | None:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.rep.error(_line(self.data), f"{self.what} is missing '{key}'")
-            return None
-        if not isinstance(value, list):
-            self.rep.error(
-                _line(self.data, key),
-                f"'{key}' in {self.what} must be a list, not {_type_name(value)}",
-            )
-            return None
-        return value  # type: ignore[return-value]
-
-    def numbers(self, key: str, known: set[str], required: bool = True) -> tuple[str, ...]:
-        value = self.seq(key, required=required)
-        if value is None:
-            return ()
-        out = []
-        for index, entry in enumerate(value):
-            line = value.item_lines[index] if isinstance(value, _Seq) else _line(self.data, key)
-            number = str(entry) if isinstance(entry, (str, int)) else None
-            if isinstance(entry, float):
-                # YAML reads 5.10 as the number 5.1, so a decimal must be quoted.
-                self.rep.error(
-                    line,
-                    f'requirement numbers in {self.what} must be in quotes, such as "8.2"'
-                    " (YAML reads 5.10 as 5.1)",
-                )
-            elif number is None or isinstance(entry, bool):
-                self.rep.error(line, f"'{key}' in {self.what} must list requirement numbers")
-            elif known and number not in known:
-                self.rep.error(line, f"unknown requirement number '{number}' in {self.what}")
-            else:
-                out.append(number)
-        if required and not value:
-            self.rep.error(_line(self.data, key), f"'{key}' in {self.what} must not be empty")
-        return tuple(out)
-
-
-def _entries(seq: _Seq, rep: _Reporter, what: str) -> Iterable[tuple[int, _Map]]:
-    for index, entry in enumerate(seq):
-        line = seq.item_lines[index] if isinstance(seq, _Seq) else 1
-        if not isinstance(entry, dict):
-            rep.error(line, f"each {what} must be a mapping, not {_type_name(entry)}")
-            continue
-        yield line, entry  # type: ignore[misc]
 
 
 def _condition(
     data: object,
     line: int,
-    rep: _Reporter,
+    rep: Reporter,
     where: str,
     setup_fields: dict[str, tuple],
     earlier_items: set[str],
@@ -264,15 +64,15 @@ def _condition(
         return None
     for key in data:
         if key not in ("setup", "item", "answer"):
-            rep.error(_line(data, key), f"'show_if' in {where} has an unknown field '{key}'")
+            rep.error(line_of(data, key), f"'show_if' in {where} has an unknown field '{key}'")
     setup: list[tuple[str, tuple]] = []
     raw_setup = data.get("setup")
     if raw_setup is not None:
         if not isinstance(raw_setup, dict) or not raw_setup:
-            rep.error(_line(data, "setup"), f"'show_if.setup' in {where} must be a mapping")
+            rep.error(line_of(data, "setup"), f"'show_if.setup' in {where} must be a mapping")
         else:
             for name, value in raw_setup.items():
-                name_line = _line(raw_setup, name)
+                name_line = line_of(raw_setup, name)
                 if name not in setup_fields:
                     rep.error(
                         name_line,
@@ -292,7 +92,7 @@ def _condition(
     item = data.get("item")
     answers: tuple[str, ...] = ()
     if item is not None:
-        item_line = _line(data, "item")
+        item_line = line_of(data, "item")
         if not isinstance(item, str):
             rep.error(item_line, f"'show_if.item' in {where} must be an item id")
             item = None
@@ -312,12 +112,12 @@ def _condition(
         for value in raw_list:
             if value not in RESPONSES:
                 rep.error(
-                    _line(data, "answer"),
+                    line_of(data, "answer"),
                     f"'show_if.answer' in {where}: '{value}' is not one of {', '.join(RESPONSES)}",
                 )
         answers = tuple(v for v in raw_list if v in RESPONSES)
     elif "answer" in data:
-        rep.error(_line(data, "answer"), f"'show_if.answer' in {where} needs 'item'")
+        rep.error(line_of(data, "answer"), f"'show_if.answer' in {where} needs 'item'")
     if raw_setup is None and "item" not in data:
         rep.error(line, f"'show_if' in {where} must have 'setup' or 'item'")
     if not setup and item is None:
@@ -355,22 +155,22 @@ def parse_checklist(
     text: str, path: str, known: set[str]
 ) -> tuple[Checklist | None, list[Problem]]:
     """Validate one checklist's text; return it only when there is no error."""
-    rep = _Reporter(path)
-    data = _parse(text, rep)
+    rep = Reporter(path)
+    data = parse_yaml(text, rep)
     if rep.failed:
         return None, rep.problems
     if not isinstance(data, dict):
-        rep.error(_line(data), f"a checklist must be a mapping of fields, not {_type_name(data)}")
+        rep.error(line_of(data), f"a checklist must be a mapping of fields, not {type_name(data)}")
         return None, rep.problems
-    top = _Fields(data, rep, "the checklist", CHECKLIST_FIELDS)  # type: ignore[arg-type]
+    top = Fields(data, rep, "the checklist", CHECKLIST_FIELDS)  # type: ignore[arg-type]
     checklist_id = top.slug("id")
     version = data.get("version")
     if version is None:
-        rep.error(_line(data), "the checklist is missing 'version'")
+        rep.error(line_of(data), "the checklist is missing 'version'")
     elif isinstance(version, float):
         # YAML reads 1.10 as 1.1, so a decimal version must be quoted.
         rep.error(
-            _line(data, "version"),
+            line_of(data, "version"),
             "a 'version' with a decimal point must be in quotes, such as \"1.2\"",
         )
         version = None
@@ -378,8 +178,8 @@ def parse_checklist(
         isinstance(version, bool) or not isinstance(version, (int, str)) or not str(version).strip()
     ):
         rep.error(
-            _line(data, "version"),
-            f"'version' must be a whole number or text, not {_type_name(version)}",
+            line_of(data, "version"),
+            f"'version' must be a whole number or text, not {type_name(version)}",
         )
         version = None
     title = top.text("title")
@@ -387,7 +187,7 @@ def parse_checklist(
     when = top.text("when")
     mode = top.text("mode")
     if mode is not None and mode not in MODES:
-        rep.error(_line(data, "mode"), f"'mode' must be one of {', '.join(MODES)} (got '{mode}')")
+        rep.error(line_of(data, "mode"), f"'mode' must be one of {', '.join(MODES)} (got '{mode}')")
     source = top.text("source")
 
     setup_fields: dict[str, tuple] = {
@@ -396,11 +196,11 @@ def parse_checklist(
     }
     questions: list[SetupQuestion] = []
     raw_questions = top.seq("setup_questions", required=False) or []
-    for _, entry in _entries(raw_questions, rep, "setup question"):
-        fields = _Fields(entry, rep, "a setup question", ("id", "label"))
+    for _, entry in entries(raw_questions, rep, "setup question"):
+        fields = Fields(entry, rep, "a setup question", ("id", "label"))
         qid, label = fields.slug("id"), fields.text("label")
         if qid in setup_fields:
-            rep.error(_line(entry, "id"), f"duplicate id '{qid}' in setup questions")
+            rep.error(line_of(entry, "id"), f"duplicate id '{qid}' in setup questions")
         elif qid and label:
             setup_fields[qid] = (True, False)
             questions.append(SetupQuestion(id=qid, label=label))
@@ -411,24 +211,24 @@ def parse_checklist(
     sections: list[Section] = []
     raw_sections = top.seq("sections")
     if raw_sections is not None and not raw_sections:
-        rep.error(_line(data, "sections"), "'sections' must not be empty")
-    for _section_line, raw_section in _entries(raw_sections or _Seq(), rep, "section"):
-        sfields = _Fields(raw_section, rep, "a section", SECTION_FIELDS)
+        rep.error(line_of(data, "sections"), "'sections' must not be empty")
+    for _section_line, raw_section in entries(raw_sections or LineList(), rep, "section"):
+        sfields = Fields(raw_section, rep, "a section", SECTION_FIELDS)
         section_id = sfields.slug("id")
         where_section = f"section '{section_id}'" if section_id else "a section"
         if section_id in seen_sections:
             rep.error(
-                _line(raw_section, "id"),
+                line_of(raw_section, "id"),
                 f"duplicate section id '{section_id}' (first on line {seen_sections[section_id]})",
             )
         elif section_id:
-            seen_sections[section_id] = _line(raw_section, "id")
+            seen_sections[section_id] = line_of(raw_section, "id")
         section_title = sfields.text("title")
         section_if = None
         if "show_if" in raw_section:
             section_if = _condition(
                 raw_section["show_if"],
-                _line(raw_section, "show_if"),
+                line_of(raw_section, "show_if"),
                 rep,
                 where_section,
                 setup_fields,
@@ -438,20 +238,20 @@ def parse_checklist(
         items: list[Item] = []
         raw_items = sfields.seq("items")
         if raw_items is not None and not raw_items:
-            rep.error(_line(raw_section, "items"), f"{where_section} has no items")
+            rep.error(line_of(raw_section, "items"), f"{where_section} has no items")
         elif raw_items is not None and not 5 <= len(raw_items) <= 9:
             rep.warn(
-                _line(raw_section, "items"),
+                line_of(raw_section, "items"),
                 f"{where_section} has {len(raw_items)} items; 5 to 9 keep a checklist usable",
             )
-        for _item_line, raw_item in _entries(raw_items or _Seq(), rep, "item"):
-            ifields = _Fields(raw_item, rep, "an item", ITEM_FIELDS)
+        for _item_line, raw_item in entries(raw_items or LineList(), rep, "item"):
+            ifields = Fields(raw_item, rep, "an item", ITEM_FIELDS)
             item_id = ifields.slug("id")
             where = f"item '{item_id}'" if item_id else "an item"
             ifields.what = where
             if item_id in seen_items:
                 rep.error(
-                    _line(raw_item, "id"),
+                    line_of(raw_item, "id"),
                     f"duplicate item id '{item_id}' (first on line {seen_items[item_id]})",
                 )
                 item_id = None
@@ -464,7 +264,7 @@ def parse_checklist(
             if "show_if" in raw_item:
                 show_if = _condition(
                     raw_item["show_if"],
-                    _line(raw_item, "show_if"),
+                    line_of(raw_item, "show_if"),
                     rep,
                     where,
                     setup_fields,
@@ -472,7 +272,7 @@ def parse_checklist(
                     all_items,
                 )
             if item_id:
-                seen_items[item_id] = _line(raw_item, "id")
+                seen_items[item_id] = line_of(raw_item, "id")
             if item_id and prompt and why and requirements and section_id:
                 items.append(
                     Item(
@@ -507,48 +307,19 @@ def parse_checklist(
     return checklist, rep.problems
 
 
-def _read(path: Path, rep: _Reporter) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        rep.error(1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        rep.error(1, f"cannot be read: {exc.strerror or exc}")
-    return None
-
-
-def _load_list(path: Path, key: str, what: str, rep: _Reporter) -> Iterable[tuple[int, _Map]]:
-    text = _read(path, rep)
-    if text is None:
-        return []
-    data = _parse(text, rep)
-    if data is None:
-        if not rep.failed:
-            rep.error(1, "the file is empty")
-        return []
-    if not isinstance(data, dict):
-        rep.error(1, f"the file must be a mapping with '{key}', not {_type_name(data)}")
-        return []
-    value = data.get(key)
-    if not isinstance(value, list):
-        rep.error(_line(data, key) if key in data else 1, f"the file must have a list '{key}'")
-        return []
-    return list(_entries(value, rep, what))
-
-
 def parse_requirements(path: Path) -> tuple[list[Requirement], list[Problem]]:
-    rep = _Reporter(str(path))
+    rep = Reporter(str(path))
     out: list[Requirement] = []
-    for _, entry in _load_list(path, "requirements", "requirement", rep):
-        fields = _Fields(entry, rep, "a requirement", ("number", "title", "level"))
+    for _, entry in load_list(path, "requirements", "requirement", rep):
+        fields = Fields(entry, rep, "a requirement", ("number", "title", "level"))
         number = entry.get("number")
         title = fields.text("title")
         level = fields.text("level")
         if not isinstance(number, str) or not re.match(r"^\d+(\.\d+)?$", number):
-            rep.error(_line(entry, "number"), "'number' must be text such as \"7.1\"")
+            rep.error(line_of(entry, "number"), "'number' must be text such as \"7.1\"")
             continue
         if level not in ("system", "service", "staff"):
-            rep.error(_line(entry, "level"), "'level' must be system, service or staff")
+            rep.error(line_of(entry, "level"), "'level' must be system, service or staff")
             continue
         if title:
             out.append(Requirement(number=number, title=title, level=level))
@@ -556,55 +327,51 @@ def parse_requirements(path: Path) -> tuple[list[Requirement], list[Problem]]:
 
 
 def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Problem]]:
-    rep = _Reporter(str(path))
+    rep = Reporter(str(path))
     out: list[Reason] = []
     seen: dict[str, int] = {}
-    for _, entry in _load_list(path, "reasons", "reason", rep):
-        fields = _Fields(entry, rep, "a reason", ("id", "label", "level", "requirements"))
+    for _, entry in load_list(path, "reasons", "reason", rep):
+        fields = Fields(entry, rep, "a reason", ("id", "label", "level", "requirements"))
         reason_id = fields.slug("id")
         fields.what = f"reason '{reason_id}'" if reason_id else "a reason"
         label = fields.text("label")
         level = fields.text("level")
         if level is not None and level not in REASON_LEVELS:
-            rep.error(_line(entry, "level"), f"'level' must be one of {', '.join(REASON_LEVELS)}")
+            rep.error(line_of(entry, "level"), f"'level' must be one of {', '.join(REASON_LEVELS)}")
             level = None
         requirements = fields.numbers("requirements", known, required=False)
         if reason_id in seen:
             rep.error(
-                _line(entry, "id"),
+                line_of(entry, "id"),
                 f"duplicate reason id '{reason_id}' (first on line {seen[reason_id]})",
             )
             continue
         if reason_id:
-            seen[reason_id] = _line(entry, "id")
+            seen[reason_id] = line_of(entry, "id")
         if reason_id and label and level:
             out.append(Reason(id=reason_id, label=label, level=level, requirements=requirements))
     return out, rep.problems
 
 
 def parse_reflection(path: Path) -> tuple[list[ReflectionPrompt], str, list[Problem]]:
-    rep = _Reporter(str(path))
+    rep = Reporter(str(path))
     out: list[ReflectionPrompt] = []
-    for _, entry in _load_list(path, "prompts", "reflection prompt", rep):
-        fields = _Fields(entry, rep, "a reflection prompt", ("id", "label", "hint"))
+    for _, entry in load_list(path, "prompts", "reflection prompt", rep):
+        fields = Fields(entry, rep, "a reflection prompt", ("id", "label", "hint"))
         prompt_id, label = fields.slug("id"), fields.text("label")
         hint = fields.text("hint", required=False) or ""
         if prompt_id and label:
             out.append(ReflectionPrompt(id=prompt_id, label=label, hint=hint))
     flag_label = "Take this contact to supervision"
-    text = _read(path, _Reporter(str(path)))
+    text = read_text(path, Reporter(str(path)))
     if text:
         try:
             data = yaml.safe_load(text)
-        except yaml.YAMLError:  # already reported by _load_list
+        except yaml.YAMLError:  # already reported by load_list
             data = None
         if isinstance(data, dict) and isinstance(data.get("flag_label"), str):
             flag_label = data["flag_label"]
     return out, flag_label, rep.problems
-
-
-def builtin_data_dir() -> Path:
-    return Path(str(resources.files("checklists") / "data"))
 
 
 @dataclass
@@ -632,7 +399,7 @@ class Library:
 
 
 def _default_language() -> LanguageGuide:
-    from .language import default_guide  # language.py imports this module
+    from .language import default_guide  # on first use, so importing the loader stays cheap
 
     return default_guide()
 
@@ -696,8 +463,8 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
 
 
 def load_checklist_file(path: Path, known: set[str]) -> tuple[Checklist | None, list[Problem]]:
-    rep = _Reporter(str(path))
-    text = _read(path, rep)
+    rep = Reporter(str(path))
+    text = read_text(path, rep)
     if text is None:
         return None, rep.problems
     return parse_checklist(text, str(path), known)

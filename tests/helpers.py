@@ -88,13 +88,13 @@ def _data_dir_env(env_dir: Path | None) -> Iterator[None]:
 def run_cli(
     *args: str, data_dir: Path | None = None, env_dir: Path | None = None, stdin: str = ""
 ) -> CliResult:
-    """`stepping-stones ARGS [--data-dir DATA_DIR]` run in this process through `tui.cli.main`.
+    """`stepping-stones ARGS [--data-dir DATA_DIR]` run in this process through `cli.main.main`.
 
     Output is captured as the command would print it; standard input is `stdin` (not a
     terminal); STEPPING_STONES_DATA_DIR is `env_dir`, or unset. Exits from argparse (`--help`,
     a bad option) become the return code, as they would for the real command.
     """
-    from tui.cli import main
+    from cli.main import main
 
     argv = [*args]
     if data_dir is not None:

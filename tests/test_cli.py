@@ -1,6 +1,6 @@
 """The command line: shapes, exit codes, one-line errors and JSON field names.
 
-Most tests run the command in this process (`tui.cli.main`); a few start the installed
+Most tests run the command in this process (`cli.main.main`); a few start the installed
 command, to see what a real process prints and exits with.
 """
 

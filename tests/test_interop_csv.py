@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from store import PermissionDenied, Store
 from store.errors import InvalidInput
 from store.interop.csv_export import COLUMNS, export_csv, safe_cell
@@ -24,7 +25,6 @@ from tests.test_interop_fhir import (
     SECRET_REFLECTION,
     build_team,
 )
-from tui.cli import main
 
 
 @pytest.fixture

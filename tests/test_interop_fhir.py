@@ -17,6 +17,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from checklists import NEEDS_REASON, Checklist
+from cli.main import main
 from store import PermissionDenied, Store
 from store.errors import InvalidInput
 from store.interop.fhir import (
@@ -27,7 +28,6 @@ from store.interop.fhir import (
     questionnaire_response,
 )
 from tests.helpers import PASSPHRASE, one_line
-from tui.cli import main
 
 SECRET_NOTE = "Offered the quiet room upstairs next time"
 FORMULA_NOTE = '=HYPERLINK("https://example.invalid","synthetic")'

@@ -398,7 +398,7 @@ def test_a_finished_session_can_never_be_deleted(store, alex, checklist) -> None
 
 
 def test_cli_sessions_discard(store, alex, checklist, passphrase_file, capsys) -> None:
-    from tui.cli import main
+    from cli.main import main
 
     [draft] = make_drafts(store, alex, checklist, 1)
     done = finished_session(store, alex, checklist, 3, {0: ("done", None)})

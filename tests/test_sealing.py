@@ -127,7 +127,7 @@ def test_a_tampered_record_is_reported_never_shown_empty(team, checklist, passph
         [
             sys.executable,
             "-m",
-            "tui.cli",
+            "cli.main",
             "--data-dir",
             str(store.data_dir),
             "sessions",

@@ -239,7 +239,7 @@ async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> Non
         assert "Finished and saved" in screen_text(app)
         await pilot.press("escape", "ctrl+l")
         await settle(app, pilot)
-    from tui.cli import main
+    from cli.main import main
 
     assert main(["--data-dir", str(data_dir), "verify"]) == 0
     assert attempts == []

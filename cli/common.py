@@ -1,6 +1,6 @@
 """What every subcommand shares: one-line errors, the common options, signing in, output.
 
-Kept apart from `cli.py` so each group of subcommands can live in a module of its own.
+Kept apart from `main.py` so each group of subcommands can live in a module of its own.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import sys
 
 from store.exchange import export_bundle, export_lines, import_bundle, read_bundle, report_lines
 
-from .cli_common import (
+from .common import (
     PROG,
     acting_flags,
     json_flag,

@@ -14,7 +14,7 @@ from store import StoreError
 from store.interop import check_out_path, parse_since
 from store.sessions import NotShared
 
-from .cli_common import PROG, acting_flags, json_flag, open_store, out, sign_in_cli
+from .common import PROG, acting_flags, json_flag, open_store, out, sign_in_cli
 
 
 def _selection_flags(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ from store import StoreError
 from store.reports.output import render, save
 from store.supervision import new_action
 
-from .cli_common import (
+from .common import (
     PROG,
     CommandError,
     acting_flags,

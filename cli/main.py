@@ -22,7 +22,7 @@ from store import (
 from store.sessions import NotShared
 from store.supervision import NotSharedEntry
 
-from .cli_common import (
+from .common import (
     PROG,
     CommandError,
     Parser,
@@ -226,9 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list:
     """Groups of subcommands kept in modules of their own (each has add_parsers and COMMANDS)."""
-    from . import cli_exchange, cli_interop, cli_supervision
+    from . import exchange, interop, supervision
 
-    return [cli_supervision, cli_exchange, cli_interop]
+    return [supervision, exchange, interop]
 
 
 def _version() -> str:
@@ -592,7 +592,9 @@ def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from .app import SteppingStonesApp
+    # The one place the command line reaches up into the screens, and only once the app is
+    # starting: scripted commands never import Textual (tests/test_architecture.py).
+    from tui.app import SteppingStonesApp
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     app = SteppingStonesApp(data_dir=data_dir, idle_lock=idle_lock_seconds(args, data_dir))
