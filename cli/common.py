@@ -9,8 +9,12 @@ import argparse
 import getpass
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from store import Store, resolve_data_dir
+from store import resolve_data_dir
+
+if TYPE_CHECKING:
+    from store import Store
 
 PROG = "stepping-stones"
 
@@ -75,10 +79,12 @@ def out(args: argparse.Namespace, data: object, text: str) -> None:
         print(text)
 
 
-opened_stores: list[Store] = []
+opened_stores: list[Store] = []  # noqa: F821 (a type only)
 
 
 def open_store(args: argparse.Namespace, library=None) -> Store:
+    from store import Store  # here, not at the top: quick commands never load the store
+
     store = Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
     opened_stores.append(store)  # so damaged files it set aside can be reported at the end
     return store

@@ -19,8 +19,6 @@ from store import (
     StoreError,
     resolve_data_dir,
 )
-from store.sessions import NotShared
-from store.supervision import NotSharedEntry
 
 from .common import (
     PROG,
@@ -408,6 +406,9 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         comments.setdefault(comment.session_id, []).append(comment.json_view(names))
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
+    from store.sessions import NotShared
+    from store.supervision import NotSharedEntry
+
     damaged = [p for p in problems if not isinstance(p, (NotShared, NotSharedEntry))]
     rows = [
         {**s.json_view(names.get(s.author, "unknown")), "comments": comments.get(s.id, [])}

@@ -24,8 +24,8 @@ from .crypto import (
 from .errors import InvalidInput, PermissionDenied, SignInError
 from .files import StoreFile, doc
 from .passwords import burn_time, check_passphrase, new_secret, passphrase_problem
+from .roles import ROLES
 
-ROLES: tuple[str, ...] = ("practitioner", "supervisor", "admin")
 NAME_PATTERN = re.compile(r"^[^\W_][\w .'-]{0,59}$")
 TABLE = "people"
 

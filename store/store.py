@@ -10,16 +10,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from platformdirs import user_data_dir
 
 from checklists import Checklist
 
 from .audit import AuditLog
 from .errors import NotFound, PermissionDenied, SignInError, StoreError
+from .location import ENV_DATA_DIR, default_data_dir, resolve_data_dir  # noqa: F401
 from .lockout import LockedOut, Lockouts
 
 if TYPE_CHECKING:
@@ -30,22 +28,7 @@ from .sessions import Session, SessionStore, new_session
 from .storage import ensure_dir
 from .supervision import SupervisionStore
 
-ENV_DATA_DIR = "STEPPING_STONES_DATA_DIR"
 VERSIONS_TABLE = "versions"
-
-
-def default_data_dir() -> Path:
-    return Path(user_data_dir("stepping-stones", appauthor=False))
-
-
-def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """`--data-dir`, else STEPPING_STONES_DATA_DIR, else the platform's user data folder."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
-    return default_data_dir()
 
 
 class Store:
