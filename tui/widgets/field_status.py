@@ -41,10 +41,10 @@ class FieldStatus(Static):
         self.set_class(not held and bool(check.warnings or refused), "-warned")
         if refused and on_disk:
             found = ", ".join(dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in refused))
-            self.update(f"! Saved earlier, but it contains {found}: please take it out.  {count}")
+            self.update(f"{count}  ! Saved earlier, but it contains {found}: please take it out.")
         elif refused:
             found = ", ".join(dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in refused))
-            self.update(f"✗ Not saved: contains {found}. Take it out to save.  {count}")
+            self.update(f"{count}  ✗ Not saved: contains {found}. Take it out to save.")
         elif check.over:
             self.update(
                 f"✗ Not saved: {count}\u00a0characters, {check.over:,} over. Shorten it to save."
@@ -54,8 +54,8 @@ class FieldStatus(Static):
                 dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in check.warnings)
             )
             self.update(
-                f"! Saved, but this looks like {found}. Please leave out anything that could "
-                f"identify her.  {count}"
+                f"{count}  ! Saved, but this looks like {found}. Please leave out anything that "
+                "could identify her."
             )
         else:
             self.update(count)
