@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         help="lock the screen after this long with no key or mouse activity "
-        "(default: idle_lock_seconds in <data dir>/config.toml, else 300)",
+        "(5 to 900; default: idle_lock_seconds in <data dir>/config.toml, never more than "
+        "900, else 300)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -579,17 +580,29 @@ def read_config(data_dir: Path) -> dict:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CommandError(f"{path} cannot be read: {exc}") from exc
+
+
+DEFAULT_IDLE_LOCK = 300
+# A setting that protects people can only be made stricter: whatever the store's config.toml
+# (which any colleague can edit) says, the screen locks after at most 15 minutes.
+MAX_IDLE_LOCK = 900
 
 
 def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
     value = args.idle_lock
-    if value is None:
-        value = read_config(data_dir).get("idle_lock_seconds", 300)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 5 <= value <= 86400:
-        raise CommandError("the idle lock must be between 5 and 86400 seconds")
-    return float(value)
+    if value is not None:
+        if not 5 <= value <= MAX_IDLE_LOCK:
+            raise CommandError("the idle lock must be between 5 seconds and 15 minutes (900)")
+        return float(value)
+    value = read_config(data_dir).get("idle_lock_seconds", DEFAULT_IDLE_LOCK)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 5:
+        raise CommandError(
+            f"idle_lock_seconds in {data_dir / 'config.toml'} must be a number of seconds, "
+            "at least 5"
+        )
+    return float(min(value, MAX_IDLE_LOCK))
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -524,3 +524,33 @@ async def test_resuming_a_fully_answered_draft_keeps_answer_keys_quiet_behind_it
         await settle(app, pilot)
         assert app.screen is screen
         assert screen.session.response(screen.items[-1].id) == "done"
+
+
+# -- settings that protect people can only be made stricter -------------------------------------
+@pytest.mark.parametrize(
+    ("config", "flag", "expected"),
+    [
+        ("", None, 300.0),
+        ("idle_lock_seconds = 60\n", None, 60.0),
+        ("idle_lock_seconds = 86400\n", None, 900.0),  # a colleague's edit cannot loosen it
+        ("", 30.0, 30.0),
+    ],
+)
+def test_the_idle_lock_is_never_longer_than_15_minutes(tmp_path, config, flag, expected) -> None:
+    import argparse
+
+    from cli.main import idle_lock_seconds
+
+    (tmp_path / "config.toml").write_text(config)
+    assert idle_lock_seconds(argparse.Namespace(idle_lock=flag), tmp_path) == expected
+
+
+def test_a_bad_idle_lock_or_config_is_one_line(tmp_path, capsys) -> None:
+    from cli.main import main
+
+    assert main(["--data-dir", str(tmp_path), "--idle-lock", "3600"]) == 1
+    assert "between 5 seconds and 15 minutes" in capsys.readouterr().err
+    (tmp_path / "config.toml").write_bytes(b"idle_lock_seconds = 60 # \xff\xfe\n")
+    assert main(["--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "config.toml cannot be read" in err[0]
