@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from store import Person, Session, Store, StoreError
-from store.sessions import FinishedElsewhere
+from store.sessions import DiscardedElsewhere, FinishedElsewhere
 
 from .screens.help import HelpScreen
 from .screens.message import MessageScreen
@@ -323,12 +323,13 @@ class SteppingStonesApp(App[int]):
             self.revision = revision
 
     class DraftGone(Message):
-        """The draft was finished in another window: this copy can no longer be saved."""
+        """The draft was finished or deleted in another window: this copy cannot be saved."""
 
-        def __init__(self, session_id: str, reason: str) -> None:
+        def __init__(self, session_id: str, reason: str, deleted: bool = False) -> None:
             super().__init__()
             self.session_id = session_id
             self.reason = reason
+            self.deleted = deleted
 
     class DraftSaveFailed(Message):
         def __init__(self, reason: str) -> None:
@@ -373,7 +374,8 @@ class SteppingStonesApp(App[int]):
                 revision = self.store.sessions.save_draft(snapshot)
             except FinishedElsewhere as exc:
                 self._written.set()
-                self.post_message(self.DraftGone(session_id, str(exc)))
+                deleted = isinstance(exc, DiscardedElsewhere)
+                self.post_message(self.DraftGone(session_id, str(exc), deleted))
                 continue
             except StoreError as exc:
                 self._written.set()
@@ -399,7 +401,7 @@ class SteppingStonesApp(App[int]):
             self.settle_save_state()  # deleted here on purpose: nothing was lost
             return
         self.save_state = SaveState("failed", message=message.reason)
-        title = "Deleted elsewhere" if "deleted" in message.reason else "Finished elsewhere"
+        title = "Deleted elsewhere" if message.deleted else "Finished elsewhere"
         self.notify(message.reason, title=title, severity="error", timeout=15)
         if self.user is not None and not self.locked:
             self.go_home()
@@ -437,16 +439,16 @@ class SteppingStonesApp(App[int]):
         if not self._pending and self.save_state.status == "saving":
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
 
-    def discarding(self, session_id: str, done: bool = True) -> None:
-        """Before a draft is deleted: answers still on their way to it are not wanted.
-        (`done=False` if the delete then failed: its saves matter again.)"""
-        if not done:
-            self._discarded.discard(session_id)
-            return
+    def discarding(self, session_id: str) -> None:
+        """Before a draft is deleted: answers still on their way to it are not wanted."""
         self._discarded.add(session_id)
         self._pending.pop(session_id, None)
         with self._inbox_ready:
             self._inbox.pop(session_id, None)
+
+    def discard_failed(self, session_id: str) -> None:
+        """The delete did not happen: the draft's saves matter again."""
+        self._discarded.discard(session_id)
 
     def forget_pending(self, session_id: str) -> None:
         """After finishing: the archive now holds the session, a late draft save is moot."""

@@ -76,7 +76,7 @@ def ask_to_delete(screen: Screen, row: DraftRow, removing, done) -> None:
                 app.store.discard_draft(app.user, session_id)
             except Exception as exc:  # noqa: BLE001 - said on screen, never a silent stop
                 message = str(exc) if isinstance(exc, StoreError) else "It could not be deleted."
-                app.call_from_thread(app.discarding, session_id, False)
+                app.call_from_thread(app.discard_failed, session_id)
                 app.call_from_thread(done, row, message, False)
                 return
             app.call_from_thread(done, row, f"Deleted: {row.describe}.", True)
