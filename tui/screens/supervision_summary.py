@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
 
+from reports import text as words
 from store import Person, StoreError
-from store.reports import text as words
 from tui.widgets.requirement_bars import RequirementBars
 
 LEVELS = (
