@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from checklists import SETTINGS, STAGES
+from checklists.dates import day_or_moment as _parse
 
 from .wording import RESPONSE_ORDER, requirement_key
 from .wording import response_label as response_label  # callers read it here too
@@ -96,18 +97,6 @@ def join_words(parts: Iterable[str]) -> str:
 
 
 # --- dates ---------------------------------------------------------------------------------
-
-
-def _parse(value: str | None) -> date | datetime | None:
-    if not value:
-        return None
-    text = str(value)
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def format_date(value: str | None) -> str:

@@ -22,6 +22,7 @@ from checklists import (
     REASON_LEVELS,
     RESPONSES,
     STAFF_REQUIREMENTS,
+    dates,
     requirement_key,
 )
 from store.errors import InvalidInput, PermissionDenied, StoreError
@@ -71,9 +72,9 @@ EARLIEST = date(2000, 1, 1)
 
 def parse_day(text: str, what: str) -> date:
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"The {what} date '{text}' is not a date like 2026-11-22.") from None
+        day = dates.parse_day(text, f"{what} date")
+    except dates.DateError as exc:
+        raise InvalidInput(str(exc)) from None
     latest = date.today() + timedelta(days=366)
     if not EARLIEST <= day <= latest:
         raise InvalidInput(

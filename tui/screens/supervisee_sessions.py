@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from checklists import dates
 from reports.wording import RESPONSE_SYMBOLS, RESPONSES, legend
 from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, short_date
@@ -32,10 +33,7 @@ def _short(text: str, width: int) -> str:
 
 def how_old(iso: str | None, now: datetime | None = None) -> str:
     """'today', '1 day', '9 days', '3 weeks', '4 months': how long a draft has waited."""
-    try:
-        moment = datetime.fromisoformat(iso) if iso else None
-    except ValueError:
-        moment = None
+    moment = dates.moment(iso)
     if moment is None:
         return ""
     now = now or datetime.now(moment.tzinfo)
