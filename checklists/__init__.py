@@ -11,6 +11,7 @@ from .model import (
     RESPONSE_SYMBOLS,
     RESPONSES,
     SETTINGS,
+    STAFF_REQUIREMENTS,
     STAGES,
     Checklist,
     Item,
@@ -18,6 +19,7 @@ from .model import (
     ReflectionPrompt,
     Requirement,
     Section,
+    requirement_key,
 )
 
 _LOADER_NAMES = ("Library", "Problem", "load_library", "validate_paths")
@@ -46,6 +48,7 @@ __all__ = [
     "RESPONSE_LABELS",
     "RESPONSE_SYMBOLS",
     "SETTINGS",
+    "STAFF_REQUIREMENTS",
     "STAGES",
     "Checklist",
     "Item",
@@ -60,5 +63,6 @@ __all__ = [
     "default_guide",
     "load_language",
     "load_library",
+    "requirement_key",
     "validate_paths",
 ]

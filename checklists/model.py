@@ -38,6 +38,29 @@ REASON_LEVEL_LABELS: dict[str, str] = {
     "woman": "Her own choice",
 }
 
+# The Theory of Change requirements every staff summary reports on, answered or not.
+STAFF_REQUIREMENTS: tuple[str, ...] = (
+    "7.1",
+    "7.2",
+    "7.3",
+    "7.4",
+    "7.5",
+    "8.1",
+    "8.2",
+    "8.3",
+    "8.4",
+    "8.5",
+)
+
+
+def requirement_key(number: str) -> tuple:
+    """Sort '7.10' after '7.9' and '8' before '8.1'; anything odd goes last, by its text."""
+    try:
+        return (0, tuple(int(part) for part in str(number).split(".")))
+    except ValueError:
+        return (1, str(number))
+
+
 SETTINGS: tuple[tuple[str, str], ...] = (
     ("clinic", "Clinic"),
     ("home_visit", "Home visit"),

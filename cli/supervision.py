@@ -12,8 +12,9 @@ import re
 import sys
 from pathlib import Path
 
+from reports.output import render
 from store import StoreError
-from store.reports.output import render, save
+from store.reports.output import save
 from store.supervision import new_action
 
 from .common import (

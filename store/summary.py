@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checklists import NEEDS_REASON, RESPONSES, Checklist
+from checklists import NEEDS_REASON, REASON_LEVELS, RESPONSES, Checklist
 from checklists.loader import Library
 
 from .sessions import Session
@@ -53,7 +53,7 @@ def summarise_session(session: Session, checklist: Checklist, library: Library) 
     summary = SessionSummary(
         counts=counts,
         unanswered=[],
-        by_level={"service": [], "practice": [], "woman": []},
+        by_level={level: [] for level in REASON_LEVELS},
         total=len(items),
     )
     for item in items:

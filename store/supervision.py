@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
+from checklists import dates
+
 from .crypto import (
     SEAL_VERSION,
     SealError,
@@ -166,9 +168,9 @@ TABLES = {"comment": COMMENTS, "record": RECORDS}
 
 def parse_date(text: str, what: str = "date") -> str:
     try:
-        return Date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise InvalidInput(f"The {what} '{text}' is not a date like 2026-11-22.") from None
+        return dates.parse_day(text, what).isoformat()
+    except dates.DateError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def _meeting_date(when: str | None, stamp: str) -> str:

@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from store.reports import render_html, render_markdown, render_nmc
-from store.reports import text as t
+from reports import render_html, render_markdown, render_nmc
+from reports import text as t
 
 S1 = "3f6c1a52-0d7e-4b8a-9c11-5e2f7a9b0c01"  # clinic, antenatal, flagged, heavy
 S2 = "8a2d4e61-7b3c-4f9e-a812-1c6d5e4f3a02"  # home visit, reflection with <script>

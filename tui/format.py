@@ -5,16 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from checklists import SETTINGS, STAGES
+from checklists.dates import moment as _moment
 
 SETTING_LABELS = dict(SETTINGS)
 STAGE_LABELS = dict(STAGES)
-
-
-def _moment(iso: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(iso) if iso else None
-    except ValueError:
-        return None
 
 
 def friendly_time(iso: str | None, now: datetime | None = None) -> str:

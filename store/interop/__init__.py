@@ -13,11 +13,11 @@ what they may read (their own sessions, or one supervisee's with `of`), and both
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checklists import dates
 from store import paths
 from store.errors import InvalidInput, StoreError
 
@@ -26,22 +26,13 @@ if TYPE_CHECKING:
     from store.sessions import Session
     from store.store import Store
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 
 def parse_since(value: str | date | None) -> date | None:
     """`--since` as a date; InvalidInput (one plain sentence) when it is not YYYY-MM-DD."""
-    if value is None or isinstance(value, date):
-        return value
-    text = str(value).strip()
     try:
-        if not _DATE.match(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(
-            f"'{value}' is not a date: give it as YYYY-MM-DD, for example 2026-01-31."
-        ) from None
+        return dates.parse_since(value)
+    except dates.DateError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def check_out_path(store: Store, path: Path, directory: bool) -> Path:

@@ -1,12 +1,5 @@
-"""Reports drawn from the supervision summary dict (see `docs/summary-format.md`).
+"""The supervision summary builder (`period.py`): reads the store, returns the summary dict.
 
-`period.py` builds the dict; the renderers here turn it into text: Markdown for pasting into a
-supervision record, one self-contained printable HTML page, and a draft NMC written
-reflective account. They are pure functions: no files, no network, no Textual.
+The renderers that turn that dict into text live in the top-level `reports` package, which
+the store never imports.
 """
-
-from .html import render_html
-from .markdown import render_markdown
-from .nmc import render_nmc
-
-__all__ = ["render_html", "render_markdown", "render_nmc"]

@@ -17,12 +17,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from checklists import NEEDS_REASON, RESPONSES
+from checklists import (
+    NEEDS_REASON,
+    REASON_LEVELS,
+    RESPONSES,
+    STAFF_REQUIREMENTS,
+    dates,
+    requirement_key,
+)
 from store.errors import InvalidInput, PermissionDenied, StoreError
 from store.people import Person, now_iso
 from store.sessions import Session
 
-STAFF_REQUIREMENTS = ("7.1", "7.2", "7.3", "7.4", "7.5", "8.1", "8.2", "8.3", "8.4", "8.5")
 COUNTS = (*RESPONSES, "unanswered")
 HEAVY_WHY = "Her baby had been removed from her care"
 DEFAULT_MONTHS = 3
@@ -66,9 +72,9 @@ EARLIEST = date(2000, 1, 1)
 
 def parse_day(text: str, what: str) -> date:
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"The {what} date '{text}' is not a date like 2026-11-22.") from None
+        day = dates.parse_day(text, f"{what} date")
+    except dates.DateError as exc:
+        raise InvalidInput(str(exc)) from None
     latest = date.today() + timedelta(days=366)
     if not EARLIEST <= day <= latest:
         raise InvalidInput(
@@ -196,7 +202,7 @@ def build_summary(
     shown = _shown_items(store, current, problems)
     tally, before = _tally(current, shown), _tally(earlier, _shown_items(store, earlier, []))
     requirements = {}
-    numbers = sorted(set(STAFF_REQUIREMENTS) | set(tally.counts), key=_number_key)
+    numbers = sorted(set(STAFF_REQUIREMENTS) | set(tally.counts), key=requirement_key)
     for number in numbers:
         counts = tally.counts.get(number, Counter())
         share, was = tally.share_done(number), before.share_done(number)
@@ -209,7 +215,7 @@ def build_summary(
             "change": round(share - was, 4) if share is not None and was is not None else None,
         }
 
-    barriers: dict[str, Counter] = {"service": Counter(), "practice": Counter(), "woman": Counter()}
+    barriers: dict[str, Counter] = {level: Counter() for level in REASON_LEVELS}
     no_reason = 0
     critical = []
     for session in current:
@@ -385,10 +391,6 @@ def build_summary(
             {"since": period.since.isoformat(), "until": period.until.isoformat()},
         )
     return summary
-
-
-def _number_key(number: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
 
 
 def _by_checklist(sessions: list[Session]) -> dict:

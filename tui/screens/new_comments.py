@@ -10,8 +10,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reports import text as words
 from store import StoreError
-from store.reports import text as words
 
 
 class NewCommentsScreen(ModalScreen[None]):

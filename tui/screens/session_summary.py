@@ -10,15 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
+from reports.wording import LEVEL_SESSION_HEADINGS as LEVEL_HEADINGS
 from store import Session
 from store.summary import summarise_session
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
-
-LEVEL_HEADINGS = {
-    "service": "Service barriers to raise (the service needs to change these)",
-    "practice": "Practice points to reflect on",
-    "woman": "Her own choice or circumstances (not a failure)",
-}
 
 
 class SessionSummaryScreen(Screen):

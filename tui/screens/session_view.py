@@ -16,14 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
+from reports.wording import LEVEL_WHY as LEVEL_LABELS
 from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
-
-LEVEL_LABELS = {
-    "service": "a service barrier to raise",
-    "practice": "a practice point to reflect on",
-    "woman": "her own choice or circumstances, not a failure",
-}
 
 
 class SessionViewScreen(Screen):

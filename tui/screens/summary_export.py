@@ -12,8 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reports.output import default_name, render
 from store import StoreError
-from store.reports.output import default_name, render, save
+from store.reports.output import save
 
 CHOICES = (
     ("md", "Plain text (Markdown), to paste into a supervision record"),

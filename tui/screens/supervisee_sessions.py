@@ -17,14 +17,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from checklists import RESPONSE_SYMBOLS
+from checklists import dates
+from reports.wording import RESPONSE_SYMBOLS, RESPONSES, legend
 from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, short_date
 
 LIMIT = 200  # enough for several months of contacts, and still quick to open
-RESPONSES = ("done", "partly", "not_done", "not_applicable")
 COUNTS_HEADING = " ".join(RESPONSE_SYMBOLS[r] for r in RESPONSES)
-LEGEND = "✓ done  ◐ partly  ✗ not done  – not applicable  ⚑ flagged  c2: 2 comments"
+LEGEND = legend(RESPONSES, sep="  ") + "  ⚑ flagged  c2: 2 comments"
 
 
 def _short(text: str, width: int) -> str:
@@ -33,10 +33,7 @@ def _short(text: str, width: int) -> str:
 
 def how_old(iso: str | None, now: datetime | None = None) -> str:
     """'today', '1 day', '9 days', '3 weeks', '4 months': how long a draft has waited."""
-    try:
-        moment = datetime.fromisoformat(iso) if iso else None
-    except ValueError:
-        moment = None
+    moment = dates.moment(iso)
     if moment is None:
         return ""
     now = now or datetime.now(moment.tzinfo)

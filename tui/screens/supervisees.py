@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from reports import text as words
 from store import StoreError
-from store.reports import text as words
 
 
 class SuperviseesScreen(Screen):

@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 
 from checklists.identifiers import describe, find_identifiers, refused_summary
+from reports import text as words
 from store import InvalidInput, Person, StoreError
-from store.reports import text as words
 from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action, parse_date
 from tui.widgets.language_hint import LanguageHint
 

@@ -19,15 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
 
+from reports import text as words
+from reports.wording import LEVEL_SCREEN as LEVELS
 from store import Person, StoreError
-from store.reports import text as words
 from tui.widgets.requirement_bars import RequirementBars
-
-LEVELS = (
-    ("service", "Service barriers to escalate", "The service needs to change these."),
-    ("practice", "Practice points", "Things to reflect on and learn from."),
-    ("woman", "Her own choice or circumstances", "Not a failure: her choice is respected."),
-)
 
 
 def _rows(rows: list[tuple[str, Text | str]]) -> Padding:

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from store.reports import text as words
+from reports import text as words
 
 PARTS = (
     ("done", "█", "green"),

@@ -11,6 +11,7 @@ import html
 import math
 
 from . import text as t
+from . import wording
 
 # Okabe-Ito colours: distinguishable with the common colour-vision differences, and the
 # symbols and numbers say the same thing without colour.
@@ -113,9 +114,9 @@ def e(value: object) -> str:
 
 def stacked_bar(number: str, figures: dict, width: int = 168, height: int = 22) -> str:
     """One requirement's answers as a horizontal stacked bar, symbols drawn in the segments."""
-    counts = {r: int(figures.get(r) or 0) for r in t.RESPONSE_ORDER}
+    counts = {r: int(figures.get(r) or 0) for r in wording.RESPONSE_ORDER}
     total = sum(counts.values())
-    words = ", ".join(f"{counts[r]} {t.LABELS[r].lower()}" for r in t.RESPONSE_ORDER)
+    words = ", ".join(f"{counts[r]} {wording.LABELS[r].lower()}" for r in wording.RESPONSE_ORDER)
     label = f"Requirement {number}: {words}" if total else f"Requirement {number}: no answers"
     parts = [
         f'<svg role="img" aria-label="{e(label)}" width="{width}" height="{height}" '
@@ -130,7 +131,7 @@ def stacked_bar(number: str, figures: dict, width: int = 168, height: int = 22) 
         )
         return "".join(parts)
     x = 0.0
-    for response in t.RESPONSE_ORDER:
+    for response in wording.RESPONSE_ORDER:
         count = counts[response]
         if not count:
             continue
@@ -143,7 +144,7 @@ def stacked_bar(number: str, figures: dict, width: int = 168, height: int = 22) 
         if w >= 16:
             parts.append(
                 f'<text x="{x + w / 2:.2f}" y="{height / 2 + 4.5}" font-size="13" '
-                f'text-anchor="middle" fill="{INK[response]}">{e(t.SYMBOLS[response])}</text>'
+                f'text-anchor="middle" fill="{INK[response]}">{e(wording.SYMBOLS[response])}</text>'
             )
         x += w
     parts.append(
@@ -354,21 +355,22 @@ def _standards(summary: dict) -> str:
         "length.</p>",
     ]
     legend = "".join(
-        f"<li>{swatch(r)}{e(t.SYMBOLS[r])} {e(t.LABELS[r].lower())}</li>" for r in t.RESPONSE_ORDER
+        f"<li>{swatch(r)}{e(wording.SYMBOLS[r])} {e(wording.LABELS[r].lower())}</li>"
+        for r in wording.RESPONSE_ORDER
     )
     out.append(f'<ul class="legend" aria-label="Key">{legend}</ul>')
-    out.append(f'<p class="muted">{e(t.SHARE_DONE_NOTE)}</p>')
+    out.append(f'<p class="muted">{e(wording.SHARE_DONE_NOTE)}</p>')
     requirements = t.sorted_requirements(summary)
     if requirements:
         heads = "".join(
-            f'<th scope="col" class="n"><span class="sym" aria-hidden="true">{e(t.SYMBOLS[r])}'
-            f"</span>{e(t.SHORT_LABELS[r])}</th>"
-            for r in t.RESPONSE_ORDER
+            f'<th scope="col" class="n"><span class="sym" aria-hidden="true">'
+            f"{e(wording.SYMBOLS[r])}</span>{e(wording.SHORT_LABELS[r])}</th>"
+            for r in wording.RESPONSE_ORDER
         )
         rows = []
         for number, figures in requirements:
             cells = "".join(
-                f'<td class="n">{int(figures.get(r) or 0)}</td>' for r in t.RESPONSE_ORDER
+                f'<td class="n">{int(figures.get(r) or 0)}</td>' for r in wording.RESPONSE_ORDER
             )
             rows.append(
                 f'<tr><th scope="row" class="req"><b>{e(number)}</b> '
@@ -399,7 +401,7 @@ def _standards(summary: dict) -> str:
             where = t.session_label(summary, item.get("session_id"), item.get("completed_at"))
             items.append(
                 f"<li>“{e(item.get('prompt') or item.get('item_id'))}”: "
-                f"{e(t.response_label(item.get('response')).lower())}. Why: {e(reason)}. "
+                f"{e(wording.response_label(item.get('response')).lower())}. Why: {e(reason)}. "
                 f'<span class="muted">({e(where)})</span></li>'
             )
         out.append(f'<ul class="plain">{"".join(items)}</ul>')
@@ -410,15 +412,15 @@ def _standards(summary: dict) -> str:
 def _barriers(summary: dict) -> str:
     out = [
         '<section id="barriers"><h2>Barriers: why things were partly or not done</h2>',
-        f"<p>{e(t.BARRIERS_INTRO)}</p>",
+        f"<p>{e(wording.BARRIERS_INTRO)}</p>",
     ]
-    for level in ("service", "practice", "woman"):
-        out.append(f'<div class="level"><h3>{e(t.LEVEL_HEADINGS[level])}</h3>')
+    for level in wording.REASON_LEVELS:
+        out.append(f'<div class="level"><h3>{e(wording.LEVEL_HEADINGS[level])}</h3>')
         entries = t.barrier_entries(summary, level)
         if not entries:
-            out.append(f'<p class="kind">{e(t.LEVEL_EMPTY[level])}</p></div>')
+            out.append(f'<p class="kind">{e(wording.LEVEL_EMPTY[level])}</p></div>')
             continue
-        out.append(f"<p>{e(t.LEVEL_INTROS[level])}</p>")
+        out.append(f"<p>{e(wording.LEVEL_INTROS[level])}</p>")
         extra_head = '<th scope="col">Service requirement</th>' if level == "service" else ""
         rows = []
         for entry in entries:

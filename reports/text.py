@@ -1,7 +1,8 @@
 """Words, numbers and dates shared by the summary renderers (Markdown, HTML, NMC draft).
 
 Everything here works on the plain summary dict described in `docs/summary-format.md`, so
-the three renderers say the same things in the same words. No Textual, no Rich: these are
+the three renderers say the same things in the same words. The standing words (reason levels,
+requirements, response labels) are in `wording.py`. No Textual, no Rich: these are
 pure functions from data to text.
 """
 
@@ -11,68 +12,13 @@ import textwrap
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, SETTINGS, STAGES
+from checklists import SETTINGS, STAGES
+from checklists.dates import day_or_moment as _parse
 
-# --- responses ----------------------------------------------------------------------------
-
-# The order every table and bar uses: the four answers, then items left without one.
-RESPONSE_ORDER: tuple[str, ...] = ("done", "partly", "not_done", "not_applicable", "unanswered")
-
-LABELS: dict[str, str] = {**RESPONSE_LABELS, "unanswered": "Not answered"}
-# Short column headings for narrow tables.
-SHORT_LABELS: dict[str, str] = {
-    "done": "Done",
-    "partly": "Partly",
-    "not_done": "Not done",
-    "not_applicable": "N/A",
-    "unanswered": "Not answered",
-}
-SYMBOLS: dict[str, str] = {
-    "done": RESPONSE_SYMBOLS["done"],
-    "partly": RESPONSE_SYMBOLS["partly"],
-    "not_done": RESPONSE_SYMBOLS["not_done"],
-    "not_applicable": RESPONSE_SYMBOLS["not_applicable"],
-    "unanswered": RESPONSE_SYMBOLS[None],
-}
-
-
-def response_label(response: str | None) -> str:
-    """'Done', 'Partly', 'Not done', 'Not applicable' or 'Not answered'."""
-    return LABELS.get(response or "unanswered", str(response))
-
-
-SHARE_DONE_NOTE = (
-    "Share done = done ÷ (done + partly + not done); not applicable and not answered are left out."
-)
-
-
-def legend() -> str:
-    """'✓ done · ◐ partly · ✗ not done · – not applicable · · not answered'."""
-    return " · ".join(f"{SYMBOLS[r]} {LABELS[r].lower()}" for r in RESPONSE_ORDER)
-
+from .wording import RESPONSE_ORDER, requirement_key
+from .wording import response_label as response_label  # callers read it here too
 
 # --- requirements --------------------------------------------------------------------------
-
-STAFF_REQUIREMENTS: tuple[str, ...] = (
-    "7.1",
-    "7.2",
-    "7.3",
-    "7.4",
-    "7.5",
-    "8.1",
-    "8.2",
-    "8.3",
-    "8.4",
-    "8.5",
-)
-
-
-def requirement_key(number: str) -> tuple:
-    """Sort '7.10' after '7.9' and '8' before '8.1'; anything odd goes last, by its text."""
-    try:
-        return (0, tuple(int(part) for part in str(number).split(".")))
-    except ValueError:
-        return (1, str(number))
 
 
 def sorted_requirements(summary: dict) -> list[tuple[str, dict]]:
@@ -151,18 +97,6 @@ def join_words(parts: Iterable[str]) -> str:
 
 
 # --- dates ---------------------------------------------------------------------------------
-
-
-def _parse(value: str | None) -> date | datetime | None:
-    if not value:
-        return None
-    text = str(value)
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def format_date(value: str | None) -> str:
@@ -279,33 +213,6 @@ def setting_label(key: str | None) -> str:
 
 def stage_label(key: str | None) -> str:
     return _STAGE_LABELS.get(key or "", _humane(key or "not recorded"))
-
-
-LEVEL_HEADINGS: dict[str, str] = {
-    "service": "Service barriers to escalate",
-    "practice": "Practice points to reflect on",
-    "woman": "The woman's own choice",
-}
-LEVEL_INTROS: dict[str, str] = {
-    "service": (
-        "Things the service needs to put right. Each points to the service requirement "
-        "it falls under, so it can be raised with the service lead."
-    ),
-    "practice": "Things to think through together and learn from. These are not failures.",
-    "woman": (
-        "She chose, or it was not the right moment for her. This is her choice, not a "
-        "failure, and respecting it is good care."
-    ),
-}
-LEVEL_EMPTY: dict[str, str] = {
-    "service": "No service barriers recorded this time.",
-    "practice": "No practice points recorded this time.",
-    "woman": "Nothing recorded as the woman's own choice this time.",
-}
-BARRIERS_INTRO = (
-    "Barriers are not failures: staff can only give good care when the service makes it "
-    "possible. Why things were partly or not done, in three groups."
-)
 
 
 def unfinished_text(entry: dict) -> str:

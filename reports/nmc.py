@@ -11,6 +11,7 @@ from __future__ import annotations
 from checklists.identifiers import describe, find_identifiers
 
 from . import text as t
+from . import wording
 
 WIDTH = 96
 
@@ -45,12 +46,6 @@ NOTE: tuple[str, ...] = (
     "**It does not replace incident reporting.** If something here was an incident or a "
     "safeguarding concern, report it through your service's usual route as well.",
 )
-
-LEVEL_WORDS = {
-    "service": "things in the service",
-    "practice": "things in my own practice",
-    "woman": "the woman's own choice",
-}
 
 
 def _wrap(words: str, prefix: str = "", first: str | None = None) -> list[str]:
@@ -192,11 +187,11 @@ def _period_figures(summary: dict) -> list[str]:
             ]
         )
     reasons = []
-    for level in ("service", "practice", "woman"):
+    for level in wording.REASON_LEVELS:
         entries = t.barrier_entries(summary, level)
         if entries:
             top = entries[0]
-            reasons.append(f"{LEVEL_WORDS[level]} (most often: {top.get('label')})")
+            reasons.append(f"{wording.LEVEL_PHRASES[level]} (most often: {top.get('label')})")
     if reasons:
         lines.extend(
             ["", *_wrap(f"When things were not done, the reasons were {t.join_words(reasons)}.")]

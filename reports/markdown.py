@@ -10,6 +10,7 @@ rows. The practitioner's own words are quoted as they wrote them.
 from __future__ import annotations
 
 from . import text as t
+from . import wording
 
 WIDTH = 96  # wrap prose and quotes to this, leaving room under the 100-character limit
 
@@ -147,15 +148,15 @@ def _standards(summary: dict) -> list[str]:
         )
     )
     lines.append("")
-    lines.append(f"Key: {t.legend()}")
-    lines.extend(_para(t.SHARE_DONE_NOTE))
+    lines.append(f"Key: {wording.legend()}")
+    lines.extend(_para(wording.SHARE_DONE_NOTE))
     lines.append("")
     requirements = t.sorted_requirements(summary)
     if requirements:
         header = [
             "Req",
             "Requirement",
-            *(f"{t.SYMBOLS[r]} {t.SHORT_LABELS[r]}" for r in t.RESPONSE_ORDER),
+            *(f"{wording.SYMBOLS[r]} {wording.SHORT_LABELS[r]}" for r in wording.RESPONSE_ORDER),
             "Share done",
             "Change",
         ]
@@ -165,7 +166,7 @@ def _standards(summary: dict) -> list[str]:
                 [
                     number,
                     figures.get("title") or "",
-                    *(str(int(figures.get(r) or 0)) for r in t.RESPONSE_ORDER),
+                    *(str(int(figures.get(r) or 0)) for r in wording.RESPONSE_ORDER),
                     f"{t.bar(figures.get('share_done'))} {t.percent(figures.get('share_done')):>4}",
                     t.change_text(figures),
                 ]
@@ -183,7 +184,7 @@ def _standards(summary: dict) -> list[str]:
         where = t.session_label(summary, item.get("session_id"), item.get("completed_at"))
         words = (
             f"“{item.get('prompt') or item.get('item_id')}”: "
-            f"{t.response_label(item.get('response')).lower()}. Why: {reason}. ({where})"
+            f"{wording.response_label(item.get('response')).lower()}. Why: {reason}. ({where})"
         )
         lines.extend(t.wrap(words, WIDTH, "  ", "- "))
     return lines
@@ -191,14 +192,14 @@ def _standards(summary: dict) -> list[str]:
 
 def _barriers(summary: dict) -> list[str]:
     lines = ["## Barriers: why things were partly or not done", ""]
-    lines.extend(_para(t.BARRIERS_INTRO))
-    for level in ("service", "practice", "woman"):
-        lines.extend(["", f"### {t.LEVEL_HEADINGS[level]}", ""])
+    lines.extend(_para(wording.BARRIERS_INTRO))
+    for level in wording.REASON_LEVELS:
+        lines.extend(["", f"### {wording.LEVEL_HEADINGS[level]}", ""])
         entries = t.barrier_entries(summary, level)
         if not entries:
-            lines.append(t.LEVEL_EMPTY[level])
+            lines.append(wording.LEVEL_EMPTY[level])
             continue
-        lines.extend(_para(t.LEVEL_INTROS[level]))
+        lines.extend(_para(wording.LEVEL_INTROS[level]))
         lines.append("")
         for entry in entries:
             words = f"{entry.get('label') or entry.get('reason')}: {t.times(int(entry['count']))}"

@@ -1,0 +1,139 @@
+"""The one place for the product's standing words: reason levels, requirements, responses.
+
+Every screen, renderer and command that names a reason level (a service barrier, a practice
+point, the woman's own choice), lists the staff requirements in order, or labels a response
+takes the words from here. The store needs a few of them too (the response labels, the level
+labels, the staff requirements and their order); those live in the checklist model, which
+the store may import, and are re-exported here so that everyone above the store has one
+module to import from.
+
+Principle 5 runs through the level wording: barriers are not failures, and the woman's own
+choice is not a failure.
+"""
+
+from __future__ import annotations
+
+from checklists import (
+    REASON_LEVEL_LABELS,
+    REASON_LEVELS,
+    RESPONSE_LABELS,
+    RESPONSE_SYMBOLS,
+    RESPONSES,
+    STAFF_REQUIREMENTS,
+    requirement_key,
+)
+
+__all__ = [
+    "BARRIERS_INTRO",
+    "LABELS",
+    "LEVEL_EMPTY",
+    "LEVEL_HEADINGS",
+    "LEVEL_INTROS",
+    "LEVEL_PHRASES",
+    "LEVEL_SCREEN",
+    "LEVEL_SESSION_HEADINGS",
+    "LEVEL_WHY",
+    "REASON_LEVELS",
+    "REASON_LEVEL_LABELS",
+    "RESPONSES",
+    "RESPONSE_LABELS",
+    "RESPONSE_ORDER",
+    "RESPONSE_SYMBOLS",
+    "SHARE_DONE_NOTE",
+    "SHORT_LABELS",
+    "STAFF_REQUIREMENTS",
+    "SYMBOLS",
+    "legend",
+    "requirement_key",
+    "response_label",
+]
+
+# --- responses ----------------------------------------------------------------------------
+
+# The order every table and bar uses: the four answers, then items left without one.
+RESPONSE_ORDER: tuple[str, ...] = (*RESPONSES, "unanswered")
+
+LABELS: dict[str, str] = {**RESPONSE_LABELS, "unanswered": "Not answered"}
+# Short column headings for narrow tables.
+SHORT_LABELS: dict[str, str] = {
+    "done": "Done",
+    "partly": "Partly",
+    "not_done": "Not done",
+    "not_applicable": "N/A",
+    "unanswered": "Not answered",
+}
+SYMBOLS: dict[str, str] = {
+    **{response: RESPONSE_SYMBOLS[response] for response in RESPONSES},
+    "unanswered": RESPONSE_SYMBOLS[None],
+}
+
+
+def response_label(response: str | None) -> str:
+    """'Done', 'Partly', 'Not done', 'Not applicable' or 'Not answered'."""
+    return LABELS.get(response or "unanswered", str(response))
+
+
+SHARE_DONE_NOTE = (
+    "Share done = done ÷ (done + partly + not done); not applicable and not answered are left out."
+)
+
+
+def legend(order: tuple[str, ...] = RESPONSE_ORDER, sep: str = " · ") -> str:
+    """'✓ done · ◐ partly · ✗ not done · – not applicable · · not answered'."""
+    return sep.join(f"{SYMBOLS[r]} {LABELS[r].lower()}" for r in order)
+
+
+# --- reason levels -------------------------------------------------------------------------
+# REASON_LEVELS gives the order (service, practice, woman) and REASON_LEVEL_LABELS the words
+# a practitioner picks from; the rest say the same three things where each is shown.
+
+# Summary reports (Markdown, HTML): the heading, a line under it, and what to say when empty.
+LEVEL_HEADINGS: dict[str, str] = {
+    "service": "Service barriers to escalate",
+    "practice": "Practice points to reflect on",
+    "woman": "The woman's own choice",
+}
+LEVEL_INTROS: dict[str, str] = {
+    "service": (
+        "Things the service needs to put right. Each points to the service requirement "
+        "it falls under, so it can be raised with the service lead."
+    ),
+    "practice": "Things to think through together and learn from. These are not failures.",
+    "woman": (
+        "She chose, or it was not the right moment for her. This is her choice, not a "
+        "failure, and respecting it is good care."
+    ),
+}
+LEVEL_EMPTY: dict[str, str] = {
+    "service": "No service barriers recorded this time.",
+    "practice": "No practice points recorded this time.",
+    "woman": "Nothing recorded as the woman's own choice this time.",
+}
+BARRIERS_INTRO = (
+    "Barriers are not failures: staff can only give good care when the service makes it "
+    "possible. Why things were partly or not done, in three groups."
+)
+# The draft NMC reflective account, in the practitioner's own voice.
+LEVEL_PHRASES: dict[str, str] = {
+    "service": "things in the service",
+    "practice": "things in my own practice",
+    "woman": "the woman's own choice",
+}
+# A finished session, read back: after the reason, in brackets.
+LEVEL_WHY: dict[str, str] = {
+    "service": "a service barrier to raise",
+    "practice": "a practice point to reflect on",
+    "woman": "her own choice or circumstances, not a failure",
+}
+# The summary shown when a session is finished.
+LEVEL_SESSION_HEADINGS: dict[str, str] = {
+    "service": "Service barriers to raise (the service needs to change these)",
+    "practice": "Practice points to reflect on",
+    "woman": "Her own choice or circumstances (not a failure)",
+}
+# The supervision summary screen: (level, heading, a line under it), in level order.
+LEVEL_SCREEN: tuple[tuple[str, str, str], ...] = (
+    ("service", "Service barriers to escalate", "The service needs to change these."),
+    ("practice", "Practice points", "Things to reflect on and learn from."),
+    ("woman", "Her own choice or circumstances", "Not a failure: her choice is respected."),
+)
