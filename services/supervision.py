@@ -44,6 +44,12 @@ def check_text(text: str, field: str) -> list[Finding]:
     return guard.warnings_in(text, NOUNS[field], field)
 
 
+def guard_text(text: str, field: str, confirmed: bool = False) -> None:
+    """The whole policy for one text: refused findings raise `IdentifierRefused`; warnings
+    raise `NeedsConfirmation` unless the person has confirmed them."""
+    guard.check(text, NOUNS[field], field, confirmed)
+
+
 def session_author(store: Store, person: Person, session_id: str) -> Person:
     """The author of the session with this id, among the sessions `person` may read."""
     for author in store.readable_authors(person):
