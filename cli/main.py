@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from services import sessions as session_use
 from store import (
     ROLES,
     PermissionDenied,
@@ -434,7 +435,7 @@ def cmd_sessions_discard(args: argparse.Namespace) -> int:
         raise CommandError(f"there is no store at {data_dir}")
     store = open_store(args)
     person = sign_in_cli(store, args)
-    store.discard_draft(person, args.id)
+    session_use.discard_draft(store, person, args.id)
     out(
         args,
         {"discarded": args.id, "data_dir": str(store.data_dir)},

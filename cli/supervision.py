@@ -1,7 +1,7 @@
 """Subcommands for reflective supervision: `summary` and `supervision comment|record|list|done`.
 
 They act as a signed-in person, so they read only what that person may read, and every read
-of someone else's summary is in the audit trail (the store does that, not this module).
+of someone else's summary is in the audit trail (the services do that, not this module).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from reports.output import render
+from services import summaries
+from services import supervision as supervising
 from store import StoreError
-from store.reports.output import save
 from store.supervision import new_action
 
 from .common import (
@@ -132,13 +133,11 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     json_flag(done)
 
 
-def _guard_text(text: str, what: str) -> None:
-    """Refuse identifiers (principle 1) and point out stigmatising words (a gentle hint)."""
-    from checklists.identifiers import describe, find_identifiers
-
-    findings = find_identifiers(text)
-    if findings:
-        raise CommandError(describe(findings, noun=what))
+def _guard_text(text: str, field: str) -> None:
+    """The identifier guard's policy (services.supervision), then a gentle hint about
+    stigmatising words. The command line has no way to confirm a warning (a bare date), so a
+    warning is refused here as well as what is always refused."""
+    supervising.guard_text(text, field, confirmed=False)
     try:
         from checklists.language import default_guide
     except ImportError:  # pragma: no cover - the coach ships with the checklists package
@@ -149,11 +148,12 @@ def _guard_text(text: str, what: str) -> None:
         sys.stderr.write(f"{PROG}: a suggestion: {guide.describe(hints)}\n")
 
 
-def _write_or_print(args: argparse.Namespace, text: str, fmt: str, data_dir: Path) -> None:
+def _write_or_print(args: argparse.Namespace, store, person, summary: dict, fmt: str) -> None:
     if not args.out:
+        text = render(summary, fmt, session_id=args.session)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    path = save(text, Path(args.out), data_dir)
+    path = summaries.export(store, person, summary, fmt, Path(args.out), session_id=args.session)
     what = "draft reflective account" if fmt == "nmc" else "summary"
     if args.json:
         print(json.dumps({"path": str(path), "format": fmt}))
@@ -162,8 +162,6 @@ def _write_or_print(args: argparse.Namespace, text: str, fmt: str, data_dir: Pat
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from store.reports.period import build_summary
-
     fmt = args.format or ("json" if args.json else "md")
     if args.json and fmt != "json" and not args.out:
         raise CommandError(
@@ -178,27 +176,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
         )
     store = open_store(args)
     person = sign_in_cli(store, args)
-    store.reshare_all(person)
     of = store.people.require(args.of) if args.of else None
     problems: list[StoreError] = []
-    summary = build_summary(
+    summary = summaries.build(
         store, person, of=of, since=args.since, until=args.until, problems=problems
     )
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
-    text = render(summary, fmt, session_id=args.session)
-    _write_or_print(args, text, fmt, store.data_dir)
-    if args.out:
-        store.audit.append("export", person.name, summary["person"], {"format": f"summary-{fmt}"})
+    _write_or_print(args, store, person, summary, fmt)
     return 0
-
-
-def _find_session(store, person, session_id: str):
-    """The author of the session with this id, among the sessions `person` may read."""
-    for author in store.readable_authors(person):
-        if store.sessions.holds(author.id, session_id):
-            return author
-    raise CommandError(f"there is no session {session_id} that you may read")
 
 
 def cmd_supervision(args: argparse.Namespace) -> int:
@@ -207,12 +193,9 @@ def cmd_supervision(args: argparse.Namespace) -> int:
     store.reshare_all(person)
     names = {p.id: p.name for p in store.people.all()}
     if args.what == "comment":
-        author = _find_session(store, person, args.session_id)
+        author = supervising.session_author(store, person, args.session_id)
         _guard_text(args.text, "comment")
-        comment = store.supervision.add_comment(person, author.id, args.session_id, args.text)
-        store.audit.append(
-            "comment_added", person.name, author.name, {"session": comment.session_id}
-        )
+        comment = supervising.add_comment(store, person, author, args.session_id, args.text)
         out(args, comment.json_view(names), f"Comment added for {author.name}.")
         return 0
     if args.what == "record":
@@ -221,10 +204,7 @@ def cmd_supervision(args: argparse.Namespace) -> int:
         _guard_text(notes, "notes")
         actions = []
         for name in args.present or []:
-            _guard_text(name, "list of who was there")
-        for session_id in args.session:
-            if not store.sessions.holds(of.id, session_id):
-                raise CommandError(f"{of.name} has no session {session_id}")
+            _guard_text(name, "present")
         for text in args.actions:
             if ANY_DUE.search(text) and not DUE.search(text):
                 raise CommandError(f"write the due date of '{text}' like (due 2026-12-01)")
@@ -232,7 +212,8 @@ def cmd_supervision(args: argparse.Namespace) -> int:
             words = DUE.sub("", text) if match else text
             _guard_text(words, "action")
             actions.append(new_action(words, of.name, match.group(1) if match else None))
-        record = store.supervision.add_record(
+        record = supervising.add_record(
+            store,
             person,
             of,
             notes,
@@ -240,9 +221,6 @@ def cmd_supervision(args: argparse.Namespace) -> int:
             present=args.present,
             sessions=args.session,
             actions=actions,
-        )
-        store.audit.append(
-            "supervision_record_added", person.name, of.name, {"actions": len(actions)}
         )
         out(
             args,
@@ -252,18 +230,14 @@ def cmd_supervision(args: argparse.Namespace) -> int:
         return 0
     of = store.people.require(args.of) if getattr(args, "of", None) else person
     if args.what == "done":
-        record = store.supervision.set_action_done(
-            person, of.id, args.record_id, args.action_id, not args.undo
+        record = supervising.set_action_done(
+            store, person, of, args.record_id, args.action_id, not args.undo
         )
-        store.audit.append("action_updated", person.name, of.name, {"done": not args.undo})
         out(args, record.json_view(names), "Marked not done." if args.undo else "Marked done.")
         return 0
     # list
     problems: list[StoreError] = []
-    records = store.supervision.records(person, of.id, problems)
-    comments = store.supervision.comments(person, of.id, problems)
-    if of.id != person.id:
-        store.audit.append("read_other", person.name, of.name, {"view": "supervision"})
+    records, comments = supervising.notes_of(store, person, of, problems)
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
     data = {

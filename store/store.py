@@ -105,15 +105,6 @@ class Store:
         self.sessions.save_draft(session)
         return session
 
-    def discard_draft(self, person: Person, session_id: str) -> None:
-        """Delete one of this person's own unfinished checklists, with its audit entry.
-
-        Only the author can, and only while it is unfinished; the audit says which session
-        and never what it held.
-        """
-        self.sessions.discard(person.id, session_id)
-        self.audit.append("session_discarded", person.name, None, {"session": session_id})
-
     # -- signing in -------------------------------------------------------------------------
     def sign_in(self, name: str, passphrase: str, via: str = "app") -> Person:
         """Check a passphrase, with the lockout and the audit trail; the app and CLI share it."""

@@ -230,3 +230,138 @@ def test_the_cycle_check_catches_a_cycle(tmp_path: Path) -> None:
 
     (pkg / "sub" / "b.py").write_text("B = 2\n")
     assert cycles(module_graph(tmp_path, ("pkg",))) == []
+
+
+# --- the front ends reach the store through the services ------------------------------------
+
+FRONT_END_PACKAGES = ("tui", "cli")
+# What `tui` and `cli` may import from `store`: its types, errors and field limits, for good.
+STORE_TYPES_AND_ERRORS = {
+    "store": {"Person", "Session", "Store", "StoreError", "InvalidInput", "PermissionDenied"},
+    "store.crypto": {"SealError"},
+    "store.sessions": {
+        "DiscardedElsewhere",
+        "FinishedElsewhere",
+        "NotShared",
+        "NOTE_LIMIT",
+        "REFLECTION_LIMIT",
+    },
+    "store.supervision": {"NotSharedEntry", "ACTION_LIMIT", "COMMENT_LIMIT", "NOTES_LIMIT"},
+}
+# Not yet behind a service (what remains of the issue): opening the store, the renderers (on
+# their way to reports/), pure input parsing, and the use cases that audit inside the store
+# (bundles, interop, the supervisees' overview, the demo store, verifying). No new entries.
+STORE_NOT_YET_BEHIND_A_SERVICE = {
+    "store": {"resolve_data_dir", "ROLES"},
+    "store.reports": {"text"},
+    "store.reports.output": {"default_name", "render"},
+    "store.reports.period": {"supervisee_overview"},
+    "store.summary": {"summarise_session"},
+    "store.supervision": {"new_action", "parse_date"},
+    "store.demo": {"build_demo_store"},
+    "store.verify": {"verify_store"},
+    "store.exchange": {"*"},
+    "store.interop": {"*"},
+    "store.interop.csv_export": {"export_csv"},
+    "store.interop.fhir": {"export_fhir"},
+}
+# The audit trail, read only: the front ends may list and verify it, never write to it.
+AUDIT_READS = {"entries", "verify", "head"}
+# Store methods whose use case now lives in a service: called from there, never a front end.
+STORE_USE_CASES = {"add_comment", "add_record", "set_action_done", "mark_seen", "discard_draft"}
+SERVICE_ONLY_IMPORTS = {"build_summary", "save"}
+
+
+def store_imports(path: Path) -> list[tuple[str, str, int]]:
+    """(module, name, line) for every import from the store in a file (name "" for `import`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            module = node.module or ""
+            if module.split(".")[0] == "store":
+                found.extend((module, alias.name, node.lineno) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.extend(
+                (alias.name, "", node.lineno)
+                for alias in node.names
+                if alias.name.split(".")[0] == "store"
+            )
+    return found
+
+
+def allowed_store_import(module: str, name: str) -> bool:
+    for table in (STORE_TYPES_AND_ERRORS, STORE_NOT_YET_BEHIND_A_SERVICE):
+        names = table.get(module, set())
+        if name in names or "*" in names:
+            return True
+    return False
+
+
+def audit_writes_and_store_use_cases(path: Path, root: Path = ROOT) -> list[str]:
+    """`….audit.<anything but a read>` (or `audit.append`) and `store….<use case>` in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
+        where = f"{path.relative_to(root)}:{node.lineno}"
+        if owner_name == "audit" and (
+            node.attr == "append"
+            or (isinstance(owner, ast.Attribute) and node.attr not in AUDIT_READS)
+        ):
+            found.append(f"{where} writes the audit ({node.attr})")
+        if node.attr in STORE_USE_CASES and owner_name in {"store", "supervision", "sessions"}:
+            found.append(f"{where} calls {owner_name}.{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("package", FRONT_END_PACKAGES)
+def test_the_front_ends_write_no_audit_entry(package: str) -> None:
+    offences = [
+        offence
+        for path in product_files(package)
+        for offence in audit_writes_and_store_use_cases(path)
+    ]
+    assert offences == []
+
+
+@pytest.mark.parametrize("package", FRONT_END_PACKAGES)
+def test_the_front_ends_import_from_the_store_only_what_is_listed(package: str) -> None:
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} imports {name or module} from {module}"
+        for path in product_files(package)
+        for module, name, line in store_imports(path)
+        if not allowed_store_import(module, name) or name in SERVICE_ONLY_IMPORTS
+    ]
+    assert offences == []
+
+
+def test_the_front_end_checks_catch_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from store.reports.period import build_summary\n"
+        "from store import Person\n"
+        "def f(app, store):\n"
+        "    app.store.audit.append('export', 'a')\n"
+        "    store.supervision.add_comment(1, 2, 3, 4)\n"
+        "    store.discard_draft(1, 2)\n"
+        "    app.store.audit.entries()\n"
+        "    supervising.add_comment(store, 1, 2, 3, 4)\n"
+        "    audit = app.store.audit\n"
+        "    audit.append('export', 'a')\n"
+        "    audit.add_subparsers()\n"
+    )
+    assert audit_writes_and_store_use_cases(bad, tmp_path) == [
+        "bad.py:4 writes the audit (append)",
+        "bad.py:5 calls supervision.add_comment",
+        "bad.py:6 calls store.discard_draft",
+        "bad.py:10 writes the audit (append)",
+    ]
+    assert [
+        (module, name)
+        for module, name, _ in store_imports(bad)
+        if not allowed_store_import(module, name)
+    ] == [("store.reports.period", "build_summary")]

@@ -8,6 +8,7 @@ import json
 import pytest
 from textual.widgets import Input, TextArea
 
+from services.sessions import discard_draft
 from store import Store
 from store.crypto import b64, unb64
 from tests.helpers import (
@@ -382,7 +383,7 @@ def test_a_window_still_holding_a_deleted_draft_cannot_bring_it_back(store, alex
     from store.sessions import DiscardedElsewhere
 
     [draft] = make_drafts(store, alex, checklist, 1)
-    store.discard_draft(alex, draft.id)
+    discard_draft(store, alex, draft.id)
     draft.answer(draft.visible_items(checklist)[3], "done")
     with pytest.raises(DiscardedElsewhere):
         store.sessions.save_draft(draft)
@@ -394,7 +395,7 @@ def test_a_finished_session_can_never_be_deleted(store, alex, checklist) -> None
 
     done = finished_session(store, alex, checklist, 3, {0: ("done", None)})
     with pytest.raises(StoreError, match="never deleted"):
-        store.discard_draft(alex, done.id)
+        discard_draft(store, alex, done.id)
 
 
 def test_cli_sessions_discard(store, alex, checklist, passphrase_file, capsys) -> None:

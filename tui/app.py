@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from services import session_lock
 from store import Person, Session, Store, StoreError
 from store.sessions import DiscardedElsewhere, FinishedElsewhere
 
@@ -212,14 +213,14 @@ class SteppingStonesApp(App[int]):
 
         self.keep_typing()
         self.locked = True
-        self.store.audit.append("idle_lock" if idle else "screen_lock", self.user.name)
+        session_lock.lock(self.store, self.user, idle)
         self.push_screen(LockScreen(self.user.name))
 
     def unlocked(self, person: Person) -> None:
         self.locked = False
         self._last_activity = time.monotonic()
         if self.user is not None and person.id == self.user.id:
-            self.store.audit.append("unlock", person.name)
+            session_lock.unlock(self.store, person)
             self.pop_screen()  # back exactly where they were
             return
         self.user = None
@@ -251,7 +252,7 @@ class SteppingStonesApp(App[int]):
     def _sign_out(self) -> None:
         self.held.clear()
         if self.user is not None:
-            self.store.audit.append("sign_out", self.user.name)
+            session_lock.sign_out(self.store, self.user)
         self.user = None
         self.reset_to(SignInScreen())
         self.refresh(repaint=True, layout=True)

@@ -14,7 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
-from checklists.identifiers import describe, find_identifiers, refused_summary
+from checklists.identifiers import describe
+from services import supervision as supervising
+from services.errors import AuditFailed, IdentifierRefused
 from store import Person, StoreError
 from store.supervision import COMMENT_LIMIT
 from tui.widgets.language_hint import LanguageHint
@@ -128,12 +130,12 @@ class CommentScreen(ModalScreen[bool]):
                 f"A comment can be up to {COMMENT_LIMIT} characters; this one has {len(text)}.",
             )
             return
-        findings = find_identifiers(text)
-        refusal = refused_summary(findings)
-        if refusal:
+        try:
+            findings = supervising.check_text(text, "comment")
+        except IdentifierRefused as exc:
             # Never written, however often ctrl+s is pressed (the command line refuses too).
             self.show_message(
-                "#warning", f"{refusal}. Please take it out: this comment is not saved."
+                "#warning", f"{exc.summary}. Please take it out: this comment is not saved."
             )
             return
         if findings and text != self._confirmed:
@@ -152,21 +154,19 @@ class CommentScreen(ModalScreen[bool]):
     def save(self, text: str) -> None:
         store, user = self.app.store, self.app.user
         try:
-            comment = store.supervision.add_comment(user, self.author.id, self.session_id, text)
-        except StoreError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
-            return
-        try:
-            store.audit.append(
-                "comment_added", user.name, self.author.name, {"session": comment.session_id}
+            supervising.add_comment(
+                store, user, self.author, self.session_id, text, confirmed=text == self._confirmed
             )
-        except StoreError as exc:
+        except AuditFailed as exc:
             self.app.call_from_thread(
                 self.app.notify,
                 f"The comment is saved, but the audit trail could not be written: {exc}",
                 severity="warning",
                 timeout=15,
             )
+        except StoreError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
         self.app.call_from_thread(self.saved)
 
     def failed(self, message: str) -> None:

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from services import sessions as session_use
 from store import Session, StoreError
 from tui.format import friendly_time
 
@@ -73,7 +74,7 @@ def ask_to_delete(screen: Screen, row: DraftRow, removing, done) -> None:
 
         def delete() -> None:
             try:
-                app.store.discard_draft(app.user, session_id)
+                session_use.discard_draft(app.store, app.user, session_id)
             except Exception as exc:  # noqa: BLE001 - said on screen, never a silent stop
                 message = str(exc) if isinstance(exc, StoreError) else "It could not be deleted."
                 app.call_from_thread(app.discard_failed, session_id)

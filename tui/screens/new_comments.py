@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reports import text as words
+from services import supervision as supervising
 from store import StoreError
 
 
@@ -58,10 +59,7 @@ class NewCommentsScreen(ModalScreen[None]):
     @work(thread=True, exit_on_error=False)
     def mark_seen(self) -> None:
         try:
-            self.app.store.supervision.mark_seen(self.app.user, self.comments)
-            self.app.store.audit.append(
-                "comments_seen", self.app.user.name, None, {"comments": len(self.comments)}
-            )
+            supervising.mark_comments_seen(self.app.store, self.app.user, self.comments)
         except StoreError:
             pass  # shown again at the next sign-in: nothing is lost
 

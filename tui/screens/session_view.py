@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static
 
 from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
 from reports.wording import LEVEL_WHY as LEVEL_LABELS
+from services import sessions as session_use
 from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 
@@ -74,9 +75,7 @@ class SessionViewScreen(Screen):
                 missing = str(exc)
             if user.id != self.author.id:
                 try:
-                    store.audit.append(
-                        "read_other", user.name, self.author.name, {"view": "session"}
-                    )
+                    session_use.opened(store, user, self.author)
                 except StoreError as exc:
                     self.app.call_from_thread(
                         self.app.notify, str(exc), severity="warning", timeout=10

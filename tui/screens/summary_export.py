@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reports.output import default_name, render
+from reports.output import default_name
+from services import summaries
 from store import StoreError
-from store.reports.output import save
 
 CHOICES = (
     ("md", "Plain text (Markdown), to paste into a supervision record"),
@@ -79,10 +79,7 @@ class SummaryExportScreen(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, group="summary-export", exit_on_error=False)
     def write(self, fmt: str, where: str) -> None:
         try:
-            path = save(render(self.summary, fmt), Path(where), self.app.store.data_dir)
-            self.app.store.audit.append(
-                "export", self.app.user.name, self.summary["person"], {"format": f"summary-{fmt}"}
-            )
+            path = summaries.export(self.app.store, self.app.user, self.summary, fmt, where)
         except StoreError as exc:
             self.app.call_from_thread(self.query_one("#export-problem", Static).update, str(exc))
             return

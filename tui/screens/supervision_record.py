@@ -16,8 +16,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 
-from checklists.identifiers import describe, find_identifiers, refused_summary
+from checklists.identifiers import describe
 from reports import text as words
+from services import supervision as supervising
+from services.errors import AuditFailed, IdentifierRefused
 from store import InvalidInput, Person, StoreError
 from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action, parse_date
 from tui.widgets.language_hint import LanguageHint
@@ -258,11 +260,12 @@ class SupervisionRecordScreen(Screen):
         texts = {"present": values["present"].strip(), "notes": notes}
         texts.update({f"action-{i}": t.strip() for i, (t, _due) in enumerate(values["actions"], 1)})
         for field, text in texts.items():
-            findings = find_identifiers(text)
-            refusal = refused_summary(findings)
-            if refusal:
+            kind = "action" if field.startswith("action-") else field
+            try:
+                findings = supervising.check_text(text, kind)
+            except IdentifierRefused as exc:
                 # Never written, however often ctrl+s is pressed.
-                self.warn(field, f"{refusal}. Please take it out.")
+                self.warn(field, f"{exc.summary}. Please take it out.")
                 held.append(field)
                 refused = True
                 continue
@@ -307,7 +310,8 @@ class SupervisionRecordScreen(Screen):
     def save(self, values: dict) -> None:
         store, user = self.app.store, self.app.user
         try:
-            record = store.supervision.add_record(
+            record = supervising.add_record(
+                store,
                 user,
                 self.of,
                 values["notes"],
@@ -315,24 +319,20 @@ class SupervisionRecordScreen(Screen):
                 present=values["present"],
                 sessions=values["sessions"],
                 actions=values["actions"],
+                # `checked` let it through: every warning shown has been confirmed.
+                confirmed=True,
             )
-        except StoreError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
-            return
-        try:
-            store.audit.append(
-                "supervision_record_added",
-                user.name,
-                self.of.name,
-                {"actions": len(values["actions"])},
-            )
-        except StoreError as exc:
+        except AuditFailed as exc:
+            record = exc.result
             self.app.call_from_thread(
                 self.app.notify,
                 f"The record is saved, but the audit trail could not be written: {exc}",
                 severity="warning",
                 timeout=15,
             )
+        except StoreError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
         self.app.call_from_thread(self.saved, record)
 
     def failed(self, message: str) -> None:

@@ -21,6 +21,8 @@ from textual.widgets.selection_list import Selection
 
 from reports import text as words
 from reports.wording import LEVEL_SCREEN as LEVELS
+from services import summaries
+from services import supervision as supervising
 from store import Person, StoreError
 from tui.widgets.requirement_bars import RequirementBars
 
@@ -115,11 +117,9 @@ class SupervisionSummaryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def load(self) -> None:
-        from store.reports.period import build_summary
-
         problems: list[StoreError] = []
         try:
-            summary = build_summary(self.app.store, self.app.user, of=self.of, problems=problems)
+            summary = summaries.build(self.app.store, self.app.user, of=self.of, problems=problems)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
@@ -190,8 +190,7 @@ class SupervisionSummaryScreen(Screen):
     def mark_action(self, record_id: str, action_id: str, done: bool) -> None:
         store, user = self.app.store, self.app.user
         try:
-            store.supervision.set_action_done(user, self.author.id, record_id, action_id, done)
-            store.audit.append("action_updated", user.name, self.author.name, {"done": done})
+            supervising.set_action_done(store, user, self.author, record_id, action_id, done)
         except StoreError as exc:
             self.app.call_from_thread(
                 self.app.notify, str(exc), title="Not saved", severity="error", timeout=10

@@ -1,0 +1,26 @@
+"""The one place the services write the audit trail (never the front ends)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from store import Store
+from store.errors import StoreError
+
+from .errors import AuditFailed
+
+
+def record(
+    store: Store,
+    event: str,
+    actor: str | None,
+    subject: str | None = None,
+    detail: dict | None = None,
+    result: Any = None,
+) -> None:
+    """Append one entry; if that fails after the change itself was saved, raise `AuditFailed`
+    carrying `result`, so the caller can say "saved, but not audited"."""
+    try:
+        store.audit.append(event, actor, subject, detail)
+    except StoreError as exc:
+        raise AuditFailed(result, exc) from exc

@@ -1,0 +1,29 @@
+"""Sessions as use cases: reading a supervisee's session, discarding one's own draft."""
+
+from __future__ import annotations
+
+from store import Person, Store
+from store.errors import PermissionDenied
+
+from . import audit
+
+
+def opened(store: Store, reader: Person, author: Person) -> None:
+    """`reader` opens one of `author`'s sessions: allowed for the author and their
+    supervisors; a supervisor's reading is audited (`read_other`, view `session`)."""
+    if not store.may_read(reader, author):
+        raise PermissionDenied(
+            f"You are not {author.name}'s supervisor, so you cannot read their sessions."
+        )
+    if reader.id != author.id:
+        audit.record(store, "read_other", reader.name, author.name, {"view": "session"})
+
+
+def discard_draft(store: Store, person: Person, session_id: str) -> None:
+    """Delete one of this person's own unfinished checklists, with its audit entry.
+
+    Only the author can, and only while it is unfinished; the audit says which session and
+    never what it held.
+    """
+    store.sessions.discard(person.id, session_id)
+    audit.record(store, "session_discarded", person.name, None, {"session": session_id})
