@@ -4,7 +4,7 @@ An outreach laptop has no network, so its sessions reach the clinic store as a f
 across: `export_bundle` writes it, `read_bundle` checks it whole, `import_bundle` merges it.
 """
 
-from .bundle import (
+from .importing import (
     FORMAT,
     SUFFIX,
     VERSION,
