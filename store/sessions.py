@@ -34,10 +34,13 @@ from .crypto import (
     wrap_for_reader,
 )
 from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
-from .files import StoreFile, doc
+from .files import StoreFile, doc, raw_table
 from .people import PeopleStore, Person, now_iso, now_precise
 
 TABLE = "sessions"
+FOLDER = "sessions"  # the folder under the data dir that holds every person's folder
+_DRAFTS = "drafts.json"
+_KINDS = {_DRAFTS: "drafts", "history.json": "history", "conflicts.json": "conflicts"}
 DRAFT = "draft"
 COMPLETE = "complete"
 SETUP_DEFAULTS = {"setting": "clinic", "stage": "antenatal", "case_ref": ""}
@@ -367,23 +370,67 @@ class SessionStore:
         return self.root / person_id
 
     def drafts_file(self, person_id: str) -> StoreFile:
-        return self._file(self.person_dir(person_id) / "drafts.json", "drafts")
+        return self._file(self.person_dir(person_id) / _DRAFTS, "drafts")
 
     def archive_file(self, person_id: str, month: str) -> StoreFile:
         return self._file(self.person_dir(person_id) / f"archive-{month}.json", "archive")
 
-    def archive_files(self, person_id: str) -> list[StoreFile]:
+    def archive_months(self, person_id: str, since: str | None = None) -> list[str]:
+        """The months (YYYY-MM) with an archive file, oldest first; with `since` (a date or a
+        month), only that month and later."""
         folder = self.person_dir(person_id)
         if not folder.is_dir():
             return []
-        return [
-            self.archive_file(person_id, p.stem.removeprefix("archive-"))
-            for p in sorted(folder.glob("archive-*.json"))
-        ]
+        months = [p.stem.removeprefix("archive-") for p in sorted(folder.glob("archive-*.json"))]
+        return [m for m in months if since is None or m >= since[:7]]
+
+    def archive_files(self, person_id: str, since: str | None = None) -> list[StoreFile]:
+        return [self.archive_file(person_id, m) for m in self.archive_months(person_id, since)]
 
     def files_of(self, person_id: str) -> list[StoreFile]:
         drafts = self.drafts_file(person_id)
         return ([drafts] if drafts.exists() else []) + self.archive_files(person_id)
+
+    def history_file(self, person_id: str) -> StoreFile:
+        """Older copies that an import replaced with newer revisions (store/exchange)."""
+        path = self.person_dir(person_id) / "history.json"
+        return StoreFile(path, "history", quarantine=True, notices=self.notices)
+
+    def conflicts_file(self, person_id: str) -> StoreFile:
+        """Incoming copies that clashed with the copy here (store/exchange)."""
+        path = self.person_dir(person_id) / "conflicts.json"
+        return StoreFile(path, "conflicts", quarantine=True, notices=self.notices)
+
+    @staticmethod
+    def kind_of(path: Path) -> str | None:
+        """What a file under `sessions/<person id>/` holds, by its name (None: not one of these
+        files): "drafts", "archive", "history" or "conflicts"."""
+        if path.parent.parent.name != FOLDER:
+            return None
+        if path.name.startswith("archive-") and path.suffix == ".json":
+            return "archive"
+        return _KINDS.get(path.name)
+
+    @staticmethod
+    def owner_of(path: Path) -> str:
+        """The id of the person whose folder a session file is in."""
+        return path.parent.name
+
+    def table(self, file: StoreFile, db):
+        """The sessions table of a drafts or archive file held open in `file.transaction()`."""
+        return file.table(db, TABLE)
+
+    def records_in(self, file: StoreFile) -> list[dict]:
+        """Every record in a drafts or archive file, as stored."""
+        with file.transaction() as db:
+            return [dict(r) for r in file.table(db, TABLE).all()]
+
+    def peek(self, person_id: str, month: str | None = None) -> list[dict]:
+        """The records of a person's drafts file (or, with `month`, that month's archive) read
+        straight from disk: never creates, migrates or sets aside a file or folder (a dry run
+        must not change one byte)."""
+        name = _DRAFTS if month is None else f"archive-{month}.json"
+        return raw_table(self.person_dir(person_id) / name, TABLE)
 
     # -- sealing -----------------------------------------------------------------------------
     def readers_for(self, author_id: str) -> dict[str, bytes]:
@@ -575,10 +622,6 @@ class SessionStore:
             file.table(db, TABLE).insert_multiple(doc(r, _doc_id(r["id"])) for r in records)
 
     # -- reading -----------------------------------------------------------------------------
-    def _records(self, file: StoreFile) -> list[dict]:
-        with file.transaction() as db:
-            return [dict(r) for r in file.table(db, TABLE).all()]
-
     def _open_all(self, records: list[dict], reader: Person, problems: list[StoreError] | None):
         out = []
         for record in records:
@@ -603,7 +646,7 @@ class SessionStore:
         file = self.drafts_file(person_id)
         if not file.exists():
             return []
-        records = [r for r in self._records(file) if not r.get("finished")]
+        records = [r for r in self.records_in(file) if not r.get("finished")]
         if not records:
             return []
         # A draft is finished into the archive of a month no earlier than the one it started in
@@ -611,9 +654,8 @@ class SessionStore:
         first = _month_before(min(str(r.get("started_at") or "")[:7] for r in records))
         finished = {
             r.get("id")
-            for f in self.archive_files(person_id)
-            if f.path.stem.removeprefix("archive-") >= first
-            for r in self._records(f)
+            for f in self.archive_files(person_id, since=first)
+            for r in self.records_in(f)
         }
         for record in records:
             if record.get("id") in finished:
@@ -643,7 +685,7 @@ class SessionStore:
                 break
             if since is not None and file.path.stem.removeprefix("archive-") < since[:7]:
                 break
-            out += self._open_all(self._records(file), reader, problems)
+            out += self._open_all(self.records_in(file), reader, problems)
         out.sort(key=lambda s: s.record["completed_at"] or "", reverse=True)
         return out if limit is None else out[:limit]
 
@@ -664,7 +706,7 @@ class SessionStore:
             if record.get("id") == session_id:
                 return {k: v for k, v in record.items() if k != "sealed"}
         for file in reversed(self.archive_files(person_id)):
-            for record in self._records(file):
+            for record in self.records_in(file):
                 if record.get("id") == session_id:
                     return {k: v for k, v in record.items() if k != "sealed"}
         return None

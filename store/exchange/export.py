@@ -13,7 +13,6 @@ from store.files import StoreFile
 from store.paths import check_out_path
 from store.people import Person, now_iso
 from store.sessions import DRAFT
-from store.sessions import TABLE as SESSIONS_TABLE
 from store.storage import write_atomic
 from store.store import VERSIONS_TABLE, Store
 
@@ -103,10 +102,9 @@ def _collect_records(
     """
     found: list[tuple[str, dict]] = []
     found += [("session", r) for r in store.sessions.draft_records(author.id)]
-    for file in store.sessions.archive_files(author.id):
-        if day and file.path.stem.removeprefix("archive-") < day[:7]:
-            continue  # finished before that month, so not changed since
-        found += [("session", r) for r in _records_of(file, SESSIONS_TABLE)]
+    # A month finished before `day` holds nothing changed since: it is not read.
+    for file in store.sessions.archive_files(author.id, since=day):
+        found += [("session", r) for r in store.sessions.records_in(file)]
     for kind in ("comment", "record"):
         found += [(kind, r) for r in store.supervision.raw(author.id, kind)]
     records, left_out = [], []

@@ -19,14 +19,11 @@ from pathlib import Path
 
 from store.crypto import fingerprint
 from store.errors import CorruptFileError, StoreError
-from store.files import StoreFile, doc
+from store.files import StoreFile, doc, raw_table
 from store.people import ROLES, Person, name_key, now_iso
 from store.sessions import COMPLETE
-from store.sessions import TABLE as SESSIONS_TABLE
 from store.storage import ensure_dir, read_json, write_atomic
 from store.store import VERSIONS_TABLE, Store
-from store.supervision import FILE_NAME as SUPERVISION_FILE
-from store.supervision import TABLES as SUPERVISION_TABLES
 
 from .admission import sign_in
 from .bundle_file import (
@@ -44,6 +41,8 @@ from .reading import Bundle, read_bundle
 from .report import REPORT_LISTS
 
 KEPT_TABLE = "records"
+SUPERVISION_KINDS = ("comment", "record")  # in the order the tables were always written
+_ARCHIVE = "archive "  # a session's place: "drafts", "marker" or "archive YYYY-MM"
 QUARANTINE = "quarantine"
 
 
@@ -53,36 +52,17 @@ def _kept_doc_id(*parts: object) -> int:
 
 def history_file(store: Store, person_id: str) -> StoreFile:
     """Older copies that an import replaced with newer revisions (nothing is thrown away)."""
-    return StoreFile(
-        store.sessions.person_dir(person_id) / "history.json",
-        "history",
-        quarantine=True,
-        notices=store.notices,
-    )
+    return store.sessions.history_file(person_id)
 
 
 def conflicts_file(store: Store, person_id: str) -> StoreFile:
     """Incoming copies that clashed with the copy here; this store goes on using its own."""
-    return StoreFile(
-        store.sessions.person_dir(person_id) / "conflicts.json",
-        "conflicts",
-        quarantine=True,
-        notices=store.notices,
-    )
+    return store.sessions.conflicts_file(person_id)
 
 
 def _records_of(file: StoreFile, table: str) -> list[dict]:
     with file.transaction() as db:
         return [dict(r) for r in file.table(db, table).all()]
-
-
-def _raw_records(path: Path, table: str) -> list[dict]:
-    """A table read straight from disk: never creates, migrates or sets aside a file (the
-    dry run must not change one byte)."""
-    data = read_json(path)
-    if not data or not isinstance(data.get(table), dict):
-        return []
-    return [dict(r) for r in data[table].values() if isinstance(r, dict)]
 
 
 def import_bundle(
@@ -217,7 +197,7 @@ class _Import:
     def _merge_people(self) -> None:
         """Add people this store lacks; never change someone it has (their record here wins)."""
         if self.dry_run:
-            added = self._plan_people(_raw_records(self.store.data_dir / "people.json", "people"))
+            added = self._plan_people(raw_table(self.store.data_dir / "people.json", "people"))
         else:
             file = self.store.people.file
             with file.transaction() as db:  # decide and add under the lock: no double adds
@@ -288,7 +268,7 @@ class _Import:
         """Add the wordings this store lacks, each checked against its own hash first."""
         file = self.store.versions_file
         if self.dry_run:
-            here = {r.get("hash") for r in _raw_records(file.path, VERSIONS_TABLE)}
+            here = {r.get("hash") for r in raw_table(file.path, VERSIONS_TABLE)}
         else:
             here = {r.get("hash") for r in _records_of(file, VERSIONS_TABLE)}
         self.versions = {h for h in here if isinstance(h, str)}
@@ -417,9 +397,10 @@ class _Import:
         the app cannot save or finish one of them half-way through."""
         if not entries:
             return
-        drafts = None if self.dry_run else self.store.sessions.drafts_file(author_id)
+        sessions = self.store.sessions
+        drafts = None if self.dry_run else sessions.drafts_file(author_id)
         with drafts.transaction() if drafts else nullcontext() as db:
-            table = drafts.table(db, SESSIONS_TABLE) if drafts else None
+            table = sessions.table(drafts, db) if drafts else None
             current = self._current_sessions(author_id, table)
             plan = _Plan()
             for entry in entries:
@@ -428,26 +409,25 @@ class _Import:
                 self._write_sessions(author_id, plan, table)
 
     def _current_sessions(self, author_id: str, drafts_table) -> dict[str, tuple[str, dict]]:
-        """Each session here, by id, with where it is: "drafts", "archive-YYYY-MM", or
-        "marker" (a finished draft's marker). A finished copy wins over a leftover draft."""
-        folder = self.store.sessions.person_dir(author_id)
+        """Each session here, by id, with where it is: "drafts", an archive month's place
+        (`_archive(month)`), or "marker" (a finished draft's marker). A finished copy wins over
+        a leftover draft."""
+        sessions = self.store.sessions
         if drafts_table is not None:
             drafts = [dict(r) for r in drafts_table.all()]
         else:
-            drafts = _raw_records(folder / "drafts.json", SESSIONS_TABLE)
+            drafts = sessions.peek(author_id)
         index: dict[str, tuple[str, dict]] = {}
         for record in drafts:
             place = "marker" if record.get("finished") else "drafts"
             index[str(record.get("id"))] = (place, record)
-        for path in sorted(folder.glob("archive-*.json")) if folder.is_dir() else []:
+        for month in sessions.archive_months(author_id):
             if self.dry_run:
-                rows = _raw_records(path, SESSIONS_TABLE)
+                rows = sessions.peek(author_id, month)
             else:
-                month = path.stem.removeprefix("archive-")
-                file = self.store.sessions.archive_file(author_id, month)
-                rows = _records_of(file, SESSIONS_TABLE)
+                rows = sessions.records_in(sessions.archive_file(author_id, month))
             for record in rows:
-                index[str(record.get("id"))] = (path.stem, record)
+                index[str(record.get("id"))] = (_archive(month), record)
         return index
 
     def _place_session(self, entry: dict, current: dict, plan: _Plan) -> None:
@@ -456,10 +436,10 @@ class _Import:
         outcome = decide(incoming, here)
         if outcome.action in ("add", "replace"):
             doc_id = uuid.UUID(entry["id"]).int
-            if place == "drafts" or (place or "").startswith("archive-"):
+            if place == "drafts" or _is_archive(place):
                 plan.drop(place, doc_id)  # replaced (a finished copy never is: see `decide`)
             if incoming["status"] == COMPLETE:
-                plan.put(f"archive-{incoming['completed_at'][:7]}", incoming)
+                plan.put(_archive(incoming["completed_at"][:7]), incoming)
                 if place == "drafts":  # finished elsewhere: leave the marker finishing leaves
                     plan.put("drafts", {"id": entry["id"], "finished": incoming["completed_at"]})
             else:
@@ -473,10 +453,11 @@ class _Import:
         archives; then the drafts file (still held) last."""
         self._keep(author_id, plan)
         places = set(plan.add) | set(plan.remove)
-        for place in sorted(p for p in places if p.startswith("archive-")):
-            file = self.store.sessions.archive_file(author_id, place.removeprefix("archive-"))
+        sessions = self.store.sessions
+        for place in sorted(p for p in places if _is_archive(p)):
+            file = sessions.archive_file(author_id, place.removeprefix(_ARCHIVE))
             with file.transaction() as db:
-                table = file.table(db, SESSIONS_TABLE)
+                table = sessions.table(file, db)
                 _rewrite(table, plan.remove.get(place), plan.add.get(place))
         _rewrite(drafts_table, plan.remove.get("drafts"), plan.add.get("drafts"))
 
@@ -484,16 +465,19 @@ class _Import:
     def _import_supervision(self, author_id: str, entries: list[dict]) -> None:
         if not entries:
             return
-        path = self.store.supervision.root / author_id / SUPERVISION_FILE
-        file = None if self.dry_run else self.store.supervision.file(author_id)
+        supervision = self.store.supervision
+        file = None if self.dry_run else supervision.file(author_id)
         with file.transaction() if file else nullcontext() as db:
             plan = _Plan()
             seen: dict[str, list[dict]] = {}
-            for kind, name in SUPERVISION_TABLES.items():
+            for kind in SUPERVISION_KINDS:
                 group = [e for e in entries if e["kind"] == kind]
                 if not group:
                     continue
-                rows = _raw_records(path, name) if file is None else _table_rows(file, db, name)
+                if file is None:
+                    rows = supervision.peek(author_id, kind)
+                else:
+                    rows = [dict(r) for r in supervision.table(author_id, db, kind).all()]
                 current = {str(r.get("id")): r for r in rows}
                 for entry in group:
                     incoming = stored_form(entry)
@@ -502,19 +486,19 @@ class _Import:
                     doc_id = uuid.UUID(entry["id"]).int
                     if outcome.action == "replace":
                         plan.history.append(self._kept(entry, here))
-                        plan.drop(name, doc_id)
+                        plan.drop(kind, doc_id)
                     if outcome.action in ("add", "replace"):
-                        plan.put(name, incoming)
+                        plan.put(kind, incoming)
                         current[entry["id"]] = incoming
                     if outcome.action == "seen":
-                        seen.setdefault(name, []).append(incoming)
+                        seen.setdefault(kind, []).append(incoming)
                     self._record_outcome(entry, outcome, plan)
             if file is not None:
                 self._keep(author_id, plan)
-                for name in SUPERVISION_TABLES.values():
-                    table = file.table(db, name)
-                    _rewrite(table, plan.remove.get(name), plan.add.get(name))
-                    for record in seen.get(name, []):
+                for kind in SUPERVISION_KINDS:
+                    table = supervision.table(author_id, db, kind)
+                    _rewrite(table, plan.remove.get(kind), plan.add.get(kind))
+                    for record in seen.get(kind, []):
                         table.update({"seen_at": record["seen_at"]}, doc_ids=[_doc(record)])
 
     # -- what the two kinds share --------------------------------------------------------
@@ -567,12 +551,16 @@ class _Import:
                     table.insert_multiple(doc(k, doc_id) for doc_id, k in fresh.items())
 
 
+def _archive(month: str) -> str:
+    return _ARCHIVE + month
+
+
+def _is_archive(place: str | None) -> bool:
+    return (place or "").startswith(_ARCHIVE)
+
+
 def _doc(record: dict) -> int:
     return uuid.UUID(record["id"]).int
-
-
-def _table_rows(file: StoreFile, db, name: str) -> list[dict]:
-    return [dict(r) for r in file.table(db, name).all()]
 
 
 def _rewrite(table, remove: list[int] | None, add: list[dict] | None) -> None:
