@@ -36,6 +36,11 @@ from .crypto import (
 from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
 from .files import StoreFile, doc, raw_table
 from .people import PeopleStore, Person, now_iso, now_precise
+from .session_rules import DiscardedElsewhere as DiscardedElsewhere
+from .session_rules import FinishedElsewhere as FinishedElsewhere
+from .session_rules import NotShared as NotShared
+from .session_rules import check_shape, context
+from .session_rules import merge_drafts as merge_drafts
 
 TABLE = "sessions"
 FOLDER = "sessions"  # the folder under the data dir that holds every person's folder
@@ -252,74 +257,6 @@ def _refuse_identifiers(text: str) -> None:
         raise InvalidInput(f"{refusal}. Please leave out anything that could identify her.")
 
 
-_CLEAR_TEXT = ("id", "author", "status", "started_at", "updated_at")
-
-
-def _check_shape(record: dict) -> None:
-    """The clear part of a record is read before anything is opened, so it must have the
-    shape every reader relies on; anything else is damaged (the files are hostile input)."""
-    checklist = record.get("checklist")
-    ok = (
-        all(isinstance(record.get(key), str) for key in _CLEAR_TEXT)
-        and isinstance(checklist, dict)
-        and isinstance(checklist.get("id"), str)
-        and isinstance(checklist.get("hash"), str)
-        and isinstance(record.get("completed_at"), (str, type(None)))
-        and isinstance(record.get("revision", 0), int)
-        and isinstance(record.get("sealed", {}), dict)
-    )
-    if not ok:
-        shown = record.get("id") if isinstance(record.get("id"), str) else "?"
-        raise SealError(f"Session {shown[:40]} is damaged, so it cannot be opened.")
-
-
-def merge_drafts(disk: dict, mine: dict) -> dict:
-    """Combine two copies of one draft so that no answer, note or reflection is lost.
-
-    Every part (each answer, each reflection field, the flag) keeps whichever copy changed it
-    last. Merging with an older copy of itself changes nothing, so a window can always merge
-    with what is on disk, whoever wrote it.
-    """
-    merged = copy.deepcopy(mine)
-    content, theirs = merged["content"], disk.get("content", {})
-    answers = content["answers"]
-    for item_id, their_answer in theirs.get("answers", {}).items():
-        ours = answers.get(item_id)
-        if ours is None or their_answer.get("changed_at", "") > ours.get("changed_at", ""):
-            answers[item_id] = copy.deepcopy(their_answer)
-    changed = content.setdefault("changed", {})
-    for what, when in theirs.get("changed", {}).items():
-        if when <= changed.get(what, ""):
-            continue
-        changed[what] = when
-        if what == "flagged":
-            content["flagged"] = theirs.get("flagged", False)
-        elif what.startswith("reflection."):
-            prompt_id = what.removeprefix("reflection.")
-            content["reflection"][prompt_id] = theirs.get("reflection", {}).get(prompt_id, "")
-    merged["revision"] = max(int(disk.get("revision", 0)) + 1, int(mine.get("revision", 0)))
-    merged["updated_at"] = max(disk.get("updated_at", ""), mine.get("updated_at", ""))
-    return merged
-
-
-class FinishedElsewhere(StoreError):
-    """The draft was finished (in another window) after this copy of it was opened."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "This checklist was finished in another window, so this change could not be "
-            "added. The finished session keeps everything saved before that."
-        )
-
-
-class DiscardedElsewhere(FinishedElsewhere):
-    """The draft was deleted (by its author, in this or another window) meanwhile."""
-
-    def __init__(self) -> None:
-        super().__init__("This unfinished checklist was deleted, so this change was not saved.")
-
-
 def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
     stamp = now_iso()
     full_setup = {**SETUP_DEFAULTS, **{q.id: False for q in checklist.setup_questions}, **setup}
@@ -341,15 +278,6 @@ def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
             "content": {"setup": full_setup, "answers": {}, "reflection": {}, "flagged": False},
         }
     )
-
-
-def context(record: dict) -> bytes:
-    """What sealed content is bound to: moving or relabelling a record breaks the seal."""
-    return f"{record['id']}|{record['author']}|{record['checklist']['hash']}".encode()
-
-
-class NotShared(StoreError):
-    """Sealed for its readers, and this person is not (yet) one of them."""
 
 
 class SessionStore:
@@ -461,7 +389,7 @@ class SessionStore:
 
     def open_record(self, record: dict, reader: Person) -> Session:
         """Open a record for `reader`; NotShared or SealError when that cannot be done."""
-        _check_shape(record)
+        check_shape(record)
         if "content" in record:  # written before sealing existed; sealed at the next sign-in
             return Session(copy.deepcopy(record))
         sealed = record.get("sealed") or {}
@@ -634,8 +562,7 @@ class SessionStore:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 # A record edited by hand into the wrong shape: damaged, like a broken seal.
                 damaged = SealError(
-                    f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be "
-                    "opened."
+                    f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be opened."
                 )
                 if problems is None:
                     raise damaged from exc
