@@ -158,3 +158,11 @@ class StoreFile:
 
 def doc(data: dict, doc_id: int) -> Document:
     return Document(data, doc_id=doc_id)
+
+
+def raw_table(path: Path, table: str) -> list[dict]:
+    """A table read straight from disk: never creates, migrates or sets aside a file."""
+    data = read_json(path)
+    if not data or not isinstance(data.get(table), dict):
+        return []
+    return [dict(r) for r in data[table].values() if isinstance(r, dict)]

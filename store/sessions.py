@@ -34,10 +34,18 @@ from .crypto import (
     wrap_for_reader,
 )
 from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
-from .files import StoreFile, doc
+from .files import StoreFile, doc, raw_table
 from .people import PeopleStore, Person, now_iso, now_precise
+from .session_rules import DiscardedElsewhere as DiscardedElsewhere
+from .session_rules import FinishedElsewhere as FinishedElsewhere
+from .session_rules import NotShared as NotShared
+from .session_rules import check_shape, context
+from .session_rules import merge_drafts as merge_drafts
 
 TABLE = "sessions"
+FOLDER = "sessions"  # the folder under the data dir that holds every person's folder
+_DRAFTS = "drafts.json"
+_KINDS = {_DRAFTS: "drafts", "history.json": "history", "conflicts.json": "conflicts"}
 DRAFT = "draft"
 COMPLETE = "complete"
 SETUP_DEFAULTS = {"setting": "clinic", "stage": "antenatal", "case_ref": ""}
@@ -249,74 +257,6 @@ def _refuse_identifiers(text: str) -> None:
         raise InvalidInput(f"{refusal}. Please leave out anything that could identify her.")
 
 
-_CLEAR_TEXT = ("id", "author", "status", "started_at", "updated_at")
-
-
-def _check_shape(record: dict) -> None:
-    """The clear part of a record is read before anything is opened, so it must have the
-    shape every reader relies on; anything else is damaged (the files are hostile input)."""
-    checklist = record.get("checklist")
-    ok = (
-        all(isinstance(record.get(key), str) for key in _CLEAR_TEXT)
-        and isinstance(checklist, dict)
-        and isinstance(checklist.get("id"), str)
-        and isinstance(checklist.get("hash"), str)
-        and isinstance(record.get("completed_at"), (str, type(None)))
-        and isinstance(record.get("revision", 0), int)
-        and isinstance(record.get("sealed", {}), dict)
-    )
-    if not ok:
-        shown = record.get("id") if isinstance(record.get("id"), str) else "?"
-        raise SealError(f"Session {shown[:40]} is damaged, so it cannot be opened.")
-
-
-def merge_drafts(disk: dict, mine: dict) -> dict:
-    """Combine two copies of one draft so that no answer, note or reflection is lost.
-
-    Every part (each answer, each reflection field, the flag) keeps whichever copy changed it
-    last. Merging with an older copy of itself changes nothing, so a window can always merge
-    with what is on disk, whoever wrote it.
-    """
-    merged = copy.deepcopy(mine)
-    content, theirs = merged["content"], disk.get("content", {})
-    answers = content["answers"]
-    for item_id, their_answer in theirs.get("answers", {}).items():
-        ours = answers.get(item_id)
-        if ours is None or their_answer.get("changed_at", "") > ours.get("changed_at", ""):
-            answers[item_id] = copy.deepcopy(their_answer)
-    changed = content.setdefault("changed", {})
-    for what, when in theirs.get("changed", {}).items():
-        if when <= changed.get(what, ""):
-            continue
-        changed[what] = when
-        if what == "flagged":
-            content["flagged"] = theirs.get("flagged", False)
-        elif what.startswith("reflection."):
-            prompt_id = what.removeprefix("reflection.")
-            content["reflection"][prompt_id] = theirs.get("reflection", {}).get(prompt_id, "")
-    merged["revision"] = max(int(disk.get("revision", 0)) + 1, int(mine.get("revision", 0)))
-    merged["updated_at"] = max(disk.get("updated_at", ""), mine.get("updated_at", ""))
-    return merged
-
-
-class FinishedElsewhere(StoreError):
-    """The draft was finished (in another window) after this copy of it was opened."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "This checklist was finished in another window, so this change could not be "
-            "added. The finished session keeps everything saved before that."
-        )
-
-
-class DiscardedElsewhere(FinishedElsewhere):
-    """The draft was deleted (by its author, in this or another window) meanwhile."""
-
-    def __init__(self) -> None:
-        super().__init__("This unfinished checklist was deleted, so this change was not saved.")
-
-
 def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
     stamp = now_iso()
     full_setup = {**SETUP_DEFAULTS, **{q.id: False for q in checklist.setup_questions}, **setup}
@@ -340,15 +280,6 @@ def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
     )
 
 
-def context(record: dict) -> bytes:
-    """What sealed content is bound to: moving or relabelling a record breaks the seal."""
-    return f"{record['id']}|{record['author']}|{record['checklist']['hash']}".encode()
-
-
-class NotShared(StoreError):
-    """Sealed for its readers, and this person is not (yet) one of them."""
-
-
 class SessionStore:
     """Per-person draft and archive files under `<data dir>/sessions/`, sealed at rest."""
 
@@ -367,23 +298,67 @@ class SessionStore:
         return self.root / person_id
 
     def drafts_file(self, person_id: str) -> StoreFile:
-        return self._file(self.person_dir(person_id) / "drafts.json", "drafts")
+        return self._file(self.person_dir(person_id) / _DRAFTS, "drafts")
 
     def archive_file(self, person_id: str, month: str) -> StoreFile:
         return self._file(self.person_dir(person_id) / f"archive-{month}.json", "archive")
 
-    def archive_files(self, person_id: str) -> list[StoreFile]:
+    def archive_months(self, person_id: str, since: str | None = None) -> list[str]:
+        """The months (YYYY-MM) with an archive file, oldest first; with `since` (a date or a
+        month), only that month and later."""
         folder = self.person_dir(person_id)
         if not folder.is_dir():
             return []
-        return [
-            self.archive_file(person_id, p.stem.removeprefix("archive-"))
-            for p in sorted(folder.glob("archive-*.json"))
-        ]
+        months = [p.stem.removeprefix("archive-") for p in sorted(folder.glob("archive-*.json"))]
+        return [m for m in months if since is None or m >= since[:7]]
+
+    def archive_files(self, person_id: str, since: str | None = None) -> list[StoreFile]:
+        return [self.archive_file(person_id, m) for m in self.archive_months(person_id, since)]
 
     def files_of(self, person_id: str) -> list[StoreFile]:
         drafts = self.drafts_file(person_id)
         return ([drafts] if drafts.exists() else []) + self.archive_files(person_id)
+
+    def history_file(self, person_id: str) -> StoreFile:
+        """Older copies that an import replaced with newer revisions (store/exchange)."""
+        path = self.person_dir(person_id) / "history.json"
+        return StoreFile(path, "history", quarantine=True, notices=self.notices)
+
+    def conflicts_file(self, person_id: str) -> StoreFile:
+        """Incoming copies that clashed with the copy here (store/exchange)."""
+        path = self.person_dir(person_id) / "conflicts.json"
+        return StoreFile(path, "conflicts", quarantine=True, notices=self.notices)
+
+    @staticmethod
+    def kind_of(path: Path) -> str | None:
+        """What a file under `sessions/<person id>/` holds, by its name (None: not one of these
+        files): "drafts", "archive", "history" or "conflicts"."""
+        if path.parent.parent.name != FOLDER:
+            return None
+        if path.name.startswith("archive-") and path.suffix == ".json":
+            return "archive"
+        return _KINDS.get(path.name)
+
+    @staticmethod
+    def owner_of(path: Path) -> str:
+        """The id of the person whose folder a session file is in."""
+        return path.parent.name
+
+    def table(self, file: StoreFile, db):
+        """The sessions table of a drafts or archive file held open in `file.transaction()`."""
+        return file.table(db, TABLE)
+
+    def records_in(self, file: StoreFile) -> list[dict]:
+        """Every record in a drafts or archive file, as stored."""
+        with file.transaction() as db:
+            return [dict(r) for r in file.table(db, TABLE).all()]
+
+    def peek(self, person_id: str, month: str | None = None) -> list[dict]:
+        """The records of a person's drafts file (or, with `month`, that month's archive) read
+        straight from disk: never creates, migrates or sets aside a file or folder (a dry run
+        must not change one byte)."""
+        name = _DRAFTS if month is None else f"archive-{month}.json"
+        return raw_table(self.person_dir(person_id) / name, TABLE)
 
     # -- sealing -----------------------------------------------------------------------------
     def readers_for(self, author_id: str) -> dict[str, bytes]:
@@ -414,7 +389,7 @@ class SessionStore:
 
     def open_record(self, record: dict, reader: Person) -> Session:
         """Open a record for `reader`; NotShared or SealError when that cannot be done."""
-        _check_shape(record)
+        check_shape(record)
         if "content" in record:  # written before sealing existed; sealed at the next sign-in
             return Session(copy.deepcopy(record))
         sealed = record.get("sealed") or {}
@@ -575,10 +550,6 @@ class SessionStore:
             file.table(db, TABLE).insert_multiple(doc(r, _doc_id(r["id"])) for r in records)
 
     # -- reading -----------------------------------------------------------------------------
-    def _records(self, file: StoreFile) -> list[dict]:
-        with file.transaction() as db:
-            return [dict(r) for r in file.table(db, TABLE).all()]
-
     def _open_all(self, records: list[dict], reader: Person, problems: list[StoreError] | None):
         out = []
         for record in records:
@@ -591,8 +562,7 @@ class SessionStore:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 # A record edited by hand into the wrong shape: damaged, like a broken seal.
                 damaged = SealError(
-                    f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be "
-                    "opened."
+                    f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be opened."
                 )
                 if problems is None:
                     raise damaged from exc
@@ -603,7 +573,7 @@ class SessionStore:
         file = self.drafts_file(person_id)
         if not file.exists():
             return []
-        records = [r for r in self._records(file) if not r.get("finished")]
+        records = [r for r in self.records_in(file) if not r.get("finished")]
         if not records:
             return []
         # A draft is finished into the archive of a month no earlier than the one it started in
@@ -611,9 +581,8 @@ class SessionStore:
         first = _month_before(min(str(r.get("started_at") or "")[:7] for r in records))
         finished = {
             r.get("id")
-            for f in self.archive_files(person_id)
-            if f.path.stem.removeprefix("archive-") >= first
-            for r in self._records(f)
+            for f in self.archive_files(person_id, since=first)
+            for r in self.records_in(f)
         }
         for record in records:
             if record.get("id") in finished:
@@ -643,7 +612,7 @@ class SessionStore:
                 break
             if since is not None and file.path.stem.removeprefix("archive-") < since[:7]:
                 break
-            out += self._open_all(self._records(file), reader, problems)
+            out += self._open_all(self.records_in(file), reader, problems)
         out.sort(key=lambda s: s.record["completed_at"] or "", reverse=True)
         return out if limit is None else out[:limit]
 
@@ -664,7 +633,7 @@ class SessionStore:
             if record.get("id") == session_id:
                 return {k: v for k, v in record.items() if k != "sealed"}
         for file in reversed(self.archive_files(person_id)):
-            for record in self._records(file):
+            for record in self.records_in(file):
                 if record.get("id") == session_id:
                     return {k: v for k, v in record.items() if k != "sealed"}
         return None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from checklists.loader import Library
 from .files import StoreFile, doc
 from .people import PeopleStore, Person
+from .sessions import FOLDER as SESSIONS_FOLDER
 from .sessions import Session, SessionStore, new_session
 from .storage import ensure_dir
 from .supervision import SupervisionStore
@@ -41,9 +42,9 @@ class Store:
         self.people = PeopleStore(
             StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices)
         )
-        self.sessions = SessionStore(self.data_dir / "sessions", self.people, self.notices)
+        self.sessions = SessionStore(self.data_dir / SESSIONS_FOLDER, self.people, self.notices)
         self.supervision = SupervisionStore(
-            self.data_dir / "sessions", self.people, self.sessions.readers_for, self.notices
+            self.data_dir / SESSIONS_FOLDER, self.people, self.sessions.readers_for, self.notices
         )
         self.audit = AuditLog(self.data_dir)
         self.people.audit = self.audit

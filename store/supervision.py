@@ -36,8 +36,9 @@ from .crypto import (
     wrap_for_reader,
 )
 from .errors import InvalidInput, NotFound, PermissionDenied, StoreError
-from .files import StoreFile, doc
+from .files import StoreFile, doc, raw_table
 from .people import PeopleStore, Person, now_iso
+from .sessions import FOLDER
 
 COMMENTS = "comments"
 RECORDS = "records"
@@ -408,6 +409,23 @@ class SupervisionStore:
                 comment.record["seen_at"] = stamp
 
     # -- reading -----------------------------------------------------------------------------
+    @staticmethod
+    def kind_of(path: Path) -> str | None:
+        """The kind "supervision" for a person's supervision file under `sessions/`, else None."""
+        if path.name == FILE_NAME and path.parent.parent.name == FOLDER:
+            return "supervision"
+        return None
+
+    def table(self, author_id: str, db, kind: str):
+        """The table of `kind` ("comment" or "record") in the file held open in
+        `self.file(author_id).transaction()`."""
+        return self.file(author_id).table(db, TABLES[kind])
+
+    def peek(self, author_id: str, kind: str) -> list[dict]:
+        """Entries of `kind` read straight from disk: never creates, migrates or sets aside a
+        file (a dry run must not change one byte)."""
+        return raw_table(self.root / author_id / FILE_NAME, TABLES[kind])
+
     def raw(self, author_id: str, kind: str) -> list[dict]:
         file = self.file(author_id)
         if not file.exists():

@@ -15,12 +15,14 @@ from checklists import RESPONSES
 
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
+from .sessions import SessionStore
 from .storage import TEMP_SUFFIX, read_json
+from .supervision import SupervisionStore
 
 KINDS = {"people.json": "people", "checklist-versions.json": "checklists"}
 STATUSES = {"drafts": "draft", "archive": "complete"}
 # Copies an import kept aside (store/exchange): older revisions, and incoming conflicts.
-KEPT = {"history.json": "history", "conflicts.json": "conflicts"}
+KEPT = ("history", "conflicts")
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,7 @@ def _kind_of(path: Path) -> str | None:
         return KINDS[path.name]
     if path.name == "people.json.bak":
         return "people"
-    if path.parent.parent.name == "sessions":
-        if path.name == "drafts.json":
-            return "drafts"
-        if path.name.startswith("archive-") and path.suffix == ".json":
-            return "archive"
-        if path.name == "supervision.json":
-            return "supervision"
-        if path.name in KEPT:
-            return KEPT[path.name]
-    return None
+    return SessionStore.kind_of(path) or SupervisionStore.kind_of(path)
 
 
 def _is_time(value: object) -> bool:
@@ -175,6 +168,7 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
     if meta_kind and kind and meta_kind != kind:
         return [Finding(name, f"it says it holds {meta_kind}, but its name says {kind}")]
     problems: list[str] = []
+    owner = SessionStore.owner_of(path)  # the person whose folder a session file is in
     for table_name, table in data.items():
         if table_name == META_TABLE:
             continue
@@ -190,11 +184,11 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
                 if not _is_time(record["finished"]):  # the marker a finished draft leaves
                     problems.append(f"record {doc_id} is a finished marker with no valid time")
             elif kind in STATUSES:
-                problems += _check_session(doc_id, record, kind, path.parent.name)
+                problems += _check_session(doc_id, record, kind, owner)
             elif kind == "supervision":
-                problems += _check_supervision(doc_id, record, table_name, path.parent.name)
-            elif kind in KEPT.values():
-                problems += _check_kept(doc_id, record, path.parent.name)
+                problems += _check_supervision(doc_id, record, table_name, owner)
+            elif kind in KEPT:
+                problems += _check_kept(doc_id, record, owner)
     return [Finding(name, p) for p in problems]
 
 

@@ -23,7 +23,8 @@ from store.exchange import (
     read_bundle,
     report_lines,
 )
-from store.exchange.bundle import canonical, decide, sha256_of
+from store.exchange.bundle_file import canonical, sha256_of
+from store.exchange.merge import decide
 from store.verify import verify_store
 from tests.helpers import PASSPHRASE, one_line_error
 from tests.helpers import run_cli as run
