@@ -55,7 +55,7 @@ CLOCK_READERS = (
     "store.storage",
     "store.supervision",
     "store.reports.period",
-    "store.reports.text",
+    "reports.text",
     "tests.test_supervision",
 )
 START = datetime(2026, 11, 30, 15, 15, 0)  # a Monday afternoon
