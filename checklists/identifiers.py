@@ -493,6 +493,24 @@ class FieldCheck:
         return [f for f in self.findings if not f.refused]
 
     @property
+    def keepable(self) -> str | None:
+        """What may be saved of this field: the text itself, or, when something in it is
+        refused, the text with each refused finding cut out (so no part of it typed before it
+        was whole stays on disk either); None when the field is over its limit."""
+        if self.over:
+            return None
+        spans = [f for f in self.findings if f.refused]
+        if not spans:
+            return self.text
+        pieces, at = [], 0
+        for finding in spans:
+            pieces.append(self.text[at : finding.start])
+            at = finding.end
+        pieces.append(self.text[at:])
+        kept = re.sub(r"[ \t]{2,}", " ", "".join(pieces)).strip()
+        return None if refused_summary(find_identifiers(kept)) else kept
+
+    @property
     def held(self) -> str | None:
         refusal = refused_summary(self.findings)
         if refusal:

@@ -95,7 +95,8 @@ def test_a_note_with_an_nhs_number_is_never_written_whatever_keys_follow(
     quit_app(term)
 
     [draft] = sessions_of(e2e_store, ALEX, "--status", "draft")
-    assert all(not answer.get("note") for answer in draft["answers"].values()), draft["answers"]
+    notes = [a.get("note") for a in draft["answers"].values() if a.get("note")]
+    assert notes in ([], ["Rang about"]), notes  # the number is cut out of what is saved
     raw = "".join(p.read_text() for p in e2e_store.data_dir.rglob("*.json*"))
     assert "0018" not in raw
 

@@ -90,8 +90,9 @@ class NoteScreen(ModalScreen[str | None]):
         if self._timer is not None:
             self._timer.stop()
         self._timer = None
-        text = self.text
-        if self.checked(text).held or text == self.saved:
+        check = self.checked(self.text)
+        text = check.keepable if check.held else check.text
+        if text is None or text == self.saved:
             self.app.settle_save_state()
             return
         if self.save is not None:

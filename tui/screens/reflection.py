@@ -149,8 +149,12 @@ class ReflectionScreen(Screen):
         changed = False
         for prompt in self.app.store.library.reflection:
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
-            if self.checked(prompt.id, text).held:
-                continue
+            check = self.checked(prompt.id, text)
+            if check.held:
+                # Only what may be kept: the refused part is cut out of the saved copy.
+                text = check.keepable
+                if text is None:
+                    continue
             if self.session.reflection.get(prompt.id, "") != text:
                 try:
                     self.session.set_reflection(prompt.id, text)
