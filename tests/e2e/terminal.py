@@ -81,7 +81,7 @@ class Terminal:
         env_flags: list[str] = []
         for key, value in self.app_env.items():
             env_flags += ["-e", f"{key}={value}"]
-        self.tmux(
+        args = (
             "new-session",
             "-d",
             "-x",
@@ -98,6 +98,16 @@ class Terminal:
             "sh",
             *command,
         )
+        # When the previous app ended, its tmux server shuts down; a new session asked for in
+        # that moment can be refused ("server exited unexpectedly"). Ask again, a few times.
+        deadline = time.monotonic() + 5
+        while True:
+            started = self.tmux(*args, check=False)
+            if started.returncode == 0:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"tmux could not start a session: {started.stderr.strip()}")
+            time.sleep(0.05)
 
     def close(self) -> None:
         """Stop whatever still runs in this server's panes, then the server itself."""
