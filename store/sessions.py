@@ -21,21 +21,13 @@ from pathlib import Path
 from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
 from checklists.identifiers import find_identifiers, refused_summary
 
-from .crypto import (
-    SEAL_VERSION,
-    SealError,
-    new_content_key,
-    open_sealed,
-    readers_match,
-    rewrapped,
-    seal,
-    unwrap,
-    wrap_for,
-    wrap_for_reader,
-)
+from .crypto import open_sealed
 from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
-from .files import StoreFile, doc, raw_table
+from .files import StoreFile, doc
 from .people import PeopleStore, Person, now_iso, now_precise
+from .sealed_table import FOLDER as FOLDER
+from .sealed_table import SealedRecord, SealedTable, doc_id, document, in_person_folder
+from .sealed_table import owner_of as _owner_of
 from .session_rules import DiscardedElsewhere as DiscardedElsewhere
 from .session_rules import FinishedElsewhere as FinishedElsewhere
 from .session_rules import NotShared as NotShared
@@ -43,11 +35,16 @@ from .session_rules import check_shape, context
 from .session_rules import merge_drafts as merge_drafts
 
 TABLE = "sessions"
-FOLDER = "sessions"  # the folder under the data dir that holds every person's folder
 _DRAFTS = "drafts.json"
 _KINDS = {_DRAFTS: "drafts", "history.json": "history", "conflicts.json": "conflicts"}
 DRAFT = "draft"
 COMPLETE = "complete"
+# The status every session in a file of each kind has (a drafts file also holds markers).
+STATUS_IN = {"drafts": DRAFT, "archive": COMPLETE}
+# Copies an import kept aside: older revisions ("history") and incoming conflicts; the table
+# they are kept in, in each of those files.
+KEPT = ("history", "conflicts")
+KEPT_TABLE = "records"
 SETUP_DEFAULTS = {"setting": "clinic", "stage": "antenatal", "case_ref": ""}
 NOTE_LIMIT = 2000
 TOMBSTONE_KEEP = timedelta(days=7)
@@ -63,29 +60,32 @@ def _month_before(month: str) -> str:
     return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
-def _doc_id(session_id: str) -> int:
-    return uuid.UUID(session_id).int
+def archive_month(record: dict) -> str:
+    """The month (YYYY-MM) of the archive file a finished session is kept in."""
+    return record["completed_at"][:7]
+
+
+def is_marker(record: dict) -> bool:
+    """Whether a record in a drafts file is the marker a finished or deleted draft leaves."""
+    return bool(record.get("finished"))
+
+
+def finished_marker(session_id: str, stamp: str) -> dict:
+    """What replaces a draft once it is finished, so a window still holding it cannot revive
+    it (cleared after a week)."""
+    return {"id": session_id, "finished": stamp}
 
 
 @dataclass
-class Session:
+class Session(SealedRecord):
     """A session record and the few rules that keep it honest (a finished one is read-only)."""
 
     record: dict
-    # The session's own content key and the wrapped copies of it for each reader: kept with
-    # the session in memory so every save reuses them (only the content is sealed again).
+    # The session's own content key and the wrapped copies of it for each reader.
     key: bytes | None = field(default=None, repr=False, compare=False)
     readers: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- reading -----------------------------------------------------------------------------
-    @property
-    def id(self) -> str:
-        return self.record["id"]
-
-    @property
-    def author(self) -> str:
-        return self.record["author"]
-
     @property
     def status(self) -> str:
         return self.record["status"]
@@ -287,21 +287,16 @@ class SessionStore:
         self.root = Path(root)
         self.people = people
         self.notices = notices if notices is not None else []
-        self._files: dict[Path, StoreFile] = {}
-
-    def _file(self, path: Path, kind: str) -> StoreFile:
-        if path not in self._files:
-            self._files[path] = StoreFile(path, kind, quarantine=True, notices=self.notices)
-        return self._files[path]
+        self.sealed = SealedTable(self.root, self.readers_for, context, self.notices)
 
     def person_dir(self, person_id: str) -> Path:
-        return self.root / person_id
+        return self.sealed.folder(person_id)
 
     def drafts_file(self, person_id: str) -> StoreFile:
-        return self._file(self.person_dir(person_id) / _DRAFTS, "drafts")
+        return self.sealed.file(person_id, _DRAFTS, "drafts")
 
     def archive_file(self, person_id: str, month: str) -> StoreFile:
-        return self._file(self.person_dir(person_id) / f"archive-{month}.json", "archive")
+        return self.sealed.file(person_id, f"archive-{month}.json", "archive")
 
     def archive_months(self, person_id: str, since: str | None = None) -> list[str]:
         """The months (YYYY-MM) with an archive file, oldest first; with `since` (a date or a
@@ -321,28 +316,23 @@ class SessionStore:
 
     def history_file(self, person_id: str) -> StoreFile:
         """Older copies that an import replaced with newer revisions (store/exchange)."""
-        path = self.person_dir(person_id) / "history.json"
-        return StoreFile(path, "history", quarantine=True, notices=self.notices)
+        return self.sealed.file(person_id, "history.json", "history", keep=False)
 
     def conflicts_file(self, person_id: str) -> StoreFile:
         """Incoming copies that clashed with the copy here (store/exchange)."""
-        path = self.person_dir(person_id) / "conflicts.json"
-        return StoreFile(path, "conflicts", quarantine=True, notices=self.notices)
+        return self.sealed.file(person_id, "conflicts.json", "conflicts", keep=False)
 
     @staticmethod
     def kind_of(path: Path) -> str | None:
         """What a file under `sessions/<person id>/` holds, by its name (None: not one of these
         files): "drafts", "archive", "history" or "conflicts"."""
-        if path.parent.parent.name != FOLDER:
+        if not in_person_folder(path):
             return None
         if path.name.startswith("archive-") and path.suffix == ".json":
             return "archive"
         return _KINDS.get(path.name)
 
-    @staticmethod
-    def owner_of(path: Path) -> str:
-        """The id of the person whose folder a session file is in."""
-        return path.parent.name
+    owner_of = staticmethod(_owner_of)
 
     def table(self, file: StoreFile, db):
         """The sessions table of a drafts or archive file held open in `file.transaction()`."""
@@ -350,15 +340,14 @@ class SessionStore:
 
     def records_in(self, file: StoreFile) -> list[dict]:
         """Every record in a drafts or archive file, as stored."""
-        with file.transaction() as db:
-            return [dict(r) for r in file.table(db, TABLE).all()]
+        return self.sealed.rows(file, TABLE)
 
     def peek(self, person_id: str, month: str | None = None) -> list[dict]:
         """The records of a person's drafts file (or, with `month`, that month's archive) read
         straight from disk: never creates, migrates or sets aside a file or folder (a dry run
         must not change one byte)."""
         name = _DRAFTS if month is None else f"archive-{month}.json"
-        return raw_table(self.person_dir(person_id) / name, TABLE)
+        return self.sealed.peek(person_id, name, TABLE)
 
     # -- sealing -----------------------------------------------------------------------------
     def readers_for(self, author_id: str) -> dict[str, bytes]:
@@ -372,37 +361,19 @@ class SessionStore:
 
     def seal_record(self, session: Session) -> dict:
         """The on-disk form: metadata in clear, content sealed."""
-        if session.key is None:
-            session.key = new_content_key()
-            ctx = context(session.record)
-            session.readers = {
-                pid: wrap_for(session.key, public, ctx)
-                for pid, public in self.readers_for(session.author).items()
-            }
-        record = {k: v for k, v in session.record.items() if k != "content"}
-        record["sealed"] = {
-            "v": SEAL_VERSION,
-            "content": seal(session.content, session.key, context(session.record)),
-            "readers": copy.deepcopy(session.readers),
-        }
-        return record
+        clear = {k: v for k, v in session.record.items() if k != "content"}
+        return self.sealed.seal(session, clear, session.content)
 
     def open_record(self, record: dict, reader: Person) -> Session:
         """Open a record for `reader`; NotShared or SealError when that cannot be done."""
         check_shape(record)
         if "content" in record:  # written before sealing existed; sealed at the next sign-in
             return Session(copy.deepcopy(record))
-        sealed = record.get("sealed") or {}
-        readers = sealed.get("readers") or {}
-        entry = wrap_for_reader(sealed, reader.id, reader.public, reader.private_key)
-        if entry is None:
+        wrap = self.sealed.wrap_of(record, reader)
+        if wrap is None:
             raise NotShared(f"Session {record.get('id')} has not been shared with {reader.name}.")
-        ctx = context(record)
-        key = unwrap(entry, reader.private_key, ctx)
-        content = open_sealed(sealed.get("content") or {}, key, ctx)
-        opened = {k: v for k, v in record.items() if k != "sealed"}
-        opened["content"] = content
-        return Session(opened, key, dict(readers))
+        opened = self.sealed.unseal(record, wrap, reader)
+        return Session({**opened.clear, "content": opened.content}, opened.key, opened.readers)
 
     def _open_with_key(self, record: dict, session: Session) -> dict:
         """The disk copy of `session` (same content key), opened: for merging two windows."""
@@ -427,8 +398,8 @@ class SessionStore:
             self.seal_record(session)  # make the key and wraps before taking the lock
         with file.transaction() as db:
             table = file.table(db, TABLE)
-            to_write = self._merged_with(table.get(doc_id=_doc_id(session.id)), session)
-            table.upsert(doc(self.seal_record(to_write), _doc_id(session.id)))
+            to_write = self._merged_with(table.get(doc_id=doc_id(session.id)), session)
+            table.upsert(document(self.seal_record(to_write)))
         return to_write.revision
 
     def _merged_with(self, current: dict | None, session: Session) -> Session:
@@ -462,15 +433,14 @@ class SessionStore:
             self.seal_record(session)
         drafts = self.drafts_file(session.author)
         with drafts.transaction() as db:
-            current = drafts.table(db, TABLE).get(doc_id=_doc_id(session.id))
+            current = drafts.table(db, TABLE).get(doc_id=doc_id(session.id))
         done = self._merged_with(current, session.copy())
         stamp = now_iso()
         done.record.update(
             status=COMPLETE, completed_at=stamp, updated_at=stamp, revision=done.revision + 1
         )
-        archive = self.archive_file(session.author, stamp[:7])
-        with archive.transaction() as db:
-            archive.table(db, TABLE).upsert(doc(self.seal_record(done), _doc_id(done.id)))
+        archive = self.archive_file(session.author, archive_month(done.record))
+        self.sealed.put(archive, TABLE, self.seal_record(done))
         self._leave_tombstone(session.author, session.id, stamp)
         return done
 
@@ -483,19 +453,19 @@ class SessionStore:
         drafts = self.drafts_file(person_id)
         with drafts.transaction() as db:
             table = drafts.table(db, TABLE)
-            old = [r.doc_id for r in table.all() if r.get("finished") and r["finished"] < cutoff]
+            old = [r.doc_id for r in table.all() if is_marker(r) and r["finished"] < cutoff]
             if old:
                 table.remove(doc_ids=old)
-            if table.contains(doc_id=_doc_id(session_id)):
-                table.remove(doc_ids=[_doc_id(session_id)])  # upsert would only add fields
-            table.insert(doc({"id": session_id, "finished": stamp}, _doc_id(session_id)))
+            if table.contains(doc_id=doc_id(session_id)):
+                table.remove(doc_ids=[doc_id(session_id)])  # upsert would only add fields
+            table.insert(document(finished_marker(session_id, stamp)))
 
     def _drop_draft(self, person_id: str, session_id: str) -> None:
         drafts = self.drafts_file(person_id)
         with drafts.transaction() as db:
             table = drafts.table(db, TABLE)
-            if table.contains(doc_id=_doc_id(session_id)):
-                table.remove(doc_ids=[_doc_id(session_id)])
+            if table.contains(doc_id=doc_id(session_id)):
+                table.remove(doc_ids=[doc_id(session_id)])
 
     def discard_draft(self, session: Session) -> None:
         if not session.is_draft:
@@ -509,19 +479,19 @@ class SessionStore:
         is never turned into a deleted one. A finished session is never deleted.
         """
         try:
-            doc_id = _doc_id(session_id)
+            number = doc_id(session_id)
         except ValueError:
             raise NotFound("There is no unfinished checklist with that id.") from None
         drafts = self.drafts_file(person_id)
         stamp = now_iso()
         with drafts.transaction() as db:
             table = drafts.table(db, TABLE)
-            record = table.get(doc_id=doc_id) if drafts.exists() else None
+            record = table.get(doc_id=number) if drafts.exists() else None
             is_draft = record is not None and record.get("id") == session_id
-            if is_draft and not record.get("finished"):
-                table.remove(doc_ids=[doc_id])
-                marker = {"id": session_id, "finished": stamp, "discarded": True}
-                table.insert(doc(marker, doc_id))
+            if is_draft and not is_marker(record):
+                table.remove(doc_ids=[number])
+                marker = {**finished_marker(session_id, stamp), "discarded": True}
+                table.insert(doc(marker, number))
                 return
         finished = ReadOnlySession(
             "That session is finished. Finished sessions are kept and never deleted."
@@ -538,42 +508,24 @@ class SessionStore:
         """Write many finished (already sealed) sessions with one rewrite per month."""
         by_month: dict[str, list[dict]] = {}
         for record in records:
-            by_month.setdefault(record["completed_at"][:7], []).append(record)
+            by_month.setdefault(archive_month(record), []).append(record)
         for month, group in by_month.items():
-            file = self.archive_file(person_id, month)
-            with file.transaction() as db:
-                file.table(db, TABLE).insert_multiple(doc(r, _doc_id(r["id"])) for r in group)
+            self.sealed.put_new(self.archive_file(person_id, month), TABLE, group)
 
     def write_drafts_bulk(self, person_id: str, records: Iterable[dict]) -> None:
-        file = self.drafts_file(person_id)
-        with file.transaction() as db:
-            file.table(db, TABLE).insert_multiple(doc(r, _doc_id(r["id"])) for r in records)
+        self.sealed.put_new(self.drafts_file(person_id), TABLE, records)
 
     # -- reading -----------------------------------------------------------------------------
     def _open_all(self, records: list[dict], reader: Person, problems: list[StoreError] | None):
-        out = []
-        for record in records:
-            try:
-                out.append(self.open_record(record, reader))
-            except StoreError as exc:
-                if problems is None:
-                    raise
-                problems.append(exc)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                # A record edited by hand into the wrong shape: damaged, like a broken seal.
-                damaged = SealError(
-                    f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be opened."
-                )
-                if problems is None:
-                    raise damaged from exc
-                problems.append(damaged)
-        return out
+        return self.sealed.open_each(
+            records, lambda record: self.open_record(record, reader), problems, _damaged
+        )
 
     def draft_records(self, person_id: str) -> list[dict]:
         file = self.drafts_file(person_id)
         if not file.exists():
             return []
-        records = [r for r in self.records_in(file) if not r.get("finished")]
+        records = [r for r in self.records_in(file) if not is_marker(r)]
         if not records:
             return []
         # A draft is finished into the archive of a month no earlier than the one it started in
@@ -656,37 +608,16 @@ class SessionStore:
         and a record from before sealing is sealed. Returns how many records changed.
         """
         needed = self.readers_for(author_id)
-        changed_total = 0
-        for file in self.files_of(author_id):
-            with file.transaction() as db:
-                table = file.table(db, TABLE)
-                changed = []
-                for record in table.all():
-                    record = dict(record)
-                    try:
-                        updated = self._reshared(record, needed, reader)
-                    except (KeyError, TypeError, ValueError, AttributeError):
-                        continue  # damaged: reported when read, never a reason to stop
-                    if updated is not None:
-                        changed.append(updated)
-                for record in changed:
-                    table.upsert(doc(record, _doc_id(record["id"])))
-                changed_total += len(changed)
-        return changed_total
+        return sum(
+            self.sealed.reshare(file, [TABLE], lambda r: self._reshared(r, needed, reader))
+            for file in self.files_of(author_id)
+        )
 
     def _reshared(self, record: dict, needed: dict[str, bytes], reader: Person) -> dict | None:
-        sealed = record.get("sealed")
-        if "content" not in record and readers_match((sealed or {}).get("readers") or {}, needed):
-            return None  # already right: nothing to open
-        try:
-            session = self.open_record(record, reader)
-        except StoreError:
-            return None  # not ours to share (yet), or damaged: reported when read
-        if session.key is None:  # clear content from before sealing
-            return self.seal_record(session)
-        readers = rewrapped(session.readers, session.key, needed, context(record))
-        if readers is None:
-            return None
-        out = dict(record)
-        out["sealed"] = {**record["sealed"], "readers": readers}
-        return out
+        if "content" in record:  # clear content from before sealing
+            return self.seal_record(self.open_record(record, reader))
+        return self.sealed.rewrapped(record, needed, lambda r: self.open_record(r, reader))
+
+
+def _damaged(record: dict) -> str:
+    return f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be opened."

@@ -12,7 +12,6 @@ a supervision meeting; the next summary starts from its date and shows its actio
 
 from __future__ import annotations
 
-import copy
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -21,24 +20,11 @@ from pathlib import Path
 
 from checklists import dates
 
-from .crypto import (
-    SEAL_VERSION,
-    SealError,
-    new_content_key,
-    open_sealed,
-    readers_match,
-    rewrapped,
-    seal,
-    sign,
-    signature_ok,
-    unwrap,
-    wrap_for,
-    wrap_for_reader,
-)
+from .crypto import SealError, sign, signature_ok
 from .errors import InvalidInput, NotFound, PermissionDenied, StoreError
-from .files import StoreFile, doc, raw_table
+from .files import StoreFile
 from .people import PeopleStore, Person, now_iso
-from .sessions import FOLDER
+from .sealed_table import SealedRecord, SealedTable, doc_id, in_person_folder
 
 COMMENTS = "comments"
 RECORDS = "records"
@@ -48,10 +34,6 @@ NOTES_LIMIT = 8000
 ACTION_LIMIT = 300
 MAX_ACTIONS = 20
 MAX_PRESENT = 10
-
-
-def _doc_id(entry_id: str) -> int:
-    return uuid.UUID(entry_id).int
 
 
 def signed_part(record: dict) -> bytes:
@@ -83,22 +65,13 @@ class NotSharedEntry(StoreError):
 
 
 @dataclass
-class Entry:
+class Entry(SealedRecord):
     """A comment or a supervision record, opened: `record` in clear, `content` unsealed."""
 
     record: dict
     content: dict
     key: bytes | None = field(default=None, repr=False, compare=False)
     readers: dict = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def id(self) -> str:
-        return self.record["id"]
-
-    @property
-    def author(self) -> str:
-        """The practitioner the entry is about (whose folder it lives in)."""
-        return self.record["author"]
 
     @property
     def by(self) -> str:
@@ -209,36 +182,18 @@ class SupervisionStore:
         # Who may read what is written about a practitioner: the same people as their sessions.
         self.readers_for = readers_for
         self.notices = notices if notices is not None else []
-        self._files: dict[str, StoreFile] = {}
+        self.sealed = SealedTable(self.root, readers_for, context, self.notices)
 
     def file(self, author_id: str) -> StoreFile:
-        if author_id not in self._files:
-            self._files[author_id] = StoreFile(
-                self.root / author_id / FILE_NAME,
-                "supervision",
-                quarantine=True,
-                notices=self.notices,
-            )
-        return self._files[author_id]
+        return self.sealed.file(author_id, FILE_NAME, "supervision")
 
     # -- sealing -----------------------------------------------------------------------------
     def seal_entry(self, entry: Entry, writer: Person) -> dict:
         """The on-disk form, sealed for its readers and signed by its writer. Written once:
         later changes (seen, done, readers) touch only the clear part, so the signature
         holds."""
-        if entry.key is None:
-            entry.key = new_content_key()
-            ctx = context(entry.record)
-            entry.readers = {
-                pid: wrap_for(entry.key, public, ctx)
-                for pid, public in self.readers_for(entry.author).items()
-            }
-        record = {k: v for k, v in entry.record.items() if k not in ("sealed", "signature")}
-        record["sealed"] = {
-            "v": SEAL_VERSION,
-            "content": seal(entry.content, entry.key, context(record)),
-            "readers": copy.deepcopy(entry.readers),
-        }
+        clear = {k: v for k, v in entry.record.items() if k not in ("sealed", "signature")}
+        record = self.sealed.seal(entry, clear, entry.content)
         if writer.private_key is None or writer.id != record["by"]:
             raise PermissionDenied("Only the person who writes a supervision note signs it.")
         record["signature"] = sign(writer.private_key, signed_part(record))
@@ -259,21 +214,16 @@ class SupervisionStore:
             )
 
     def open_entry(self, record: dict, reader: Person, signer: Person | None = None) -> Entry:
-        sealed = record.get("sealed") or {}
-        readers = sealed.get("readers") or {}
-        wrap = wrap_for_reader(sealed, reader.id, reader.public, reader.private_key)
+        wrap = self.sealed.wrap_of(record, reader)
         if wrap is None:
             raise NotSharedEntry(
                 f"A supervision {record.get('kind', 'entry')} has not been shared with "
                 f"{reader.name} yet."
             )
         self.check_signature(record, signer)
-        ctx = context(record)
-        key = unwrap(wrap, reader.private_key, ctx)
-        content = open_sealed(sealed.get("content") or {}, key, ctx)
+        opened = self.sealed.unseal(record, wrap, reader)
         kind = KINDS.get(record.get("kind"), Entry)
-        clear = {k: v for k, v in record.items() if k != "sealed"}
-        return kind(clear, content, key, dict(readers))
+        return kind(opened.clear, opened.content, opened.key, opened.readers)
 
     # -- permissions -------------------------------------------------------------------------
     def _require_supervisor(self, by: Person, author_id: str, what: str) -> Person:
@@ -295,11 +245,8 @@ class SupervisionStore:
 
     # -- writing -----------------------------------------------------------------------------
     def _write(self, entry: Entry, writer: Person) -> None:
-        kind = entry.record["kind"]
-        file = self.file(entry.author)
         sealed = self.seal_entry(entry, writer)
-        with file.transaction() as db:
-            file.table(db, TABLES[kind]).upsert(doc(sealed, _doc_id(entry.id)))
+        self.sealed.put(self.file(entry.author), TABLES[entry.record["kind"]], sealed)
 
     def add_comment(self, by: Person, author_id: str, session_id: str, text: str) -> Comment:
         """A supervisor's comment on one of their supervisee's sessions."""
@@ -380,14 +327,14 @@ class SupervisionStore:
         file = self.file(author_id)
         with file.transaction() as db:
             table = file.table(db, RECORDS)
-            current = dict(table.get(doc_id=_doc_id(record_id)) or record.record)
+            current = dict(table.get(doc_id=doc_id(record_id)) or record.record)
             ticks = {**(current.get("done") or {}), action_id: bool(done)}
             clear = {
                 "done": ticks,
                 "revision": int(current.get("revision", 1)) + 1,
                 "updated_at": now_iso(),
             }
-            table.update(clear, doc_ids=[_doc_id(record_id)])
+            table.update(clear, doc_ids=[doc_id(record_id)])
         record.record.update(clear)
         return record
 
@@ -401,9 +348,8 @@ class SupervisionStore:
         with file.transaction() as db:
             table = file.table(db, COMMENTS)
             for entry_id in ids:
-                current = table.get(doc_id=_doc_id(entry_id))
-                if current is not None:
-                    table.update({"seen_at": stamp}, doc_ids=[_doc_id(entry_id)])
+                if table.contains(doc_id=doc_id(entry_id)):
+                    table.update({"seen_at": stamp}, doc_ids=[doc_id(entry_id)])
         for comment in comments:
             if comment.id in ids:
                 comment.record["seen_at"] = stamp
@@ -412,7 +358,7 @@ class SupervisionStore:
     @staticmethod
     def kind_of(path: Path) -> str | None:
         """The kind "supervision" for a person's supervision file under `sessions/`, else None."""
-        if path.name == FILE_NAME and path.parent.parent.name == FOLDER:
+        if path.name == FILE_NAME and in_person_folder(path):
             return "supervision"
         return None
 
@@ -424,28 +370,24 @@ class SupervisionStore:
     def peek(self, author_id: str, kind: str) -> list[dict]:
         """Entries of `kind` read straight from disk: never creates, migrates or sets aside a
         file (a dry run must not change one byte)."""
-        return raw_table(self.root / author_id / FILE_NAME, TABLES[kind])
+        return self.sealed.peek(author_id, FILE_NAME, TABLES[kind])
 
     def raw(self, author_id: str, kind: str) -> list[dict]:
         file = self.file(author_id)
         if not file.exists():
             return []
-        with file.transaction() as db:
-            return [dict(r) for r in file.table(db, TABLES[kind]).all()]
+        return self.sealed.rows(file, TABLES[kind])
 
     def _entries(
         self, reader: Person, author_id: str, kind: str, problems: list[StoreError] | None
     ) -> list:
         self._require_reader(reader, author_id)
-        out = []
-        for record in self.raw(author_id, kind):
-            try:
-                out.append(self.open_entry(record, reader))
-            except StoreError as exc:
-                if problems is None:
-                    raise
-                problems.append(exc)
-        return out
+        return self.sealed.open_each(
+            self.raw(author_id, kind),
+            lambda record: self.open_entry(record, reader),
+            problems,
+            lambda _record: f"A supervision {kind} is damaged, so it cannot be opened.",
+        )
 
     def comments(
         self, reader: Person, author_id: str, problems: list[StoreError] | None = None
@@ -488,26 +430,8 @@ class SupervisionStore:
         if not file.exists():
             return 0
         needed = self.readers_for(author_id)
-        changed_total = 0
-        with file.transaction() as db:
-            for name in TABLES.values():
-                table = file.table(db, name)
-                changed = []
-                for record in table.all():
-                    record = dict(record)
-                    try:
-                        readers = (record.get("sealed") or {}).get("readers") or {}
-                        if readers_match(readers, needed):
-                            continue  # already right: nothing to open
-                        entry = self.open_entry(record, reader)
-                        readers = rewrapped(entry.readers, entry.key, needed, context(record))
-                    except (StoreError, KeyError, TypeError, ValueError, AttributeError):
-                        continue  # not ours to share (yet), or damaged: reported when read
-                    if readers is not None:
-                        changed.append(
-                            {**record, "sealed": {**record["sealed"], "readers": readers}}
-                        )
-                for record in changed:
-                    table.upsert(doc(record, _doc_id(record["id"])))
-                changed_total += len(changed)
-        return changed_total
+        return self.sealed.reshare(
+            file,
+            TABLES.values(),
+            lambda r: self.sealed.rewrapped(r, needed, lambda r: self.open_entry(r, reader)),
+        )
