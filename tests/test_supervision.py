@@ -489,6 +489,31 @@ def test_a_comment_or_record_cannot_be_forged_or_altered(team, checklist) -> Non
     # Ticking an action done is still possible: it changes only the clear part.
 
 
+def test_an_entry_of_the_wrong_shape_is_reported_and_the_rest_are_shown(team, checklist) -> None:
+    """A hand-edited comment that is not even a sealed record is damaged like a broken seal:
+    named among the problems, never a reason to stop listing or re-sharing the others."""
+    from store.crypto import SealError
+
+    store, sam, jo, _kit = team
+    session = finished_session(store, jo, checklist, 1, {0: ("done", None)})
+    store.supervision.add_comment(sam, jo.id, session.id, COMMENT)
+    [comment] = store.supervision.raw(jo.id, "comment")
+    broken = {**comment, "id": "6a1f8f8e-0000-4000-8000-000000000002", "sealed": ["a", "list"]}
+    file = store.supervision.file(jo.id)
+    with file.transaction() as db:
+        file.table(db, "comments").insert(broken)
+
+    problems: list = []
+    assert [c.text for c in store.supervision.comments(jo, jo.id, problems)] == [COMMENT]
+    assert [str(p) for p in problems] == [
+        "A supervision comment is damaged, so it cannot be opened."
+    ]
+    assert all(isinstance(p, SealError) for p in problems)
+    assert store.supervision.reshare(jo.id, sam) == 0
+    with pytest.raises(SealError, match="damaged"):
+        store.supervision.comments(jo, jo.id)
+
+
 def test_ticking_an_action_keeps_the_signature(team) -> None:
     store, sam, jo, _kit = team
     record = store.supervision.add_record(
