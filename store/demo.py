@@ -14,11 +14,11 @@ from pathlib import Path
 
 from checklists import NEEDS_REASON
 
-from .crypto import new_content_key, new_key_pair, public_bytes, wrap_for
+from .crypto import new_key_pair, public_bytes
 from .errors import InvalidInput
 from .passwords import new_secret, passphrase_problem
 from .people import now_iso
-from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session, context
+from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session
 from .store import Store
 
 FIRST = [
@@ -219,12 +219,9 @@ def build_demo_store(
 
     def sealed(record: dict) -> dict:
         """Seal for the author and the supervisor, as the app would."""
-        key = new_content_key()
-        ctx = context(record)
-        readers = {
-            pid: wrap_for(key, publics[pid], ctx) for pid in (record["author"], supervisor["id"])
-        }
-        return store.sessions.seal_record(Session(record, key, readers))
+        readers = {pid: publics[pid] for pid in (record["author"], supervisor["id"])}
+        key, wraps = store.sessions.sealed.wraps(record, readers)
+        return store.sessions.seal_record(Session(record, key, wraps))
 
     supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
     staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]

@@ -6,7 +6,6 @@ store that is in use or that someone is trying to recover.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,14 +14,13 @@ from checklists import RESPONSES
 
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
-from .sessions import SessionStore
+from .sealed_table import doc_id as filed_under
+from .sessions import KEPT, SessionStore
+from .sessions import STATUS_IN as STATUSES
 from .storage import TEMP_SUFFIX, read_json
 from .supervision import SupervisionStore
 
 KINDS = {"people.json": "people", "checklist-versions.json": "checklists"}
-STATUSES = {"drafts": "draft", "archive": "complete"}
-# Copies an import kept aside (store/exchange): older revisions, and incoming conflicts.
-KEPT = ("history", "conflicts")
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[st
     label = f"session {record.get('id', doc_id)}"
     problems = []
     try:
-        if uuid.UUID(str(record.get("id"))).int != int(doc_id):
+        if filed_under(str(record.get("id"))) != int(doc_id):
             problems.append(f"{label} is filed under the wrong record number")
     except ValueError:
         problems.append(f"{label} has no valid id")

@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from store import sealed_table
 from store.crypto import fingerprint
 from store.errors import CorruptFileError, StoreError
 from store.files import StoreFile, doc, raw_table
 from store.people import ROLES, Person, name_key, now_iso
-from store.sessions import COMPLETE
+from store.sessions import COMPLETE, KEPT_TABLE, archive_month, finished_marker, is_marker
 from store.storage import ensure_dir, read_json, write_atomic
 from store.store import VERSIONS_TABLE, Store
+from store.supervision import TABLES as SUPERVISION_TABLES
 
 from .admission import sign_in
 from .bundle_file import (
@@ -40,8 +42,7 @@ from .merge import Outcome, decide
 from .reading import Bundle, read_bundle
 from .report import REPORT_LISTS
 
-KEPT_TABLE = "records"
-SUPERVISION_KINDS = ("comment", "record")  # in the order the tables were always written
+SUPERVISION_KINDS = tuple(SUPERVISION_TABLES)  # in the order the tables were always written
 _ARCHIVE = "archive "  # a session's place: "drafts", "marker" or "archive YYYY-MM"
 QUARANTINE = "quarantine"
 
@@ -419,7 +420,7 @@ class _Import:
             drafts = sessions.peek(author_id)
         index: dict[str, tuple[str, dict]] = {}
         for record in drafts:
-            place = "marker" if record.get("finished") else "drafts"
+            place = "marker" if is_marker(record) else "drafts"
             index[str(record.get("id"))] = (place, record)
         for month in sessions.archive_months(author_id):
             if self.dry_run:
@@ -435,13 +436,13 @@ class _Import:
         place, here = current.get(entry["id"], (None, None))
         outcome = decide(incoming, here)
         if outcome.action in ("add", "replace"):
-            doc_id = uuid.UUID(entry["id"]).int
+            doc_id = sealed_table.doc_id(entry["id"])
             if place == "drafts" or _is_archive(place):
                 plan.drop(place, doc_id)  # replaced (a finished copy never is: see `decide`)
             if incoming["status"] == COMPLETE:
-                plan.put(_archive(incoming["completed_at"][:7]), incoming)
+                plan.put(_archive(archive_month(incoming)), incoming)
                 if place == "drafts":  # finished elsewhere: leave the marker finishing leaves
-                    plan.put("drafts", {"id": entry["id"], "finished": incoming["completed_at"]})
+                    plan.put("drafts", finished_marker(entry["id"], incoming["completed_at"]))
             else:
                 plan.put("drafts", incoming)
             if outcome.action == "replace":
@@ -483,7 +484,7 @@ class _Import:
                     incoming = stored_form(entry)
                     here = current.get(entry["id"])
                     outcome = decide(incoming, here)
-                    doc_id = uuid.UUID(entry["id"]).int
+                    doc_id = sealed_table.doc_id(entry["id"])
                     if outcome.action == "replace":
                         plan.history.append(self._kept(entry, here))
                         plan.drop(kind, doc_id)
@@ -570,4 +571,4 @@ def _rewrite(table, remove: list[int] | None, add: list[dict] | None) -> None:
         if present:
             table.remove(doc_ids=present)
     if add:
-        table.insert_multiple(doc(r, _doc(r)) for r in add)
+        table.insert_multiple(sealed_table.document(r) for r in add)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.sessions import COMPLETE
+from store.sessions import COMPLETE, is_marker
 
 from .bundle_file import sha256_of, when
 
@@ -42,7 +42,7 @@ def decide(incoming: dict, current: dict | None) -> Outcome:
     """
     if current is None:
         return Outcome("add", "new here")
-    if current.get("finished") and "sealed" not in current:  # the marker a finished draft left
+    if is_marker(current) and "sealed" not in current:  # the marker a finished draft left
         if incoming.get("status") == COMPLETE:
             return Outcome("add", "new here (its unfinished copy was finished here)")
         if current.get("discarded"):
