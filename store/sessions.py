@@ -76,6 +76,17 @@ def finished_marker(session_id: str, stamp: str) -> dict:
     return {"id": session_id, "finished": stamp}
 
 
+class _ContentPart:
+    """A part of an opened session's content, read by its name: the dict itself, so that a
+    change to it is a change to the session."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, session: Session | None, owner: type | None = None):
+        return self if session is None else session.content[self.name]
+
+
 @dataclass
 class Session(SealedRecord):
     """A session record and the few rules that keep it honest (a finished one is read-only)."""
@@ -110,17 +121,9 @@ class Session(SealedRecord):
     def content(self) -> dict:
         return self.record["content"]
 
-    @property
-    def setup(self) -> dict:
-        return self.content["setup"]
-
-    @property
-    def answers(self) -> dict:
-        return self.content["answers"]
-
-    @property
-    def reflection(self) -> dict:
-        return self.content["reflection"]
+    setup = _ContentPart()
+    answers = _ContentPart()
+    reflection = _ContentPart()
 
     @property
     def flagged(self) -> bool:

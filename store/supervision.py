@@ -244,9 +244,27 @@ class SupervisionStore:
             )
 
     # -- writing -----------------------------------------------------------------------------
-    def _write(self, entry: Entry, writer: Person) -> None:
-        sealed = self.seal_entry(entry, writer)
-        self.sealed.put(self.file(entry.author), TABLES[entry.record["kind"]], sealed)
+    def _add(
+        self, kind: str, by: Person, author_id: str, about: dict, content: dict, stamp: str, **after
+    ):
+        """Write a new entry of `kind` by `by` about `author_id`, signed by them: `about` says
+        what it concerns (a session, a meeting's date), `content` is what is sealed."""
+        entry = KINDS[kind](
+            {
+                "id": str(uuid.uuid4()),
+                "kind": kind,
+                "author": author_id,
+                "by": by.id,
+                **about,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "revision": 1,
+                **after,
+            },
+            content,
+        )
+        self.sealed.put(self.file(author_id), TABLES[kind], self.seal_entry(entry, by))
+        return entry
 
     def add_comment(self, by: Person, author_id: str, session_id: str, text: str) -> Comment:
         """A supervisor's comment on one of their supervisee's sessions."""
@@ -256,23 +274,8 @@ class SupervisionStore:
             raise InvalidInput("A comment needs some words.")
         if len(text) > COMMENT_LIMIT:
             raise InvalidInput(f"A comment can be up to {COMMENT_LIMIT} characters.")
-        stamp = now_iso()
-        comment = Comment(
-            {
-                "id": str(uuid.uuid4()),
-                "kind": "comment",
-                "author": author_id,
-                "by": by.id,
-                "session_id": session_id,
-                "created_at": stamp,
-                "updated_at": stamp,
-                "revision": 1,
-                "seen_at": None,
-            },
-            {"text": text},
-        )
-        self._write(comment, by)
-        return comment
+        about = {"session_id": session_id}
+        return self._add("comment", by, author_id, about, {"text": text}, now_iso(), seen_at=None)
 
     def add_record(
         self,
@@ -296,26 +299,13 @@ class SupervisionStore:
         if len(present) > MAX_PRESENT:
             raise InvalidInput(f"Name up to {MAX_PRESENT} people who were there.")
         stamp = now_iso()
-        record = SupervisionRecord(
-            {
-                "id": str(uuid.uuid4()),
-                "kind": "record",
-                "author": of.id,
-                "by": by.id,
-                "date": _meeting_date(when, stamp),
-                "created_at": stamp,
-                "updated_at": stamp,
-                "revision": 1,
-            },
-            {
-                "present": present,
-                "sessions": list(sessions or []),
-                "notes": notes,
-                "actions": actions,
-            },
-        )
-        self._write(record, by)
-        return record
+        content = {
+            "present": present,
+            "sessions": list(sessions or []),
+            "notes": notes,
+            "actions": actions,
+        }
+        return self._add("record", by, of.id, {"date": _meeting_date(when, stamp)}, content, stamp)
 
     def set_action_done(
         self, reader: Person, author_id: str, record_id: str, action_id: str, done: bool
@@ -433,5 +423,7 @@ class SupervisionStore:
         return self.sealed.reshare(
             file,
             TABLES.values(),
-            lambda r: self.sealed.rewrapped(r, needed, lambda r: self.open_entry(r, reader)),
+            lambda record: self.sealed.rewrapped(
+                record, needed, lambda it: self.open_entry(it, reader)
+            ),
         )
