@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from services import sessions as session_use
 from store import (
     ROLES,
     PermissionDenied,
@@ -433,6 +432,8 @@ def cmd_sessions_discard(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     if not data_dir.is_dir():
         raise CommandError(f"there is no store at {data_dir}")
+    from services import sessions as session_use
+
     store = open_store(args)
     person = sign_in_cli(store, args)
     session_use.discard_draft(store, person, args.id)
