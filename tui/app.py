@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from store.errors import StoreError
+from store import StoreError
 
 from .screens.help import HelpScreen
 from .screens.message import MessageScreen
@@ -155,7 +155,7 @@ class SteppingStonesApp(App[int]):
     def _open_store(self) -> None:
         """Import and open the store off the screen's thread, after the first frame."""
         try:
-            from store.store import Store
+            from store import Store
 
             store = Store(self.data_dir)
             store.people.is_empty()  # read the people now, not on the screen's thread
