@@ -525,20 +525,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_check_text(args: argparse.Namespace) -> int:
-    """Identifiers (exit 1: they must come out) and, as a second kind, words the language
-    coach would gently suggest changing (reported, but they never fail the check)."""
+    """What the identifier guard would refuse (exit 1: it must come out), what it would only
+    warn about (kept once confirmed), and, as a third kind, words the language coach would
+    gently suggest changing (reported, but they never fail the check)."""
     from checklists.identifiers import describe, find_identifiers
     from checklists.language import LanguageGuide, load_language
 
     text = sys.stdin.read() if args.text == "-" else args.text
     findings = find_identifiers(text)
+    refused = [f for f in findings if f.refused]
+    warnings = [f for f in findings if not f.refused]
     guide, _problems = load_language(
         [resolve_data_dir(getattr(args, "data_dir", None)) / "checklists"]
     )
     wording = guide.find(text)
-    lines = [
-        describe(findings, noun="text") if findings else "Nothing that looks like an identifier."
-    ]
+    lines = []
+    if refused:
+        lines.append("Would not be saved: " + describe(refused, noun="text"))
+    if warnings:
+        lines.append("Saved only once you confirm: " + describe(warnings, noun="text"))
+    if not findings:
+        lines.append("Nothing that looks like an identifier.")
     if wording:
         lines.append("Words you might put differently (a suggestion, not a rule):")
         lines += [f"  {line}" for line in LanguageGuide.describe(wording).splitlines()]
@@ -546,11 +553,13 @@ def cmd_check_text(args: argparse.Namespace) -> int:
         args,
         {
             "findings": [f.to_dict() for f in findings],
+            "refused": [f.to_dict() for f in refused],
+            "warnings": [f.to_dict() for f in warnings],
             "language": [f.to_dict() for f in wording],
         },
         "\n".join(lines),
     )
-    return 1 if findings else 0
+    return 1 if refused else 0
 
 
 def _empty_library():
