@@ -21,6 +21,10 @@ def events(store: Store) -> list[str]:
     return [e["event"] for e in store.audit.entries()]
 
 
+def who(entry: dict) -> tuple:
+    return entry["event"], entry["actor"], entry["subject"]
+
+
 @pytest.fixture
 def jo_session(team, checklist):
     return finished_session(team.store, team.jo, checklist, 3, {0: ("done", None)})
@@ -38,11 +42,7 @@ def _bundle(team, tmp_path: Path) -> Path:
 def test_the_export_service_writes_the_export_entry(team, jo_session, tmp_path) -> None:
     result = exchange.export_bundle(team.store, team.sam, tmp_path / "b.bundle", of=team.jo)
     entry = team.store.audit.entries()[-1]
-    assert (entry["event"], entry["actor"], entry["subject"]) == (
-        "export",
-        "Sam Supervisor",
-        "Jo Patel",
-    )
+    assert who(entry) == ("export", "Sam Supervisor", "Jo Patel")
     assert entry["detail"] == {
         "format": "bundle",
         "sessions": 1,
@@ -138,11 +138,7 @@ def test_only_an_admin_or_one_of_the_bundles_people_imports(team, jo_session, tm
 def test_the_fhir_service_writes_the_export_entry(team, jo_session, tmp_path) -> None:
     interop.export_fhir(team.store, team.sam, tmp_path / "fhir", of=team.jo)
     entry = team.store.audit.entries()[-1]
-    assert (entry["event"], entry["actor"], entry["subject"]) == (
-        "export",
-        "Sam Supervisor",
-        "Jo Patel",
-    )
+    assert who(entry) == ("export", "Sam Supervisor", "Jo Patel")
     assert entry["detail"] == {
         "format": "fhir",
         "sessions": 1,
@@ -156,7 +152,7 @@ def test_the_fhir_service_writes_the_export_entry(team, jo_session, tmp_path) ->
 def test_the_csv_service_writes_the_export_entry(team, jo_session, tmp_path) -> None:
     interop.export_csv(team.store, team.jo, tmp_path / "out.csv", since="2020-01-01")
     entry = team.store.audit.entries()[-1]
-    assert (entry["event"], entry["actor"], entry["subject"]) == ("export", "Jo Patel", None)
+    assert who(entry) == ("export", "Jo Patel", None)
     assert entry["detail"] == {
         "format": "csv",
         "sessions": 1,
