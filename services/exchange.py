@@ -11,6 +11,7 @@ plain words is `reports.transfer`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from store import Person, Store
@@ -50,11 +51,12 @@ def export_bundle(
     reader: Person,
     out_path: str | Path,
     of: Person | None = None,
-    since: str | None = None,
+    since: str | date | None = None,
     progress: Progress | None = None,
 ) -> dict:
     """Write one bundle of `of`'s records (default: the reader's own); returns what went in
     (`reports.transfer.export_lines` says it in words)."""
+    # A wrong path or date is said before a permission problem, as it always was.
     out_path = check_out_path(store.data_dir, Path(out_path))
     day = parse_day(since)
     author = _export_subject(store, reader, of)
