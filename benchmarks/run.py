@@ -29,7 +29,7 @@ PEOPLE = 50
 
 
 def build(root: Path, total: int) -> Path:
-    from store.demo import build_demo_store
+    from services.demo import build as build_demo_store
 
     data_dir = root / f"store-{total}"
     if not (data_dir / "people.json").exists():
@@ -204,8 +204,8 @@ def summary_and_bundle(data_dir: Path, work: Path, runs: int = 3) -> dict:
     import shutil
     from datetime import date, timedelta
 
+    from services.exchange import export_bundle, import_bundle, read_bundle
     from store import Store
-    from store.exchange import export_bundle, import_bundle, read_bundle
     from store.reports.period import build_summary
 
     store = Store(data_dir)

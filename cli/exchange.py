@@ -3,8 +3,8 @@
 An outreach laptop has no network; its sessions reach the clinic store as one bundle file
 carried across (and a new laptop is set up from the clinic the same way). The bundle keeps
 every record sealed for its readers, so a lost USB stick reveals nothing and needs no extra
-password. The work itself is in `store.exchange`; the app's Export and Import screens call
-the same functions.
+password. The work itself is in `services.exchange` and its words in `reports.transfer`; the
+app's Export and Import screens call the same functions.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from store.exchange import export_bundle, export_lines, import_bundle, read_bundle, report_lines
+from reports.transfer import export_lines, report_lines
+from services.exchange import export_bundle, import_bundle, read_bundle
 
 from .common import (
     PROG,

@@ -446,11 +446,11 @@ def cmd_sessions_discard(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from store.demo import build_demo_store
+    from services.demo import build
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     passphrase = read_passphrase(args.passphrase_file)
-    report = build_demo_store(
+    report = build(
         data_dir,
         people=args.people,
         sessions_per_person=args.sessions_per_person,
@@ -468,10 +468,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from store.verify import verify_store
+    from services.store_health import verify
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    checked, findings = verify_store(data_dir)
+    checked, findings = verify(data_dir)
     if args.json:
         out(
             args,
