@@ -12,9 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reports.transfer import export_lines, report_lines
-from services.exchange import export_bundle, import_bundle, read_bundle
-
 from .common import (
     PROG,
     acting_flags,
@@ -101,6 +98,9 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from reports.transfer import export_lines
+    from services.exchange import export_bundle
+
     store = open_store(args)
     person = sign_in_cli(store, args)
     store.reshare_all(person)  # what travels is shared with everyone who may read it now
@@ -117,6 +117,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from reports.transfer import report_lines
+    from services.exchange import import_bundle, read_bundle
+
     bundle = read_bundle(args.file)  # checked whole before the store is even opened
     passphrase = read_passphrase(args.passphrase_file)
     store = open_store(args)

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from store import StoreError
-from store.sessions import NotShared
 
 from .common import PROG, acting_flags, json_flag, open_store, out, sign_in_cli
 
@@ -97,6 +96,8 @@ def _prepare(args: argparse.Namespace, directory: bool):
 def _warn(problems: list[StoreError]) -> int:
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
+    from store.sessions import NotShared
+
     damaged = [p for p in problems if not isinstance(p, NotShared)]
     return 1 if damaged else 0
 

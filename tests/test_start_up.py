@@ -64,3 +64,9 @@ async def test_quit_works_while_the_store_is_being_opened(store, alex) -> None:
         await pilot.press("ctrl+q")
         await settle(app, pilot)
     assert app.return_code == 0
+
+
+def test_the_command_line_reads_its_arguments_before_loading_the_store() -> None:
+    """Every start (the app's too) builds the whole parser first: it must stay light."""
+    loaded = modules_loaded_by("import cli.main\ncli.main.build_parser()")
+    assert loaded == set()
