@@ -1,10 +1,17 @@
 """Spotting identifiers in what people type: the woman is never the record.
 
 One mechanism for every place a person types free text or a case reference. It looks for the
-identifiers in `reference/identifiers.md` (NHS and CHI numbers, any other run of ten digits,
-postcodes, phone numbers, e-mail addresses and dates that could be a date of birth) and says
-plainly what it found and where. A case reference that looks like one is refused; free text
-that contains one gets a warning, and the person chooses to edit it or keep it.
+identifiers in `reference/identifiers.md` and says plainly what it found and where. It is
+strict where it must be and quiet where it should be, because a guard that fires on every
+appointment date teaches people to press through it:
+- refused (never written): NHS, CHI and other ten-digit health numbers, hospital numbers,
+  National Insurance numbers, postcodes, phone numbers, e-mail addresses, and a date next to
+  words like "DOB", "date of birth", "born" or "birthday";
+- warned (kept if she confirms): a date more than 12 years back, with no such words;
+- quiet: recent and future dates (appointments, doses, tests, due dates), Apgar scores, blood
+  pressure, gestation and the national helplines (0300, 0800, 0808).
+Text is read after Unicode normalisation (full-width digits, thin and no-break spaces, odd
+dashes), and findings point back into the text as typed.
 
 Standard library only: this module is used by the store and the screens alike.
 
@@ -16,14 +23,18 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 KINDS: tuple[str, ...] = (
     "nhs_number",
     "chi_number",
     "health_number",
+    "hospital_number",
+    "ni_number",
     "postcode",
     "phone",
     "email",
@@ -34,17 +45,23 @@ LABELS: dict[str, str] = {
     "nhs_number": "an NHS number",
     "chi_number": "a CHI number",
     "health_number": "a health-service number",
+    "hospital_number": "a hospital number",
+    "ni_number": "a National Insurance number",
     "postcode": "a postcode",
     "phone": "a phone number",
     "email": "an e-mail address",
     "date_of_birth": "a date that could be a date of birth",
 }
+# A date with words like "DOB" beside it is named for what it is.
+DATE_OF_BIRTH_LABEL = "a date of birth"
+# A date further back than this, with no such words, is a warning; anything nearer is quiet.
+OLD_DATE_YEARS = 12
 
 MAX_CASE_REFERENCE = 40
 
 CASE_REFERENCE_RULE = (
-    "A case reference must be your service's own pseudonym, never a name, NHS or CHI number, "
-    "postcode, phone number, e-mail address or date of birth."
+    "A case reference must be your service's own pseudonym, never a name, NHS, CHI, hospital "
+    "or National Insurance number, postcode, phone number, e-mail address or date of birth."
 )
 
 # When two possible findings overlap, the longer one wins; on a tie, the more specific kind.
@@ -54,6 +71,8 @@ _PRIORITY: dict[str, int] = {
     "nhs_number": 1,
     "chi_number": 1,
     "health_number": 1,
+    "ni_number": 1,
+    "hospital_number": 2,
     "phone": 2,
     "postcode": 3,
     "date_of_birth": 4,
@@ -91,7 +110,6 @@ class _Candidate:
     end: int
     kind: str
     detail: str
-    dob_word: bool = False
     dob_context: bool = False  # a date with "DOB", "born on"... right before it
 
 
@@ -158,17 +176,50 @@ _TEN_DIGIT_DETAILS = {
 }
 
 
-# --- patterns ---------------------------------------------------------------------------
+# --- reading the text as typed ----------------------------------------------------------
 
-_SP = "[ \u00a0]"  # a space, or a no-break space pasted from elsewhere
-_SEP = "[ \u00a0-]"
+# Dashes people paste from word processors, read as a hyphen.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-")
 
-_TEN_DIGITS = re.compile(rf"(?<![0-9])[0-9]{{3}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{4}}(?![0-9])")
+
+def _normalise(text: str) -> tuple[str, list[int] | None]:
+    """The text to search (NFKC, so full-width digits and thin or no-break spaces read as
+    digits and spaces; odd dashes as hyphens; invisible format characters dropped), and for
+    each of its characters the position of the character it came from (None: the same)."""
+    if text.isascii():
+        return text, None
+    out: list[str] = []
+    owner: list[int] = []
+    for at, ch in enumerate(text):
+        if ch.isascii():
+            read = ch
+        elif unicodedata.category(ch) == "Cf":
+            read = ""  # a zero-width space inside a number hides nothing
+        else:
+            read = unicodedata.normalize("NFKC", ch).translate(_DASHES)
+        out.append(read)
+        owner.extend([at] * len(read))
+    return "".join(out), owner
+
+
+# --- patterns (on the normalised text) --------------------------------------------------
+
+_SP = " "
+_SEP = "[ -]"
+_GROUP = "[ .\\-/]?"  # digits in groups: "999 123 4560", "999.123.4560", "999/123/4560"
+
+_TEN_DIGITS = re.compile(
+    rf"(?<![0-9])(?:[0-9]{{3}}{_GROUP}[0-9]{{3}}{_GROUP}[0-9]{{4}}"
+    rf"|[0-9]{{3}}{_GROUP}[0-9]{{4}}{_GROUP}[0-9]{{3}}"
+    rf"|[0-9]{{4}}{_GROUP}[0-9]{{3}}{_GROUP}[0-9]{{3}})(?![0-9])"
+)
 _INTERNATIONAL_BEFORE = re.compile(rf"(?:\+{_SP}?|00)44{_SEP}?(?:\(0\){_SEP}?)?\(?$")
+# National helplines anyone may write down: quiet (unless the digits are a CHI number).
+_HELPLINE_PREFIXES = ("0300", "0800", "0808")
 
 # Phone numbers (Ofcom): a leading 0 and 9 or 10 more digits, or +44 / 0044 without the 0.
-# Between digits: a space or hyphen, or a closing bracket with an optional space or hyphen.
-_PHONE_GAP = rf"(?:{_SEP}|\){_SEP}?)?"
+# Between digits: a space, hyphen or full stop, or a closing bracket with an optional one.
+_PHONE_GAP = r"(?:[ .\-]|\)[ .\-]?)?"
 _PHONE_NATIONAL = re.compile(rf"(?<![A-Za-z0-9+])\(?0(?:{_PHONE_GAP}[0-9]){{9,10}}(?![0-9])")
 _PHONE_INTERNATIONAL = re.compile(
     rf"(?<![A-Za-z0-9+])(?:\+{_SP}?|00)44{_SEP}?(?:\(0\){_SEP}?)?\(?[1-9]"
@@ -180,7 +231,7 @@ _EMAIL = re.compile(
 )
 
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?)\s?([0-9])([A-Z]{2})(?![A-Za-z0-9])",
+    r"(?<![A-Za-z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?)[ \t]{0,3}([0-9])([A-Z]{2})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _BFPO = re.compile(rf"(?<![A-Za-z0-9])BFPO{_SP}?[0-9]{{1,4}}(?![0-9])", re.IGNORECASE)
@@ -188,6 +239,23 @@ _BFPO = re.compile(rf"(?<![A-Za-z0-9])BFPO{_SP}?[0-9]{{1,4}}(?![0-9])", re.IGNOR
 # postcodes.
 _NEVER_INWARD = frozenset("KMV")
 _ORDINALS = {"1": "st", "2": "nd", "3": "rd"}
+
+# Hospital numbers: one to three capital letters and 6-8 digits ("RX1234567", "K 1234567"),
+# or lower-case letters joined to the digits; and any number after "MRN", "hosp no", "unit no".
+_HOSPITAL_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z]{1,3} ?|[a-z]{1,3})[0-9]{6,8}(?![A-Za-z0-9])"
+)
+_HOSPITAL_WORD = re.compile(
+    r"(?<![A-Za-z0-9])(?:MRN|hosp(?:ital)?\.?\s*(?:no|num|number)\b\.?"
+    r"|unit\s*(?:no|num|number)\b\.?)[\s:#.=-]*(?:[A-Za-z]{1,3} ?)?[0-9](?:[ -]?[0-9]){3,}",
+    re.IGNORECASE,
+)
+# National Insurance numbers: two letters, six digits, a letter A-D ("QQ 12 34 56 C").
+_NI_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9])[A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]"
+    r"(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
 
 _YEAR4 = "(?:19|20)[0-9]{2}"
 _NUMERIC_DATE = re.compile(
@@ -204,8 +272,8 @@ _MONTH = (
 )
 _YEAR_WORDY = rf"({_YEAR4}|'[0-9]{{2}})"
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<![A-Za-z0-9])([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of\s+|[ \u00a0-]*){_MONTH}"
-    rf",?[ \u00a0-]*{_YEAR_WORDY}(?![A-Za-z0-9])",
+    rf"(?<![A-Za-z0-9])([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of\s+|[ -]*){_MONTH}"
+    rf",?[ -]*{_YEAR_WORDY}(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _MONTH_DAY_YEAR = re.compile(
@@ -213,15 +281,15 @@ _MONTH_DAY_YEAR = re.compile(
     r"(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
-# "DOB", "D.O.B.", "born on" - but not "born on the ward", "born on time", "born on a Tuesday".
-_DOB_WORD = re.compile(
-    r"(?<![A-Za-z0-9])(?:d\.?o\.?b(?![A-Za-z0-9])\.?"
-    r"|born\s+on(?![A-Za-z0-9])"
-    r"(?!\s+(?:the|a|an|time|ward|labour|delivery|arrival)\b(?!\s+[0-9])))",
+# Words that make a date a date of birth, before it ("DOB: 12/03/1990", "born on the 3rd of
+# June 2025", "her birthday is 4 May 1999") or after it ("12/03/1990 (DOB)").
+_DOB_WORDS = r"(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*day|born)"
+_DOB_BEFORE = re.compile(
+    rf"(?<![A-Za-z0-9]){_DOB_WORDS}[\s:=,.\-]*(?:(?:on|is|was|of|the|her|baby'?s?)\s+)*$",
     re.IGNORECASE,
 )
-# What may sit between "DOB" and its date for the two to be reported as one finding.
-_DOB_GAP = re.compile(r"[\s:=,.\-\u2013]*(?:the\s+)?", re.IGNORECASE)
+_DOB_AFTER = re.compile(rf"[\s,(\-]*{_DOB_WORDS}\)?", re.IGNORECASE)
+_APGAR_BEFORE = re.compile(r"apgars?\b[^.\n]{0,30}$", re.IGNORECASE)
 
 _MONTH_NUMBERS = {
     name: number
@@ -232,43 +300,55 @@ _MONTH_NUMBERS = {
 }
 
 
-def _date_ok(day: int, month: int, year: str) -> bool:
-    if not 1 <= month <= 12 or day < 1:
-        return False
+def _full_year(year: str, today: date) -> int:
+    """A two-digit year is the latest year ending so that is at most ten years ahead."""
     digits = year.lstrip("'")
-    if month == 2 and day == 29:
-        return calendar.isleap(int(digits)) if len(digits) == 4 else int(digits) % 4 == 0
-    return day <= calendar.monthrange(2001, month)[1]
+    if len(digits) == 4:
+        return int(digits)
+    century = today.year // 100 * 100
+    full = century + int(digits)
+    return full - 100 if full > today.year + 10 else full
+
+
+def _real_date(day: int, month: int, year: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 # --- finders ----------------------------------------------------------------------------
 
 
-def _ten_digit_candidates(text: str) -> Iterable[_Candidate]:
+def _ten_digit_candidates(text: str, today: date) -> Iterable[_Candidate]:
     for match in _TEN_DIGITS.finditer(text):
         if _INTERNATIONAL_BEFORE.search(text, max(0, match.start() - 16), match.start()):
             continue  # "+44 7700900123": the phone finder reports it
         digits = re.sub(r"[^0-9]", "", match.group())
         kind = ten_digit_kind(digits)
+        if kind != "chi_number" and digits.startswith(_HELPLINE_PREFIXES):
+            continue
         yield _Candidate(match.start(), match.end(), kind, _TEN_DIGIT_DETAILS[kind])
 
 
-def _phone_candidates(text: str) -> Iterable[_Candidate]:
+def _phone_candidates(text: str, today: date) -> Iterable[_Candidate]:
     detail = "This has the shape of a UK phone number."
     for pattern in (_PHONE_NATIONAL, _PHONE_INTERNATIONAL):
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
+            if re.sub(r"[^0-9]", "", match.group()).startswith(_HELPLINE_PREFIXES):
+                continue
             if text[start] == "(" and ")" not in match.group():
                 start += 1  # "(07700 900123)": leave the bracket out of the finding
             yield _Candidate(start, end, "phone", detail)
 
 
-def _email_candidates(text: str) -> Iterable[_Candidate]:
+def _email_candidates(text: str, today: date) -> Iterable[_Candidate]:
     for match in _EMAIL.finditer(text):
         yield _Candidate(match.start(), match.end(), "email", "This looks like an e-mail address.")
 
 
-def _postcode_candidates(text: str) -> Iterable[_Candidate]:
+def _postcode_candidates(text: str, today: date) -> Iterable[_Candidate]:
     for match in _POSTCODE.finditer(text):
         digit, letters = match.group(2), match.group(3)
         if set(letters.upper()) & _NEVER_INWARD:
@@ -287,32 +367,78 @@ def _postcode_candidates(text: str) -> Iterable[_Candidate]:
         )
 
 
-def _date_candidates(text: str) -> Iterable[_Candidate]:
-    detail = "A full date could be her date of birth, or her baby's."
-    for match in _NUMERIC_DATE.finditer(text):
-        day, month, year = int(match.group(1)), int(match.group(3)), match.group(4)
-        if _date_ok(day, month, year):
-            yield _Candidate(match.start(), match.end(), "date_of_birth", detail)
-    for match in _ISO_DATE.finditer(text):
-        year, month, day = match.group(1), int(match.group(3)), int(match.group(4))
-        if _date_ok(day, month, year):
-            yield _Candidate(match.start(), match.end(), "date_of_birth", detail)
-    for match in _DAY_MONTH_YEAR.finditer(text):
-        day, month = int(match.group(1)), _MONTH_NUMBERS[match.group(2)[:3].lower()]
-        if _date_ok(day, month, match.group(3)):
-            yield _Candidate(match.start(), match.end(), "date_of_birth", detail)
-    for match in _MONTH_DAY_YEAR.finditer(text):
-        month, day = _MONTH_NUMBERS[match.group(1)[:3].lower()], int(match.group(2))
-        if _date_ok(day, month, match.group(3)):
-            yield _Candidate(match.start(), match.end(), "date_of_birth", detail)
-    for match in _DOB_WORD.finditer(text):
+def _hospital_candidates(text: str, today: date) -> Iterable[_Candidate]:
+    detail = "This looks like a hospital or medical record number."
+    for pattern in (_HOSPITAL_WORD, _HOSPITAL_NUMBER):
+        for match in pattern.finditer(text):
+            yield _Candidate(match.start(), match.end(), "hospital_number", detail)
+
+
+def _ni_candidates(text: str, today: date) -> Iterable[_Candidate]:
+    for match in _NI_NUMBER.finditer(text):
         yield _Candidate(
             match.start(),
             match.end(),
-            "date_of_birth",
-            "These words usually come with a date of birth.",
-            dob_word=True,
+            "ni_number",
+            "This has the shape of a National Insurance number.",
         )
+
+
+def _dates_in(text: str, today: date) -> Iterable[tuple[int, int, date]]:
+    """(start, end, the date) for every real full date written in the text."""
+    for match in _NUMERIC_DATE.finditer(text):
+        day, month, year = int(match.group(1)), int(match.group(3)), match.group(4)
+        if len(year) == 2 and _looks_like_a_score(text, match):
+            continue
+        found = _real_date(day, month, _full_year(year, today))
+        if found:
+            yield match.start(), match.end(), found
+    for match in _ISO_DATE.finditer(text):
+        found = _real_date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
+        if found:
+            yield match.start(), match.end(), found
+    for match in _DAY_MONTH_YEAR.finditer(text):
+        day, month = int(match.group(1)), _MONTH_NUMBERS[match.group(2)[:3].lower()]
+        found = _real_date(day, month, _full_year(match.group(3), today))
+        if found:
+            yield match.start(), match.end(), found
+    for match in _MONTH_DAY_YEAR.finditer(text):
+        month, day = _MONTH_NUMBERS[match.group(1)[:3].lower()], int(match.group(2))
+        found = _real_date(day, month, _full_year(match.group(3), today))
+        if found:
+            yield match.start(), match.end(), found
+
+
+def _looks_like_a_score(text: str, match: re.Match) -> bool:
+    """Apgar scores ("Apgars 9/10/10", or "9/10/10" on its own): three small numbers."""
+    if _APGAR_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+        return True
+    parts = (match.group(1), match.group(3), match.group(4))
+    return match.group(2) == "/" and all(not p.startswith("0") and int(p) <= 10 for p in parts)
+
+
+def _date_candidates(text: str, today: date) -> Iterable[_Candidate]:
+    long_ago = _real_date(today.day, today.month, today.year - OLD_DATE_YEARS) or date(
+        today.year - OLD_DATE_YEARS, today.month, 28
+    )
+    for start, end, found in _dates_in(text, today):
+        before = _DOB_BEFORE.search(text, max(0, start - 40), start)
+        after = _DOB_AFTER.match(text, end)
+        if before or after:
+            yield _Candidate(
+                before.start() if before else start,
+                after.end() if after else end,
+                "date_of_birth",
+                "A date with these words is a date of birth, hers or her baby's.",
+                dob_context=True,
+            )
+        elif found < long_ago:
+            yield _Candidate(
+                start,
+                end,
+                "date_of_birth",
+                f"A date more than {OLD_DATE_YEARS} years back could be her date of birth.",
+            )
 
 
 _FINDERS = (
@@ -320,14 +446,24 @@ _FINDERS = (
     _ten_digit_candidates,
     _phone_candidates,
     _postcode_candidates,
+    _hospital_candidates,
+    _ni_candidates,
     _date_candidates,
 )
 
 
 def _resolve(candidates: Iterable[_Candidate]) -> list[_Candidate]:
-    """Keep a non-overlapping set: longer spans first, then the more specific kind."""
+    """Keep a non-overlapping set: refused before warned, then longer spans first, then the
+    more specific kind."""
     order = sorted(
-        candidates, key=lambda c: (-(c.end - c.start), _PRIORITY[c.kind], c.start, c.end)
+        candidates,
+        key=lambda c: (
+            not is_refused(c.kind, c.dob_context),
+            -(c.end - c.start),
+            _PRIORITY[c.kind],
+            c.start,
+            c.end,
+        ),
     )
     starts: list[int] = []
     kept: list[_Candidate] = []
@@ -342,52 +478,38 @@ def _resolve(candidates: Iterable[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-def _merge_dob(text: str, kept: list[_Candidate]) -> list[_Candidate]:
-    """Report "DOB: 12/03/1990" or "born on 12th March 1990" as one finding."""
-    merged: list[_Candidate] = []
-    for candidate in kept:
-        if merged:
-            last = merged[-1]
-            if (
-                last.dob_word
-                and candidate.kind == "date_of_birth"
-                and not candidate.dob_word
-                and _DOB_GAP.fullmatch(text, last.end, candidate.start)
-            ):
-                merged[-1] = _Candidate(
-                    last.start, candidate.end, "date_of_birth", candidate.detail, dob_context=True
-                )
-                continue
-        merged.append(candidate)
-    return merged
+def find_identifiers(text: str, today: date | None = None) -> list[Finding]:
+    """Everything in `text` that could identify a woman, in order, without overlaps.
 
-
-def find_identifiers(text: str) -> list[Finding]:
-    """Everything in `text` that could identify a woman, in order, without overlaps."""
+    `today` decides which dates are long enough ago to be worth a warning (tests pass it)."""
     if not text:
         return []
-    candidates = [candidate for finder in _FINDERS for candidate in finder(text)]
-    kept = _merge_dob(text, _resolve(candidates))
-    return [
-        Finding(
-            kind=c.kind,
-            label=LABELS[c.kind],
-            start=c.start,
-            end=c.end,
-            text=text[c.start : c.end],
-            detail=c.detail,
-            refused=is_refused(c.kind, c.dob_context),
+    today = today or date.today()
+    searched, owner = _normalise(text)
+    candidates = [candidate for finder in _FINDERS for candidate in finder(searched, today)]
+    findings = []
+    for c in _resolve(candidates):
+        start, end = (owner[c.start], owner[c.end - 1] + 1) if owner else (c.start, c.end)
+        findings.append(
+            Finding(
+                kind=c.kind,
+                label=DATE_OF_BIRTH_LABEL if c.dob_context else LABELS[c.kind],
+                start=start,
+                end=end,
+                text=text[start:end],
+                detail=c.detail,
+                refused=is_refused(c.kind, c.dob_context),
+            )
         )
-        for c in kept
-    ]
+    return findings
 
 
 def is_refused(kind: str, dob_context: bool = False) -> bool:
     """The policy, in one place: what may never be written, and what is only a warning.
 
     Numbers, addresses and contact details identify a woman on their own, so they are refused
-    everywhere. A bare date is usually an appointment, a dose or a due date: a warning only,
-    unless words like "DOB" or "born on" say it is a date of birth.
+    everywhere. A date is only found at all when it is a date of birth by its words (refused)
+    or far enough back to be one (a warning she may keep).
     """
     return kind != "date_of_birth" or dob_context
 

@@ -3,16 +3,14 @@
 An outreach laptop has no network; its sessions reach the clinic store as one bundle file
 carried across (and a new laptop is set up from the clinic the same way). The bundle keeps
 every record sealed for its readers, so a lost USB stick reveals nothing and needs no extra
-password. The work itself is in `store.exchange`; the app's Export and Import screens call
-the same functions.
+password. The work itself is in `services.exchange` and its words in `reports.transfer`; the
+app's Export and Import screens call the same functions.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-
-from store.exchange import export_bundle, export_lines, import_bundle, read_bundle, report_lines
 
 from .common import (
     PROG,
@@ -100,6 +98,9 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from reports.transfer import export_lines
+    from services.exchange import export_bundle
+
     store = open_store(args)
     person = sign_in_cli(store, args)
     store.reshare_all(person)  # what travels is shared with everyone who may read it now
@@ -116,6 +117,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from reports.transfer import report_lines
+    from services.exchange import import_bundle, read_bundle
+
     bundle = read_bundle(args.file)  # checked whole before the store is even opened
     passphrase = read_passphrase(args.passphrase_file)
     store = open_store(args)

@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 
 from store import StoreError
-from store.interop import check_out_path, parse_since
-from store.sessions import NotShared
 
 from .common import PROG, acting_flags, json_flag, open_store, out, sign_in_cli
 
@@ -84,6 +82,8 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
 
 def _prepare(args: argparse.Namespace, directory: bool):
     """Check the options, then sign in (and share what needs sharing), as `sessions` does."""
+    from services.interop import check_out_path, parse_since
+
     since = parse_since(args.since)  # a bad date fails before anyone signs in
     store = open_store(args)
     out_path = check_out_path(store, Path(args.out), directory=directory)
@@ -96,12 +96,14 @@ def _prepare(args: argparse.Namespace, directory: bool):
 def _warn(problems: list[StoreError]) -> int:
     for problem in problems:
         sys.stderr.write(f"{PROG}: warning: {problem}\n")
+    from store.sessions import NotShared
+
     damaged = [p for p in problems if not isinstance(p, NotShared)]
     return 1 if damaged else 0
 
 
 def cmd_fhir(args: argparse.Namespace) -> int:
-    from store.interop.fhir import export_fhir
+    from services.interop import export_fhir
 
     store, person, of, since, out_dir = _prepare(args, directory=True)
     problems: list[StoreError] = []
@@ -128,7 +130,7 @@ def cmd_fhir(args: argparse.Namespace) -> int:
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
-    from store.interop.csv_export import export_csv
+    from services.interop import export_csv
 
     store, person, of, since, out_path = _prepare(args, directory=False)
     problems: list[StoreError] = []

@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from services import sessions as session_use
 from store import (
     ROLES,
     PermissionDenied,
@@ -433,6 +432,8 @@ def cmd_sessions_discard(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     if not data_dir.is_dir():
         raise CommandError(f"there is no store at {data_dir}")
+    from services import sessions as session_use
+
     store = open_store(args)
     person = sign_in_cli(store, args)
     session_use.discard_draft(store, person, args.id)
@@ -445,11 +446,11 @@ def cmd_sessions_discard(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from store.demo import build_demo_store
+    from services.demo import build
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     passphrase = read_passphrase(args.passphrase_file)
-    report = build_demo_store(
+    report = build(
         data_dir,
         people=args.people,
         sessions_per_person=args.sessions_per_person,
@@ -467,10 +468,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from store.verify import verify_store
+    from services.store_health import verify
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    checked, findings = verify_store(data_dir)
+    checked, findings = verify(data_dir)
     if args.json:
         out(
             args,
@@ -524,20 +525,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_check_text(args: argparse.Namespace) -> int:
-    """Identifiers (exit 1: they must come out) and, as a second kind, words the language
-    coach would gently suggest changing (reported, but they never fail the check)."""
+    """What the identifier guard would refuse (exit 1: it must come out), what it would only
+    warn about (kept once confirmed), and, as a third kind, words the language coach would
+    gently suggest changing (reported, but they never fail the check)."""
     from checklists.identifiers import describe, find_identifiers
     from checklists.language import LanguageGuide, load_language
 
     text = sys.stdin.read() if args.text == "-" else args.text
     findings = find_identifiers(text)
+    refused = [f for f in findings if f.refused]
+    warnings = [f for f in findings if not f.refused]
     guide, _problems = load_language(
         [resolve_data_dir(getattr(args, "data_dir", None)) / "checklists"]
     )
     wording = guide.find(text)
-    lines = [
-        describe(findings, noun="text") if findings else "Nothing that looks like an identifier."
-    ]
+    lines = []
+    if refused:
+        lines.append("Would not be saved: " + describe(refused, noun="text"))
+    if warnings:
+        lines.append("Saved only once you confirm: " + describe(warnings, noun="text"))
+    if not findings:
+        lines.append("Nothing that looks like an identifier.")
     if wording:
         lines.append("Words you might put differently (a suggestion, not a rule):")
         lines += [f"  {line}" for line in LanguageGuide.describe(wording).splitlines()]
@@ -545,11 +553,13 @@ def cmd_check_text(args: argparse.Namespace) -> int:
         args,
         {
             "findings": [f.to_dict() for f in findings],
+            "refused": [f.to_dict() for f in refused],
+            "warnings": [f.to_dict() for f in warnings],
             "language": [f.to_dict() for f in wording],
         },
         "\n".join(lines),
     )
-    return 1 if findings else 0
+    return 1 if refused else 0
 
 
 def _empty_library():

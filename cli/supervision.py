@@ -12,11 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from reports.output import render
-from services import summaries
-from services import supervision as supervising
 from store import StoreError
-from store.supervision import new_action
 
 from .common import (
     PROG,
@@ -137,6 +133,8 @@ def _guard_text(text: str, field: str) -> None:
     """The identifier guard's policy (services.supervision), then a gentle hint about
     stigmatising words. The command line has no way to confirm a warning (a bare date), so a
     warning is refused here as well as what is always refused."""
+    from services import supervision as supervising
+
     supervising.guard_text(text, field, confirmed=False)
     try:
         from checklists.language import default_guide
@@ -149,6 +147,9 @@ def _guard_text(text: str, field: str) -> None:
 
 
 def _write_or_print(args: argparse.Namespace, store, person, summary: dict, fmt: str) -> None:
+    from reports.output import render
+    from services import summaries
+
     if not args.out:
         text = render(summary, fmt, session_id=args.session)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -174,6 +175,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             "a reflective account is the practitioner's own: they draft it from their own "
             "summary (leave out --of)"
         )
+    from services import summaries
+
     store = open_store(args)
     person = sign_in_cli(store, args)
     of = store.people.require(args.of) if args.of else None
@@ -188,6 +191,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_supervision(args: argparse.Namespace) -> int:
+    from services import supervision as supervising
+    from store.supervision import new_action
+
     store = open_store(args)
     person = sign_in_cli(store, args)
     store.reshare_all(person)

@@ -9,8 +9,8 @@ import asyncio
 import tempfile
 from pathlib import Path
 
+from services.demo import build as build_demo_store
 from store import passwords
-from store.demo import build_demo_store
 from tui.app import SteppingStonesApp
 
 HERE = Path(__file__).resolve().parent

@@ -24,3 +24,16 @@ def record(
         store.audit.append(event, actor, subject, detail)
     except StoreError as exc:
         raise AuditFailed(result, exc) from exc
+
+
+def record_first(
+    store: Store,
+    event: str,
+    actor: str | None,
+    subject: str | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Append the entry that must be on disk before the change is made (an export: the
+    entry, then the file), so that no change goes unrecorded. If it fails nothing has been
+    changed yet, so the store's own error stops the change as it is."""
+    store.audit.append(event, actor, subject, detail)

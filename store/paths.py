@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvalidInput
+from .storage import ensure_dir, write_atomic
 
 
 def check_out_path(data_dir: Path, path: Path, directory: bool = False) -> Path:
@@ -22,3 +24,22 @@ def check_out_path(data_dir: Path, path: Path, directory: bool = False) -> Path:
     if not directory and path.is_dir():
         raise InvalidInput(f"{path} is a folder: give a file name.")
     return path
+
+
+@dataclass(frozen=True)
+class PendingFiles:
+    """An export made in memory and not yet on disk, so that the service can write the audit
+    entry first (no export goes unrecorded) and only then the files. `result` is what the
+    export reports (counts, never content); `folder` is made before the files are written."""
+
+    result: dict
+    files: list[tuple[Path, bytes]] = field(default_factory=list)
+    folder: Path | None = None
+
+    def write(self) -> dict:
+        """Write every file whole (a temporary file, then a rename); returns `result`."""
+        if self.folder is not None:
+            ensure_dir(self.folder)
+        for path, payload in self.files:
+            write_atomic(path, payload)
+        return self.result

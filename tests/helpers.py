@@ -234,7 +234,7 @@ async def sign_in(
 
     from tui.screens.sign_in import SignInScreen
 
-    await settle(app, pilot)
+    await opened(app, pilot)
     assert isinstance(app.screen, SignInScreen)
     if typed:
         await pilot.press(*name, "tab", *passphrase, "enter")
@@ -243,6 +243,18 @@ async def sign_in(
         await pilot.press("tab")
         await put(pilot, app.screen.query_one("#passphrase", Input), passphrase)
         await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def opened(app, pilot) -> None:
+    """Past the first frame: the store has been read in the background and the first real
+    screen (Welcome, Sign in or a message that it cannot be opened) is up."""
+    from tui.screens.opening import OpeningScreen
+
+    await settle(app, pilot)
+    await wait_until(
+        pilot, lambda: not isinstance(app.screen, OpeningScreen), "the store to be opened"
+    )
     await settle(app, pilot)
 
 

@@ -258,12 +258,6 @@ STORE_NOT_YET_BEHIND_A_SERVICE = {
     "store.reports.period": {"supervisee_overview"},
     "store.summary": {"summarise_session"},
     "store.supervision": {"new_action", "parse_date"},
-    "store.demo": {"build_demo_store"},
-    "store.verify": {"verify_store"},
-    "store.exchange": {"*"},
-    "store.interop": {"*"},
-    "store.interop.csv_export": {"export_csv"},
-    "store.interop.fhir": {"export_fhir"},
 }
 # The audit trail, read only: the front ends may list and verify it, never write to it.
 AUDIT_READS = {"entries", "verify", "head"}

@@ -13,16 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from reports.transfer import report_lines
+from services.exchange import export_bundle, import_bundle
 from store import PermissionDenied, SignInError, Store
-from store.exchange import (
-    BundleError,
-    conflicts_file,
-    export_bundle,
-    history_file,
-    import_bundle,
-    read_bundle,
-    report_lines,
-)
+from store.exchange import BundleError, conflicts_file, history_file, read_bundle
 from store.exchange.bundle_file import canonical, sha256_of
 from store.exchange.merge import decide
 from store.verify import verify_store

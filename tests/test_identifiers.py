@@ -367,17 +367,28 @@ def test_impossible_dates_are_not_flagged(impossible: str) -> None:
     assert kinds(impossible) == []
 
 
-@pytest.mark.parametrize("word", ["DOB", "dob", "DoB", "D.O.B.", "d.o.b", "born on", "Born On"])
-def test_words_that_introduce_a_date_of_birth(word: str) -> None:
-    finding = only(f"Asked about {word} and left it")
+@pytest.mark.parametrize(
+    "word",
+    ["DOB", "dob", "DoB", "D.O.B.", "d.o.b", "born on", "Born On", "date of birth", "birthday"],
+)
+def test_a_recent_date_beside_words_of_birth_is_refused_as_a_date_of_birth(word: str) -> None:
+    finding = only(f"Noted {word} 12/03/2026 and left it")
     assert finding.kind == "date_of_birth"
-    assert finding.text == word
+    assert finding.refused
+    assert finding.label == "a date of birth"
+    assert finding.text == f"{word} 12/03/2026"
+
+
+@pytest.mark.parametrize("word", ["DOB", "D.O.B.", "born on", "date of birth"])
+def test_the_words_alone_are_not_an_identifier(word: str) -> None:
+    assert kinds(f"Asked about {word} and left it") == []
 
 
 def test_the_word_and_its_date_are_one_finding() -> None:
     assert texts("DOB: 12/03/1990 noted") == ["DOB: 12/03/1990"]
     assert texts("She was born on 12th March 1990.") == ["born on 12th March 1990"]
-    assert texts("She was born on") == ["born on"]
+    assert texts("12/03/2026 (DOB) noted") == ["12/03/2026 (DOB)"]
+    assert texts("She was born on") == []
 
 
 def test_born_on_the_ward_is_not_a_date_of_birth() -> None:
@@ -443,7 +454,9 @@ def test_findings_are_sorted_and_do_not_overlap() -> None:
     for finding in findings:
         assert text[finding.start : finding.end] == finding.text
         assert finding.kind in KINDS
-        assert finding.label == LABELS[finding.kind]
+        assert finding.label == (
+            "a date of birth" if finding.kind == "date_of_birth" else LABELS[finding.kind]
+        )
         assert finding.detail.endswith(".")
     for before, after in zip(findings, findings[1:], strict=False):
         assert before.end <= after.start
@@ -489,7 +502,9 @@ def test_acceptable_case_references(reference: str) -> None:
         ("someone@example.org", "an e-mail address"),
         ("12/03/1990", "a date that could be a date of birth"),
         ("1990-03-12", "a date that could be a date of birth"),
-        ("DOB", "a date that could be a date of birth"),
+        ("DOB 12/03/2026", "a date of birth"),
+        ("RX1234567", "a hospital number"),
+        ("QQ123456C", "a National Insurance number"),
     ],
 )
 def test_case_references_that_look_like_identifiers_are_refused(
@@ -535,7 +550,7 @@ def test_describe_names_what_and_where() -> None:
 def test_describe_mentions_every_kind() -> None:
     text = (
         f"{NHS_VALID[0]} {CHI_MOD11} {NHS_FAILING[0]} AB1 2CD 07700 900123 "
-        "someone@example.com 12/03/1990"
+        "someone@example.com 12/03/1990 RX1234567 QQ 12 34 56 C"
     )
     findings = find_identifiers(text)
     assert {f.kind for f in findings} == set(KINDS)
@@ -545,7 +560,7 @@ def test_describe_mentions_every_kind() -> None:
     for finding in findings:
         assert f"({finding.text})" in sentence
     assert sentence.count(".") >= 2 and sentence.endswith("could identify her.")
-    assert ", a postcode" in sentence and " and a date that could be a date of birth" in sentence
+    assert ", a postcode" in sentence and " and a National Insurance number" in sentence
 
 
 def test_describe_says_nothing_when_nothing_was_found() -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
+from services.interop import export_csv
 from store import PermissionDenied, Store
 from store.errors import InvalidInput
-from store.interop.csv_export import COLUMNS, export_csv, safe_cell
+from store.interop.csv_export import COLUMNS, safe_cell
 from tests.helpers import PASSPHRASE, one_line
 from tests.test_interop_fhir import (
     AUTHOR,

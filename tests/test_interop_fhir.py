@@ -18,12 +18,12 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from checklists import NEEDS_REASON, Checklist
 from cli.main import main
+from services.interop import export_fhir
 from store import PermissionDenied, Store
 from store.errors import InvalidInput
 from store.interop.fhir import (
     CS_REASON,
     conditions_not_expressed,
-    export_fhir,
     questionnaire,
     questionnaire_response,
 )

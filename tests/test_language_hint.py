@@ -112,8 +112,8 @@ async def test_an_identifier_warning_still_comes_first_next_to_the_hint(store, a
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)
-        # A bare date is only a warning: shown first, kept on a second enter.
-        note = "Addict, seen 12/03/2024"
+        # A date long ago is only a warning: shown first, kept on a second enter.
+        note = "Addict, seen 12/03/1998"
         app.screen.query_one("#note", Input).value = note
         await pilot.press("enter")
         await settle(app, pilot)

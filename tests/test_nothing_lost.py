@@ -139,11 +139,11 @@ async def test_a_warned_reflection_is_saved_as_typed_and_warns_again_on_ctrl_s(s
         screen = await to_reflection(app, pilot)
         field = screen.query(TextArea).first()
         prompt_id = field.id.removeprefix("r-")
-        await type_into(app, pilot, field, "Booked her next scan for 12/01/2027")
+        await type_into(app, pilot, field, "Her old scan letter said 12/01/1998")
         assert "✓ saved" in header(app)
         assert "Saved, but this looks like" in screen_text(app)
         on_disk = stored_draft(store.data_dir)
-        assert on_disk.reflection[prompt_id] == "Booked her next scan for 12/01/2027"
+        assert on_disk.reflection[prompt_id] == "Her old scan letter said 12/01/1998"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, ReflectionScreen)  # the warning comes back first

@@ -201,13 +201,13 @@ async def test_case_reference_refuses_identifiers_and_notes_warn_first(store, al
         note = screen.session.answers.get(screen.items[0].id, {}).get("note", "")
         assert note in ("", "Texted her on"), note
         # A bare date only warns first (it is saved as typed), and enter again keeps it.
-        app.screen.query_one("#note").value = "Seen on 02/11/2026"
+        app.screen.query_one("#note").value = "Seen on 02/11/1998"
         await pilot.press("enter")
         await settle(app, pilot)
         assert "date of birth" in screen_text(app)
         await pilot.press("enter")  # keep it after all
         await settle(app, pilot)
-        assert screen.session.answers[screen.items[0].id]["note"] == "Seen on 02/11/2026"
+        assert screen.session.answers[screen.items[0].id]["note"] == "Seen on 02/11/1998"
 
 
 async def test_the_app_opens_no_network_connection(data_dir, monkeypatch) -> None:

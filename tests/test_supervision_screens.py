@@ -189,7 +189,7 @@ async def test_a_comment_with_an_identifier_warns_first_and_keeps_on_second_save
         assert "Not saved: contains a phone number" in visible(app)
         assert Store(store.data_dir).supervision.comments(sam, jo.id) == []
         # A bare date warns first and is kept on a second ctrl+s.
-        app.screen.query_one("#comment").text = "Talk about the visit on 02/11/2026"
+        app.screen.query_one("#comment").text = "Talk about the visit on 02/11/1998"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, CommentScreen)
@@ -201,7 +201,7 @@ async def test_a_comment_with_an_identifier_warns_first_and_keeps_on_second_save
         await settle(app, pilot)
         assert not isinstance(app.screen, CommentScreen)
     [comment] = Store(store.data_dir).supervision.comments(sam, jo.id)
-    assert comment.text == "Talk about the visit on 02/11/2026"
+    assert comment.text == "Talk about the visit on 02/11/1998"
 
 
 async def test_a_practitioner_reading_her_own_session_cannot_comment(
@@ -363,7 +363,7 @@ async def test_an_identifier_in_the_notes_warns_first_and_keeps_after_a_second_s
         assert "Not saved: contains an NHS number" in visible(app)
         assert Store(store.data_dir).supervision.records(sam, jo.id) == []
         # A bare date warns first and is kept after a second save.
-        screen.query_one("#notes").text = "Talked about the visit on 02/11/2026"
+        screen.query_one("#notes").text = "Talked about the visit on 02/11/1998"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen
@@ -376,7 +376,7 @@ async def test_an_identifier_in_the_notes_warns_first_and_keeps_after_a_second_s
         await settle(app, pilot)
         assert app.screen is not screen
     [record] = Store(store.data_dir).supervision.records(sam, jo.id)
-    assert record.content["notes"] == "Talked about the visit on 02/11/2026"
+    assert record.content["notes"] == "Talked about the visit on 02/11/1998"
     assert record.actions == []
 
 

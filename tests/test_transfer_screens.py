@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, ProgressBar
 
+from services.exchange import export_bundle, import_bundle
 from store import Store
-from store.exchange import export_bundle, import_bundle, read_bundle
+from store.exchange import read_bundle
 from tests import helpers
 from tests.helpers import PASSPHRASE, SIZE, put, screen_text, sign_in
 from tests.test_bundle import make_clinic, snapshot, write_session

@@ -11,6 +11,7 @@ from tests.helpers import (
     PASSPHRASE,
     SIZE,
     answer_the_rest,
+    opened,
     put,
     screen_text,
     settle,
@@ -36,7 +37,7 @@ def signed_up(store, alex):
 async def test_first_run_welcome_creates_an_admin_and_signs_in(data_dir: Path) -> None:
     app = SteppingStonesApp(data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await opened(app, pilot)
         assert isinstance(app.screen, WelcomeScreen)
         await pilot.press(*"Alex Reid", "tab", *"short", "tab", *"short", "enter")
         await settle(app, pilot)

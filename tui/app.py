@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
@@ -22,14 +23,19 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from services import session_lock
-from store import Person, Session, Store, StoreError
-from store.sessions import DiscardedElsewhere, FinishedElsewhere
+from store import StoreError
 
 from .screens.help import HelpScreen
 from .screens.message import MessageScreen
+from .screens.opening import OpeningScreen
 from .screens.sign_in import SignInScreen
 from .screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from store import Person, Session, Store
+
+# Start-up: the first frame is drawn before the store (cryptography, TinyDB, file locks) is
+# imported; `services` and the rest of `store` are imported where they are first used.
 
 RETRY_SECONDS = 2.0
 DEFAULT_IDLE_LOCK = 300.0
@@ -131,14 +137,56 @@ class SteppingStonesApp(App[int]):
         # The draft writer thread must not wait behind a screen repaint for the interpreter
         # lock at every system call of a save: hand the lock over more often (default 5 ms).
         sys.setswitchinterval(0.0005)
+        if self._store is not None:  # handed in (tests, the demo): nothing to wait for
+            self._show_first_screen()
+            return
+        self.push_screen(OpeningScreen())
+        self.call_after_refresh(self._open_store)
+
+    class StoreOpened(Message):
+        """The store has been read (or could not be: `problem`)."""
+
+        def __init__(self, store: Store | None, problem: str = "") -> None:
+            super().__init__()
+            self.store = store
+            self.problem = problem
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _open_store(self) -> None:
+        """Import and open the store off the screen's thread, after the first frame."""
         try:
-            if self._store is None:
-                self._store = Store(self.data_dir)
+            from store import Store
+
+            store = Store(self.data_dir)
+            store.people.is_empty()  # read the people now, not on the screen's thread
+        except StoreError as exc:
+            self.post_message(self.StoreOpened(None, str(exc)))
+            return
+        except OSError as exc:  # the folder is a file, unreadable, on a vanished drive ...
+            reason = exc.strerror or str(exc)
+            self.post_message(
+                self.StoreOpened(None, f"{self.data_dir} cannot be used as the store: {reason}.")
+            )
+            return
+        self.post_message(self.StoreOpened(store))
+
+    def on_stepping_stones_app_store_opened(self, message: StoreOpened) -> None:
+        if message.store is None:
+            self.switch_screen(
+                MessageScreen("The store cannot be opened", message.problem, fatal=True)
+            )
+            return
+        self._store = message.store
+        self._show_first_screen(replace=True)
+
+    def _show_first_screen(self, replace: bool = False) -> None:
+        show = self.switch_screen if replace else self.push_screen
+        try:
             empty = self.store.people.is_empty()
         except StoreError as exc:
-            self.push_screen(MessageScreen("The store cannot be opened", str(exc), fatal=True))
+            show(MessageScreen("The store cannot be opened", str(exc), fatal=True))
             return
-        self.push_screen(WelcomeScreen() if empty else SignInScreen())
+        show(WelcomeScreen() if empty else SignInScreen())
         self._writer()
         self._notices_shown = 0
         self.show_store_notices()
@@ -213,6 +261,8 @@ class SteppingStonesApp(App[int]):
 
         self.keep_typing()
         self.locked = True
+        from services import session_lock
+
         session_lock.lock(self.store, self.user, idle)
         self.push_screen(LockScreen(self.user.name))
 
@@ -220,6 +270,8 @@ class SteppingStonesApp(App[int]):
         self.locked = False
         self._last_activity = time.monotonic()
         if self.user is not None and person.id == self.user.id:
+            from services import session_lock
+
             session_lock.unlock(self.store, person)
             self.pop_screen()  # back exactly where they were
             return
@@ -252,6 +304,8 @@ class SteppingStonesApp(App[int]):
     def _sign_out(self) -> None:
         self.held.clear()
         if self.user is not None:
+            from services import session_lock
+
             session_lock.sign_out(self.store, self.user)
         self.user = None
         self.reset_to(SignInScreen())
@@ -363,6 +417,8 @@ class SteppingStonesApp(App[int]):
         screen to repaint). When saving fails (a full disk) it keeps the snapshot and tries
         again every few seconds, or sooner when another answer arrives.
         """
+        from store.sessions import DiscardedElsewhere, FinishedElsewhere
+
         worker = get_current_worker()
         while not worker.is_cancelled:
             with self._inbox_ready:

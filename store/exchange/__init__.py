@@ -1,33 +1,36 @@
 """Moving records between machines: one sealed, self-checking bundle file.
 
 An outreach laptop has no network, so its sessions reach the clinic store as a file carried
-across: `export_bundle` writes it, `read_bundle` checks it whole, `import_bundle` merges it.
+across: `prepare_export` makes it, `read_bundle` checks it whole, `Import` merges it. Who may
+do which, and the audit entries, are `services.exchange`'s; what a transfer did in plain words
+is `reports.transfer`'s.
 
 The modules, by job: `bundle_file` (the file format and the shape of what it holds), `export`
 (gathering records), `reading` (manifest and digest checks), `merge` (the rule `decide`, no
-disk), `admission` (who may import), `importing` (applying outcomes: history, conflicts,
-quarantine) and `report` (what a transfer did, in plain words).
+disk), `admission` (signing in from a bundle into an empty store) and `importing` (applying
+outcomes: history, conflicts, quarantine).
 """
 
+from .admission import sign_in_from_bundle
 from .bundle_file import FORMAT, SUFFIX, VERSION, BundleError, default_bundle_name, parse_day
-from .export import export_bundle
-from .importing import conflicts_file, history_file, import_bundle
+from .export import prepare_export
+from .importing import REPORT_LISTS, Import, conflicts_file, history_file, open_target
 from .reading import Bundle, read_bundle
-from .report import export_lines, report_lines
 
 __all__ = [
     "FORMAT",
+    "REPORT_LISTS",
     "SUFFIX",
     "VERSION",
     "Bundle",
     "BundleError",
+    "Import",
     "conflicts_file",
     "default_bundle_name",
-    "export_bundle",
-    "export_lines",
     "history_file",
-    "import_bundle",
+    "open_target",
     "parse_day",
+    "prepare_export",
     "read_bundle",
-    "report_lines",
+    "sign_in_from_bundle",
 ]

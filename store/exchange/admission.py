@@ -1,39 +1,18 @@
-"""Who may import a bundle: signing in to the target store, or, into an empty store, checking
-the bundle maker's own sign-in that the bundle carries."""
+"""Signing in from a bundle: into an empty store, the bundle maker's own sign-in that the
+bundle carries is what their passphrase is checked against. (Into a store with people, the
+importer signs in to it as anywhere else; who may import is `services.exchange`'s rule.)"""
 
 from __future__ import annotations
 
 from store.crypto import SealError, unwrap_private_key
-from store.errors import PermissionDenied, SignInError
+from store.errors import SignInError
 from store.passwords import burn_time, check_passphrase
 from store.people import Person, name_key
-from store.store import Store
 
 from .reading import Bundle
 
 
-def sign_in(
-    store: Store, bundle: Bundle, name: str, passphrase: str, empty: bool, via: str
-) -> Person:
-    in_bundle = {p["id"] for p in bundle.people}
-    if empty:
-        return _sign_in_from_bundle(bundle, name, passphrase)
-    person = store.sign_in(name, passphrase, via=via)
-    if (person.has("admin") and person.active) or person.id in in_bundle:
-        return person
-    namesake = next((p for p in bundle.people if name_key(p["name"]) == name_key(name)), None)
-    if namesake is not None:
-        raise PermissionDenied(
-            f"The {namesake['name']} in this bundle is a different account from yours here "
-            "(made separately), so only an admin of this store can import it."
-        )
-    raise PermissionDenied(
-        "You are not one of the people in this bundle, so only an admin of this store can "
-        "import it."
-    )
-
-
-def _sign_in_from_bundle(bundle: Bundle, name: str, passphrase: str) -> Person:
+def sign_in_from_bundle(bundle: Bundle, name: str, passphrase: str) -> Person:
     """Into an empty store: check the passphrase against the person's record in the bundle
     (the same check the store makes at sign-in, and the same words for a wrong name)."""
     wrong = SignInError(

@@ -8,12 +8,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from store.errors import PermissionDenied
 from store.files import StoreFile
-from store.paths import check_out_path
+from store.paths import PendingFiles, check_out_path
 from store.people import Person, now_iso
 from store.sessions import DRAFT
-from store.storage import write_atomic
 from store.store import VERSIONS_TABLE, Store
 
 from .bundle_file import (
@@ -31,40 +29,28 @@ from .bundle_file import (
 )
 
 
-def export_bundle(
+def prepare_export(
     store: Store,
     reader: Person,
+    author: Person,
     out_path: str | Path,
-    of: Person | None = None,
     since: str | date | None = None,
     progress: Progress | None = None,
-) -> dict:
-    """Write one bundle of `of`'s records (default: the reader's own); returns what went in.
-
-    A person exports their own records, a supervisor their supervisee's, and an admin anyone's
-    (an admin moves data between machines; the records stay sealed, so they read nothing).
-    The audit entry is written before the file, so no export goes unrecorded.
-    """
+) -> PendingFiles:
+    """One bundle of `author`'s records, made by `reader`, ready to write; its `result` says
+    what went in. Who may export whose records is the service's to check (`services.exchange`),
+    and so is the audit entry, which it writes before the file."""
     out_path = check_out_path(store.data_dir, Path(out_path))
     day = parse_day(since)
-    author = _export_subject(store, reader, of)
     records, left_out = _collect_records(store, author, day, progress)
     people = _collect_people(store, reader, author, records)
     checklists = _collect_checklists(store, records)
     data = _assemble(reader, records, people, checklists)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
-    counts = count_kinds(records)
-    store.audit.append(
-        "export",
-        reader.name,
-        author.name if author.id != reader.id else None,
-        {"format": "bundle", **counts, "people": len(people), "since": day},
-    )
-    write_atomic(out_path, payload)
-    return {
+    result = {
         "path": str(out_path),
         "of": author.name,
-        **counts,
+        **count_kinds(records),
         "drafts": sum(1 for r in records if r["kind"] == "session" and r["status"] == DRAFT),
         "people": [p["name"] for p in people],
         "checklists": len(checklists),
@@ -73,23 +59,12 @@ def export_bundle(
         "digest": data["digest"],
         "left_out": left_out,
     }
+    return PendingFiles(result, [(out_path, payload)])
 
 
 def _records_of(file: StoreFile, table: str) -> list[dict]:
     with file.transaction() as db:
         return [dict(r) for r in file.table(db, table).all()]
-
-
-def _export_subject(store: Store, reader: Person, of: Person | None) -> Person:
-    author = of or reader
-    if author.id == reader.id or store.may_read(reader, author):
-        return author
-    if reader.has("admin") and reader.active:
-        return author
-    raise PermissionDenied(
-        f"You can export your own records, or your supervisees' as their supervisor; "
-        f"{author.name}'s can be exported by them, their supervisor or an admin."
-    )
 
 
 def _collect_records(

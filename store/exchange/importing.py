@@ -27,7 +27,6 @@ from store.storage import ensure_dir, read_json, write_atomic
 from store.store import VERSIONS_TABLE, Store
 from store.supervision import TABLES as SUPERVISION_TABLES
 
-from .admission import sign_in
 from .bundle_file import (
     PERSON_FIELDS,
     Progress,
@@ -39,9 +38,19 @@ from .bundle_file import (
     wording_is_whole,
 )
 from .merge import Outcome, decide
-from .reading import Bundle, read_bundle
-from .report import REPORT_LISTS
+from .reading import Bundle
 
+# The lists an import report holds, each of {"kind", "id", "author", "why"} (people: "name").
+REPORT_LISTS = (
+    "added",
+    "replaced",
+    "skipped",
+    "conflicts",
+    "quarantined",
+    "people_added",
+    "people_skipped",
+    "people_conflicts",
+)
 SUPERVISION_KINDS = tuple(SUPERVISION_TABLES)  # in the order the tables were always written
 _ARCHIVE = "archive "  # a session's place: "drafts", "marker" or "archive YYYY-MM"
 QUARANTINE = "quarantine"
@@ -66,36 +75,11 @@ def _records_of(file: StoreFile, table: str) -> list[dict]:
         return [dict(r) for r in file.table(db, table).all()]
 
 
-def import_bundle(
-    target: Store | str | Path,
-    bundle: Bundle | str | Path,
-    name: str,
-    passphrase: str,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    via: str = "cli",
-) -> dict:
-    """Merge a checked bundle into a store as `name`; returns the report (see `report_lines`).
-
-    Into a store with people, `name` signs in to it and must be its admin or one of the
-    bundle's people. Into an empty store, `name` must be the bundle's maker (the only person
-    whose sign-in it carries), checked against it, and is an ordinary account there afterwards.
-    With `dry_run` nothing is written except what signing in always writes (the audit entry,
-    and the count of wrong passphrases).
-    """
-    if not isinstance(bundle, Bundle):
-        bundle = read_bundle(bundle)
+def open_target(target: Store | str | Path) -> tuple[Store, bool]:
+    """The store a bundle goes into, and whether it has nobody yet (read without creating
+    people.json, so that a dry run into an empty folder leaves it empty)."""
     store = target if isinstance(target, Store) else Store(Path(target))
-    empty = _is_empty(store)
-    importer = sign_in(store, bundle, name, passphrase, empty, via)
-    run = _Import(store, bundle, importer, empty, dry_run, progress)
-    report = run.go()
-    if not dry_run:
-        store.audit.append("import", importer.name, None, _audit_detail(bundle, report))
-        # What the importer can open is shared at once with whoever may read it here (a
-        # supervisor assigned on this machine), rather than at someone's next sign-in.
-        report["reshared"] = store.reshare_all(importer)
-    return report
+    return store, _is_empty(store)
 
 
 def _is_empty(store: Store) -> bool:
@@ -105,15 +89,6 @@ def _is_empty(store: Store) -> bool:
     except CorruptFileError:
         return store.people.is_empty()  # the store's own recovery (the backup copy)
     return not data or not data.get("people")
-
-
-def _audit_detail(bundle: Bundle, report: dict) -> dict:
-    return {
-        "format": "bundle",
-        "bundle": bundle.digest[:16],
-        "from": bundle.created_by,
-        **{key: len(report[key]) for key in REPORT_LISTS},
-    }
 
 
 @dataclass
@@ -132,8 +107,14 @@ class _Plan:
         self.remove.setdefault(where, []).append(doc_id)
 
 
-class _Import:
-    """One import: people, then checklist wordings, then each person's records."""
+class Import:
+    """One import as `importer` (already signed in and allowed: `services.exchange`): people
+    first (`add_people`), then checklist wordings and each person's records (`add_records`).
+
+    The two steps are apart so that the service can write an audit entry for each person
+    added as soon as they are on disk, before any record is merged; with `dry_run` nothing
+    is written at all.
+    """
 
     def __init__(
         self,
@@ -169,10 +150,15 @@ class _Import:
         self.done = 0
 
     # -- the whole run -------------------------------------------------------------------
-    def go(self) -> dict:
+    def add_people(self) -> list[dict]:
+        """Add the bundle's people this store lacks; returns those written (none in a dry
+        run), each as this store now holds them."""
+        self._tick(0, len(self.bundle.records))
+        return self._merge_people()
+
+    def add_records(self) -> dict:
+        """Checklist wordings, then each person's records; returns the report."""
         total = len(self.bundle.records)
-        self._tick(0, total)
-        self._merge_people()
         self._merge_checklists()
         groups: dict[str, list[dict]] = {}
         for entry in self.bundle.records:
@@ -195,24 +181,18 @@ class _Import:
         return {"kind": entry["kind"], "id": entry["id"], "author": author, "why": why, **extra}
 
     # -- people --------------------------------------------------------------------------
-    def _merge_people(self) -> None:
+    def _merge_people(self) -> list[dict]:
         """Add people this store lacks; never change someone it has (their record here wins)."""
         if self.dry_run:
-            added = self._plan_people(raw_table(self.store.data_dir / "people.json", "people"))
-        else:
-            file = self.store.people.file
-            with file.transaction() as db:  # decide and add under the lock: no double adds
-                table = file.table(db, "people")
-                added = self._plan_people([dict(r) for r in table.all()])
-                if added:
-                    table.insert_multiple(doc(r, _doc(r)) for r in added)
-            for record in added:
-                self.store.audit.append(
-                    "person_added",
-                    self.importer.name,
-                    record["name"],
-                    {"via": "import", "roles": ",".join(record["roles"])},
-                )
+            self._plan_people(raw_table(self.store.data_dir / "people.json", "people"))
+            return []
+        file = self.store.people.file
+        with file.transaction() as db:  # decide and add under the lock: no double adds
+            table = file.table(db, "people")
+            added = self._plan_people([dict(r) for r in table.all()])
+            if added:
+                table.insert_multiple(doc(r, _doc(r)) for r in added)
+        return added
 
     def _plan_people(self, rows: list[dict]) -> list[dict]:
         here = {r["id"]: r for r in rows if isinstance(r.get("id"), str)}

@@ -1,8 +1,9 @@
 """Giving a service its data in other systems' shapes: HL7 FHIR R4 (`fhir`) and CSV (`csv_export`).
 
 Both exports read sessions only through `Store.readable_sessions`, so a person exports exactly
-what they may read (their own sessions, or one supervisee's with `of`), and both write one
-"export" entry to the audit trail (counts only, never content). What the helpers here share:
+what they may read (their own sessions, or one supervisee's with `of`). Each makes its files
+in memory, so that `services.interop` writes the "export" audit entry (counts only, never
+content) before any of them is on disk. What the helpers here share:
 
 - `since` is a calendar date (YYYY-MM-DD). A session is included when the date part of its
   `started_at` (the local date on the machine where it was started) is on or after it.
@@ -57,7 +58,3 @@ def select_sessions(
         first = since.isoformat()
         sessions = [s for s in sessions if s.record["started_at"][:10] >= first]
     return sorted(sessions, key=lambda s: (s.record["started_at"], s.id))
-
-
-def audit_subject(reader: Person, of: Person | None) -> str | None:
-    return of.name if of is not None and of.id != reader.id else None

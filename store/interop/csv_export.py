@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import StoreError
-from store.interop import audit_subject, check_out_path, parse_since, select_sessions
-from store.storage import write_atomic
+from store.interop import check_out_path, parse_since, select_sessions
+from store.paths import PendingFiles
 
 if TYPE_CHECKING:
     from store.people import Person
@@ -60,7 +60,7 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def export_csv(
+def prepare_csv(
     store: Store,
     reader: Person,
     out_path: str | Path,
@@ -68,11 +68,11 @@ def export_csv(
     since: str | date | None = None,
     include_notes: bool = False,
     problems: list[StoreError] | None = None,
-) -> dict:
-    """Write one CSV row per answer of every session `reader` may read; returns a report.
+) -> PendingFiles:
+    """One CSV row per answer of every session `reader` may read, ready to write.
 
-    Sessions that cannot be opened go in `problems` and are left out. The audit entry is
-    written before the file, so no export goes unrecorded.
+    Sessions that cannot be opened go in `problems` and are left out. The service
+    (`services.interop`) writes the audit entry, then the file.
     """
     out_path = check_out_path(store, Path(out_path), directory=False)
     since_date = parse_since(since)
@@ -129,21 +129,7 @@ def export_csv(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     writer.writerows(rows)
-    store.audit.append(
-        "export",
-        reader.name,
-        audit_subject(reader, of),
-        {
-            "format": "csv",
-            "sessions": exported,
-            "rows": len(rows),
-            "include_notes": bool(include_notes),
-            "since": since_date.isoformat() if since_date else None,
-            "unreadable": len(problems),
-        },
-    )
-    write_atomic(out_path, buffer.getvalue().encode("utf-8-sig"))
-    return {
+    result = {
         "format": "csv",
         "out": str(out_path),
         "sessions": exported,
@@ -153,3 +139,4 @@ def export_csv(
         "since": since_date.isoformat() if since_date else None,
         "unreadable": len(problems),
     }
+    return PendingFiles(result, [(out_path, buffer.getvalue().encode("utf-8-sig"))])

@@ -60,9 +60,9 @@ from typing import TYPE_CHECKING
 from checklists import NEEDS_REASON, RESPONSE_LABELS, RESPONSES, SETTINGS, STAGES
 from checklists.model import REASON_LEVEL_LABELS, Checklist, Condition, Item
 from store.errors import StoreError
-from store.interop import audit_subject, check_out_path, parse_since, select_sessions
+from store.interop import check_out_path, parse_since, select_sessions
+from store.paths import PendingFiles
 from store.sessions import COMPLETE, NOTE_LIMIT, Session
-from store.storage import ensure_dir, write_atomic
 
 if TYPE_CHECKING:
     from checklists.loader import Library
@@ -603,7 +603,7 @@ def _json_bytes(resource: dict) -> bytes:
     return (json.dumps(resource, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def export_fhir(
+def prepare_fhir(
     store: Store,
     reader: Person,
     out_dir: str | Path,
@@ -611,13 +611,13 @@ def export_fhir(
     since: str | date | None = None,
     include_author: bool = False,
     problems: list[StoreError] | None = None,
-) -> dict:
-    """Write the FHIR resources for every session `reader` may read into `out_dir`.
+) -> PendingFiles:
+    """The FHIR resources for every session `reader` may read, ready to write into `out_dir`.
 
-    Writes `Questionnaire-<id>.json` per checklist version used, `QuestionnaireResponse-<id>.json`
+    `Questionnaire-<id>.json` per checklist version used, `QuestionnaireResponse-<id>.json`
     per session (drafts as in-progress), the CodeSystems and ValueSet, and `bundle.json`
-    holding them all. Sessions that cannot be opened go in `problems` and are left out.
-    The audit entry is written before the files, so no export goes unrecorded.
+    holding them all. Sessions that cannot be opened go in `problems` and are left out. The
+    service (`services.interop`) writes the audit entry, then the files.
     """
     out_dir = check_out_path(store, Path(out_dir), directory=True)
     since_date = parse_since(since)
@@ -646,28 +646,9 @@ def export_fhir(
         *responses,
     ]
     completed = sum(1 for r in responses if r["status"] == "completed")
-    store.audit.append(
-        "export",
-        reader.name,
-        audit_subject(reader, of),
-        {
-            "format": "fhir",
-            "sessions": len(responses),
-            "questionnaires": len(questionnaires),
-            "include_author": bool(include_author),
-            "since": since_date.isoformat() if since_date else None,
-            "unreadable": len(problems),
-        },
-    )
-    ensure_dir(out_dir)
-    files = []
-    for resource in resources:
-        name = file_name(resource)
-        write_atomic(out_dir / name, _json_bytes(resource))
-        files.append(name)
-    write_atomic(out_dir / "bundle.json", _json_bytes(bundle(resources)))
-    files.append("bundle.json")
-    return {
+    files = [(out_dir / file_name(r), _json_bytes(r)) for r in resources]
+    files.append((out_dir / "bundle.json", _json_bytes(bundle(resources))))
+    result = {
         "format": "fhir",
         "out": str(out_dir),
         "questionnaires": len(questionnaires),
@@ -679,5 +660,6 @@ def export_fhir(
         "since": since_date.isoformat() if since_date else None,
         "unreadable": len(problems),
         "conditions_not_expressed": not_expressed,
-        "files": files,
+        "files": [path.name for path, _ in files],
     }
+    return PendingFiles(result, files, folder=out_dir)

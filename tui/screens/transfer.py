@@ -1,7 +1,7 @@
 """Export and Import: records between machines as one sealed bundle file.
 
 An outreach laptop has no network, so its sessions reach the clinic on a USB stick. Both
-screens run the same store functions as `stepping-stones export` / `import`, in a thread
+screens run the same services as `stepping-stones export` / `import`, in a thread
 worker, with a progress bar for long work and the report in plain words at the end.
 Everyone exports their own records; a supervisor may export a supervisee's, and an admin
 anyone's (they stay sealed, so an admin moving them reads nothing).
@@ -20,17 +20,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, ProgressBar, Select, Static
 
-from store import Person, StoreError
-from store.exchange import (
+from reports.transfer import export_lines, report_lines
+from services.exchange import (
     SUFFIX,
     default_bundle_name,
     export_bundle,
-    export_lines,
     import_bundle,
     parse_day,
     read_bundle,
-    report_lines,
 )
+from store import Person, StoreError
 
 
 class TransferProgress(Message):

@@ -1,22 +1,9 @@
-"""The transfer report: what an export or import did, in plain words (the app and the command
-line say the same)."""
+"""The transfer report: what a bundle export or import did, in plain words (the app and the
+command line say the same). Data in (the result or report `services.exchange` returns), text out."""
 
 from __future__ import annotations
 
-from .bundle_file import KINDS
-
-# The lists an import report holds, each of {"kind", "id", "author", "why"} (people: "name").
-REPORT_LISTS = (
-    "added",
-    "replaced",
-    "skipped",
-    "conflicts",
-    "quarantined",
-    "people_added",
-    "people_skipped",
-    "people_conflicts",
-)
-
+from store.exchange.bundle_file import KINDS
 
 _NOUNS = {"session": "session", "comment": "comment", "record": "supervision record"}
 
