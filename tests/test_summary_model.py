@@ -1,0 +1,146 @@
+"""The summary's JSON is a contract (docs/summary-format.md): the typed summary must give
+exactly what the dict builder gave, field for field and value for value.
+
+The golden file was written by the dict builder (before the typed summary) from the rich
+synthetic store below, with the values that change from run to run (ids, times the store
+stamps) replaced by placeholders in the order they first appear.
+Everything is synthetic: invented staff names, invented reflections, no women's details.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from store.reports.period import build_summary
+from store.supervision import new_action
+
+GOLDEN = Path(__file__).parent / "golden" / "summary.json"
+SINCE, UNTIL = "2026-07-01", "2026-09-30"
+IDS = {"id", "session_id"}
+STAMPS = {"prepared_at", "created_at", "started_at", "updated_at"}
+
+
+def finished(store, person, checklist, when: str, answers: dict, **extra):
+    """A finished session completed at `when`; `answers` maps an item index to
+    (response, reason or None)."""
+    setup = {"setting": extra.get("setting", "clinic"), "stage": extra.get("stage", "antenatal")}
+    if extra.get("baby_removed"):
+        setup["baby_removed"] = True
+    session = store.start_session(person, checklist, setup)
+    items = session.visible_items(checklist)
+    for index, (response, reason) in answers.items():
+        session.answer(items[index], response)
+        if reason:
+            session.set_reason(items[index], reason)
+        if extra.get("note"):
+            session.set_note(items[index], extra["note"])
+    for key, text in extra.get("reflection", {}).items():
+        session.set_reflection(key, text)
+    if extra.get("flagged"):
+        session.set_flagged(True)
+    store.sessions.discard_draft(session)
+    session.record.update(status="complete", completed_at=when, updated_at=when)
+    store.sessions.write_archive_bulk(person.id, [store.sessions.seal_record(session)])
+    return session
+
+
+def rich_store(store, sam, jo, checklist):
+    """Every section of the summary has something in it, and the previous period too."""
+    first = finished(
+        store,
+        jo,
+        checklist,
+        "2026-07-03T10:00:00+00:00",
+        {
+            0: ("done", None),
+            1: ("partly", "no-private-room"),
+            2: ("not_done", "not-enough-time"),
+            3: ("not_applicable", None),
+            4: ("not_done", None),
+            5: ("partly", "did-not-think"),
+        },
+        reflection={
+            "differently": "Ask about the room at booking",
+            "feelings": "Tired but ok",
+            "went_well": "She felt listened to; I did not call her an addict",
+            "difficult": "The interpreter did not come",
+            "supervision": "Would like to talk this through",
+        },
+        flagged=True,
+        note="She was hopeless about it",
+    )
+    finished(
+        store,
+        jo,
+        checklist,
+        "2026-08-12T09:30:00+01:00",
+        {0: ("not_done", "she-chose-not-to"), 1: ("done", None), 6: ("partly", "not-ready")},
+        setting="home",
+        stage="postnatal",
+        baby_removed=True,
+        flagged=True,
+    )
+    finished(store, jo, checklist, "2026-09-29T16:00:00+00:00", {2: ("done", None)})
+    # The previous period (same length, just before): for the change in share done.
+    finished(store, jo, checklist, "2026-05-10T10:00:00+00:00", {0: ("not_done", None)})
+    finished(store, jo, checklist, "2026-04-02T10:00:00+00:00", {1: ("done", None)})
+    # Out of both periods.
+    finished(store, jo, checklist, "2025-12-01T10:00:00+00:00", {0: ("done", None)})
+    store.start_session(jo, checklist, {"setting": "clinic", "stage": "antenatal"})
+    store.supervision.add_comment(sam, jo.id, first.id, "Let's talk about the room next time")
+    store.supervision.add_record(
+        sam,
+        jo,
+        "We talked about asking for the quiet room earlier in the day.",
+        when="2026-06-20",
+        actions=[
+            new_action("Book the quiet room ahead", "Jo Patel", "2026-12-01"),
+            new_action("Read the local guidance", "Jo Patel"),
+        ],
+    )
+
+
+def normalised(summary: dict) -> dict:
+    """The summary with its run-to-run values replaced by placeholders: ids numbered in order
+    of appearance (so the same session keeps its number), times the store stamps by name."""
+    seen: dict[str, str] = {}
+
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if key in IDS and isinstance(value, str):
+            return seen.setdefault(value, f"<id-{len(seen)}>")
+        if key in STAMPS and isinstance(value, str):
+            return f"<{key}>"
+        return value
+
+    return walk(summary)
+
+
+@pytest.fixture
+def rich(team, checklist):
+    store, sam, jo, _kit = team
+    rich_store(store, sam, jo, checklist)
+    return store, sam, jo
+
+
+def test_the_summary_json_is_the_golden_one(rich) -> None:
+    store, sam, jo = rich
+    summary = build_summary(store, sam, of=jo, since=SINCE, until=UNTIL)
+    got = json.dumps(normalised(summary), ensure_ascii=False, indent=2) + "\n"
+    assert got == GOLDEN.read_text(encoding="utf-8")  # the same fields, in the same order
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "nmc"])
+def test_the_renderers_give_the_golden_text(fmt: str) -> None:
+    """Each renderer, fed the golden summary, gives the text it gave before the typed summary."""
+    from reports.output import render
+
+    golden = GOLDEN.with_suffix(f".{fmt}")
+    got = render(json.loads(GOLDEN.read_text(encoding="utf-8")), fmt)
+    assert got == golden.read_text(encoding="utf-8")
