@@ -1,6 +1,7 @@
-"""Reports drawn from the supervision summary dict (see `docs/summary-format.md`).
+"""Reports drawn from the supervision summary (see `docs/summary-format.md`).
 
-`store/reports/period.py` builds the dict; the renderers here turn it into text: Markdown
+`store/reports/period.py` builds the typed summary (`store/reports/summary_model.py`); the
+renderers here read its fields and turn it into text: Markdown
 for pasting into a supervision record, one self-contained printable HTML page, and a draft
 NMC written reflective account. They are pure functions: no files, no network, no Textual.
 """

@@ -10,6 +10,14 @@ from __future__ import annotations
 import html
 import math
 
+from store.reports.summary_model import (
+    Entry,
+    RequirementFigures,
+    Summary,
+    WeekCount,
+    as_summary,
+)
+
 from . import text as t
 from . import wording
 
@@ -112,9 +120,11 @@ def e(value: object) -> str:
 # --- charts --------------------------------------------------------------------------------
 
 
-def stacked_bar(number: str, figures: dict, width: int = 168, height: int = 22) -> str:
+def stacked_bar(
+    number: str, figures: RequirementFigures, width: int = 168, height: int = 22
+) -> str:
     """One requirement's answers as a horizontal stacked bar, symbols drawn in the segments."""
-    counts = {r: int(figures.get(r) or 0) for r in wording.RESPONSE_ORDER}
+    counts = {r: figures.count(r) for r in wording.RESPONSE_ORDER}
     total = sum(counts.values())
     words = ", ".join(f"{counts[r]} {wording.LABELS[r].lower()}" for r in wording.RESPONSE_ORDER)
     label = f"Requirement {number}: {words}" if total else f"Requirement {number}: no answers"
@@ -163,7 +173,7 @@ def swatch(response: str) -> str:
     )
 
 
-def activity_chart(weeks: list[dict], since: str | None = None) -> tuple[str, str]:
+def activity_chart(weeks: tuple[WeekCount, ...], since: str | None = None) -> tuple[str, str]:
     """Finished checklists per week (or month, or year for long periods) as vertical bars,
     with the count over each bar. Returns the SVG and a caption."""
     unit, buckets = t.activity_buckets(weeks, since)
@@ -231,15 +241,15 @@ def activity_chart(weeks: list[dict], since: str | None = None) -> tuple[str, st
 # --- pieces --------------------------------------------------------------------------------
 
 
-def _quotes(summary: dict, entries: list[dict], empty: str, key: str = "text") -> str:
-    shown = [x for x in entries if t.has_text(x, key)]
+def _quotes(summary: Summary, entries: tuple[Entry, ...], empty: str) -> str:
+    shown = [x for x in entries if t.has_text(x)]
     if not shown:
         return f'<p class="kind">{e(empty)}</p>'
     items = []
     for entry in shown:
-        where = t.session_label(summary, entry.get("session_id"), entry.get("completed_at"))
+        where = t.session_label(summary, entry.session_id, entry.completed_at)
         items.append(
-            f'<li><p class="from">{e(where)}</p><blockquote>{e(entry.get(key))}</blockquote></li>'
+            f'<li><p class="from">{e(where)}</p><blockquote>{e(entry.text)}</blockquote></li>'
         )
     return '<ul class="quotes">' + "".join(items) + "</ul>"
 
@@ -253,7 +263,7 @@ def _count_table(caption: str, heading: str, rows: list[tuple[str, int]]) -> str
     )
 
 
-def _change_cell(figures: dict) -> str:
+def _change_cell(figures: RequirementFigures) -> str:
     words = t.change_text(figures)
     cls = "change-up" if words.startswith("▲") else "change-down" if words.startswith("▼") else ""
     klass = f' class="n {cls}"' if cls else ' class="n"'
@@ -263,31 +273,31 @@ def _change_cell(figures: dict) -> str:
 # --- sections ------------------------------------------------------------------------------
 
 
-def _header(summary: dict) -> str:
-    person = summary.get("person") or "—"
+def _header(summary: Summary) -> str:
+    person = summary.person or "—"
     previous = t.previous_period_text(summary) or "no earlier period"
     rows = [("Period", t.period_text(summary)), ("Compared with", previous)]
-    if summary.get("prepared_by") or summary.get("prepared_at"):
+    if summary.prepared_by or summary.prepared_at:
         prepared = " on ".join(
             p
             for p in (
-                summary.get("prepared_by"),
-                t.format_datetime(summary["prepared_at"]) if summary.get("prepared_at") else None,
+                summary.prepared_by,
+                t.format_datetime(summary.prepared_at) if summary.prepared_at else None,
             )
             if p
         )
         rows.append(("Prepared by", prepared))
     meta = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
-    activity = summary.get("activity") or {}
-    actions = summary.get("actions") or []
-    service = sum(int(x.get("count") or 0) for x in t.barrier_entries(summary, "service"))
+    activity = summary.activity
+    actions = summary.actions
+    service = sum(x.count for x in t.barrier_entries(summary, "service"))
     glance = [
-        ("Finished checklists", str(int(activity.get("finished") or 0))),
-        ("Unfinished", str(int(activity.get("unfinished") or 0))),
-        ("Flagged for supervision", str(len(summary.get("flagged") or []))),
+        ("Finished checklists", str(activity.finished)),
+        ("Unfinished", str(activity.unfinished)),
+        ("Flagged for supervision", str(len(summary.flagged))),
         ("Service barriers", str(service)),
         (
-            ("Actions done", f"{sum(1 for a in actions if a.get('done'))} of {len(actions)}")
+            ("Actions done", f"{sum(1 for a in actions if a.done)} of {len(actions)}")
             if actions
             else ("Agreed actions", "none")
         ),
@@ -303,40 +313,39 @@ def _header(summary: dict) -> str:
     )
 
 
-def _activity(summary: dict) -> str:
-    activity = summary.get("activity") or {}
+def _activity(summary: Summary) -> str:
+    activity = summary.activity
     out = [
         '<section id="activity"><h2>Activity</h2>',
         f"<p>{e(t.activity_sentence(summary))}</p>",
     ]
     tables: list[str] = []
-    by_checklist = activity.get("by_checklist") or {}
+    by_checklist = activity.by_checklist
     if by_checklist:
         rows = [
-            (v.get("title") or k, int(v.get("count") or 0))
-            for k, v in sorted(by_checklist.items(), key=lambda kv: -int(kv[1].get("count", 0)))
+            (v.title or k, v.count)
+            for k, v in sorted(by_checklist.items(), key=lambda kv: -kv[1].count)
         ]
         tables.append(_count_table("By checklist", "Checklist", rows))
-    for caption, key, labeller in (
-        ("By setting", "by_setting", t.setting_label),
-        ("By stage", "by_stage", t.stage_label),
+    for caption, counts, labeller in (
+        ("By setting", activity.by_setting, t.setting_label),
+        ("By stage", activity.by_stage, t.stage_label),
     ):
-        counts = activity.get(key) or {}
         if counts:
             rows = [(labeller(k), v) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
             tables.append(_count_table(caption, caption.removeprefix("By ").capitalize(), rows))
     if tables:
         out.append(f'<div class="trio">{"".join(tables)}</div>')
-    weeks = activity.get("by_week") or []
-    if weeks and any(int(w.get("count") or 0) for w in weeks):
-        chart, caption = activity_chart(weeks, (summary.get("period") or {}).get("since"))
+    weeks = activity.by_week
+    if weeks and any(w.count for w in weeks):
+        chart, caption = activity_chart(weeks, summary.period.since)
         out.append(f"<figure>{chart}<figcaption>{e(caption)}</figcaption></figure>")
     else:
         out.append(
             '<p class="kind">No finished checklists in this period, so there is no '
             "week-by-week chart.</p>"
         )
-    unfinished_sessions = activity.get("unfinished_sessions") or []
+    unfinished_sessions = activity.unfinished_sessions
     if unfinished_sessions:
         items = "".join(f"<li>{e(t.unfinished_text(s))}</li>" for s in unfinished_sessions)
         out.append(
@@ -347,7 +356,7 @@ def _activity(summary: dict) -> str:
     return "".join(out)
 
 
-def _standards(summary: dict) -> str:
+def _standards(summary: Summary) -> str:
     out = [
         '<section id="standards"><h2>Standards (normative)</h2>',
         '<p class="function">Standards and accountability: what was done for each requirement '
@@ -370,13 +379,13 @@ def _standards(summary: dict) -> str:
         rows = []
         for number, figures in requirements:
             cells = "".join(
-                f'<td class="n">{int(figures.get(r) or 0)}</td>' for r in wording.RESPONSE_ORDER
+                f'<td class="n">{figures.count(r)}</td>' for r in wording.RESPONSE_ORDER
             )
             rows.append(
                 f'<tr><th scope="row" class="req"><b>{e(number)}</b> '
-                f"{e(figures.get('title') or '')}</th>"
+                f"{e(figures.title)}</th>"
                 f'<td class="bar">{stacked_bar(number, figures, width=156)}</td>{cells}'
-                f'<td class="n">{e(t.percent(figures.get("share_done")))}</td>'
+                f'<td class="n">{e(t.percent(figures.share_done))}</td>'
                 f"{_change_cell(figures)}</tr>"
             )
         out.append(
@@ -391,17 +400,17 @@ def _standards(summary: dict) -> str:
         out.append('<p class="kind">No requirements were answered in this period.</p>')
 
     out.append("<h3>Critical items not done</h3>")
-    critical = summary.get("critical_not_done") or []
+    critical = summary.critical_not_done
     if not critical:
         out.append('<p class="kind">No critical items were left undone.</p>')
     else:
         items = []
         for item in critical:
-            reason = t.reason_label(summary, item.get("reason")) or "no reason given"
-            where = t.session_label(summary, item.get("session_id"), item.get("completed_at"))
+            reason = t.reason_label(summary, item.reason) or "no reason given"
+            where = t.session_label(summary, item.session_id, item.completed_at)
             items.append(
-                f"<li>“{e(item.get('prompt') or item.get('item_id'))}”: "
-                f"{e(wording.response_label(item.get('response')).lower())}. Why: {e(reason)}. "
+                f"<li>“{e(item.prompt or item.item_id)}”: "
+                f"{e(wording.response_label(item.response).lower())}. Why: {e(reason)}. "
                 f'<span class="muted">({e(where)})</span></li>'
             )
         out.append(f'<ul class="plain">{"".join(items)}</ul>')
@@ -409,7 +418,7 @@ def _standards(summary: dict) -> str:
     return "".join(out)
 
 
-def _barriers(summary: dict) -> str:
+def _barriers(summary: Summary) -> str:
     out = [
         '<section id="barriers"><h2>Barriers: why things were partly or not done</h2>',
         f"<p>{e(wording.BARRIERS_INTRO)}</p>",
@@ -426,26 +435,25 @@ def _barriers(summary: dict) -> str:
         for entry in entries:
             extra = ""
             if level == "service":
-                reqs = entry.get("requirements") or []
                 extra = (
                     "<td>"
                     + (
                         "<br>".join(
-                            f"<b>{e(r.get('number'))}</b> {e(r.get('title') or '')}" for r in reqs
+                            f"<b>{e(r.number)}</b> {e(r.title)}" for r in entry.requirements
                         )
                         or '<span class="muted">—</span>'
                     )
                     + "</td>"
                 )
             rows.append(
-                f'<tr><th scope="row">{e(entry.get("label") or entry.get("reason"))}</th>'
-                f'<td class="n">{int(entry.get("count") or 0)}</td>{extra}</tr>'
+                f'<tr><th scope="row">{e(entry.label or entry.reason)}</th>'
+                f'<td class="n">{entry.count}</td>{extra}</tr>'
             )
         out.append(
             f'<table><thead><tr><th scope="col">Reason</th><th scope="col" class="n">Times</th>'
             f"{extra_head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
-    no_reason = int(summary.get("no_reason") or 0)
+    no_reason = summary.no_reason
     if no_reason:
         out.append(
             f"<p>{e(t.plural(no_reason, 'answer'))} marked Partly or Not done had no reason "
@@ -455,26 +463,25 @@ def _barriers(summary: dict) -> str:
     return "".join(out)
 
 
-def _learning(summary: dict) -> str:
-    learning = summary.get("learning") or {}
+def _learning(summary: Summary) -> str:
+    learning = summary.learning
     out = [
         '<section id="learning"><h2>Learning (formative)</h2>',
         '<p class="function">Learning and skills: what to try next time, and what worked.</p>',
         "<h3>What I would do differently</h3>",
-        _quotes(summary, learning.get("differently") or [], "Nothing written here this time."),
+        _quotes(summary, learning.differently, "Nothing written here this time."),
         "<h3>What went well</h3>",
-        _quotes(summary, learning.get("went_well") or [], "Nothing written here this time."),
+        _quotes(summary, learning.went_well, "Nothing written here this time."),
         "<h3>Language</h3>",
     ]
-    language = learning.get("language") or {}
-    terms = language.get("terms") or []
+    terms = learning.language.terms
     if not terms:
         out.append('<p class="kind">The language coach had no suggestions this time.</p>')
     else:
-        total = int(language.get("total") or sum(int(x.get("count") or 0) for x in terms))
+        total = learning.language.total or sum(x.count for x in terms)
         rows = "".join(
-            f'<tr><th scope="row">“{e(x.get("term"))}”</th>'
-            f'<td class="n">{int(x.get("count") or 0)}</td><td>{e(x.get("prefer"))}</td></tr>'
+            f'<tr><th scope="row">“{e(x.term)}”</th>'
+            f'<td class="n">{x.count}</td><td>{e(x.prefer)}</td></tr>'
             for x in terms
         )
         out.append(
@@ -487,24 +494,24 @@ def _learning(summary: dict) -> str:
     return "".join(out)
 
 
-def _wellbeing(summary: dict) -> str:
-    wellbeing = summary.get("wellbeing") or {}
+def _wellbeing(summary: Summary) -> str:
+    wellbeing = summary.wellbeing
     out = [
         '<section id="wellbeing"><h2>Wellbeing (restorative)</h2>',
         '<p class="function">Thinking space: how the work felt, and what was hard to carry.</p>',
         "<h3>How I feel</h3>",
-        _quotes(summary, wellbeing.get("feelings") or [], "Nothing written here this time."),
+        _quotes(summary, wellbeing.feelings, "Nothing written here this time."),
         "<h3>What was difficult</h3>",
-        _quotes(summary, wellbeing.get("difficult") or [], "Nothing written here this time."),
+        _quotes(summary, wellbeing.difficult, "Nothing written here this time."),
         "<h3>Emotionally heavy contacts</h3>",
     ]
-    heavy = wellbeing.get("heavy_sessions") or []
+    heavy = wellbeing.heavy_sessions
     if not heavy:
         out.append('<p class="kind">No contacts were marked as emotionally heavy this time.</p>')
     else:
         items = "".join(
-            f"<li>{e(t.session_label(summary, x.get('session_id'), x.get('completed_at')))}"
-            + (f" — {e(x.get('why'))}" if x.get("why") else "")
+            f"<li>{e(t.session_label(summary, x.session_id, x.completed_at))}"
+            + (f" — {e(x.why)}" if x.why else "")
             + "</li>"
             for x in heavy
         )
@@ -516,19 +523,17 @@ def _wellbeing(summary: dict) -> str:
     return "".join(out)
 
 
-def _flagged(summary: dict) -> str:
+def _flagged(summary: Summary) -> str:
     out = ['<section id="flagged"><h2>Flagged for supervision</h2>']
-    flagged = summary.get("flagged") or []
+    flagged = summary.flagged
     if not flagged:
         out.append('<p class="kind">Nothing flagged this time.</p>')
     else:
         items = []
         for entry in flagged:
-            where = t.session_label(
-                summary, entry.get("session_id"), entry.get("completed_at"), entry.get("title")
-            )
+            where = t.session_label(summary, entry.session_id, entry.completed_at, entry.title)
             words = (
-                f"<blockquote>{e(entry.get('text'))}</blockquote>"
+                f"<blockquote>{e(entry.text)}</blockquote>"
                 if t.has_text(entry)
                 else '<p class="kind">Flagged without a note.</p>'
             )
@@ -538,34 +543,33 @@ def _flagged(summary: dict) -> str:
     return "".join(out)
 
 
-def _comments(summary: dict) -> str:
+def _comments(summary: Summary) -> str:
     out = ['<section id="comments"><h2>Comments</h2>']
-    comments = summary.get("comments") or []
+    comments = summary.comments
     if not comments:
         out.append('<p class="kind">No comments on sessions this time.</p>')
     else:
         items = []
         for c in comments:
-            where = t.session_label(summary, c.get("session_id"))
-            when = t.format_datetime(c.get("created_at"))
-            source = f"{c.get('by') or 'Someone'}, {when}, on the contact of {where}"
+            where = t.session_label(summary, c.session_id)
+            when = t.format_datetime(c.created_at)
+            source = f"{c.by or 'Someone'}, {when}, on the contact of {where}"
             items.append(
-                f'<li><p class="from">{e(source)}</p><blockquote>{e(c.get("text"))}'
-                "</blockquote></li>"
+                f'<li><p class="from">{e(source)}</p><blockquote>{e(c.text)}</blockquote></li>'
             )
         out.append(f'<ul class="quotes">{"".join(items)}</ul>')
     out.append("</section>")
     return "".join(out)
 
 
-def _actions(summary: dict) -> str:
+def _actions(summary: Summary) -> str:
     out = ['<section id="actions"><h2>Agreed actions from last time</h2>']
-    record = summary.get("last_record")
-    actions = summary.get("actions") or []
+    record = summary.last_record
+    actions = summary.actions
     if record:
-        source = f"From the supervision record of {t.format_date(record.get('date'))}"
-        if record.get("by"):
-            source += f" with {record['by']}"
+        source = f"From the supervision record of {t.format_date(record.date)}"
+        if record.by:
+            source += f" with {record.by}"
         out.append(f"<p>{e(source)}.</p>")
     if not actions:
         words = (
@@ -577,18 +581,18 @@ def _actions(summary: dict) -> str:
         return "".join(out)
     items = []
     for action in actions:
-        done = bool(action.get("done"))
-        details = [action.get("owner")]
-        if action.get("due"):
-            details.append(f"due {t.format_date(action['due'])}")
+        done = action.done
+        details = [action.owner]
+        if action.due:
+            details.append(f"due {t.format_date(action.due)}")
         extra = ", ".join(p for p in details if p)
         items.append(
             f'<li><span class="box" aria-hidden="true">{"☑" if done else "☐"}</span>'
-            f"{e(action.get('text'))}"
+            f"{e(action.text)}"
             + (f' <span class="muted">({e(extra)})</span>' if extra else "")
             + f'<span class="status">{"done" if done else "not yet"}</span></li>'
         )
-    finished = sum(1 for a in actions if a.get("done"))
+    finished = sum(1 for a in actions if a.done)
     out.append(
         f'<ul class="actions">{"".join(items)}</ul><p>{finished} of {len(actions)} marked done.</p>'
     )
@@ -604,13 +608,12 @@ FOOTER = (
 )
 
 
-def render_html(summary: dict) -> str:
+def render_html(summary: Summary | dict) -> str:
     """The whole summary as one printable HTML page (a string, ending in a newline)."""
-    person = summary.get("person") or "—"
-    period = summary.get("period") or {}
-    title = (
-        f"Supervision summary: {person}, {t.date_range(period.get('since'), period.get('until'))}"
-    )
+    summary = as_summary(summary)
+    person = summary.person or "—"
+    period = summary.period
+    title = f"Supervision summary: {person}, {t.date_range(period.since, period.until)}"
     body = "\n".join(
         section(summary)
         for section in (

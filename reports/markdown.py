@@ -9,6 +9,8 @@ rows. The practitioner's own words are quoted as they wrote them.
 
 from __future__ import annotations
 
+from store.reports.summary_model import Entry, Summary, as_summary
+
 from . import text as t
 from . import wording
 
@@ -56,14 +58,14 @@ def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[s
 # --- sections ------------------------------------------------------------------------------
 
 
-def _header(summary: dict) -> list[str]:
-    person = summary.get("person") or "—"
+def _header(summary: Summary) -> list[str]:
+    person = summary.person or "—"
     lines = [f"# Supervision summary: {person}", ""]
     previous = t.previous_period_text(summary) or "no earlier period"
     lines.extend(t.wrap(f"Period: {t.period_text(summary)}", WIDTH, "  ", "- "))
     lines.extend(t.wrap(f"Compared with: {previous}", WIDTH, "  ", "- "))
-    by = summary.get("prepared_by")
-    at = summary.get("prepared_at")
+    by = summary.prepared_by
+    at = summary.prepared_at
     if by or at:
         prepared = "Prepared"
         if by:
@@ -82,31 +84,27 @@ def _header(summary: dict) -> list[str]:
     return lines
 
 
-def _activity(summary: dict) -> list[str]:
-    activity = summary.get("activity") or {}
+def _activity(summary: Summary) -> list[str]:
+    activity = summary.activity
     lines = ["## Activity", ""]
     lines.append(t.activity_sentence(summary))
-    by_checklist = activity.get("by_checklist") or {}
+    by_checklist = activity.by_checklist
     if by_checklist:
         lines.append("")
         lines.append("By checklist:")
-        for key, entry in sorted(by_checklist.items(), key=lambda kv: -int(kv[1].get("count", 0))):
-            lines.extend(
-                t.wrap(f"{entry.get('title') or key} ({entry.get('count', 0)})", WIDTH, "  ", "- ")
-            )
-    for heading, key, labeller in (
-        ("By setting", "by_setting", t.setting_label),
-        ("By stage", "by_stage", t.stage_label),
+        for key, entry in sorted(by_checklist.items(), key=lambda kv: -kv[1].count):
+            lines.extend(t.wrap(f"{entry.title or key} ({entry.count})", WIDTH, "  ", "- "))
+    for heading, counts, labeller in (
+        ("By setting", activity.by_setting, t.setting_label),
+        ("By stage", activity.by_stage, t.stage_label),
     ):
-        counts = activity.get(key) or {}
         if counts:
             parts = [f"{labeller(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
             lines.append("")
             lines.extend(t.wrap(f"{heading}: " + " · ".join(parts), WIDTH))
 
-    weeks = activity.get("by_week") or []
     lines.append("")
-    unit, buckets = t.activity_buckets(weeks, (summary.get("period") or {}).get("since"))
+    unit, buckets = t.activity_buckets(activity.by_week, summary.period.since)
     if buckets and any(count for _, count in buckets):
         top = max(count for _, count in buckets)
         # Whole blocks per checklist when they fit in 30 columns, else scaled down to 30.
@@ -129,17 +127,16 @@ def _activity(summary: dict) -> list[str]:
     else:
         lines.append("No finished checklists in this period, so there is no week-by-week chart.")
 
-    unfinished_sessions = activity.get("unfinished_sessions") or []
-    if unfinished_sessions:
+    if activity.unfinished_sessions:
         lines.append("")
         lines.append("Unfinished checklists (they can be resumed or left):")
-        for s in unfinished_sessions:
+        for s in activity.unfinished_sessions:
             words = t.unfinished_text(s)
             lines.extend(t.wrap(words, WIDTH, "  ", "- "))
     return lines
 
 
-def _standards(summary: dict) -> list[str]:
+def _standards(summary: Summary) -> list[str]:
     lines = ["## Standards (normative)", ""]
     lines.extend(
         _para(
@@ -165,9 +162,9 @@ def _standards(summary: dict) -> list[str]:
             rows.append(
                 [
                     number,
-                    figures.get("title") or "",
-                    *(str(int(figures.get(r) or 0)) for r in wording.RESPONSE_ORDER),
-                    f"{t.bar(figures.get('share_done'))} {t.percent(figures.get('share_done')):>4}",
+                    figures.title,
+                    *(str(figures.count(r)) for r in wording.RESPONSE_ORDER),
+                    f"{t.bar(figures.share_done)} {t.percent(figures.share_done):>4}",
                     t.change_text(figures),
                 ]
             )
@@ -176,21 +173,21 @@ def _standards(summary: dict) -> list[str]:
         lines.append("No requirements were answered in this period.")
 
     lines.extend(["", "### Critical items not done", ""])
-    critical = summary.get("critical_not_done") or []
+    critical = summary.critical_not_done
     if not critical:
         lines.append("No critical items were left undone.")
     for item in critical:
-        reason = t.reason_label(summary, item.get("reason")) or "no reason given"
-        where = t.session_label(summary, item.get("session_id"), item.get("completed_at"))
+        reason = t.reason_label(summary, item.reason) or "no reason given"
+        where = t.session_label(summary, item.session_id, item.completed_at)
         words = (
-            f"“{item.get('prompt') or item.get('item_id')}”: "
-            f"{wording.response_label(item.get('response')).lower()}. Why: {reason}. ({where})"
+            f"“{item.prompt or item.item_id}”: "
+            f"{wording.response_label(item.response).lower()}. Why: {reason}. ({where})"
         )
         lines.extend(t.wrap(words, WIDTH, "  ", "- "))
     return lines
 
 
-def _barriers(summary: dict) -> list[str]:
+def _barriers(summary: Summary) -> list[str]:
     lines = ["## Barriers: why things were partly or not done", ""]
     lines.extend(_para(wording.BARRIERS_INTRO))
     for level in wording.REASON_LEVELS:
@@ -202,15 +199,12 @@ def _barriers(summary: dict) -> list[str]:
         lines.extend(_para(wording.LEVEL_INTROS[level]))
         lines.append("")
         for entry in entries:
-            words = f"{entry.get('label') or entry.get('reason')}: {t.times(int(entry['count']))}"
-            requirements = entry.get("requirements") or []
-            if requirements:
-                points = "; ".join(
-                    f"{r.get('number')} {r.get('title') or ''}".strip() for r in requirements
-                )
+            words = f"{entry.label or entry.reason}: {t.times(entry.count)}"
+            if entry.requirements:
+                points = "; ".join(f"{r.number} {r.title}".strip() for r in entry.requirements)
                 words += f". Service requirement: {points}"
             lines.extend(t.wrap(words + ".", WIDTH, "  ", "- "))
-    no_reason = int(summary.get("no_reason") or 0)
+    no_reason = summary.no_reason
     if no_reason:
         lines.append("")
         lines.extend(
@@ -222,34 +216,29 @@ def _barriers(summary: dict) -> list[str]:
     return lines
 
 
-def _entries(summary: dict, entries: list[dict], empty: str, key: str = "text") -> list[str]:
+def _entries(summary: Summary, entries: tuple[Entry, ...], empty: str) -> list[str]:
     lines: list[str] = []
-    shown = [e for e in entries if t.has_text(e, key)]
+    shown = [e for e in entries if t.has_text(e)]
     if not shown:
         return [empty]
     for entry in shown:
-        where = t.session_label(summary, entry.get("session_id"), entry.get("completed_at"))
-        lines.extend(_quote(where, entry.get(key)))
+        where = t.session_label(summary, entry.session_id, entry.completed_at)
+        lines.extend(_quote(where, entry.text))
     return lines
 
 
-def _learning(summary: dict) -> list[str]:
-    learning = summary.get("learning") or {}
+def _learning(summary: Summary) -> list[str]:
+    learning = summary.learning
     lines = ["## Learning (formative)", "", "### What I would do differently", ""]
-    lines.extend(
-        _entries(summary, learning.get("differently") or [], "Nothing written here this time.")
-    )
+    lines.extend(_entries(summary, learning.differently, "Nothing written here this time."))
     lines.extend(["", "### What went well", ""])
-    lines.extend(
-        _entries(summary, learning.get("went_well") or [], "Nothing written here this time.")
-    )
+    lines.extend(_entries(summary, learning.went_well, "Nothing written here this time."))
     lines.extend(["", "### Language", ""])
-    language = learning.get("language") or {}
-    terms = language.get("terms") or []
+    terms = learning.language.terms
     if not terms:
         lines.append("The language coach had no suggestions this time.")
     else:
-        total = int(language.get("total") or sum(int(x.get("count") or 0) for x in terms))
+        total = learning.language.total or sum(x.count for x in terms)
         lines.extend(
             _para(
                 f"The language coach suggested other words {t.times(total)}. A prompt to "
@@ -258,27 +247,21 @@ def _learning(summary: dict) -> list[str]:
         )
         lines.append("")
         for term in terms:
-            words = f"“{term.get('term')}” ({t.times(int(term.get('count') or 0))}): " + (
-                f"try “{term.get('prefer')}”"
-            )
+            words = f"“{term.term}” ({t.times(term.count)}): try “{term.prefer}”"
             lines.extend(t.wrap(words, WIDTH, "  ", "- "))
     return lines
 
 
-def _wellbeing(summary: dict) -> list[str]:
-    wellbeing = summary.get("wellbeing") or {}
+def _wellbeing(summary: Summary) -> list[str]:
+    wellbeing = summary.wellbeing
     lines = ["## Wellbeing (restorative)", ""]
     lines.extend(_para("Thinking space: how the work felt, and what was hard to carry."))
     lines.extend(["", "### How I feel", ""])
-    lines.extend(
-        _entries(summary, wellbeing.get("feelings") or [], "Nothing written here this time.")
-    )
+    lines.extend(_entries(summary, wellbeing.feelings, "Nothing written here this time."))
     lines.extend(["", "### What was difficult", ""])
-    lines.extend(
-        _entries(summary, wellbeing.get("difficult") or [], "Nothing written here this time.")
-    )
+    lines.extend(_entries(summary, wellbeing.difficult, "Nothing written here this time."))
     lines.extend(["", "### Emotionally heavy contacts", ""])
-    heavy = wellbeing.get("heavy_sessions") or []
+    heavy = wellbeing.heavy_sessions
     if not heavy:
         lines.append("No contacts were marked as emotionally heavy this time.")
     else:
@@ -287,47 +270,41 @@ def _wellbeing(summary: dict) -> list[str]:
         )
         lines.append("")
         for entry in heavy:
-            where = t.session_label(summary, entry.get("session_id"), entry.get("completed_at"))
-            lines.extend(
-                t.wrap(f"{where} — {entry.get('why') or ''}".rstrip(" —"), WIDTH, "  ", "- ")
-            )
+            where = t.session_label(summary, entry.session_id, entry.completed_at)
+            lines.extend(t.wrap(f"{where} — {entry.why}".rstrip(" —"), WIDTH, "  ", "- "))
     return lines
 
 
-def _flagged(summary: dict) -> list[str]:
+def _flagged(summary: Summary) -> list[str]:
     lines = ["## Flagged for supervision", ""]
-    flagged = summary.get("flagged") or []
-    if not flagged:
+    if not summary.flagged:
         lines.append("Nothing flagged this time.")
-    for entry in flagged:
-        label = t.session_label(
-            summary, entry.get("session_id"), entry.get("completed_at"), entry.get("title")
-        )
-        lines.extend(_quote(label, entry.get("text"), "(flagged without a note)"))
+    for entry in summary.flagged:
+        label = t.session_label(summary, entry.session_id, entry.completed_at, entry.title)
+        lines.extend(_quote(label, entry.text, "(flagged without a note)"))
     return lines
 
 
-def _comments(summary: dict) -> list[str]:
+def _comments(summary: Summary) -> list[str]:
     lines = ["## Comments", ""]
-    comments = summary.get("comments") or []
-    if not comments:
+    if not summary.comments:
         lines.append("No comments on sessions this time.")
-    for comment in comments:
-        where = t.session_label(summary, comment.get("session_id"))
-        label = f"{comment.get('by') or 'Someone'}, {t.format_datetime(comment.get('created_at'))}"
+    for comment in summary.comments:
+        where = t.session_label(summary, comment.session_id)
+        label = f"{comment.by or 'Someone'}, {t.format_datetime(comment.created_at)}"
         label += f", on the contact of {where}"
-        lines.extend(_quote(label, comment.get("text")))
+        lines.extend(_quote(label, comment.text))
     return lines
 
 
-def _actions(summary: dict) -> list[str]:
+def _actions(summary: Summary) -> list[str]:
     lines = ["## Agreed actions from last time", ""]
-    record = summary.get("last_record")
-    actions = summary.get("actions") or []
+    record = summary.last_record
+    actions = summary.actions
     if record:
-        source = f"From the supervision record of {t.format_date(record.get('date'))}"
-        if record.get("by"):
-            source += f" with {record['by']}"
+        source = f"From the supervision record of {t.format_date(record.date)}"
+        if record.by:
+            source += f" with {record.by}"
         lines.extend(_para(source + "."))
         lines.append("")
     if not actions:
@@ -338,14 +315,14 @@ def _actions(summary: dict) -> list[str]:
         )
         return lines
     for action in actions:
-        box = "[x]" if action.get("done") else "[ ]"
-        extra = [action.get("owner")]
-        if action.get("due"):
-            extra.append(f"due {t.format_date(action['due'])}")
+        box = "[x]" if action.done else "[ ]"
+        extra = [action.owner]
+        if action.due:
+            extra.append(f"due {t.format_date(action.due)}")
         details = ", ".join(p for p in extra if p)
-        words = f"{box} {action.get('text') or ''}" + (f" ({details})" if details else "")
+        words = f"{box} {action.text}" + (f" ({details})" if details else "")
         lines.extend(t.wrap(words, WIDTH, "      ", "- "))
-    done = sum(1 for a in actions if a.get("done"))
+    done = sum(1 for a in actions if a.done)
     lines.append("")
     lines.append(f"{done} of {len(actions)} marked done.")
     return lines
@@ -364,8 +341,9 @@ SECTIONS = (
 )
 
 
-def render_markdown(summary: dict) -> str:
+def render_markdown(summary: Summary | dict) -> str:
     """The whole summary as Markdown text, ending in a newline."""
+    summary = as_summary(summary)
     lines: list[str] = []
     for section in SECTIONS:
         if lines:

@@ -9,6 +9,7 @@ words that looks like an identifier. A reflective account does not replace incid
 from __future__ import annotations
 
 from checklists.identifiers import describe, find_identifiers
+from store.reports.summary_model import SessionRow, Summary, as_summary
 
 from . import text as t
 from . import wording
@@ -62,60 +63,60 @@ def _bullets(texts: list[str]) -> list[str]:
 class _Draft:
     """Collects the practitioner's words that go into the draft, so they can be checked."""
 
-    def __init__(self, summary: dict, session_id: str | None) -> None:
+    def __init__(self, summary: Summary, session_id: str | None) -> None:
         self.summary = summary
         self.session_id = session_id
         self.quoted: list[str] = []
 
-    def texts(self, entries: list[dict], key: str = "text") -> list[str]:
+    def texts(self, entries: tuple, key: str = "text") -> list[str]:
+        """The words under `key` of each entry (of the one session, when drafting from one)."""
         chosen = [
-            str(x.get(key)).strip()
+            str(getattr(x, key)).strip()
             for x in entries
             if t.has_text(x, key)
-            and (self.session_id is None or x.get("session_id") == self.session_id)
+            and (self.session_id is None or getattr(x, "session_id", None) == self.session_id)
         ]
         self.quoted.extend(chosen)
         return chosen
 
-    def block(self, intro: str, entries: list[dict], key: str = "text") -> list[str]:
+    def block(self, intro: str, entries: tuple, key: str = "text") -> list[str]:
         texts = self.texts(entries, key)
         if not texts:
             return []
         return ["", *_wrap(intro), "", *_bullets(texts)]
 
 
-def _known_ids(summary: dict) -> set[str]:
-    learning = summary.get("learning") or {}
-    wellbeing = summary.get("wellbeing") or {}
+def _known_ids(summary: Summary) -> set[str]:
+    learning, wellbeing = summary.learning, summary.wellbeing
     lists = [
-        learning.get("differently"),
-        learning.get("went_well"),
-        wellbeing.get("feelings"),
-        wellbeing.get("difficult"),
-        wellbeing.get("heavy_sessions"),
-        summary.get("flagged"),
-        summary.get("critical_not_done"),
+        learning.differently,
+        learning.went_well,
+        wellbeing.feelings,
+        wellbeing.difficult,
+        wellbeing.heavy_sessions,
+        summary.flagged,
+        summary.critical_not_done,
     ]
-    ids = {x.get("session_id") for entries in lists for x in entries or []}
+    ids = {x.session_id for entries in lists for x in entries}
     ids |= set(t.sessions_by_id(summary))
-    ids.discard(None)
+    ids.discard("")
     return ids
 
 
 def _nature(draft: _Draft) -> list[str]:
     summary = draft.summary
-    wellbeing = summary.get("wellbeing") or {}
+    wellbeing = summary.wellbeing
     lines = [f"## {HEADINGS[0]}", ""]
     if draft.session_id is not None:
-        session = t.sessions_by_id(summary).get(draft.session_id) or {}
-        kind = STAGE_WORDS.get(session.get("stage") or "", "A contact")
-        setting = SETTING_PHRASES.get(session.get("setting") or "")
+        session = t.sessions_by_id(summary).get(draft.session_id) or SessionRow()
+        kind = STAGE_WORDS.get(session.stage, "A contact")
+        setting = SETTING_PHRASES.get(session.setting)
         words = kind + (f" {setting}" if setting else "") + " with a woman who uses drugs"
-        if session.get("title"):
-            words += f", which I went over afterwards with the “{session['title']}” checklist"
+        if session.title:
+            words += f", which I went over afterwards with the “{session.title}” checklist"
         lines.extend(_wrap(words + "."))
     else:
-        finished = int((summary.get("activity") or {}).get("finished") or 0)
+        finished = summary.activity.finished
         source = (
             f"drawing on {t.plural(finished, 'contact')} I went over with the Stepping Stones "
             "practice checklists in this period, my reflections after them, and reflective "
@@ -129,27 +130,25 @@ def _nature(draft: _Draft) -> list[str]:
                 f"{source}."
             )
         )
-    lines.extend(
-        draft.block("What was difficult (my words at the time):", wellbeing.get("difficult") or [])
-    )
+    lines.extend(draft.block("What was difficult (my words at the time):", wellbeing.difficult))
     lines.extend(
         draft.block(
             "Why it was emotionally heavy:"
             if draft.session_id
             else "Contacts that were emotionally heavy:",
-            wellbeing.get("heavy_sessions") or [],
+            wellbeing.heavy_sessions,
             key="why",
         )
     )
-    lines.extend(draft.block("How I felt afterwards:", wellbeing.get("feelings") or []))
-    lines.extend(draft.block("What I took to supervision:", summary.get("flagged") or []))
+    lines.extend(draft.block("How I felt afterwards:", wellbeing.feelings))
+    lines.extend(draft.block("What I took to supervision:", summary.flagged))
     lines.extend(["", "[Describe what happened in a few sentences, without identifying her.]"])
     return lines
 
 
 def _learning(draft: _Draft) -> list[str]:
     summary = draft.summary
-    learning = summary.get("learning") or {}
+    learning = summary.learning
     lines = [f"## {HEADINGS[1]}", ""]
     lines.extend(
         _wrap(
@@ -157,25 +156,24 @@ def _learning(draft: _Draft) -> list[str]:
             "yourself. Barriers are not failures; the woman's own choice is not a failure.]"
         )
     )
-    lines.extend(draft.block("What went well:", learning.get("went_well") or []))
+    lines.extend(draft.block("What went well:", learning.went_well))
     if draft.session_id is None:
         lines.extend(_period_figures(summary))
     return lines
 
 
-def _period_figures(summary: dict) -> list[str]:
+def _period_figures(summary: Summary) -> list[str]:
     """A line or two from the period's figures, to prompt learning (no names, no dates)."""
     lines: list[str] = []
     answered = [
         (number, figures)
         for number, figures in t.sorted_requirements(summary)
-        if figures.get("share_done") is not None
+        if figures.share_done is not None
     ]
     if answered:
-        lowest = sorted(answered, key=lambda pair: pair[1]["share_done"])[:2]
+        lowest = sorted(answered, key=lambda pair: pair[1].share_done)[:2]
         parts = [
-            f"{number} {figures.get('title') or ''}".strip()
-            + f" ({t.percent(figures['share_done'])} done)"
+            f"{number} {figures.title}".strip() + f" ({t.percent(figures.share_done)} done)"
             for number, figures in lowest
         ]
         lines.extend(
@@ -191,7 +189,7 @@ def _period_figures(summary: dict) -> list[str]:
         entries = t.barrier_entries(summary, level)
         if entries:
             top = entries[0]
-            reasons.append(f"{wording.LEVEL_PHRASES[level]} (most often: {top.get('label')})")
+            reasons.append(f"{wording.LEVEL_PHRASES[level]} (most often: {top.label})")
     if reasons:
         lines.extend(
             ["", *_wrap(f"When things were not done, the reasons were {t.join_words(reasons)}.")]
@@ -201,19 +199,16 @@ def _period_figures(summary: dict) -> list[str]:
 
 def _change(draft: _Draft) -> list[str]:
     summary = draft.summary
-    learning = summary.get("learning") or {}
     lines = [f"## {HEADINGS[2]}", ""]
     lines.extend(_wrap("[What you changed, or will change, and how you will know it helped.]"))
-    lines.extend(
-        draft.block("What I said I would do differently:", learning.get("differently") or [])
-    )
+    lines.extend(draft.block("What I said I would do differently:", summary.learning.differently))
     if draft.session_id is None:
-        done = [a for a in summary.get("actions") or [] if a.get("done") and t.has_text(a)]
+        done = tuple(a for a in summary.actions if a.done and t.has_text(a))
         lines.extend(draft.block("Actions from supervision that I have done:", done))
     return lines
 
 
-def _code(summary: dict) -> list[str]:
+def _code(summary: Summary) -> list[str]:
     lines = [f"## {HEADINGS[3]}", "", "Select one or more themes, and say how:", ""]
     lines.extend(f"- [ ] {theme}" for theme in t.CODE_THEMES)
     touched: dict[str, list[str]] = {}
@@ -242,18 +237,19 @@ def _code(summary: dict) -> list[str]:
     return lines
 
 
-def render_nmc(summary: dict, session_id: str | None = None) -> str:
+def render_nmc(summary: Summary | dict, session_id: str | None = None) -> str:
     """A draft reflective account (Markdown) from one session's reflection, or the period's.
 
     Raises ValueError if `session_id` is given and the summary has no such session.
     """
+    summary = as_summary(summary)
     if session_id is not None and session_id not in _known_ids(summary):
         raise ValueError(
             f"There is no session {session_id!r} in this summary. Choose a session from its "
             "period, or leave the session out to draft from the whole period."
         )
     draft = _Draft(summary, session_id)
-    period = summary.get("period") or {}
+    period = summary.period
     source = (
         "one contact in this period"
         if session_id is not None
@@ -274,7 +270,7 @@ def render_nmc(summary: dict, session_id: str | None = None) -> str:
         "",
         *_note(),
         "",
-        f"Period: {t.date_range(period.get('since'), period.get('until'))}",
+        f"Period: {t.date_range(period.since, period.until)}",
         f"Drawn from: {source}",
     ]
     if findings:

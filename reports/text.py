@@ -1,9 +1,9 @@
 """Words, numbers and dates shared by the summary renderers (Markdown, HTML, NMC draft).
 
-Everything here works on the plain summary dict described in `docs/summary-format.md`, so
-the three renderers say the same things in the same words. The standing words (reason levels,
-requirements, response labels) are in `wording.py`. No Textual, no Rich: these are
-pure functions from data to text.
+Everything here reads the typed summary (store/reports/summary_model.py, the fields of
+`docs/summary-format.md`), so the three renderers say the same things in the same words.
+The standing words (reason levels, requirements, response labels) are in `wording.py`.
+No Textual, no Rich: these are pure functions from data to text.
 """
 
 from __future__ import annotations
@@ -14,6 +14,14 @@ from datetime import date, datetime
 
 from checklists import SETTINGS, STAGES
 from checklists.dates import day_or_moment as _parse
+from store.reports.summary_model import (
+    BarrierDetail,
+    RequirementFigures,
+    SessionRow,
+    Summary,
+    UnfinishedSession,
+    WeekCount,
+)
 
 from .wording import RESPONSE_ORDER, requirement_key
 from .wording import response_label as response_label  # callers read it here too
@@ -21,19 +29,18 @@ from .wording import response_label as response_label  # callers read it here to
 # --- requirements --------------------------------------------------------------------------
 
 
-def sorted_requirements(summary: dict) -> list[tuple[str, dict]]:
+def sorted_requirements(summary: Summary) -> list[tuple[str, RequirementFigures]]:
     """(number, figures) for every requirement in the summary, in number order."""
-    requirements = summary.get("requirements") or {}
-    return sorted(requirements.items(), key=lambda pair: requirement_key(pair[0]))
+    return sorted(summary.requirements.items(), key=lambda pair: requirement_key(pair[0]))
 
 
-def answered_count(figures: dict) -> int:
+def answered_count(figures: RequirementFigures) -> int:
     """Answers given for a requirement (not counting items left unanswered)."""
-    return sum(int(figures.get(r) or 0) for r in ("done", "partly", "not_done", "not_applicable"))
+    return sum(figures.count(r) for r in ("done", "partly", "not_done", "not_applicable"))
 
 
-def total_count(figures: dict) -> int:
-    return sum(int(figures.get(r) or 0) for r in RESPONSE_ORDER)
+def total_count(figures: RequirementFigures) -> int:
+    return sum(figures.count(r) for r in RESPONSE_ORDER)
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -53,16 +60,16 @@ def change_points(change: float | None) -> int | None:
     return round(change * 100)
 
 
-def change_text(figures: dict) -> str:
+def change_text(figures: RequirementFigures) -> str:
     """'▲ 15 pts', '▼ 5 pts', 'no change', 'no earlier figures' or 'none answered now'."""
-    if figures.get("previous_share_done") is None:
+    if figures.previous_share_done is None:
         return "no earlier figures"
-    if figures.get("share_done") is None:
+    if figures.share_done is None:
         return "none answered now"
-    points = change_points(figures.get("change"))
+    points = change_points(figures.change)
     if points is None:
         # The builder gave both shares but no change: work it out.
-        points = round((figures["share_done"] - figures["previous_share_done"]) * 100)
+        points = round((figures.share_done - figures.previous_share_done) * 100)
     if points > 0:
         return f"▲ {points} pts"
     if points < 0:
@@ -137,19 +144,17 @@ BASIS_TEXT: dict[str, str] = {
 }
 
 
-def period_text(summary: dict) -> str:
+def period_text(summary: Summary) -> str:
     """'22 Aug 2026 to 22 Nov 2026 (since the last supervision record)'."""
-    period = summary.get("period") or {}
-    text = date_range(period.get("since"), period.get("until"))
-    basis = BASIS_TEXT.get(period.get("basis") or "")
+    period = summary.period
+    text = date_range(period.since, period.until)
+    basis = BASIS_TEXT.get(period.basis)
     return f"{text} ({basis})" if basis else text
 
 
-def activity_sentence(summary: dict) -> str:
+def activity_sentence(summary: Summary) -> str:
     """'12 finished checklists and 1 unfinished in this period.' or a kind 'none' sentence."""
-    activity = summary.get("activity") or {}
-    finished = int(activity.get("finished") or 0)
-    unfinished = int(activity.get("unfinished") or 0)
+    finished, unfinished = summary.activity.finished, summary.activity.unfinished
     if not finished and not unfinished:
         return "No checklists were recorded in this period."
     if not finished:
@@ -157,15 +162,15 @@ def activity_sentence(summary: dict) -> str:
     return f"{plural(finished, 'finished checklist')} and {unfinished} unfinished in this period."
 
 
-def previous_period_text(summary: dict) -> str | None:
-    previous = (summary.get("period") or {}).get("previous")
-    if not previous:
+def previous_period_text(summary: Summary) -> str | None:
+    previous = summary.period.previous
+    if previous is None:
         return None
-    return date_range(previous.get("since"), previous.get("until"))
+    return date_range(previous.since, previous.until)
 
 
 def activity_buckets(
-    weeks: list[dict], since: str | None = None
+    weeks: tuple[WeekCount, ...], since: str | None = None
 ) -> tuple[str, list[tuple[str, int]]]:
     """The period's weekly counts, grouped so a chart stays readable.
 
@@ -176,14 +181,12 @@ def activity_buckets(
     """
     start = _parse(since)
     if len(weeks) <= 26:
-        return "week", [
-            (format_short_date(w.get("week_start")), int(w.get("count") or 0)) for w in weeks
-        ]
+        return "week", [(format_short_date(w.week_start), w.count) for w in weeks]
     months: dict[str, int] = {}
     years: dict[str, int] = {}
     for week in weeks:
-        moment = _parse(week.get("week_start"))
-        count = int(week.get("count") or 0)
+        moment = _parse(week.week_start)
+        count = week.count
         if moment is None:
             continue
         if isinstance(start, date) and not isinstance(start, datetime) and moment < start:
@@ -215,59 +218,59 @@ def stage_label(key: str | None) -> str:
     return _STAGE_LABELS.get(key or "", _humane(key or "not recorded"))
 
 
-def unfinished_text(entry: dict) -> str:
+def unfinished_text(entry: UnfinishedSession) -> str:
     """'Any contact: started 20 Nov 2026 09:15, last changed 20 Nov 2026 09:40 (over a week)'."""
     words = (
-        f"{entry.get('title') or entry.get('checklist') or 'Checklist'}: started "
-        f"{format_datetime(entry.get('started_at'))}, last changed "
-        f"{format_datetime(entry.get('updated_at'))}"
+        f"{entry.title or entry.checklist or 'Checklist'}: started "
+        f"{format_datetime(entry.started_at)}, last changed "
+        f"{format_datetime(entry.updated_at)}"
     )
-    return words + (" (untouched for over a week)" if entry.get("stale") else "")
+    return words + (" (untouched for over a week)" if entry.stale else "")
 
 
-def barrier_entries(summary: dict, level: str) -> list[dict]:
+def barrier_entries(summary: Summary, level: str) -> list[BarrierDetail]:
     """The barrier_details entries for one level, most frequent first.
 
     Falls back to the plain `barriers` counts (reason id -> count) if details are missing.
     """
-    details = (summary.get("barrier_details") or {}).get(level)
+    details = summary.barrier_details.get(level)
     if details is None:
-        counts = (summary.get("barriers") or {}).get(level) or {}
-        details = [
-            {"reason": reason, "label": _humane(reason), "count": count, "requirements": []}
+        counts = summary.barriers.get(level) or {}
+        details = tuple(
+            BarrierDetail(reason=reason, label=_humane(reason), count=count)
             for reason, count in counts.items()
-        ]
-    return sorted(details, key=lambda d: (-int(d.get("count") or 0), str(d.get("label"))))
+        )
+    return sorted(details, key=lambda d: (-d.count, d.label))
 
 
-def reason_label(summary: dict, reason: str | None) -> str | None:
+def reason_label(summary: Summary, reason: str | None) -> str | None:
     """The words for a reason id, from the summary's own barrier details."""
     if not reason:
         return None
-    for entries in (summary.get("barrier_details") or {}).values():
-        for entry in entries or []:
-            if entry.get("reason") == reason:
-                return entry.get("label") or _humane(reason)
+    for entries in summary.barrier_details.values():
+        for entry in entries:
+            if entry.reason == reason:
+                return entry.label or _humane(reason)
     return _humane(reason)
 
 
-def sessions_by_id(summary: dict) -> dict[str, dict]:
-    return {s.get("id"): s for s in summary.get("sessions") or [] if s.get("id")}
+def sessions_by_id(summary: Summary) -> dict[str, SessionRow]:
+    return {s.id: s for s in summary.sessions if s.id}
 
 
-def several_checklists(summary: dict) -> bool:
+def several_checklists(summary: Summary) -> bool:
     """Whether more than one checklist was used, so entries need to say which."""
-    return len((summary.get("activity") or {}).get("by_checklist") or {}) > 1
+    return len(summary.activity.by_checklist) > 1
 
 
 def session_label(
-    summary: dict, session_id: str | None, when: str | None = None, title: str | None = None
+    summary: Summary, session_id: str | None, when: str | None = None, title: str | None = None
 ) -> str:
     """'14 Nov 2026 · Any contact' for the session an entry came from; just the date when the
     period used only one checklist."""
-    session = sessions_by_id(summary).get(session_id or "") or {}
-    moment = when or session.get("completed_at")
-    title = title or session.get("title")
+    session = sessions_by_id(summary).get(session_id or "")
+    moment = when or (session.completed_at if session else None)
+    title = title or (session.title if session else None)
     parts = [format_date(moment) if moment else None]
     if several_checklists(summary) or not moment:
         parts.append(title)
@@ -302,8 +305,8 @@ def wrap(text: str, width: int, prefix: str = "", first: str | None = None) -> l
     return lines
 
 
-def has_text(entry: dict, key: str = "text") -> bool:
-    return bool(str(entry.get(key) or "").strip())
+def has_text(entry: object, key: str = "text") -> bool:
+    return bool(str(getattr(entry, key, None) or "").strip())
 
 
 # --- NMC Code themes -----------------------------------------------------------------------

@@ -247,6 +247,7 @@ STORE_TYPES_AND_ERRORS = {
         "REFLECTION_LIMIT",
     },
     "store.supervision": {"NotSharedEntry", "ACTION_LIMIT", "COMMENT_LIMIT", "NOTES_LIMIT"},
+    "store.reports.summary_model": {"Action", "RequirementFigures", "Summary"},
 }
 # Not yet behind a service (what remains of the issue): opening the store, the renderers (on
 # their way to reports/), pure input parsing, and the use cases that audit inside the store
@@ -255,7 +256,6 @@ STORE_NOT_YET_BEHIND_A_SERVICE = {
     "store": {"resolve_data_dir", "ROLES"},
     "store.reports": {"text"},
     "store.reports.output": {"default_name", "render"},
-    "store.reports.period": {"supervisee_overview"},
     "store.summary": {"summarise_session"},
     "store.supervision": {"new_action", "parse_date"},
 }

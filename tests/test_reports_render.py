@@ -13,6 +13,7 @@ import pytest
 
 from reports import render_html, render_markdown, render_nmc
 from reports import text as t
+from store.reports.summary_model import RequirementFigures, Summary
 
 S1 = "3f6c1a52-0d7e-4b8a-9c11-5e2f7a9b0c01"  # clinic, antenatal, flagged, heavy
 S2 = "8a2d4e61-7b3c-4f9e-a812-1c6d5e4f3a02"  # home visit, reflection with <script>
@@ -386,22 +387,26 @@ def test_text_helpers() -> None:
     assert t.format_datetime("2026-11-22T10:00:00+00:00") == "22 Nov 2026 10:00"
     assert t.percent(0.75) == "75%"
     assert t.percent(None) == "—"
-    assert t.change_text({"share_done": 0.75, "previous_share_done": 0.6, "change": 0.15}) == (
-        "▲ 15 pts"
+    figures = RequirementFigures.from_dict
+    assert t.change_text(
+        figures({"share_done": 0.75, "previous_share_done": 0.6, "change": 0.15})
+    ) == ("▲ 15 pts")
+    assert t.change_text(
+        figures({"share_done": 0.5, "previous_share_done": 0.7, "change": -0.2})
+    ) == ("▼ 20 pts")
+    assert t.change_text(
+        figures({"share_done": 0.5, "previous_share_done": 0.5, "change": 0.0})
+    ) == ("no change")
+    assert (
+        t.change_text(figures({"share_done": 0.5, "previous_share_done": None}))
+        == "no earlier figures"
     )
-    assert t.change_text({"share_done": 0.5, "previous_share_done": 0.7, "change": -0.2}) == (
-        "▼ 20 pts"
-    )
-    assert t.change_text({"share_done": 0.5, "previous_share_done": 0.5, "change": 0.0}) == (
-        "no change"
-    )
-    assert t.change_text({"share_done": 0.5, "previous_share_done": None}) == "no earlier figures"
     assert t.bar(0.5) == "█████░░░░░"
     assert t.response_label("unanswered") == "Not answered"
     assert [
         n
         for n, _ in t.sorted_requirements(
-            {"requirements": dict.fromkeys(["8.1", "7.10", "7.2", "5"], {})}
+            Summary.from_dict({"requirements": dict.fromkeys(["8.1", "7.10", "7.2", "5"], {})})
         )
     ] == ["5", "7.2", "7.10", "8.1"]
 

@@ -188,7 +188,7 @@ def test_a_summary_reshares_first_and_a_supervisees_is_audited(team, monkeypatch
     monkeypatch.setattr(store, "reshare_all", lambda person: calls.append(person.name) or 0)
     summary = summaries.build(store, team.sam, of=team.jo)
     assert calls == ["Sam Supervisor"]
-    assert summary["person"] == "Jo Patel"
+    assert summary.person == "Jo Patel"
     assert (last(store)["event"], last(store)["subject"]) == ("read_summary", "Jo Patel")
     monkeypatch.setattr(store, "reshare_all", reshare)
     with pytest.raises(PermissionDenied, match="their summary"):

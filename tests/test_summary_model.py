@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from store.reports.period import build_summary
+from store.reports.summary_model import Summary
 from store.supervision import new_action
 
 GOLDEN = Path(__file__).parent / "golden" / "summary.json"
@@ -131,7 +132,7 @@ def rich(team, checklist):
 
 def test_the_summary_json_is_the_golden_one(rich) -> None:
     store, sam, jo = rich
-    summary = build_summary(store, sam, of=jo, since=SINCE, until=UNTIL)
+    summary = build_summary(store, sam, of=jo, since=SINCE, until=UNTIL).as_dict()
     got = json.dumps(normalised(summary), ensure_ascii=False, indent=2) + "\n"
     assert got == GOLDEN.read_text(encoding="utf-8")  # the same fields, in the same order
 
@@ -144,3 +145,22 @@ def test_the_renderers_give_the_golden_text(fmt: str) -> None:
     golden = GOLDEN.with_suffix(f".{fmt}")
     got = render(json.loads(GOLDEN.read_text(encoding="utf-8")), fmt)
     assert got == golden.read_text(encoding="utf-8")
+
+
+def test_the_typed_summary_reads_its_own_json_back(rich) -> None:
+    """`from_dict(as_dict())` is the same summary, so a saved JSON file renders as it was."""
+    store, sam, jo = rich
+    summary = build_summary(store, sam, of=jo, since=SINCE, until=UNTIL)
+    assert isinstance(summary, Summary)
+    assert Summary.from_dict(summary.as_dict()) == summary
+    assert Summary.from_dict(summary.as_dict()).as_dict() == summary.as_dict()
+
+
+def test_a_broken_summary_reads_as_empty_fields_not_an_error() -> None:
+    broken = Summary.from_dict(
+        {"person": 3, "activity": {"finished": "lots", "by_week": "x"}, "last_record": {}}
+    )
+    assert broken.person == "3"
+    assert broken.activity.finished == 0 and broken.activity.by_week == ()
+    assert broken.last_record is None and broken.period.previous is None
+    assert Summary.from_dict(None) == Summary()

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from services import summaries
 from store import InvalidInput, PermissionDenied, Store
 from store.reports.period import STAFF_REQUIREMENTS, build_summary, choose_period, months_before
 from store.supervision import new_action
@@ -22,6 +23,11 @@ NOTES = "We talked about asking for the quiet room earlier in the day."
 
 
 # `team` (store, Sam, Jo, Kit, each signed in once) is a fixture in tests/conftest.py.
+
+
+def summary_json(*args, **kwargs) -> dict:
+    """The summary as its JSON object (docs/summary-format.md), as these tests read it."""
+    return build_summary(*args, **kwargs).as_dict()
 
 
 def finished_session(store, person, checklist, days_ago: int, answers: dict, **extra):
@@ -88,7 +94,7 @@ def test_summary_figures_match_the_stored_answers_exactly(team, checklist) -> No
     # Out of the period (the default three months) but in the previous one.
     finished_session(store, jo, checklist, 120, {0: ("not_done", "no-private-room")})
 
-    summary = build_summary(store, sam, of=jo)
+    summary = summary_json(store, sam, of=jo)
 
     # Count independently from what `sessions list --json` shows.
     listed = [
@@ -136,7 +142,7 @@ def test_change_from_the_previous_period(team, checklist) -> None:
     since = until - timedelta(days=29)
     finished_session(store, jo, checklist, 5, {0: ("done", None)})
     finished_session(store, jo, checklist, 40, {0: ("not_done", "no-private-room")})
-    summary = build_summary(store, sam, of=jo, since=since.isoformat())
+    summary = summary_json(store, sam, of=jo, since=since.isoformat())
     first = store.library.checklists["any-contact"].sections[0].items[0].requirements[0]
     row = summary["requirements"][first]
     assert row["share_done"] == 1.0
@@ -155,7 +161,7 @@ def test_default_period_starts_at_the_last_supervision_record(team, checklist) -
     store.supervision.add_record(sam, jo, NOTES, when=meeting, actions=[action])
     finished_session(store, jo, checklist, 20, {0: ("done", None)})
     finished_session(store, jo, checklist, 2, {0: ("done", None)})
-    summary = build_summary(store, sam, of=jo)
+    summary = summary_json(store, sam, of=jo)
     assert summary["period"] == {
         "since": meeting,
         "until": date.today().isoformat(),
@@ -238,13 +244,13 @@ def test_marking_an_action_done_keeps_the_record(team) -> None:
 def test_reading_someone_elses_summary_is_audited(team, checklist) -> None:
     store, sam, jo, kit = team
     finished_session(store, jo, checklist, 1, {0: ("done", None)})
-    build_summary(store, sam, of=jo)
+    summaries.build(store, sam, of=jo)
     events = [(e["event"], e["actor"], e["subject"]) for e in store.audit.entries()]
     assert ("read_summary", "Sam Supervisor", "Jo Patel") in events
     with pytest.raises(PermissionDenied):
-        build_summary(store, kit, of=jo)
+        summaries.build(store, kit, of=jo)
     # One's own summary is not someone else's.
-    build_summary(store, jo)
+    summaries.build(store, jo)
     assert ("read_summary", "Jo Patel", "Jo Patel") not in [
         (e["event"], e["actor"], e["subject"]) for e in store.audit.entries()
     ]
@@ -253,12 +259,12 @@ def test_reading_someone_elses_summary_is_audited(team, checklist) -> None:
 def test_bad_dates_are_refused_plainly(team) -> None:
     store, sam, jo, _kit = team
     with pytest.raises(InvalidInput, match="not a date"):
-        build_summary(store, sam, of=jo, since="last week")
+        summary_json(store, sam, of=jo, since="last week")
     with pytest.raises(InvalidInput, match="starts after it ends"):
-        build_summary(store, sam, of=jo, since="2026-12-01", until="2026-11-01")
+        summary_json(store, sam, of=jo, since="2026-12-01", until="2026-11-01")
     for far in ("0001-01-01", "9999-12-31"):
         with pytest.raises(InvalidInput, match="out of range"):
-            build_summary(store, sam, of=jo, since=far)
+            summary_json(store, sam, of=jo, since=far)
     with pytest.raises(InvalidInput, match="in the future"):
         store.supervision.add_record(sam, jo, NOTES, when="2099-01-01")
 
@@ -270,7 +276,7 @@ def test_a_record_after_the_period_does_not_move_its_start(team, checklist) -> N
     store.supervision.add_record(sam, jo, NOTES, when=older)
     store.supervision.add_record(sam, jo, NOTES, when=newer)
     until = (date.today() - timedelta(days=10)).isoformat()
-    summary = build_summary(store, sam, of=jo, until=until)
+    summary = summary_json(store, sam, of=jo, until=until)
     assert summary["period"]["since"] == older
     assert summary["period"]["basis"] == "last_supervision"
     assert summary["last_record"]["date"] == older
@@ -436,7 +442,7 @@ def test_an_answer_hidden_by_a_changed_answer_is_not_counted(team, checklist) ->
     session.answer(items["preferred-contact"], "not_applicable")
     store.sessions.save_draft(session)
     store.sessions.finish(session)
-    summary = build_summary(store, sam, of=jo)
+    summary = summary_json(store, sam, of=jo)
     hidden = items["safe-to-contact"].requirements
     shown_only = {
         number: sum(1 for i in session.visible_items(checklist) if number in i.requirements)

@@ -1,7 +1,8 @@
-"""The supervision summary: one practitioner's finished sessions over a period, as one dict.
+"""The supervision summary: one practitioner's finished sessions over a period.
 
-Its shape is documented in docs/summary-format.md; the markdown, html and nmc renderers draw
-from it, and `summary --format json` prints it. It follows Proctor's three functions, which
+Built section by section into the typed summary (summary_model.py), whose JSON is documented
+in docs/summary-format.md; the markdown, html and nmc renderers read its fields, and
+`summary --format json` prints its `as_dict()`. It follows Proctor's three functions, which
 supervisors already know: standards (normative), learning (formative) and wellbeing
 (restorative), with barriers kept apart from practice points and from the woman's own choice
 (principle 5: barriers are not failures).
@@ -29,6 +30,8 @@ from store.errors import InvalidInput, PermissionDenied, StoreError
 from store.people import Person, now_iso
 from store.sessions import Session
 
+from . import summary_model as m
+
 COUNTS = (*RESPONSES, "unanswered")
 HEAVY_WHY = "Her baby had been removed from her care"
 DEFAULT_MONTHS = 3
@@ -50,9 +53,6 @@ class Period:
 
     def holds(self, stamp: str | None) -> bool:
         return bool(stamp) and self.since.isoformat() <= stamp[:10] <= self.until.isoformat()
-
-    def to_dict(self) -> dict:
-        return {"since": self.since.isoformat(), "until": self.until.isoformat()}
 
 
 def months_before(day: date, months: int) -> date:
@@ -103,12 +103,8 @@ def choose_period(
     return Period(start, end, basis)
 
 
-def _entry(session: Session, text: str) -> dict:
-    return {
-        "session_id": session.id,
-        "completed_at": session.record.get("completed_at"),
-        "text": text,
-    }
+def _entry(session: Session, text: str) -> m.Entry:
+    return m.Entry(session.id, session.record.get("completed_at"), text)
 
 
 class _Tally:
@@ -167,6 +163,23 @@ def _tally(sessions: list[Session], shown: dict) -> _Tally:
     return tally
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What the sections are built from: the period's sessions, read once."""
+
+    store: object
+    library: object
+    names: dict[str, str]
+    period: Period
+    current: list[Session]  # finished in the period, oldest first
+    earlier: list[Session]  # finished in the period before, to compare with
+    drafts: list[Session]
+    shown: dict  # session id -> the items it shows (None when its wording is missing)
+
+    def answers(self, session: Session) -> list[tuple[str, dict, tuple]]:
+        return _shown_answers(session, self.shown.get(session.id))
+
+
 def build_summary(
     store,
     reader: Person,
@@ -174,64 +187,139 @@ def build_summary(
     since: str | None = None,
     until: str | None = None,
     problems: list[StoreError] | None = None,
-) -> dict:
-    """The summary for `of` (default: the reader), as the reader may see it."""
+) -> m.Summary:
+    """The summary for `of` (default: the reader), as the reader may see it.
+
+    Reading a supervisee's summary is audited by the service that asks for it
+    (services/summaries.py), not here."""
     author = of or reader
     if not store.may_read(reader, author):
         raise PermissionDenied(
             f"You are not {author.name}'s supervisor, so you cannot read their summary."
         )
     problems = problems if problems is not None else []
-    library = store.library
-    names = {p.id: p.name for p in store.people.all()}
-    records = store.supervision.records(reader, author.id, problems)
     period = choose_period(store, author.id, since=since, until=until)
-    previous = period.previous
     sessions = store.readable_sessions(
         reader,
         of=author if author.id != reader.id else None,
         problems=problems,
-        since=previous.since.isoformat(),
+        since=period.previous.since.isoformat(),
     )
     finished = [s for s in sessions if not s.is_draft]
     current = [s for s in finished if period.holds(s.record.get("completed_at"))]
     current.sort(key=lambda s: s.record.get("completed_at") or "")
-    earlier = [s for s in finished if previous.holds(s.record.get("completed_at"))]
-    drafts = [s for s in sessions if s.is_draft]
+    reading = _Reading(
+        store=store,
+        library=store.library,
+        names={p.id: p.name for p in store.people.all()},
+        period=period,
+        current=current,
+        earlier=[s for s in finished if period.previous.holds(s.record.get("completed_at"))],
+        drafts=[s for s in sessions if s.is_draft],
+        shown=_shown_items(store, current, problems),
+    )
+    records = store.supervision.records(reader, author.id, problems)
+    last = next((r for r in records if r.date <= period.until.isoformat()), None)
+    critical, barriers, details, no_reason = _barriers_section(reading)
+    return m.Summary(
+        person=author.name,
+        prepared_by=reader.name,
+        prepared_at=now_iso(),
+        period=_period_section(period),
+        activity=_activity_section(reading),
+        requirements=_requirements_section(reading),
+        critical_not_done=critical,
+        barriers=barriers,
+        barrier_details=details,
+        no_reason=no_reason,
+        learning=_learning_section(reading),
+        wellbeing=_wellbeing_section(reading),
+        flagged=_flagged_section(reading),
+        comments=_comments_section(reading, reader, author, problems),
+        last_record=m.LastRecord(last.id, last.date, reading.names.get(last.by, "unknown"))
+        if last
+        else None,
+        actions=_actions_section(last),
+        sessions=tuple(_session_row(s, reading.shown.get(s.id)) for s in current),
+    )
 
-    shown = _shown_items(store, current, problems)
-    tally, before = _tally(current, shown), _tally(earlier, _shown_items(store, earlier, []))
+
+# --- the sections, in the order of docs/summary-format.md --------------------------------
+
+
+def _period_section(period: Period) -> m.PeriodPart:
+    previous = period.previous
+    return m.PeriodPart(
+        since=period.since.isoformat(),
+        until=period.until.isoformat(),
+        basis=period.basis,
+        previous=m.Span(previous.since.isoformat(), previous.until.isoformat()),
+    )
+
+
+def _activity_section(reading: _Reading) -> m.Activity:
+    current, today = reading.current, datetime.now().astimezone()
+    return m.Activity(
+        finished=len(current),
+        unfinished=len(reading.drafts),
+        by_checklist=_by_checklist(current),
+        by_setting=dict(Counter(s.setup.get("setting", "") for s in current)),
+        by_stage=dict(Counter(s.setup.get("stage", "") for s in current)),
+        by_week=_by_week(current, reading.period),
+        unfinished_sessions=tuple(
+            m.UnfinishedSession(
+                id=s.id,
+                checklist=s.checklist_id,
+                title=s.record["checklist"].get("title", s.checklist_id),
+                started_at=s.record["started_at"],
+                updated_at=s.record["updated_at"],
+                stale=_older_than(s.record["updated_at"], today, STALE_DRAFT),
+            )
+            for s in reading.drafts
+        ),
+    )
+
+
+def _requirements_section(reading: _Reading) -> dict[str, m.RequirementFigures]:
+    """Every requirement an answered item cites, and always the staff ones, in number order."""
+    tally = _tally(reading.current, reading.shown)
+    before = _tally(reading.earlier, _shown_items(reading.store, reading.earlier, []))
     requirements = {}
-    numbers = sorted(set(STAFF_REQUIREMENTS) | set(tally.counts), key=requirement_key)
-    for number in numbers:
+    for number in sorted(set(STAFF_REQUIREMENTS) | set(tally.counts), key=requirement_key):
         counts = tally.counts.get(number, Counter())
         share, was = tally.share_done(number), before.share_done(number)
-        requirement = library.requirements.get(number)
-        requirements[number] = {
-            "title": requirement.title if requirement else "",
+        requirement = reading.library.requirements.get(number)
+        requirements[number] = m.RequirementFigures(
+            title=requirement.title if requirement else "",
             **{what: counts[what] for what in COUNTS},
-            "share_done": share,
-            "previous_share_done": was,
-            "change": round(share - was, 4) if share is not None and was is not None else None,
-        }
+            share_done=share,
+            previous_share_done=was,
+            change=round(share - was, 4) if share is not None and was is not None else None,
+        )
+    return requirements
 
+
+def _barriers_section(reading: _Reading) -> tuple:
+    """(critical items not done, barrier counts by level, their details, answers with no
+    reason): one pass over the answers that need a reason."""
+    library = reading.library
     barriers: dict[str, Counter] = {level: Counter() for level in REASON_LEVELS}
     no_reason = 0
     critical = []
-    for session in current:
-        critical_ids = {item.id for item in shown.get(session.id) or [] if item.critical}
-        for item_id, entry, _requirements in _shown_answers(session, shown.get(session.id)):
+    for session in reading.current:
+        critical_ids = {item.id for item in reading.shown.get(session.id) or [] if item.critical}
+        for item_id, entry, _requirements in reading.answers(session):
             response = entry.get("response")
             if response == "not_done" and item_id in critical_ids:
                 critical.append(
-                    {
-                        "session_id": session.id,
-                        "completed_at": session.record.get("completed_at"),
-                        "item_id": item_id,
-                        "prompt": entry.get("prompt", ""),
-                        "response": response,
-                        "reason": entry.get("reason"),
-                    }
+                    m.CriticalItem(
+                        session_id=session.id,
+                        completed_at=session.record.get("completed_at"),
+                        item_id=item_id,
+                        prompt=entry.get("prompt", ""),
+                        response=response,
+                        reason=entry.get("reason"),
+                    )
                 )
             if response not in NEEDS_REASON:
                 continue
@@ -240,170 +328,127 @@ def build_summary(
                 no_reason += 1
             else:
                 barriers.setdefault(reason.level, Counter())[reason.id] += 1
-
-    details = {}
-    for level, counter in barriers.items():
-        details[level] = []
-        for reason_id, count in counter.most_common():
-            reason = library.reason(reason_id)
-            details[level].append(
-                {
-                    "reason": reason_id,
-                    "label": reason.label if reason else reason_id,
-                    "count": count,
-                    "requirements": [
-                        {
-                            "number": n,
-                            "title": library.requirements[n].title
-                            if n in library.requirements
-                            else "",
-                        }
-                        for n in (reason.requirements if reason else ())
-                    ],
-                }
-            )
-
-    reflections: dict[str, list[dict]] = {
-        key: [] for key in ("went_well", "difficult", "feelings", "differently")
+    details = {
+        level: tuple(_barrier_detail(library, reason_id, count) for reason_id, count in top)
+        for level, top in ((level, c.most_common()) for level, c in barriers.items())
     }
+    counts = {level: dict(counter) for level, counter in barriers.items()}
+    return tuple(critical), counts, details, no_reason
+
+
+def _barrier_detail(library, reason_id: str, count: int) -> m.BarrierDetail:
+    reason = library.reason(reason_id)
+    return m.BarrierDetail(
+        reason=reason_id,
+        label=reason.label if reason else reason_id,
+        count=count,
+        requirements=tuple(
+            m.RequirementRef(n, library.requirements[n].title if n in library.requirements else "")
+            for n in (reason.requirements if reason else ())
+        ),
+    )
+
+
+def _reflections(reading: _Reading, key: str) -> tuple[m.Entry, ...]:
+    """What each session of the period wrote for one reflection prompt, where it wrote any."""
+    entries = []
+    for session in reading.current:
+        text = (session.reflection.get(key) or "").strip()
+        if text:
+            entries.append(_entry(session, text))
+    return tuple(entries)
+
+
+def _learning_section(reading: _Reading) -> m.Learning:
     language: Counter = Counter()
     prefer: dict[str, str] = {}
-    guide = getattr(library, "language", None)
-    flagged, heavy = [], []
-    for session in current:
-        for key, entries in reflections.items():
-            text = (session.reflection.get(key) or "").strip()
-            if text:
-                entries.append(_entry(session, text))
-        if session.flagged:
-            flagged.append(
-                {
-                    "session_id": session.id,
-                    "completed_at": session.record.get("completed_at"),
-                    "title": session.record["checklist"].get("title", session.checklist_id),
-                    "text": (session.reflection.get("supervision") or "").strip(),
-                }
-            )
-        if session.setup.get("baby_removed"):
-            heavy.append(
-                {
-                    "session_id": session.id,
-                    "completed_at": session.record.get("completed_at"),
-                    "why": HEAVY_WHY,
-                }
-            )
-        if guide is not None:
-            texts = [a.get("note") for a in session.answers.values()]
-            texts += [str(v) for v in session.reflection.values()]
-            for text in filter(None, texts):
-                for finding in guide.find(text):
-                    language[finding.term] += 1
-                    prefer[finding.term] = finding.prefer
+    guide = getattr(reading.library, "language", None)
+    for session in reading.current if guide is not None else ():
+        texts = [a.get("note") for a in session.answers.values()]
+        texts += [str(v) for v in session.reflection.values()]
+        for text in filter(None, texts):
+            for finding in guide.find(text):
+                language[finding.term] += 1
+                prefer[finding.term] = finding.prefer
+    return m.Learning(
+        differently=_reflections(reading, "differently"),
+        went_well=_reflections(reading, "went_well"),
+        language=m.Language(
+            total=sum(language.values()),
+            terms=tuple(
+                m.LanguageTerm(term, prefer[term], count) for term, count in language.most_common()
+            ),
+        ),
+    )
 
-    in_period = {s.id for s in current}
-    comments = [
-        {
-            "id": c.id,
-            "session_id": c.session_id,
-            "by": names.get(c.by, "unknown"),
-            "created_at": c.record["created_at"],
-            "text": c.text,
-        }
-        for c in store.supervision.comments(reader, author.id, problems)
-        if c.session_id in in_period or period.holds(c.record["created_at"])
-    ]
-    last = next((r for r in records if r.date <= period.until.isoformat()), None)
 
-    today = datetime.now().astimezone()
-    summary = {
-        "format": "stepping-stones-summary",
-        "version": 1,
-        "person": author.name,
-        "prepared_by": reader.name,
-        "prepared_at": now_iso(),
-        "period": {
-            **period.to_dict(),
-            "basis": period.basis,
-            "previous": previous.to_dict(),
-        },
-        "activity": {
-            "finished": len(current),
-            "unfinished": len(drafts),
-            "by_checklist": _by_checklist(current),
-            "by_setting": dict(Counter(s.setup.get("setting", "") for s in current)),
-            "by_stage": dict(Counter(s.setup.get("stage", "") for s in current)),
-            "by_week": _by_week(current, period),
-            "unfinished_sessions": [
-                {
-                    "id": s.id,
-                    "checklist": s.checklist_id,
-                    "title": s.record["checklist"].get("title", s.checklist_id),
-                    "started_at": s.record["started_at"],
-                    "updated_at": s.record["updated_at"],
-                    "stale": _older_than(s.record["updated_at"], today, STALE_DRAFT),
-                }
-                for s in drafts
-            ],
-        },
-        "requirements": requirements,
-        "critical_not_done": critical,
-        "barriers": {level: dict(counter) for level, counter in barriers.items()},
-        "barrier_details": details,
-        "no_reason": no_reason,
-        "learning": {
-            "differently": reflections["differently"],
-            "went_well": reflections["went_well"],
-            "language": {
-                "total": sum(language.values()),
-                "terms": [
-                    {"term": term, "prefer": prefer[term], "count": count}
-                    for term, count in language.most_common()
-                ],
-            },
-        },
-        "wellbeing": {
-            "feelings": reflections["feelings"],
-            "difficult": reflections["difficult"],
-            "heavy_sessions": heavy,
-        },
-        "flagged": flagged,
-        "comments": comments,
-        "last_record": {"id": last.id, "date": last.date, "by": names.get(last.by, "unknown")}
-        if last
-        else None,
-        "actions": [
-            {
-                "id": a.get("id"),
-                "text": a.get("text", ""),
-                "owner": a.get("owner", ""),
-                "due": a.get("due"),
-                "done": bool(a.get("done")),
-            }
-            for a in (last.actions if last else [])
-        ],
-        "sessions": [_session_row(s, shown.get(s.id)) for s in current],
-    }
-    if author.id != reader.id:
-        store.audit.append(
-            "read_summary",
-            reader.name,
-            author.name,
-            {"since": period.since.isoformat(), "until": period.until.isoformat()},
+def _wellbeing_section(reading: _Reading) -> m.Wellbeing:
+    return m.Wellbeing(
+        feelings=_reflections(reading, "feelings"),
+        difficult=_reflections(reading, "difficult"),
+        heavy_sessions=tuple(
+            m.HeavySession(s.id, s.record.get("completed_at"), HEAVY_WHY)
+            for s in reading.current
+            if s.setup.get("baby_removed")
+        ),
+    )
+
+
+def _flagged_section(reading: _Reading) -> tuple[m.Flagged, ...]:
+    return tuple(
+        m.Flagged(
+            session_id=s.id,
+            completed_at=s.record.get("completed_at"),
+            title=s.record["checklist"].get("title", s.checklist_id),
+            text=(s.reflection.get("supervision") or "").strip(),
         )
-    return summary
+        for s in reading.current
+        if s.flagged
+    )
 
 
-def _by_checklist(sessions: list[Session]) -> dict:
-    out: dict[str, dict] = {}
+def _comments_section(
+    reading: _Reading, reader: Person, author: Person, problems: list[StoreError]
+) -> tuple[m.Comment, ...]:
+    """Comments on the period's sessions, and any written during the period."""
+    in_period = {s.id for s in reading.current}
+    return tuple(
+        m.Comment(
+            id=c.id,
+            session_id=c.session_id,
+            by=reading.names.get(c.by, "unknown"),
+            created_at=c.record["created_at"],
+            text=c.text,
+        )
+        for c in reading.store.supervision.comments(reader, author.id, problems)
+        if c.session_id in in_period or reading.period.holds(c.record["created_at"])
+    )
+
+
+def _actions_section(last) -> tuple[m.Action, ...]:
+    """What the last supervision record (on or before the period's end) agreed."""
+    return tuple(
+        m.Action(
+            id=a.get("id"),
+            text=a.get("text", ""),
+            owner=a.get("owner", ""),
+            due=a.get("due"),
+            done=bool(a.get("done")),
+        )
+        for a in (last.actions if last else [])
+    )
+
+
+def _by_checklist(sessions: list[Session]) -> dict[str, m.ChecklistCount]:
+    titles: dict[str, str] = {}
+    counts: Counter = Counter()
     for s in sessions:
-        row = out.setdefault(
-            s.checklist_id, {"title": s.record["checklist"].get("title", ""), "count": 0}
-        )
-        row["count"] += 1
-    return out
+        titles.setdefault(s.checklist_id, s.record["checklist"].get("title", ""))
+        counts[s.checklist_id] += 1
+    return {key: m.ChecklistCount(title, counts[key]) for key, title in titles.items()}
 
 
-def _by_week(sessions: list[Session], period: Period) -> list[dict]:
+def _by_week(sessions: list[Session], period: Period) -> tuple[m.WeekCount, ...]:
     """Every week of the period (weeks start on Monday), zeros included, for a chart."""
     start = period.since - timedelta(days=period.since.weekday())
     weeks = Counter()
@@ -413,9 +458,9 @@ def _by_week(sessions: list[Session], period: Period) -> list[dict]:
     out = []
     week = start
     while week <= period.until:
-        out.append({"week_start": week.isoformat(), "count": weeks[week]})
+        out.append(m.WeekCount(week.isoformat(), weeks[week]))
         week += timedelta(days=7)
-    return out
+    return tuple(out)
 
 
 def _older_than(stamp: str, now: datetime, age: timedelta) -> bool:
@@ -425,23 +470,40 @@ def _older_than(stamp: str, now: datetime, age: timedelta) -> bool:
         return False
 
 
-def _session_row(session: Session, shown: list | None) -> dict:
-    return {
-        "id": session.id,
-        "checklist": session.checklist_id,
-        "title": session.record["checklist"].get("title", session.checklist_id),
-        "completed_at": session.record.get("completed_at"),
-        "setting": session.setup.get("setting", ""),
-        "stage": session.setup.get("stage", ""),
-        "flagged": session.flagged,
-        "answered": sum(1 for _i, a, _r in _shown_answers(session, shown) if a.get("response")),
-        "shown": len(shown) if shown is not None else len(session.answers),
-    }
+def _session_row(session: Session, shown: list | None) -> m.SessionRow:
+    return m.SessionRow(
+        id=session.id,
+        checklist=session.checklist_id,
+        title=session.record["checklist"].get("title", session.checklist_id),
+        completed_at=session.record.get("completed_at"),
+        setting=session.setup.get("setting", ""),
+        stage=session.setup.get("stage", ""),
+        flagged=session.flagged,
+        answered=sum(1 for _i, a, _r in _shown_answers(session, shown) if a.get("response")),
+        shown=len(shown) if shown is not None else len(session.answers),
+    )
 
 
-def supervisee_overview(store, reader: Person) -> list[dict]:
+@dataclass(frozen=True)
+class OverviewRow:
+    """One supervisee on a supervisor's list."""
+
+    person: Person
+    name: str
+    last_supervision: str | None
+    since: str
+    sessions: int  # finished since their last supervision
+    flagged: int
+    stale_drafts: int  # unfinished and untouched for more than a week
+    problems: int
+    opened: int  # sessions read to count these (finished or not), for the audit trail
+
+
+def supervisee_overview(store, reader: Person) -> list[OverviewRow]:
     """For a supervisor's list: each supervisee's sessions since their last supervision,
-    what they flagged, and unfinished sessions older than a week."""
+    what they flagged, and unfinished sessions older than a week, in the order people are
+    listed. Reading them is audited by the service that asks (services/summaries.py), which
+    also sorts them by name."""
     out = []
     now = datetime.now().astimezone()
     for person in store.people.all():
@@ -457,21 +519,19 @@ def supervisee_overview(store, reader: Person) -> list[dict]:
             s for s in sessions if not s.is_draft and period.holds(s.record["completed_at"])
         ]
         drafts = [s for s in sessions if s.is_draft]
-        store.audit.append(
-            "read_other", reader.name, person.name, {"sessions": len(sessions), "view": "overview"}
-        )
         out.append(
-            {
-                "person": person,
-                "name": person.name,
-                "last_supervision": last,
-                "since": period.since.isoformat(),
-                "sessions": len(finished),
-                "flagged": sum(1 for s in finished if s.flagged),
-                "stale_drafts": sum(
+            OverviewRow(
+                person=person,
+                name=person.name,
+                last_supervision=last,
+                since=period.since.isoformat(),
+                sessions=len(finished),
+                flagged=sum(1 for s in finished if s.flagged),
+                stale_drafts=sum(
                     1 for s in drafts if _older_than(s.record["updated_at"], now, STALE_DRAFT)
                 ),
-                "problems": len(problems),
-            }
+                problems=len(problems),
+                opened=len(sessions),
+            )
         )
-    return sorted(out, key=lambda row: row["name"].casefold())
+    return out

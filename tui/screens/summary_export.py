@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from reports.output import default_name
 from services import summaries
 from store import StoreError
+from store.reports.summary_model import Summary
 
 CHOICES = (
     ("md", "Plain text (Markdown), to paste into a supervision record"),
@@ -30,7 +31,7 @@ class SummaryExportScreen(ModalScreen[Path | None]):
     CSS_PATH = "summary_export.tcss"
     BINDINGS = [Binding("escape", "cancel", "Back", id="export.back")]
 
-    def __init__(self, summary: dict, own: bool = True) -> None:
+    def __init__(self, summary: Summary, own: bool = True) -> None:
         super().__init__()
         self.summary = summary
         # A reflective account is the practitioner's own: not offered on a supervisee's summary.

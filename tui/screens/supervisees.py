@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from reports import text as words
+from services import summaries
 from store import StoreError
 
 
@@ -46,34 +47,30 @@ class SuperviseesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="supervisees", exit_on_error=False)
     def load(self) -> None:
-        from store.reports.period import supervisee_overview
-
         try:
-            rows = supervisee_overview(self.app.store, self.app.user)
+            rows = summaries.overview(self.app.store, self.app.user)
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
             return
         self.app.call_from_thread(self.show, rows)
 
-    def show(self, rows: list[dict]) -> None:
+    def show(self, rows: list[summaries.OverviewRow]) -> None:
         table = self.query_one(DataTable)
         table.clear()
         self.people = {}
         for row in rows:
             last = (
-                words.format_short_date(row["last_supervision"])
-                if row["last_supervision"]
-                else "not yet"
+                words.format_short_date(row.last_supervision) if row.last_supervision else "not yet"
             )
             table.add_row(
-                Text(row["name"]),
+                Text(row.name),
                 last,
-                str(row["sessions"]),
-                f"⚑ {row['flagged']}" if row["flagged"] else "0",
-                f"! {row['stale_drafts']} >1 wk" if row["stale_drafts"] else "0",
-                key=row["person"].id,
+                str(row.sessions),
+                f"⚑ {row.flagged}" if row.flagged else "0",
+                f"! {row.stale_drafts} >1 wk" if row.stale_drafts else "0",
+                key=row.person.id,
             )
-            self.people[row["person"].id] = row["person"]
+            self.people[row.person.id] = row.person
         if not rows:
             table.add_row("Nobody yet: an admin assigns supervisees", "", "", "", "")
         table.focus()

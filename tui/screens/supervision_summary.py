@@ -24,6 +24,7 @@ from reports.wording import LEVEL_SCREEN as LEVELS
 from services import summaries
 from services import supervision as supervising
 from store import Person, StoreError
+from store.reports.summary_model import Action, Summary
 from tui.widgets.requirement_bars import RequirementBars
 
 
@@ -37,26 +38,21 @@ def _rows(rows: list[tuple[str, Text | str]]) -> Padding:
     return Padding(grid, (0, 0, 0, 2))
 
 
-def _action_label(action: dict) -> str:
-    due = f" (due {words.format_short_date(action['due'])})" if action.get("due") else ""
-    return f"{'✓ done: ' if action['done'] else ''}{action['text']}{due}"
+def _action_label(action: Action) -> str:
+    due = f" (due {words.format_short_date(action.due)})" if action.due else ""
+    return f"{'✓ done: ' if action.done else ''}{action.text}{due}"
 
 
-def _entries(parts: list, entries: list[dict], empty: str) -> None:
+def _entries(parts: list, entries: list[tuple[str | None, str]], empty: str) -> None:
+    """One row per (when, words): the date, then what was written (or why it was heavy)."""
     if not entries:
         parts.append(Text(f"  {empty}", style="dim"))
         return
-    parts.append(
-        _rows(
-            [
-                (
-                    words.format_short_date(e.get("completed_at") or e.get("created_at")),
-                    e.get("text") or e.get("why") or "",
-                )
-                for e in entries
-            ]
-        )
-    )
+    parts.append(_rows([(words.format_short_date(when), text) for when, text in entries]))
+
+
+def _written(entries: tuple) -> list[tuple[str | None, str]]:
+    return [(e.completed_at, e.text) for e in entries]
 
 
 class SupervisionSummaryScreen(Screen):
@@ -80,7 +76,7 @@ class SupervisionSummaryScreen(Screen):
     def __init__(self, of: Person | None = None) -> None:
         super().__init__()
         self.of = of
-        self.summary: dict | None = None
+        self.summary: Summary | None = None
 
     @property
     def author(self) -> Person:
@@ -138,40 +134,40 @@ class SupervisionSummaryScreen(Screen):
             f"[b]Could not build the summary.[/b] {message}"
         )
 
-    def show(self, summary: dict) -> None:
+    def show(self, summary: Summary) -> None:
         self.summary = summary
         head = Text()
-        head.append(f"{summary['person']}\n", style="bold")
+        head.append(f"{summary.person}\n", style="bold")
         head.append(f"{words.period_text(summary)}\n", style="dim")
         head.append(words.activity_sentence(summary))
         self.query_one("#summary-head", Static).update(head)
-        weeks = [w["count"] for w in summary["activity"]["by_week"]]
+        weeks = [w.count for w in summary.activity.by_week]
         sparkline = self.query_one("#activity", Sparkline)
         # An all-zero sparkline draws as full blocks: show words instead.
         sparkline.display = any(weeks)
         sparkline.data = weeks if any(weeks) else [0]
-        activity = summary["activity"]
+        activity = summary.activity
         line = Text()
         line.append(f"  peak {max(weeks, default=0)} in a week · ", style="dim")
         settings = ", ".join(
-            f"{words.setting_label(k)} {v}" for k, v in activity["by_setting"].items()
+            f"{words.setting_label(k)} {v}" for k, v in activity.by_setting.items()
         )
         line.append(settings or "no finished sessions", style="dim")
-        stale = [s for s in activity["unfinished_sessions"] if s.get("stale")]
+        stale = [s for s in activity.unfinished_sessions if s.stale]
         if stale:
             line.append(f"\n  {len(stale)} unfinished for more than a week", style="yellow")
         self.query_one("#activity-text", Static).update(line)
-        self.query_one("#bars", RequirementBars).requirements = summary["requirements"]
+        self.query_one("#bars", RequirementBars).requirements = summary.requirements
         self.query_one("#summary-rest", Static).update(self.rest(summary))
-        self.show_actions(summary["actions"])
+        self.show_actions(summary.actions)
         self.refresh_bindings()
 
-    def show_actions(self, actions: list[dict]) -> None:
+    def show_actions(self, actions: tuple[Action, ...]) -> None:
         """Last time's agreed actions, to tick off with space (either of you can)."""
         chooser = self.query_one("#actions", SelectionList)
         chooser.clear_options()
         chooser.add_options(
-            Selection(_action_label(action), action["id"], bool(action["done"]), id=action["id"])
+            Selection(_action_label(action), action.id, action.done, id=action.id)
             for action in actions
         )
         chooser.display = bool(actions)
@@ -181,10 +177,10 @@ class SupervisionSummaryScreen(Screen):
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         action_id = event.selection.value
         done = action_id in event.selection_list.selected
-        action = next(a for a in self.summary["actions"] if a["id"] == action_id)
-        action["done"] = done
+        self.summary = self.summary.with_action_done(action_id, done)
+        action = next(a for a in self.summary.actions if a.id == action_id)
         event.selection_list.replace_option_prompt(action_id, _action_label(action))
-        self.mark_action(self.summary["last_record"]["id"], action_id, done)
+        self.mark_action(self.summary.last_record.id, action_id, done)
 
     @work(thread=True, group="summary-action", exit_on_error=False)
     def mark_action(self, record_id: str, action_id: str, done: bool) -> None:
@@ -200,7 +196,7 @@ class SupervisionSummaryScreen(Screen):
             self.app.notify, "Marked done." if done else "Marked not done.", timeout=3
         )
 
-    def rest(self, summary: dict) -> Group:
+    def rest(self, summary: Summary) -> Group:
         parts: list = []
 
         def heading(title: str) -> None:
@@ -212,81 +208,76 @@ class SupervisionSummaryScreen(Screen):
                 line.append(f" — {explain}", style="dim")
             parts.append(line)
 
-        critical = summary["critical_not_done"]
+        critical = summary.critical_not_done
         if critical:
             heading("Important items not done")
             parts.append(
                 _rows(
-                    [
-                        (words.format_short_date(c.get("completed_at")), f"✗ {c['prompt']}")
-                        for c in critical
-                    ]
+                    [(words.format_short_date(c.completed_at), f"✗ {c.prompt}") for c in critical]
                 )
             )
         heading("Barriers: why items were not done")
         for level, title, explain in LEVELS:
             subheading(title, explain)
-            details = summary["barrier_details"].get(level) or []
+            details = summary.barrier_details.get(level) or ()
             if not details:
                 parts.append(Text("    None this time.", style="dim"))
                 continue
             rows = []
             for entry in details:
-                label = Text(entry["label"])
-                if entry.get("requirements"):
-                    numbers = ", ".join(r["number"] for r in entry["requirements"])
+                label = Text(entry.label)
+                if entry.requirements:
+                    numbers = ", ".join(r.number for r in entry.requirements)
                     label.append(f" (service requirement {numbers})", style="dim")
-                rows.append((f"{entry['count']} ×", label))
+                rows.append((f"{entry.count} ×", label))
             parts.append(_rows(rows))
-        if summary.get("no_reason"):
-            parts.append(Text(f"    {summary['no_reason']} without a reason given", style="dim"))
+        if summary.no_reason:
+            parts.append(Text(f"    {summary.no_reason} without a reason given", style="dim"))
 
         heading("Learning")
         subheading("What I would do differently")
-        _entries(parts, summary["learning"]["differently"], "Nothing written this time.")
-        language = summary["learning"]["language"]
-        if language["total"]:
+        _entries(parts, _written(summary.learning.differently), "Nothing written this time.")
+        language = summary.learning.language
+        if language.total:
             subheading("Words to think about", "a gentle suggestion, not a rule")
             parts.append(
                 _rows(
                     [
-                        (f"{t['count']} ×", f"“{t['term']}”: you could say {t['prefer']}")
-                        for t in language["terms"]
+                        (f"{t.count} ×", f"“{t.term}”: you could say {t.prefer}")
+                        for t in language.terms
                     ]
                 )
             )
 
         heading("Wellbeing")
         subheading("How I feel")
-        _entries(parts, summary["wellbeing"]["feelings"], "Nothing written this time.")
+        _entries(parts, _written(summary.wellbeing.feelings), "Nothing written this time.")
         subheading("What was difficult")
-        _entries(parts, summary["wellbeing"]["difficult"], "Nothing written this time.")
-        heavy = summary["wellbeing"]["heavy_sessions"]
+        _entries(parts, _written(summary.wellbeing.difficult), "Nothing written this time.")
+        heavy = summary.wellbeing.heavy_sessions
         if heavy:
             subheading("Contacts that may have been hard to carry")
-            _entries(parts, heavy, "")
+            _entries(parts, [(h.completed_at, h.why) for h in heavy], "")
 
         heading("Flagged for supervision")
-        flagged = [
-            {**f, "text": f"⚑ {f.get('text') or f.get('title')}"} for f in summary["flagged"]
-        ]
+        flagged = [(f.completed_at, f"⚑ {f.text or f.title}") for f in summary.flagged]
         _entries(parts, flagged, "Nothing flagged this time.")
 
-        if summary["comments"]:
+        if summary.comments:
             heading("Comments")
             parts.append(
                 _rows(
                     [
-                        (words.format_short_date(c["created_at"]), f"{c['by']}: {c['text']}")
-                        for c in summary["comments"]
+                        (words.format_short_date(c.created_at), f"{c.by}: {c.text}")
+                        for c in summary.comments
                     ]
                 )
             )
 
         heading("Agreed last time")
-        if summary.get("last_record") is None:
+        if summary.last_record is None:
             parts.append(Text("  No supervision record yet.", style="dim"))
-        elif not summary["actions"]:
+        elif not summary.actions:
             parts.append(Text("  No actions were agreed.", style="dim"))
         else:
             hint = "  tab to the list below, then space marks an action done (or not)"
@@ -308,7 +299,8 @@ class SupervisionSummaryScreen(Screen):
             return
         from .supervision_record import SupervisionRecordScreen
 
-        sessions = (self.summary or {}).get("sessions")
+        # The record screen takes the period's sessions as rows of the summary's JSON.
+        sessions = [row.as_dict() for row in self.summary.sessions] if self.summary else None
 
         def saved(record) -> None:
             if record is not None:

@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from reports import text as words
+from store.reports.summary_model import RequirementFigures
 
 PARTS = (
     ("done", "█", "green"),
@@ -23,13 +24,13 @@ PARTS = (
 WIDTH = 20
 
 
-def bar(figures: dict, width: int = WIDTH) -> Text:
+def bar(figures: RequirementFigures, width: int = WIDTH) -> Text:
     """A stacked bar of `width` cells, each part in proportion to its count."""
-    total = sum(figures.get(key, 0) for key, _, _ in PARTS)
+    total = sum(figures.count(key) for key, _, _ in PARTS)
     text = Text()
     if not total:
         return text.append("·" * width, style="bright_black")
-    cells = [round(figures.get(key, 0) * width / total) for key, _, _ in PARTS]
+    cells = [round(figures.count(key) * width / total) for key, _, _ in PARTS]
     # Rounding can miss by a cell or two: give the difference to the largest part.
     cells[cells.index(max(cells))] += width - sum(cells)
     for (_, char, style), count in zip(PARTS, cells, strict=True):
@@ -38,15 +39,15 @@ def bar(figures: dict, width: int = WIDTH) -> Text:
 
 
 class RequirementBars(Static):
-    """The standards at a glance: set `requirements` to the summary's dict of that name."""
+    """The standards at a glance: set `requirements` to the summary's field of that name."""
 
     requirements: reactive[dict] = reactive(dict, always_update=True)
 
-    def watch_requirements(self, requirements: dict) -> None:
+    def watch_requirements(self, requirements: dict[str, RequirementFigures]) -> None:
         self.update(self.render_rows(requirements))
 
     @staticmethod
-    def render_rows(requirements: dict) -> Text:
+    def render_rows(requirements: dict[str, RequirementFigures]) -> Text:
         out = Text()
         out.append(
             "  █ done  ▓ partly  ░ not done  · not applicable  ▲▼ points since the period before\n",
@@ -57,17 +58,14 @@ class RequirementBars(Static):
         ):
             out.append(f"{number:<5}")
             out.append_text(bar(figures))
-            out.append(
-                f" ✓{figures.get('done', 0)} ◐{figures.get('partly', 0)}"
-                f" ✗{figures.get('not_done', 0)}"
-            )
-            share = words.percent(figures.get("share_done"))
+            out.append(f" ✓{figures.done} ◐{figures.partly} ✗{figures.not_done}")
+            share = words.percent(figures.share_done)
             out.append(f"  {share:>4}")
-            change = words.change_points(figures.get("change"))
+            change = words.change_points(figures.change)
             if change is not None:
                 arrow = "▲" if change > 0 else "▼" if change < 0 else "="
                 out.append(f" {arrow}{abs(change)}", style="dim")
-            title = figures.get("title") or ""
+            title = figures.title
             if title:
                 out.append(f"\n      {title[:70]}", style="dim")
             out.append("\n")
