@@ -287,3 +287,31 @@ async def answer_the_rest(app, pilot, key: str = "1") -> None:
     assert "items answered" in screen_text(app)  # the end of the list
     await pilot.press("enter")  # opens the Reflection
     await settle(app, pilot)
+
+
+# -- sessions ------------------------------------------------------------------------------------
+def finish_session(store, person, checklist, when: str, answers: dict, **extra):
+    """A finished session completed at `when` (an ISO stamp), with the given answers.
+
+    `answers` maps an item index to (response, reason or None); `extra` may give `setting`,
+    `stage`, `baby_removed`, `note` (on every answer), `reflection` (a dict) and `flagged`.
+    """
+    setup = {"setting": extra.get("setting", "clinic"), "stage": extra.get("stage", "antenatal")}
+    if extra.get("baby_removed"):
+        setup["baby_removed"] = True
+    session = store.start_session(person, checklist, setup)
+    items = session.visible_items(checklist)
+    for index, (response, reason) in answers.items():
+        session.answer(items[index], response)
+        if reason:
+            session.set_reason(items[index], reason)
+        if extra.get("note"):
+            session.set_note(items[index], extra["note"])
+    for key, text in extra.get("reflection", {}).items():
+        session.set_reflection(key, text)
+    if extra.get("flagged"):
+        session.set_flagged(True)
+    store.sessions.discard_draft(session)
+    session.record.update(status="complete", completed_at=when, updated_at=when)
+    store.sessions.write_archive_bulk(person.id, [store.sessions.seal_record(session)])
+    return session

@@ -17,6 +17,7 @@ import pytest
 from store.reports.period import build_summary
 from store.reports.summary_model import Summary
 from store.supervision import new_action
+from tests.helpers import finish_session
 
 GOLDEN = Path(__file__).parent / "golden" / "summary.json"
 SINCE, UNTIL = "2026-07-01", "2026-09-30"
@@ -24,33 +25,9 @@ IDS = {"id", "session_id"}
 STAMPS = {"prepared_at", "created_at", "started_at", "updated_at"}
 
 
-def finished(store, person, checklist, when: str, answers: dict, **extra):
-    """A finished session completed at `when`; `answers` maps an item index to
-    (response, reason or None)."""
-    setup = {"setting": extra.get("setting", "clinic"), "stage": extra.get("stage", "antenatal")}
-    if extra.get("baby_removed"):
-        setup["baby_removed"] = True
-    session = store.start_session(person, checklist, setup)
-    items = session.visible_items(checklist)
-    for index, (response, reason) in answers.items():
-        session.answer(items[index], response)
-        if reason:
-            session.set_reason(items[index], reason)
-        if extra.get("note"):
-            session.set_note(items[index], extra["note"])
-    for key, text in extra.get("reflection", {}).items():
-        session.set_reflection(key, text)
-    if extra.get("flagged"):
-        session.set_flagged(True)
-    store.sessions.discard_draft(session)
-    session.record.update(status="complete", completed_at=when, updated_at=when)
-    store.sessions.write_archive_bulk(person.id, [store.sessions.seal_record(session)])
-    return session
-
-
 def rich_store(store, sam, jo, checklist):
     """Every section of the summary has something in it, and the previous period too."""
-    first = finished(
+    first = finish_session(
         store,
         jo,
         checklist,
@@ -73,7 +50,7 @@ def rich_store(store, sam, jo, checklist):
         flagged=True,
         note="She was hopeless about it",
     )
-    finished(
+    finish_session(
         store,
         jo,
         checklist,
@@ -84,12 +61,12 @@ def rich_store(store, sam, jo, checklist):
         baby_removed=True,
         flagged=True,
     )
-    finished(store, jo, checklist, "2026-09-29T16:00:00+00:00", {2: ("done", None)})
+    finish_session(store, jo, checklist, "2026-09-29T16:00:00+00:00", {2: ("done", None)})
     # The previous period (same length, just before): for the change in share done.
-    finished(store, jo, checklist, "2026-05-10T10:00:00+00:00", {0: ("not_done", None)})
-    finished(store, jo, checklist, "2026-04-02T10:00:00+00:00", {1: ("done", None)})
+    finish_session(store, jo, checklist, "2026-05-10T10:00:00+00:00", {0: ("not_done", None)})
+    finish_session(store, jo, checklist, "2026-04-02T10:00:00+00:00", {1: ("done", None)})
     # Out of both periods.
-    finished(store, jo, checklist, "2025-12-01T10:00:00+00:00", {0: ("done", None)})
+    finish_session(store, jo, checklist, "2025-12-01T10:00:00+00:00", {0: ("done", None)})
     store.start_session(jo, checklist, {"setting": "clinic", "stage": "antenatal"})
     store.supervision.add_comment(sam, jo.id, first.id, "Let's talk about the room next time")
     store.supervision.add_record(

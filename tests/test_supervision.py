@@ -15,7 +15,7 @@ from services import summaries
 from store import InvalidInput, PermissionDenied, Store
 from store.reports.period import STAFF_REQUIREMENTS, build_summary, choose_period, months_before
 from store.supervision import new_action
-from tests.helpers import PASSPHRASE, one_line_error
+from tests.helpers import PASSPHRASE, finish_session, one_line_error
 from tests.helpers import run_cli as run
 
 COMMENT = "Let's talk about the room next time"
@@ -35,26 +35,8 @@ def finished_session(store, person, checklist, days_ago: int, answers: dict, **e
 
     `answers` maps an item index to (response, reason or None).
     """
-    setup = {"setting": extra.get("setting", "clinic"), "stage": extra.get("stage", "antenatal")}
-    if extra.get("baby_removed"):
-        setup["baby_removed"] = True
-    session = store.start_session(person, checklist, setup)
-    items = session.visible_items(checklist)
-    for index, (response, reason) in answers.items():
-        session.answer(items[index], response)
-        if reason:
-            session.set_reason(items[index], reason)
-        if extra.get("note"):
-            session.set_note(items[index], extra["note"])
-    for key, text in extra.get("reflection", {}).items():
-        session.set_reflection(key, text)
-    if extra.get("flagged"):
-        session.set_flagged(True)
-    store.sessions.discard_draft(session)
     when = (date.today() - timedelta(days=days_ago)).isoformat() + "T10:00:00+00:00"
-    session.record.update(status="complete", completed_at=when, updated_at=when)
-    store.sessions.write_archive_bulk(person.id, [store.sessions.seal_record(session)])
-    return session
+    return finish_session(store, person, checklist, when, answers, **extra)
 
 
 def all_answers(checklist, store, person, response="done"):

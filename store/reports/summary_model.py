@@ -89,9 +89,7 @@ class Span(Record):
 
 
 @dataclass(frozen=True)
-class PeriodPart(Record):
-    since: str = ""
-    until: str = ""
+class PeriodPart(Span):
     basis: str = ""  # last_supervision | three_months | given
     previous: Span | None = None
 
@@ -157,9 +155,15 @@ RESPONSE_FIELDS = ("done", "partly", "not_done", "not_applicable", "unanswered")
 
 
 @dataclass(frozen=True)
-class CriticalItem(Record):
+class FromSession(Record):
+    """What every entry drawn from one session starts with: which, and when it was finished."""
+
     session_id: str = ""
     completed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class CriticalItem(FromSession):
     item_id: str = ""
     prompt: str = ""
     response: str = ""
@@ -187,11 +191,9 @@ class BarrierDetail(Record):
 
 
 @dataclass(frozen=True)
-class Entry(Record):
+class Entry(FromSession):
     """Something the practitioner wrote in one session's reflection."""
 
-    session_id: str = ""
-    completed_at: str | None = None
     text: str = ""
 
 
@@ -216,9 +218,7 @@ class Learning(Record):
 
 
 @dataclass(frozen=True)
-class HeavySession(Record):
-    session_id: str = ""
-    completed_at: str | None = None
+class HeavySession(FromSession):
     why: str = ""
 
 
@@ -233,9 +233,7 @@ class Wellbeing(Record):
 
 
 @dataclass(frozen=True)
-class Flagged(Record):
-    session_id: str = ""
-    completed_at: str | None = None
+class Flagged(FromSession):
     title: str = ""
     text: str = ""
 
