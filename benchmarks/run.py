@@ -235,7 +235,7 @@ def summary_and_bundle(data_dir: Path, work: Path, runs: int = 3) -> dict:
     again_s = time.perf_counter() - started
     records = exported["sessions"] + exported["comments"] + exported["records"]
     return {
-        "summary_year_sessions": summary["activity"]["finished"],
+        "summary_year_sessions": summary.activity.finished,
         "summary_year_s": round(statistics.median(year), 3),
         "summary_3_months_s": round(statistics.median(quarter), 3),
         "bundle_records": records,

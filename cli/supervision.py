@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store import StoreError
 
@@ -27,6 +28,9 @@ from .common import (
 FORMATS = ("json", "md", "html", "nmc")
 DUE = re.compile(r"\s*\((?:due|by)\s+(\d{4}-\d{2}-\d{2})\)\s*$", re.IGNORECASE)
 ANY_DUE = re.compile(r"\((?:due|by)\s+[^)]*\)\s*$", re.IGNORECASE)
+
+if TYPE_CHECKING:  # the services load when a command runs, not when the parser is built
+    from services.summaries import Summary
 
 
 def add_parsers(commands, common: argparse.ArgumentParser) -> None:
@@ -146,7 +150,7 @@ def _guard_text(text: str, field: str) -> None:
         sys.stderr.write(f"{PROG}: a suggestion: {guide.describe(hints)}\n")
 
 
-def _write_or_print(args: argparse.Namespace, store, person, summary: dict, fmt: str) -> None:
+def _write_or_print(args: argparse.Namespace, store, person, summary: Summary, fmt: str) -> None:
     from reports.output import render
     from services import summaries
 

@@ -4,8 +4,8 @@ Every screen, renderer and command that names a reason level (a service barrier,
 point, the woman's own choice), lists the staff requirements in order, or labels a response
 takes the words from here. The store needs a few of them too (the response labels, the level
 labels, the staff requirements and their order); those live in the checklist model, which
-the store may import, and are re-exported here so that everyone above the store has one
-module to import from.
+the store may import (the order of a requirement's counts is the summary model's), and are
+re-exported here so that everyone above the store has one module to import from.
 
 Principle 5 runs through the level wording: barriers are not failures, and the woman's own
 choice is not a failure.
@@ -22,6 +22,7 @@ from checklists import (
     STAFF_REQUIREMENTS,
     requirement_key,
 )
+from store.reports.summary_model import COUNTS
 
 __all__ = [
     "BARRIERS_INTRO",
@@ -50,8 +51,9 @@ __all__ = [
 
 # --- responses ----------------------------------------------------------------------------
 
-# The order every table and bar uses: the four answers, then items left without one.
-RESPONSE_ORDER: tuple[str, ...] = (*RESPONSES, "unanswered")
+# The order every table and bar uses: the four answers, then items left without one (the
+# summary's own counts, in its order).
+RESPONSE_ORDER: tuple[str, ...] = COUNTS
 
 LABELS: dict[str, str] = {**RESPONSE_LABELS, "unanswered": "Not answered"}
 # Short column headings for narrow tables.

@@ -1,9 +1,12 @@
-"""Sessions as use cases: reading a supervisee's session, discarding one's own draft."""
+"""Sessions as use cases: reading a supervisee's session, discarding one's own draft, what
+one finished session amounts to."""
 
 from __future__ import annotations
 
-from store import Person, Store
+from checklists import Checklist
+from store import Person, Session, Store
 from store.errors import PermissionDenied
+from store.summary import SessionSummary, summarise_session
 
 from . import audit
 
@@ -27,3 +30,9 @@ def discard_draft(store: Store, person: Person, session_id: str) -> None:
     """
     store.sessions.discard(person.id, session_id)
     audit.record(store, "session_discarded", person.name, None, {"session": session_id})
+
+
+def summary(store: Store, session: Session, checklist: Checklist) -> SessionSummary:
+    """One session's counts, and why things were not done, by reason level (the words of the
+    checklist it was answered with)."""
+    return summarise_session(session, checklist, store.library)

@@ -141,3 +141,15 @@ def test_a_broken_summary_reads_as_empty_fields_not_an_error() -> None:
     assert broken.activity.finished == 0 and broken.activity.by_week == ()
     assert broken.last_record is None and broken.period.previous is None
     assert Summary.from_dict(None) == Summary()
+
+
+def test_an_unfinished_session_is_stale_after_a_week_and_an_unreadable_stamp_is_not() -> None:
+    from datetime import datetime, timedelta
+
+    from store.reports.period import STALE_DRAFT, _older_than
+
+    now = datetime.now().astimezone()
+    assert _older_than((now - timedelta(days=8)).isoformat(), now, STALE_DRAFT)
+    assert not _older_than((now - timedelta(days=6)).isoformat(), now, STALE_DRAFT)
+    for unreadable in ("", "yesterday", "2026-11-01T10:00:00", 42, None):
+        assert not _older_than(unreadable, now, STALE_DRAFT)

@@ -29,10 +29,10 @@ from checklists import (
 from store.errors import InvalidInput, PermissionDenied, StoreError
 from store.people import Person, now_iso
 from store.sessions import Session
+from store.supervision import parse_date
 
 from . import summary_model as m
 
-COUNTS = (*RESPONSES, "unanswered")
 HEAVY_WHY = "Her baby had been removed from her care"
 DEFAULT_MONTHS = 3
 STALE_DRAFT = timedelta(days=7)
@@ -71,10 +71,7 @@ EARLIEST = date(2000, 1, 1)
 
 
 def parse_day(text: str, what: str) -> date:
-    try:
-        day = dates.parse_day(text, f"{what} date")
-    except dates.DateError as exc:
-        raise InvalidInput(str(exc)) from None
+    day = date.fromisoformat(parse_date(text, f"{what} date"))
     latest = date.today() + timedelta(days=366)
     if not EARLIEST <= day <= latest:
         raise InvalidInput(
@@ -291,7 +288,7 @@ def _requirements_section(reading: _Reading) -> dict[str, m.RequirementFigures]:
         requirement = reading.library.requirements.get(number)
         requirements[number] = m.RequirementFigures(
             title=requirement.title if requirement else "",
-            **{what: counts[what] for what in COUNTS},
+            **{what: counts[what] for what in m.COUNTS},
             share_done=share,
             previous_share_done=was,
             change=round(share - was, 4) if share is not None and was is not None else None,
@@ -464,9 +461,11 @@ def _by_week(sessions: list[Session], period: Period) -> tuple[m.WeekCount, ...]
 
 
 def _older_than(stamp: str, now: datetime, age: timedelta) -> bool:
+    """Whether a stored stamp is more than `age` ago; an unreadable one is not."""
     try:
-        return now - datetime.fromisoformat(stamp) > age
-    except (TypeError, ValueError):
+        moment = dates.moment(stamp)
+        return moment is not None and now - moment > age
+    except TypeError:  # not text, or a time without its offset
         return False
 
 

@@ -15,7 +15,12 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from checklists import RESPONSES
+
 T = TypeVar("T", bound="Record")
+# A requirement's counts: the four answers, then shown items left without one. Every table
+# and bar of the summary uses this order.
+COUNTS: tuple[str, ...] = (*RESPONSES, "unanswered")
 
 
 class Record:
@@ -147,11 +152,9 @@ class RequirementFigures(Record):
 
     def count(self, response: str) -> int:
         """The count for a response ('done' … 'unanswered'), 0 for anything else."""
-        value = getattr(self, response, 0) if response in RESPONSE_FIELDS else 0
-        return int(value or 0)
+        return int(getattr(self, response) or 0) if response in COUNTS else 0
 
 
-RESPONSE_FIELDS = ("done", "partly", "not_done", "not_applicable", "unanswered")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from checklists import REASON_LEVEL_LABELS, REASON_LEVELS, Reason
+from checklists import Reason
+from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
 
 
 class ReasonScreen(ModalScreen[str | None]):

@@ -9,10 +9,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
+from checklists import Checklist
+from reports.wording import LABELS, RESPONSE_LABELS, RESPONSE_SYMBOLS, SYMBOLS
 from reports.wording import LEVEL_SESSION_HEADINGS as LEVEL_HEADINGS
+from services import sessions as session_use
 from store import Session
-from store.summary import summarise_session
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 
 
@@ -36,7 +37,7 @@ class SessionSummaryScreen(Screen):
 
     def _text(self) -> Text:
         library = self.app.store.library
-        summary = summarise_session(self.session, self.checklist, library)
+        summary = session_use.summary(self.app.store, self.session, self.checklist)
         record = self.session.record
         text = Text()
         if self.just_finished:
@@ -51,7 +52,8 @@ class SessionSummaryScreen(Screen):
         )
         for response, count in summary.counts.items():
             text.append(f"{RESPONSE_SYMBOLS[response]} {RESPONSE_LABELS[response]}: {count}   ")
-        text.append(f"{RESPONSE_SYMBOLS[None]} Not answered: {len(summary.unanswered)}\n")
+        unanswered = f"{SYMBOLS['unanswered']} {LABELS['unanswered']}"
+        text.append(f"{unanswered}: {len(summary.unanswered)}\n")
         for level, gaps in summary.by_level.items():
             if not gaps:
                 continue

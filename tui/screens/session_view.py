@@ -15,7 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
+from checklists import Checklist
+from reports.wording import LABELS, RESPONSE_SYMBOLS
 from reports.wording import LEVEL_WHY as LEVEL_LABELS
 from services import sessions as session_use
 from store import Person, Session, StoreError
@@ -137,7 +138,7 @@ class SessionViewScreen(Screen):
         for number, (prompt, answer) in enumerate(shown, start=1):
             response = answer.get("response")
             text.append(f"{number:>2}. {prompt}\n")
-            label = RESPONSE_LABELS.get(response, "Not answered") if response else "Not answered"
+            label = LABELS.get(response or "unanswered", LABELS["unanswered"])
             text.append(f"    {RESPONSE_SYMBOLS.get(response, '·')} {label}\n", style="bold")
             reason = library.reason(answer.get("reason")) if answer.get("reason") else None
             if reason is not None:

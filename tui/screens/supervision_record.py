@@ -16,12 +16,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 
+from checklists import dates
 from checklists.identifiers import describe
 from reports import text as words
 from services import supervision as supervising
 from services.errors import AuditFailed, IdentifierRefused
 from store import InvalidInput, Person, StoreError
-from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action, parse_date
+from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action
 from tui.widgets.language_hint import LanguageHint
 
 ACTIONS = 5  # rows for agreed actions: enough for one meeting, and it still fits the screen
@@ -222,8 +223,8 @@ class SupervisionRecordScreen(Screen):
             problem("date", "date", "Please give the date of the meeting, like 2026-11-22.")
         else:
             try:
-                when = parse_date(when, "date")
-            except InvalidInput as exc:
+                when = dates.parse_day(when, "date").isoformat()
+            except dates.DateError as exc:
                 problem("date", "date", f"{exc} Write it as year-month-day.")
 
         notes = values["notes"].strip()
