@@ -213,3 +213,30 @@ async def test_the_widget_uses_the_guide_it_is_given() -> None:
         hint.check("Hopeless")
         await pilot.pause()
         assert str(hint.render()) == 'Language: "Hopeless" → still finding her way'
+
+
+async def test_square_brackets_in_a_suggestion_are_shown_as_written() -> None:
+    """"[drug]" in a suggestion is words, not markup: it stays on the line and in the
+    tooltip, and a service's own stray "[/" cannot break the screen."""
+    guide = LanguageGuide(
+        [
+            LanguageEntry(avoid=("addict",), prefer="person with a dependence on [drug]"),
+            LanguageEntry(avoid=("hopeless",), prefer="still [/finding] her way"),
+        ]
+    )
+    app = HintApp(guide)
+    async with app.run_test(size=SIZE) as pilot:
+        hint = app.query_one(LanguageHint)
+        hint.check("an addict, hopeless")
+        await pilot.pause()
+        assert "[drug]" in str(hint.render())
+        assert "person with a dependence on [drug]" in str(hint.tooltip)
+        assert "still [/finding] her way" in str(hint.tooltip)
+        # Resting the mouse on it shows the tooltip in a Static, as here.
+        from textual.widgets import Static
+
+        shown = Static()
+        await app.screen.mount(shown)
+        shown.update(hint.tooltip)
+        await pilot.pause()
+        assert "person with a dependence on [drug]" in str(shown.render())

@@ -55,7 +55,9 @@ class LanguageHint(Static):
         details = dict.fromkeys(
             f"{f.term}: {f.prefer}" + (f" ({f.note})" if f.note else "") for f in self.findings
         )
-        self.tooltip = "\n".join(details) or None
+        # As Text: a tooltip string is read as markup, which would eat "[drug]" in a
+        # suggestion and fail on a service's own words with a stray "[/".
+        self.tooltip = Text("\n".join(details)) if details else None
         self.update(Text("\n".join(lines)))
         self.display = bool(lines)
         return self.findings
