@@ -13,6 +13,7 @@ from checklists import RESPONSE_LABELS, RESPONSE_SYMBOLS, Checklist
 from reports.wording import LEVEL_SESSION_HEADINGS as LEVEL_HEADINGS
 from store import Session
 from store.summary import summarise_session
+from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 
 
@@ -88,7 +89,7 @@ class SessionSummaryScreen(Screen):
                 text.append(f"      {value}\n")
             if self.session.flagged:
                 text.append("  ⚑ Flagged to take to supervision\n", style="bold")
-        text.append("\nescape: home", style="dim")
+        text.append(keys.fill(self, "\n{summary.home}: home", markup=False), style="dim")
         return text
 
     def action_home(self) -> None:

@@ -24,6 +24,7 @@ from reports.wording import LEVEL_SCREEN as LEVELS
 from services import summaries
 from services import supervision as supervising
 from store import Person, StoreError
+from tui import keys
 from tui.widgets.requirement_bars import RequirementBars
 
 
@@ -289,7 +290,11 @@ class SupervisionSummaryScreen(Screen):
         elif not summary["actions"]:
             parts.append(Text("  No actions were agreed.", style="dim"))
         else:
-            hint = "  tab to the list below, then space marks an action done (or not)"
+            hint = keys.fill(
+                self,
+                "  {next_field:first} to the list below, then space marks an action done (or not)",
+                markup=False,
+            )
             parts.append(Text(hint, style="dim"))
         return Group(*parts)
 
