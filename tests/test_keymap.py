@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SIZE, screen_text, settle, sign_in, start_checklist, wait_until
+from tests.helpers import SIZE, press, screen_text, settle, sign_in, start_checklist, wait_until
 from tui import keys
 from tui.app import SteppingStonesApp
 from tui.keymap import binding_owners, check, keymap_path
@@ -141,31 +141,20 @@ async def test_a_changed_key_works_and_the_screen_says_so(store, alex) -> None:
         assert "c new checklist" in text and "n new checklist" not in text
         assert "Press c to start one" in text
 
-        await pilot.press("question_mark")
-        await settle(app, pilot)
+        await press(pilot, "question_mark", then=HelpScreen)
         help_text = screen_text(app)
         assert "c             start a new checklist" in help_text
         assert "m             add or edit a note" in help_text
         assert str(keymap_path()) in help_text
-        await pilot.press("escape")
-        await settle(app, pilot)
+        await press(pilot, "escape")
 
-        await pilot.press("n")  # the old key does nothing now
-        await settle(app, pilot)
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("c")
-        await settle(app, pilot)
-        assert isinstance(app.screen, PickerScreen)
-        await pilot.press("escape")
-        await settle(app, pilot)
+        await press(pilot, "n", then=HomeScreen)  # the old key does nothing now
+        await press(pilot, "c", then=PickerScreen)
+        await press(pilot, "escape", then=HomeScreen)
 
-        app.set_keymap({**app._keymap, "home.new": "n"})  # noqa: SLF001 (start_checklist)
-        screen = await start_checklist(app, pilot)
-        await pilot.press("m")
-        await settle(app, pilot)
-        assert isinstance(app.screen, NoteScreen)
-        await pilot.press("escape")
-        await settle(app, pilot)
+        screen = await start_checklist(app, pilot, key="c")
+        await press(pilot, "m", then=NoteScreen)
+        await press(pilot, "escape")
         assert app.screen is screen
 
 
@@ -184,29 +173,19 @@ async def test_the_contract_keys_still_work_whatever_the_file_says(store, alex) 
             assert f'"{refused}"' in said
         assert "home.about" in said
 
-        await pilot.press("question_mark")
-        await settle(app, pilot)
-        assert isinstance(app.screen, HelpScreen)
+        await press(pilot, "question_mark", then=HelpScreen)
         assert "ctrl+q        quit" in screen_text(app)
-        await pilot.press("escape")
-        await settle(app, pilot)
-        assert isinstance(app.screen, HomeScreen)
+        await press(pilot, "escape", then=HomeScreen)
 
         screen = await start_checklist(app, pilot)
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
         assert screen.index == 1
         assert "1 Done" in screen_text(app)
-        await pilot.press("ctrl+l")
-        await settle(app, pilot)
-        assert isinstance(app.screen, LockScreen)
+        await press(pilot, "ctrl+l", then=LockScreen)
         app.unlocked(alex)
         await settle(app, pilot)
-        await pilot.press("escape")
-        await settle(app, pilot)
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("x")
-        await settle(app, pilot)
+        await press(pilot, "escape", then=HomeScreen)
+        await press(pilot, "x")
         assert app.is_running and isinstance(app.screen, HomeScreen)
         exits = []
         app.exit = lambda *args, **kwargs: exits.append(args)
@@ -235,9 +214,7 @@ async def test_a_hostile_keymap_file_never_stops_the_app(store, alex, hostile) -
         assert isinstance(app.screen, HomeScreen)
         (said,) = notices(app)
         assert "\n" not in said and "The usual keys apply" in said
-        await pilot.press("n")
-        await settle(app, pilot)
-        assert isinstance(app.screen, PickerScreen)
+        await press(pilot, "n", then=PickerScreen)
 
 
 async def test_a_keymap_in_the_shared_store_folder_is_never_read(store, alex) -> None:
@@ -249,9 +226,5 @@ async def test_a_keymap_in_the_shared_store_folder_is_never_read(store, alex) ->
         await sign_in(app, pilot)
         assert notices(app) == []
         assert "n new checklist" in screen_text(app)
-        await pilot.press("c")
-        await settle(app, pilot)
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("n")
-        await settle(app, pilot)
-        assert isinstance(app.screen, PickerScreen)
+        await press(pilot, "c", then=HomeScreen)
+        await press(pilot, "n", then=PickerScreen)

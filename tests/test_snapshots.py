@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.helpers import SIZE, put, settle, sign_in, start_checklist
+from tests.helpers import SIZE, press, put, settle, sign_in, start_checklist
 from tests.test_nothing_lost import NHS_TEST_NUMBER
 from tests.test_supervision import finished_session
 from tui.app import SteppingStonesApp
@@ -123,14 +123,6 @@ async def signed_in(pilot, name: str = "Alex Reid") -> SteppingStonesApp:
     await settle(app, pilot, workers=True)
     assert isinstance(app.screen, HomeScreen)
     return app
-
-
-async def press(pilot, *keys: str, then=None) -> None:
-    """Press `keys`, let the screen settle, and check it is a `then` screen."""
-    await pilot.press(*keys)
-    await settle(pilot.app, pilot, workers=True)
-    if then is not None:
-        assert isinstance(pilot.app.screen, then), pilot.app.screen
 
 
 async def to_end_of_list(pilot) -> ChecklistScreen:
@@ -328,4 +320,3 @@ def test_supervision_summary(snap_compare, supervised) -> None:
         await press(pilot, "enter", then=SupervisionSummaryScreen)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
