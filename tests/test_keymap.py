@@ -4,6 +4,7 @@ screen says, without touching the contract's keys."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,52 @@ def test_the_readme_names_every_key_a_person_may_change() -> None:
     assert changeable, "some keys can be changed"
     for action in changeable:
         assert f"`{action}`" in readme, action
+
+
+def test_every_key_a_hint_or_the_help_names_is_a_binding() -> None:
+    """A hint naming an id that no binding has would stop its screen from opening: each
+    string in a statement that fills in keys (and the module constants it uses) is checked."""
+    known = {i for owner in owners() for i in keys.bindings_of([owner])}
+    tui = Path(__file__).resolve().parent.parent / "tui"
+    named: set[str] = keys.used_ids(HELP)
+    for path in tui.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            target.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+        }
+        constants |= {
+            target.id: "".join(
+                str(part.value) for part in ast.walk(node.value) if isinstance(part, ast.Constant)
+            )
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.JoinedStr | ast.BinOp)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for statement in ast.walk(tree):
+            if not isinstance(statement, ast.stmt) or isinstance(
+                statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.With
+            ):
+                continue
+            inside = list(ast.walk(statement))
+            if not any(
+                isinstance(n, ast.Attribute)
+                and n.attr == "fill"
+                and getattr(n.value, "id", "") == "keys"
+                for n in inside
+            ):
+                continue
+            for node in inside:
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    named |= keys.used_ids(node.value)
+                elif isinstance(node, ast.Name) and node.id in constants:
+                    named |= keys.used_ids(constants[node.id])
+    assert len(named) > 40
+    assert named <= known, named - known
 
 
 def test_keys_are_shown_as_people_know_them() -> None:
@@ -131,7 +178,7 @@ def test_unknown_names_and_clashes_are_refused_one_by_one() -> None:
 
 # -- in the app ------------------------------------------------------------------------------
 async def test_a_changed_key_works_and_the_screen_says_so(store, alex) -> None:
-    write_keymap('"home.new" = "c"\n"checklist.note" = "m"\n')
+    write_keymap('"home.new" = "c"\nchecklist.note = "m"  # a dotted name needs no quotes\n')
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)

@@ -6,10 +6,11 @@ where they are whatever the file says. Any problem with the file is told in one 
 rest of the file (or, when it cannot be read at all, the usual keys) applies: the app always
 starts.
 
-The file maps binding ids (the help shows them in `keymap.toml` terms) to keys:
+The file maps binding ids (README, "Your own keys") to keys, with or without quotes around
+the id:
 
     "home.new" = "c"
-    "checklist.note" = "m,n"
+    checklist.note = "m,n"
 """
 
 from __future__ import annotations
@@ -87,8 +88,20 @@ def _keys(value: str) -> list[str]:
     return _normalize_key_list(",".join(w if len(w) == 1 else w.lower() for w in words)).split(",")
 
 
+def _flat(table: dict, prefix: str = "") -> dict[str, object]:
+    """`home.new = "c"` without quotes is a table in TOML: read it as the action it names."""
+    flat: dict[str, object] = {}
+    for name, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
 def check(raw: dict, owners: list[type]) -> tuple[dict[str, str], list[str]]:
     """The entries of `raw` that may apply, and a short reason for each that may not."""
+    raw = _flat(raw)
     groups = [bindings_of([owner]) for owner in owners]
     known: dict[str, Binding] = {k: v for group in groups for k, v in group.items()}
     accepted: dict[str, str] = {}
