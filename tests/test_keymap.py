@@ -18,6 +18,7 @@ from tui.screens.home import HomeScreen
 from tui.screens.lock import LockScreen
 from tui.screens.note import NoteScreen
 from tui.screens.picker import PickerScreen
+from tui.screens.transfer import ExportScreen
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -275,3 +276,17 @@ async def test_a_keymap_in_the_shared_store_folder_is_never_read(store, alex) ->
         assert "n new checklist" in screen_text(app)
         await press(pilot, "c", then=HomeScreen)
         await press(pilot, "n", then=PickerScreen)
+
+
+async def test_help_from_a_screen_it_does_not_describe_lists_that_screens_keys(store, alex) -> None:
+    write_keymap('home.export = "o"\n')
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        assert "o export" in screen_text(app)
+        await press(pilot, "o", then=ExportScreen)
+        await press(pilot, "f1", then=HelpScreen)
+        text = screen_text(app)
+        assert "On this screen" in text
+        assert "escape        back to home" in text
+        assert "o/i           export your records" in text  # and in the Home section
