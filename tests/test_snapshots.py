@@ -89,9 +89,10 @@ class FrozenDate(date, metaclass=_FrozenMeta):
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch):
+def frozen_clock(monkeypatch, own_config_folder):
     """The clock stops at START (move it with `frozen_clock.at(...)`); ids are seeded; cursors
-    do not blink."""
+    do not blink; the user config folder (named in the help) has the same name in every run."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent/config")
     for name in CLOCK_READERS:
         module = importlib.import_module(name)
         for attr, frozen in (("datetime", FrozenDateTime), ("date", FrozenDate)):
