@@ -608,7 +608,9 @@ def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
             raise CommandError("the idle lock must be between 5 seconds and 15 minutes (900)")
         return float(value)
     value = read_config(data_dir).get("idle_lock_seconds", DEFAULT_IDLE_LOCK)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 5:
+    # `not value >= 5` rather than `value < 5`: TOML's `nan` is a float that compares false
+    # with everything, and an idle lock of nan seconds would never lock.
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 5:
         raise CommandError(
             f"idle_lock_seconds in {data_dir / 'config.toml'} must be a number of seconds, "
             "at least 5"

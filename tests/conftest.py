@@ -22,6 +22,16 @@ def quick_passphrases(monkeypatch):
     monkeypatch.setattr(passwords, "N", TEST_SCRYPT_N)
 
 
+@pytest.fixture(autouse=True)
+def own_config_folder(tmp_path_factory, monkeypatch) -> Path:
+    """The user config folder (where a person's keymap.toml lives) is an empty one of the
+    test's own, so the developer's own keys never change what a test sees. platformdirs reads
+    XDG_CONFIG_HOME, and the installed program started by a test inherits it."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "store"

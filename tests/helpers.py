@@ -3,8 +3,8 @@
 - the command line run in this process (`run_cli`), and the installed command run for real
   (`run_installed`, for the few tests that must see a real process);
 - a small team of synthetic people (`make_team`);
-- Pilot helpers: `settle`, `screen_text`, `rendered_text`, `put`, `sign_in`, `start_checklist`,
-  `answer_the_rest`;
+- Pilot helpers: `settle`, `press`, `screen_text`, `rendered_text`, `put`, `sign_in`,
+  `start_checklist`, `answer_the_rest`;
 - `wait_for` and, under Pilot, `wait_until`: poll a condition with a deadline instead of
   sleeping.
 
@@ -188,6 +188,14 @@ async def settle(app, pilot, rounds: int = 3, workers: bool = False) -> None:
             break
 
 
+async def press(pilot, *keys: str, then=None) -> None:
+    """Press `keys`, let the screen settle, and check it is a `then` screen."""
+    await pilot.press(*keys)
+    await settle(pilot.app, pilot, workers=True)
+    if then is not None:
+        assert isinstance(pilot.app.screen, then), pilot.app.screen
+
+
 def screen_text(app) -> str:
     """The visible text of the active screen, as a person would read it."""
     from textual.widgets import Static
@@ -258,11 +266,12 @@ async def opened(app, pilot) -> None:
     await settle(app, pilot)
 
 
-async def start_checklist(app, pilot):
-    """`n`, enter (the first checklist), enter (the setup's defaults): the checklist screen."""
+async def start_checklist(app, pilot, key: str = "n"):
+    """`n` (or `key`), enter (the first checklist), enter (the setup's defaults): the checklist
+    screen."""
     from tui.screens.checklist import ChecklistScreen
 
-    await pilot.press("n")
+    await pilot.press(key)
     await settle(app, pilot)
     await pilot.press("enter")  # the picker: the first checklist
     await settle(app, pilot)

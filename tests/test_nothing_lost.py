@@ -547,6 +547,20 @@ def test_the_idle_lock_is_never_longer_than_15_minutes(tmp_path, config, flag, e
     assert idle_lock_seconds(argparse.Namespace(idle_lock=flag), tmp_path) == expected
 
 
+@pytest.mark.parametrize("config", ["idle_lock_seconds = nan\n", "idle_lock_seconds = -inf\n"])
+def test_no_number_in_config_toml_turns_the_idle_lock_off(tmp_path, config) -> None:
+    import argparse
+
+    from cli.common import CommandError
+    from cli.main import idle_lock_seconds
+
+    (tmp_path / "config.toml").write_text(config)
+    with pytest.raises(CommandError, match="at least 5"):
+        idle_lock_seconds(argparse.Namespace(idle_lock=None), tmp_path)
+    (tmp_path / "config.toml").write_text("idle_lock_seconds = inf\n")
+    assert idle_lock_seconds(argparse.Namespace(idle_lock=None), tmp_path) == 900.0
+
+
 def test_a_bad_idle_lock_or_config_is_one_line(tmp_path, capsys) -> None:
     from cli.main import main
 

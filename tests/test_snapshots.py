@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.helpers import SIZE, put, settle, sign_in, start_checklist
+from tests.helpers import SIZE, press, put, settle, sign_in, start_checklist
 from tests.test_nothing_lost import NHS_TEST_NUMBER
 from tests.test_supervision import finished_session
 from tui.app import SteppingStonesApp
@@ -89,9 +89,10 @@ class FrozenDate(date, metaclass=_FrozenMeta):
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch):
+def frozen_clock(monkeypatch, own_config_folder):
     """The clock stops at START (move it with `frozen_clock.at(...)`); ids are seeded; cursors
-    do not blink."""
+    do not blink; the user config folder (named in the help) has the same name in every run."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent/config")
     for name in CLOCK_READERS:
         module = importlib.import_module(name)
         for attr, frozen in (("datetime", FrozenDateTime), ("date", FrozenDate)):
@@ -123,14 +124,6 @@ async def signed_in(pilot, name: str = "Alex Reid") -> SteppingStonesApp:
     await settle(app, pilot, workers=True)
     assert isinstance(app.screen, HomeScreen)
     return app
-
-
-async def press(pilot, *keys: str, then=None) -> None:
-    """Press `keys`, let the screen settle, and check it is a `then` screen."""
-    await pilot.press(*keys)
-    await settle(pilot.app, pilot, workers=True)
-    if then is not None:
-        assert isinstance(pilot.app.screen, then), pilot.app.screen
 
 
 async def to_end_of_list(pilot) -> ChecklistScreen:
@@ -328,4 +321,3 @@ def test_supervision_summary(snap_compare, supervised) -> None:
         await press(pilot, "enter", then=SupervisionSummaryScreen)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-

@@ -79,8 +79,15 @@ class SteppingStonesApp(App[int]):
         ),
         # Priority, so focus moves before the next key is delivered: typed-ahead input
         # ("name, tab, passphrase, enter" in one burst) then lands in the right field.
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "app.focus_next", "Next field", id="next_field", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            id="previous_field",
+            show=False,
+            priority=True,
+        ),
     ]
 
     save_state: reactive[SaveState] = reactive(SaveState, always_update=True)
@@ -288,8 +295,12 @@ class SteppingStonesApp(App[int]):
         self.switch_screen(screen)
 
     def signed_in(self, person: Person) -> None:
+        from . import keymap
         from .screens.home import HomeScreen
 
+        # The person's own keys (their config folder, never the store's): read at each sign-in,
+        # once every screen's bindings are worth loading, before anything shows a changeable key.
+        keymap.apply(self)
         self.user = person
         self.reset_to(HomeScreen(after_sign_in=True))
 

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui import keys
+
 ABOUT = """\
 [b]Stepping Stones[/b] helps midwives, drug workers and their colleagues look back on how \
 they approached and delivered care after a contact with a woman who uses drugs or is in \
@@ -33,7 +35,7 @@ class AboutScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static("About", classes="screen-title")
             yield Static(ABOUT)
-            yield Static("escape: close", classes="hint")
+            yield Static(keys.fill(self, "{about.close:first}: close"), classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -20,10 +20,26 @@ from checklists import (
     Item,
 )
 from store import Session, StoreError
+from tui import keys
 from tui.widgets.save_indicator import SaveIndicator
 
+# Filled in from the bindings (tui/keys.py) when the screen is composed.
 KEYS_HINT = (
-    "[b]1[/b] Done  [b]2[/b] Partly  [b]3[/b] Not done  [b]4[/b] Not applicable  [b]↑↓[/b] move"
+    "[b]{checklist.done}[/b] Done  [b]{checklist.partly}[/b] Partly  "
+    "[b]{checklist.not_done}[/b] Not done  [b]{checklist.not_applicable}[/b] Not applicable  "
+    "[b]{checklist.previous:first}{checklist.next:first}[/b] move"
+)
+END_HINT = (
+    "[b]{checklist.reflect:first}[/b] reflection  "
+    "[b]{checklist.previous:first}[/b] back to the items"
+)
+ALL_ANSWERED = (
+    "Press {checklist.reflect:first} for the reflection, "
+    "or {checklist.previous:first} to go back to an item."
+)
+SOME_UNANSWERED = (
+    "{checklist.previous:first} goes back to them, or {checklist.reflect:first} for the "
+    "reflection (they stay 'not answered')."
 )
 
 
@@ -95,7 +111,16 @@ class ChecklistScreen(Screen):
                 with VerticalScroll(id="item-list"):
                     yield Static(id="why")
                     yield Static(id="items")
-        yield Static(KEYS_HINT, id="keys")
+        self._hints = {
+            name: keys.fill(self, template, markup=name.endswith("hint"))
+            for name, template in (
+                ("keys hint", KEYS_HINT),
+                ("end hint", END_HINT),
+                ("all answered", ALL_ANSWERED),
+                ("some unanswered", SOME_UNANSWERED),
+            )
+        }
+        yield Static(self._hints["keys hint"], id="keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -138,7 +163,7 @@ class ChecklistScreen(Screen):
         if self.at_end:
             self._show_end(items, answered)
             return
-        self._show("#keys", KEYS_HINT, layout=False)
+        self._show("#keys", self._hints["keys hint"], layout=False)
         section = self.checklist.section(item.section_id)
         critical = "  ★ key item" if item.critical else ""
         # Only what can change size asks for a layout pass: answering stays quick.
@@ -169,19 +194,16 @@ class ChecklistScreen(Screen):
         self._show("#section-title", "End of the checklist", layout=False)
         if answered == total:
             heading = f"All {total} items answered"
-            rest = "Press enter for the reflection, or ↑ to go back to an item."
+            rest = self._hints["all answered"]
         else:
             heading = f"{answered} of {total} items answered"
-            rest = (
-                f"{total - answered} not answered yet: ↑ goes back to them, or enter for the "
-                "reflection (they stay 'not answered')."
-            )
+            rest = f"{total - answered} not answered yet: " + self._hints["some unanswered"]
         self._show("#prompt", Text.assemble((heading, "bold"), "\n", (rest, "dim")))
         self._show("#answer", Text(""))
         self.query_one("#why", Static).display = False
         self._show("#sections", self._sections_text(items, None), layout=False)
         self._show("#items", Content(""))
-        self._show("#keys", "[b]enter[/b] reflection  [b]↑[/b] back to the items", layout=False)
+        self._show("#keys", self._hints["end hint"], layout=False)
 
     def _show(self, selector: str, content, layout: bool = True) -> None:
         """Update one part of the screen, skipping it when nothing changed."""

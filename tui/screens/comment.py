@@ -19,6 +19,7 @@ from services import supervision as supervising
 from services.errors import AuditFailed, IdentifierRefused
 from store import Person, StoreError
 from store.supervision import COMMENT_LIMIT
+from tui import keys
 from tui.widgets.language_hint import LanguageHint
 
 PLACEHOLDER = "Let's talk about this at supervision"
@@ -74,8 +75,15 @@ class CommentScreen(ModalScreen[bool]):
             yield Static("", id="warning", classes="error", markup=False)
             yield LanguageHint(id="language")
             with Horizontal(id="comment-buttons"):
-                yield Button(f"▸ {QUICK} (ctrl+t)", id="quick", compact=True)
-            yield Static("ctrl+s: save · escape: cancel, nothing saved", classes="hint")
+                yield Button(
+                    f"▸ {QUICK} (" + keys.fill(self, "{comment.quick}", markup=False) + ")",
+                    id="quick",
+                    compact=True,
+                )
+            yield Static(
+                keys.fill(self, "{comment.save}: save · {comment.cancel}: cancel, nothing saved"),
+                classes="hint",
+            )
             yield Static("", id="problem", classes="error", markup=False)
 
     def on_mount(self) -> None:
@@ -122,7 +130,12 @@ class CommentScreen(ModalScreen[bool]):
             return
         text = self.text.strip()
         if not text:
-            self.show_message("#problem", f'A comment needs some words (ctrl+t writes "{QUICK}").')
+            self.show_message(
+                "#problem",
+                "A comment needs some words ("
+                + keys.fill(self, "{comment.quick}", markup=False)
+                + f' writes "{QUICK}").',
+            )
             return
         if len(text) > COMMENT_LIMIT:
             self.show_message(

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui import keys
+
 
 class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = "confirm.tcss"
@@ -29,7 +31,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.question, classes="screen-title", id="confirm-question", markup=False)
             if self.detail:
                 yield Static(self.detail, id="confirm-detail", markup=False)
-            yield Static("y: yes    n or escape: no", classes="hint")
+            yield Static(keys.fill(self, "{confirm.yes}: yes    {confirm.no}: no"), classes="hint")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 
 from services import sessions as session_use
 from store import Session, StoreError
+from tui import keys
 from tui.format import friendly_time
 
 
@@ -113,7 +114,11 @@ class DraftsScreen(ModalScreen[str | None]):
             yield DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
             yield Static("", id="drafts-message", markup=False)
             yield Static(
-                "↑/↓ choose · enter: resume · d: delete · escape: back",
+                keys.fill(
+                    self,
+                    "↑/↓ choose · {drafts.resume}: resume · {drafts.delete}: delete · "
+                    "{drafts.back}: back",
+                ),
                 classes="hint",
             )
 

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from store import Session, StoreError
+from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
 
 from .drafts import DraftRow, DraftsScreen, ask_to_delete, draft_row
@@ -96,13 +97,17 @@ class HomeScreen(Screen):
 
     def _actions(self) -> str:
         text = (
-            "[b]n[/b] new checklist   [b]r[/b] resume   [b]d[/b] delete unfinished   "
-            "[b]enter[/b] open\n"
-            "[b]p[/b] prepare for supervision"
+            "[b]{home.new}[/b] new checklist   [b]{home.resume}[/b] resume   "
+            "[b]{home.delete}[/b] delete unfinished   [b]enter[/b] open\n"
+            "[b]{home.prepare}[/b] prepare for supervision"
         )
         if self.has_supervisees:
-            text += "   [b]v[/b] supervisees"
-        return text + "\n[b]e[/b] export   [b]i[/b] import   [b]s[/b] sign out   [b]?[/b] help"
+            text += "   [b]{home.supervisees}[/b] supervisees"
+        text += (
+            "\n[b]{home.export}[/b] export   [b]{home.import}[/b] import   "
+            "[b]{home.sign_out}[/b] sign out   [b]{help:first}[/b] help"
+        )
+        return keys.fill(self, text)
 
     @property
     def has_supervisees(self) -> bool:
@@ -185,20 +190,25 @@ class HomeScreen(Screen):
         resume = self.query_one("#resume", Static)
         if len(drafts) == 1:
             resume.update(
-                Content.from_markup("[b]Resume[/b] $what: press [b]r[/b]", what=drafts[0].describe)
+                Content.from_markup(
+                    keys.fill(self, "[b]Resume[/b] $what: press [b]{home.resume}[/b]"),
+                    what=drafts[0].describe,
+                )
             )
             resume.add_class("has-draft")
         elif drafts:
             resume.update(
                 Content.from_markup(
                     f"[b]Resume[/b] one of {len(drafts)} unfinished checklists, the newest "
-                    "$what: press [b]r[/b] to choose",
+                    + keys.fill(self, "$what: press [b]{home.resume}[/b] to choose"),
                     what=drafts[0].describe,
                 )
             )
             resume.add_class("has-draft")
         else:
-            resume.update("No unfinished checklists. Press [b]n[/b] to start one.")
+            resume.update(
+                keys.fill(self, "No unfinished checklists. Press [b]{home.new}[/b] to start one.")
+            )
             resume.remove_class("has-draft")
         table = self.query_one("#recent", DataTable)
         table.clear()

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui import keys
+
 
 class MessageScreen(ModalScreen[bool]):
     """Dismisses True on enter (or y) and False on escape (or n).
@@ -34,9 +36,14 @@ class MessageScreen(ModalScreen[bool]):
             yield Static(self.heading, classes="screen-title")
             yield Static(self.body, id="message-body")
             if self.confirm:
-                yield Static(f"enter: {self.confirm}    escape: go back", classes="hint")
+                yield Static(
+                    keys.fill(self, "{message.ok:first}: ")
+                    + self.confirm
+                    + keys.fill(self, "    {message.back:first}: go back"),
+                    classes="hint",
+                )
             else:
-                yield Static("Press enter to close.", classes="hint")
+                yield Static(keys.fill(self, "Press {message.ok:first} to close."), classes="hint")
 
     def action_answer(self, value: bool) -> None:
         if self.fatal:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from reports import text as words
 from services import supervision as supervising
 from store import StoreError
+from tui import keys
 
 
 class NewCommentsScreen(ModalScreen[None]):
@@ -49,7 +50,11 @@ class NewCommentsScreen(ModalScreen[None]):
             with VerticalScroll(id="comments-list"):
                 yield Static(body)
             yield Static(
-                "You will find them again in Prepare for supervision (p). Press enter to close.",
+                keys.fill(
+                    self,
+                    "You will find them again in Prepare for supervision ({home.prepare}). "
+                    "Press {comments.close:first} to close.",
+                ),
                 classes="hint",
             )
 

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from checklists.identifiers import FieldCheck, check_field, describe
 from store.sessions import NOTE_LIMIT
+from tui import keys
 from tui.widgets.field_status import FieldStatus
 from tui.widgets.language_hint import LanguageHint
 
@@ -53,7 +54,9 @@ class NoteScreen(ModalScreen[str | None]):
             yield Static("", id="warning", classes="error", markup=False)
             yield LanguageHint(id="language")
             yield Static(
-                "Saved as you type · enter: done · escape: close", classes="hint", id="note-keys"
+                keys.fill(self, "Saved as you type · enter: done · {note.close}: close"),
+                classes="hint",
+                id="note-keys",
             )
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from checklists import Reason
 from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
+from tui import keys
 
 
 class ReasonScreen(ModalScreen[str | None]):
@@ -39,7 +40,10 @@ class ReasonScreen(ModalScreen[str | None]):
         with Vertical(id="reason-box"):
             yield Static("What got in the way?", classes="screen-title")
             yield OptionList(*options, id="reasons")
-            yield Static("↑/↓ choose · enter pick · escape close without a reason", classes="hint")
+            yield Static(
+                keys.fill(self, "↑/↓ choose · enter pick · {reasons.close} close without a reason"),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         option_list = self.query_one("#reasons", OptionList)

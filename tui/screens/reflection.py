@@ -13,6 +13,7 @@ from checklists import Checklist
 from checklists.identifiers import FieldCheck, check_field, describe
 from store import Session, StoreError
 from store.sessions import REFLECTION_LIMIT, FinishedElsewhere
+from tui import keys
 from tui.widgets.field_status import FieldStatus
 from tui.widgets.language_hint import LanguageHint
 from tui.widgets.save_indicator import SaveIndicator
@@ -48,8 +49,9 @@ class ReflectionScreen(Screen):
         unanswered = self.session.unanswered(self.checklist)
         if unanswered:
             yield Static(
-                f"{len(unanswered)} item(s) not answered yet: escape goes back to them, "
-                "or finish and they stay 'not answered'.",
+                f"{len(unanswered)} item(s) not answered yet: "
+                + keys.fill(self, "{reflection.back} goes back to them, ")
+                + "or finish and they stay 'not answered'.",
                 id="unanswered",
                 classes="hint",
             )
@@ -68,7 +70,12 @@ class ReflectionScreen(Screen):
                 yield FieldStatus(id=f"s-{prompt.id}")
                 yield LanguageHint(getattr(library, "language", None), id=f"l-{prompt.id}")
             yield Checkbox(library.flag_label, self.session.flagged, id="flag")
-            yield Static("ctrl+s: finish · escape: back to the items", classes="hint")
+            yield Static(
+                keys.fill(
+                    self, "{reflection.finish}: finish · {reflection.back}: back to the items"
+                ),
+                classes="hint",
+            )
             yield Static("", id="problem", classes="error", markup=False)
         yield Footer()
 

@@ -14,6 +14,7 @@ from reports.wording import LABELS, RESPONSE_LABELS, RESPONSE_SYMBOLS, SYMBOLS
 from reports.wording import LEVEL_SESSION_HEADINGS as LEVEL_HEADINGS
 from services import sessions as session_use
 from store import Session
+from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 
 
@@ -90,7 +91,7 @@ class SessionSummaryScreen(Screen):
                 text.append(f"      {value}\n")
             if self.session.flagged:
                 text.append("  ⚑ Flagged to take to supervision\n", style="bold")
-        text.append("\nescape: home", style="dim")
+        text.append(keys.fill(self, "\n{summary.home}: home", markup=False), style="dim")
         return text
 
     def action_home(self) -> None:

@@ -20,6 +20,7 @@ from reports.wording import LABELS, RESPONSE_SYMBOLS
 from reports.wording import LEVEL_WHY as LEVEL_LABELS
 from services import sessions as session_use
 from store import Person, Session, StoreError
+from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 
 
@@ -179,7 +180,10 @@ class SessionViewScreen(Screen):
         if not comments:
             text.append("  No comments yet.", style="dim")
             if self.may_comment:
-                text.append(" Press c to add one.", style="dim")
+                text.append(
+                    keys.fill(self, " Press {session_view.comment} to add one.", markup=False),
+                    style="dim",
+                )
             text.append("\n")
         for comment in comments:
             who = names.get(comment.by, "someone no longer in this store")
@@ -188,9 +192,10 @@ class SessionViewScreen(Screen):
             )
             text.append("  (seen)\n" if comment.seen else "\n", style="dim")
             text.append(f"    {comment.text}\n")
-        text.append("\n↑ ↓ pgup pgdn: scroll · escape: back", style="dim")
+        hint = "\n↑ ↓ pgup pgdn: scroll · {session_view.back}: back"
         if self.may_comment:
-            text.append(" · c: comment", style="dim")
+            hint += " · {session_view.comment}: comment"
+        text.append(keys.fill(self, hint, markup=False), style="dim")
         self.query_one("#session-comments", Static).update(text)
 
     def show_comments_problem(self, message: str) -> None:

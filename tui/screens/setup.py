@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from checklists import SETTINGS, STAGES, Checklist
 from checklists.identifiers import check_case_reference
 from store import StoreError
+from tui import keys
 from tui.widgets.choice_field import ChoiceField
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
@@ -38,8 +39,12 @@ class SetupScreen(Screen):
         with VerticalScroll(id="setup-form"):
             yield Static(self.checklist.title, classes="screen-title")
             yield Static(
-                "Press enter to start with these choices. tab moves between them; "
-                "←/→ change a choice.",
+                keys.fill(
+                    self,
+                    "Press {setup.start} to start with these choices. {next_field} moves between "
+                    "them; {choice.previous/choice.next:first} change a choice.",
+                    ChoiceField,
+                ),
                 classes="hint",
             )
             yield Label("Setting")

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import StoreError
+from tui import keys
 
 
 class SignInScreen(Screen):
@@ -24,7 +25,10 @@ class SignInScreen(Screen):
             yield Label("Passphrase")
             yield Input(id="passphrase", password=True, max_length=200)
             yield Static("", id="problem", classes="error", markup=False)
-            yield Static("tab: next field · enter: sign in · ctrl+q: quit", classes="hint")
+            yield Static(
+                keys.fill(self, "{next_field}: next field · enter: sign in · {quit}: quit"),
+                classes="hint",
+            )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from reports.output import default_name
 from services import summaries
 from store import StoreError
 from store.reports.summary_model import Summary
+from tui import keys
 
 CHOICES = (
     ("md", "Plain text (Markdown), to paste into a supervision record"),
@@ -50,7 +51,10 @@ class SummaryExportScreen(ModalScreen[Path | None]):
                 "after supervision.",
                 classes="hint",
             )
-            yield Static("enter: save    tab: next    escape: back", classes="hint")
+            yield Static(
+                keys.fill(self, "enter: save    {next_field}: next    {export.back}: back"),
+                classes="hint",
+            )
 
     def _path(self, fmt: str) -> str:
         return str(Path.home() / default_name(self.summary, fmt))

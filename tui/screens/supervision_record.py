@@ -23,6 +23,7 @@ from services import supervision as supervising
 from services.errors import AuditFailed, IdentifierRefused
 from store import InvalidInput, Person, StoreError
 from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action
+from tui import keys
 from tui.widgets.language_hint import LanguageHint
 
 ACTIONS = 5  # rows for agreed actions: enough for one meeting, and it still fits the screen
@@ -123,7 +124,13 @@ class SupervisionRecordScreen(Screen):
                     id="sessions",
                 )
             yield Static(
-                "ctrl+s: save · tab: next field · escape: leave", classes="hint", id="record-keys"
+                keys.fill(
+                    self,
+                    "{supervision_record.save}: save · {next_field}: next field · "
+                    "{supervision_record.leave}: leave",
+                ),
+                classes="hint",
+                id="record-keys",
             )
             yield Static("", id="problem", classes="error", markup=False)
         yield Footer()

@@ -25,6 +25,7 @@ from services import summaries
 from services import supervision as supervising
 from store import Person, StoreError
 from store.reports.summary_model import Action, Summary
+from tui import keys
 from tui.widgets.requirement_bars import RequirementBars
 
 
@@ -280,7 +281,11 @@ class SupervisionSummaryScreen(Screen):
         elif not summary.actions:
             parts.append(Text("  No actions were agreed.", style="dim"))
         else:
-            hint = "  tab to the list below, then space marks an action done (or not)"
+            hint = keys.fill(
+                self,
+                "  {next_field:first} to the list below, then space marks an action done (or not)",
+                markup=False,
+            )
             parts.append(Text(hint, style="dim"))
         return Group(*parts)
 

@@ -30,6 +30,7 @@ from services.exchange import (
     read_bundle,
 )
 from store import Person, StoreError
+from tui import keys
 
 
 class TransferProgress(Message):
@@ -157,7 +158,10 @@ class ExportScreen(_TransferScreen):
         yield Input(placeholder="everything", id="since", compact=True)
         yield Label("Save to")
         yield Input(self._path(user), id="path", compact=True)
-        yield Static("enter: export    tab: next field    escape: back", classes="hint")
+        yield Static(
+            keys.fill(self, "enter: export    {next_field}: next field    {transfer.back}: back"),
+            classes="hint",
+        )
 
     def _choices(self, user: Person) -> list[Person]:
         """Your own, your supervisees'; an admin (who moves data between machines) anyone's."""
@@ -241,7 +245,13 @@ class ImportScreen(_TransferScreen):
             id="dry-run",
             compact=True,
         )
-        yield Static("enter: next, then import    tab: next field    escape: back", classes="hint")
+        yield Static(
+            keys.fill(
+                self,
+                "enter: next, then import    {next_field}: next field    {transfer.back}: back",
+            ),
+            classes="hint",
+        )
 
     def _newest_bundle(self) -> str:
         """The newest bundle in the home folder (where Export saves), else the folder."""

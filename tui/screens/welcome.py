@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import StoreError
+from tui import keys
 
 INTRO = (
     "This is a new, empty store. Create the first account: it can add colleagues later. "
@@ -33,7 +34,10 @@ class WelcomeScreen(Screen):
             yield Label("Passphrase again")
             yield Input(id="again", password=True, max_length=200, compact=True)
             yield Static("", id="problem", classes="error", markup=False)
-            yield Static("tab: next field · enter: create the account", classes="hint")
+            yield Static(
+                keys.fill(self, "{next_field}: next field · enter: create the account"),
+                classes="hint",
+            )
         yield Footer()
 
     @on(Input.Submitted)

@@ -19,8 +19,8 @@ class ChoiceField(Widget, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("left,h", "move(-1)", "Previous", show=False),
-        Binding("right,l,space", "move(1)", "Next", show=False),
+        Binding("left,h", "move(-1)", "Previous", id="choice.previous", show=False),
+        Binding("right,l,space", "move(1)", "Next", id="choice.next", show=False),
     ]
 
     index: reactive[int] = reactive(0)
