@@ -118,6 +118,12 @@ class SteppingStonesApp(App[int]):
         # Drafts deleted here: a save of theirs still on its way is dropped without alarm.
         self._discarded: set[str] = set()
 
+    def get_system_commands(self, screen: Screen):
+        """The command palette offers this app's own actions only (tui/commands.py)."""
+        from .commands import for_screen
+
+        return for_screen(self, screen)
+
     @property
     def store(self) -> Store:
         assert self._store is not None
