@@ -9,13 +9,13 @@ entry runs the same code as its key, so the palette adds no way round a check.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-if TYPE_CHECKING:
-    from .app import SteppingStonesApp
+# The app (tui/app.py, which imports this module): named by role here, not imported back.
+SteppingStonesApp = Any
 
 # Home's actions, in the order the palette lists them: (action, title, what it does).
 HOME_ACTIONS = (
