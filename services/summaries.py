@@ -17,7 +17,7 @@ from store.reports.output import save
 from store.reports.period import OverviewRow
 from store.reports.summary_model import Summary
 
-from . import audit
+from . import audit, people
 
 
 def build(
@@ -35,7 +35,7 @@ def build(
         raise PermissionDenied(
             f"You are not {of.name}'s supervisor, so you cannot read their summary."
         )
-    store.reshare_all(person)
+    people.reshare(store, person)
     summary = build_summary(store, person, of=of, since=since, until=until, problems=problems)
     if of is not None and of.id != person.id:
         period = {"since": summary.period.since, "until": summary.period.until}

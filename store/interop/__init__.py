@@ -54,6 +54,8 @@ def select_sessions(
     cannot be opened (not yet shared, or damaged) are added to `problems`.
     """
     sessions = store.readable_sessions(reader, of=of, problems=problems)
+    if of is not None and of.id != reader.id:  # as `services.sessions.readable` records it
+        store.audit.append("read_other", reader.name, of.name, {"sessions": len(sessions)})
     if since is not None:
         first = since.isoformat()
         sessions = [s for s in sessions if s.record["started_at"][:10] >= first]

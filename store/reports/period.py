@@ -202,6 +202,8 @@ def build_summary(
         problems=problems,
         since=period.previous.since.isoformat(),
     )
+    if author.id != reader.id:  # as `services.sessions.readable` records it
+        store.audit.append("read_other", reader.name, author.name, {"sessions": len(sessions)})
     finished = [s for s in sessions if not s.is_draft]
     current = [s for s in finished if period.holds(s.record.get("completed_at"))]
     current.sort(key=lambda s: s.record.get("completed_at") or "")
