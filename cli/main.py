@@ -336,11 +336,11 @@ def cmd_users(args: argparse.Namespace) -> int:
             store,
             acting,
             args.name,
-            args.add_role,
-            args.remove_role,
-            args.supervisor,
-            args.remove_supervisor,
-            args.deactivate,
+            add_roles=args.add_role,
+            remove_roles=args.remove_role,
+            add_supervisors=args.supervisor,
+            remove_supervisors=args.remove_supervisor,
+            deactivate=args.deactivate,
         )
         view = store.people.public_view(person)
         out(

@@ -103,21 +103,13 @@ def _require_admin(acting: Person) -> None:
 
 
 def update_person(
-    store: Store,
-    acting: Person,
-    name: str,
-    add_roles: Sequence[str] = (),
-    remove_roles: Sequence[str] = (),
-    add_supervisors: Sequence[str] = (),
-    remove_supervisors: Sequence[str] = (),
-    deactivate: bool = False,
+    store: Store, acting: Person, name: str, **wanted: Sequence[str] | bool
 ) -> tuple[Person, list[str]]:
-    """An admin changes someone's roles, supervisors or switches their account off; returns
-    the person and what changed (`role_added:supervisor`, …), one audit entry for each."""
+    """An admin changes someone's roles, supervisors or switches their account off (`wanted`:
+    the keywords of `PeopleStore.update`); returns the person and what changed
+    (`role_added:supervisor`, …), one audit entry for each."""
     _require_admin(acting)
-    person, changes = store.people.update(
-        acting, name, add_roles, remove_roles, add_supervisors, remove_supervisors, deactivate
-    )
+    person, changes = store.people.update(acting, name, **wanted)
     for change in changes:
         event, _, value = change.partition(":")
         detail = {"value": value} if value else None

@@ -5,18 +5,10 @@ from __future__ import annotations
 
 from checklists import Checklist
 from store import Person, Session, Store
-from store.errors import PermissionDenied, StoreError
+from store.errors import StoreError
 from store.summary import SessionSummary, summarise_session
 
 from . import audit
-
-
-def require_reader(store: Store, reader: Person, author: Person) -> None:
-    """Only the author and their supervisors read someone's sessions."""
-    if not store.may_read(reader, author):
-        raise PermissionDenied(
-            f"You are not {author.name}'s supervisor, so you cannot read their sessions."
-        )
 
 
 def readable(
@@ -32,7 +24,7 @@ def readable(
     them. A supervisor's reading is audited (`read_other`) with how many sessions were read,
     whatever `status` then keeps."""
     author = of or reader
-    require_reader(store, reader, author)
+    store.require_reader(reader, author)  # only the author and their supervisors
     sessions = store.readable_sessions(reader, of=of, problems=problems, limit=limit, since=since)
     if author.id != reader.id:
         detail = {"sessions": len(sessions)}
@@ -45,7 +37,7 @@ def readable(
 def opened(store: Store, reader: Person, author: Person) -> None:
     """`reader` opens one of `author`'s sessions: allowed for the author and their
     supervisors; a supervisor's reading is audited (`read_other`, view `session`)."""
-    require_reader(store, reader, author)
+    store.require_reader(reader, author)
     if reader.id != author.id:
         audit.record(store, "read_other", reader.name, author.name, {"view": "session"})
 

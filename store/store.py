@@ -133,6 +133,13 @@ class Store:
     def may_read(self, reader: Person, author: Person) -> bool:
         return author.id == reader.id or reader.id in author.supervisors
 
+    def require_reader(self, reader: Person, author: Person) -> None:
+        """PermissionDenied, in the words both front ends show, unless `reader` may read."""
+        if not self.may_read(reader, author):
+            raise PermissionDenied(
+                f"You are not {author.name}'s supervisor, so you cannot read their sessions."
+            )
+
     def readable_sessions(
         self,
         reader: Person,
@@ -150,10 +157,7 @@ class Store:
         (`services.sessions.readable`), not here.
         """
         author = of or reader
-        if not self.may_read(reader, author):
-            raise PermissionDenied(
-                f"You are not {author.name}'s supervisor, so you cannot read their sessions."
-            )
+        self.require_reader(reader, author)
         sessions = self.sessions.all_for(author.id, reader, problems, limit, since)
         if status:
             sessions = [s for s in sessions if s.status == status]
