@@ -252,3 +252,23 @@ def test_a_whole_team_set_up_through_the_services_has_its_trail(store, alex) -> 
         ("sign_in", "Jo Patel"),
         ("sign_in", "Kit Novak"),
     ]
+
+
+def test_exporting_a_supervisees_sessions_records_the_reading_then_the_export(
+    team, checklist, tmp_path
+) -> None:
+    from services import interop
+
+    store = team.store
+    store.sessions.save_draft(store.start_session(team.jo, checklist, {}))
+    before = count(store)
+    result = interop.export_csv(
+        store, team.sam, tmp_path / "out.csv", of=team.jo, since="2099-01-01"
+    )
+    assert result["sessions"] == 0  # `since` leaves it out; the reading still counts it
+    read, export = trail(store, before)
+    assert read == ("read_other", "Sam Supervisor", "Jo Patel", {"sessions": 1})
+    assert export[:3] == ("export", "Sam Supervisor", "Jo Patel")
+    before = count(store)
+    interop.export_csv(store, team.jo, tmp_path / "own.csv")  # her own: only the export
+    assert [entry[0] for entry in trail(store, before)] == ["export"]
