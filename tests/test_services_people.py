@@ -272,3 +272,17 @@ def test_exporting_a_supervisees_sessions_records_the_reading_then_the_export(
     before = count(store)
     interop.export_csv(store, team.jo, tmp_path / "own.csv")  # her own: only the export
     assert [entry[0] for entry in trail(store, before)] == ["export"]
+
+
+def test_a_supervisees_summary_records_the_reading_then_the_summary(team, checklist) -> None:
+    from services import summaries
+
+    store = team.store
+    store.sessions.save_draft(store.start_session(team.jo, checklist, {}))
+    before = count(store)
+    summaries.build(store, team.jo)  # her own: nothing to record
+    assert count(store) == before
+    summaries.build(store, team.sam, of=team.jo)
+    read, summary = trail(store, before)
+    assert read == ("read_other", "Sam Supervisor", "Jo Patel", {"sessions": 1})
+    assert summary[:3] == ("read_summary", "Sam Supervisor", "Jo Patel")
