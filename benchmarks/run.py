@@ -204,12 +204,13 @@ def summary_and_bundle(data_dir: Path, work: Path, runs: int = 3) -> dict:
     import shutil
     from datetime import date, timedelta
 
+    from services import people
     from services.exchange import export_bundle, import_bundle, read_bundle
     from store import Store
     from store.reports.period import build_summary
 
     store = Store(data_dir)
-    sam = store.sign_in("Sam Supervisor", PASSPHRASE, via="cli")
+    sam = people.sign_in(store, "Sam Supervisor", PASSPHRASE, via="cli")
     person = next(p for p in store.people.all() if sam.id in p.supervisors)
     year_ago = (date.today() - timedelta(days=365)).isoformat()
     year, quarter = [], []

@@ -100,4 +100,6 @@ def report_notices() -> None:
 
 def sign_in_cli(store: Store, args: argparse.Namespace):
     passphrase = read_passphrase(args.passphrase_file)
-    return store.sign_in(args.user, passphrase, via="cli")
+    from services import people as people_use
+
+    return people_use.sign_in(store, args.user, passphrase, via="cli")

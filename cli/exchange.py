@@ -99,11 +99,12 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from reports.transfer import export_lines
+    from services import people as people_use
     from services.exchange import export_bundle
 
     store = open_store(args)
     person = sign_in_cli(store, args)
-    store.reshare_all(person)  # what travels is shared with everyone who may read it now
+    people_use.reshare(store, person)  # what travels is shared with everyone who may read it now
     of = store.people.require(args.of) if args.of else None
     result = export_bundle(store, person, args.out, of=of, since=args.since)
     out(args, result, "\n".join(export_lines(result)))

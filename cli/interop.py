@@ -82,13 +82,14 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
 
 def _prepare(args: argparse.Namespace, directory: bool):
     """Check the options, then sign in (and share what needs sharing), as `sessions` does."""
+    from services import people as people_use
     from services.interop import check_out_path, parse_since
 
     since = parse_since(args.since)  # a bad date fails before anyone signs in
     store = open_store(args)
     out_path = check_out_path(store, Path(args.out), directory=directory)
     person = sign_in_cli(store, args)
-    store.reshare_all(person)
+    people_use.reshare(store, person)
     of = store.people.require(args.of) if args.of else None
     return store, person, of, since, out_path
 

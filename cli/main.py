@@ -311,6 +311,7 @@ def cmd_checklists(args: argparse.Namespace) -> int:
 
 def cmd_users(args: argparse.Namespace) -> int:
     from checklists.loader import Library
+    from services import people as people_use
 
     store = open_store(args, library=Library())
     if args.action == "list":
@@ -331,14 +332,15 @@ def cmd_users(args: argparse.Namespace) -> int:
         return 0
     if args.action == "update":
         acting = sign_in_cli(store, args)
-        person, changes = store.people.update(
+        person, changes = people_use.update_person(
+            store,
             acting,
             args.name,
-            args.add_role,
-            args.remove_role,
-            args.supervisor,
-            args.remove_supervisor,
-            args.deactivate,
+            add_roles=args.add_role,
+            remove_roles=args.remove_role,
+            add_supervisors=args.supervisor,
+            remove_supervisors=args.remove_supervisor,
+            deactivate=args.deactivate,
         )
         view = store.people.public_view(person)
         out(
@@ -350,7 +352,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.action == "reset-passphrase":
         acting = sign_in_cli(store, args)
         new = read_passphrase(args.new_passphrase_file)
-        person = store.people.reset_passphrase(acting, args.name, new)
+        person = people_use.reset_passphrase(store, acting, args.name, new)
         out(
             args,
             store.people.public_view(person),
@@ -366,7 +368,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             new = read_passphrase(None, prompt="New passphrase: ")
             again = read_passphrase(None, prompt="Again: ")
         person = store.people.require(args.user)
-        store.people.change_passphrase(person, old, new, again)
+        people_use.change_passphrase(store, person, old, new, again)
         out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
         return 0
     # add
@@ -377,16 +379,15 @@ def cmd_users(args: argparse.Namespace) -> int:
                 "adding someone needs an admin: give --user NAME --passphrase-file FILE"
             )
         acting = sign_in_cli(store, args)
-        if not acting.has("admin"):
-            raise PermissionDenied("only an admin can add people")
+        people_use.require_admin_to_add(acting)
     passphrase = read_passphrase(
         args.new_passphrase_file, prompt=f"New passphrase for {args.name}: "
     )
     again = None
     if not args.new_passphrase_file:
         again = read_passphrase(None, prompt="Again: ")
-    person = store.people.add(
-        args.name, args.role, passphrase, supervisors=args.supervisor, acting=acting, again=again
+    person = people_use.add_person(
+        store, acting, args.name, args.role, passphrase, args.supervisor, again=again
     )
     out(args, store.people.public_view(person), f"Added {person.name} ({', '.join(person.roles)}).")
     return 0
@@ -395,12 +396,15 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_sessions(args: argparse.Namespace) -> int:
     if args.action == "discard":
         return cmd_sessions_discard(args)
+    from services import people as people_use
+    from services import sessions as session_use
+
     store = open_store(args)
     person = sign_in_cli(store, args)
-    store.reshare_all(person)
+    people_use.reshare(store, person)
     of = store.people.require(args.of) if args.of else None
     problems: list[StoreError] = []
-    sessions = store.readable_sessions(person, status=args.status, of=of, problems=problems)
+    sessions = session_use.readable(store, person, of=of, status=args.status, problems=problems)
     names = {p.id: p.name for p in store.people.all()}
     comments: dict[str, list[dict]] = {}
     for comment in store.supervision.comments(person, (of or person).id, problems):

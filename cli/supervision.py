@@ -195,12 +195,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_supervision(args: argparse.Namespace) -> int:
+    from services import people as people_use
     from services import supervision as supervising
     from store.supervision import new_action
 
     store = open_store(args)
     person = sign_in_cli(store, args)
-    store.reshare_all(person)
+    people_use.reshare(store, person)
     names = {p.id: p.name for p in store.people.all()}
     if args.what == "comment":
         author = supervising.session_author(store, person, args.session_id)

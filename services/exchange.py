@@ -32,7 +32,7 @@ from store.exchange.bundle_file import Progress
 from store.paths import check_out_path
 from store.people import name_key
 
-from . import audit
+from . import audit, people
 
 # What the front ends need besides the two use cases: the bundle's file name and suffix, the
 # one reading of a --since day, and checking a bundle whole before anything else happens.
@@ -134,7 +134,7 @@ def import_bundle(
         audit.record(store, "import", importer.name, None, detail, report)
         # What the importer can open is shared at once with whoever may read it here (a
         # supervisor assigned on this machine), rather than at someone's next sign-in.
-        report["reshared"] = store.reshare_all(importer)
+        report["reshared"] = people.reshare(store, importer)
     return report
 
 
@@ -142,7 +142,7 @@ def _sign_in_to_import(
     store: Store, bundle: Bundle, name: str, passphrase: str, via: str
 ) -> Person:
     """Into a store with people: its admin, or one of the bundle's people, may import."""
-    person = store.sign_in(name, passphrase, via=via)
+    person = people.sign_in(store, name, passphrase, via)
     if (person.has("admin") and person.active) or person.id in {p["id"] for p in bundle.people}:
         return person
     namesake = next((p for p in bundle.people if name_key(p["name"]) == name_key(name)), None)

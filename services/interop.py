@@ -63,7 +63,9 @@ def _pick(result: dict, keys: tuple[str, ...]) -> dict:
 def _audited(
     store: Store, reader: Person, of: Person | None, pending: PendingFiles, detail: dict
 ) -> dict:
-    """The audit entry (whose sessions, if not the reader's own), then the files."""
+    """The audit entries (a supervisee's sessions read, then the export), then the files."""
     subject = of.name if of is not None and of.id != reader.id else None
+    if subject is not None:
+        audit.record_first(store, "read_other", reader.name, subject, {"sessions": pending.read})
     audit.record_first(store, "export", reader.name, subject, detail)
     return pending.write()

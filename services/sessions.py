@@ -1,23 +1,43 @@
-"""Sessions as use cases: reading a supervisee's session, discarding one's own draft, what
-one finished session amounts to."""
+"""Sessions as use cases: listing the sessions one may read, reading a supervisee's session,
+discarding one's own draft, what one finished session amounts to."""
 
 from __future__ import annotations
 
 from checklists import Checklist
 from store import Person, Session, Store
-from store.errors import PermissionDenied
+from store.errors import StoreError
 from store.summary import SessionSummary, summarise_session
 
 from . import audit
 
 
+def readable(
+    store: Store,
+    reader: Person,
+    of: Person | None = None,
+    status: str | None = None,
+    problems: list[StoreError] | None = None,
+    limit: int | None = None,
+    since: str | None = None,
+) -> list[Session]:
+    """`reader`'s own sessions, or a supervisee's (`of`), as `Store.readable_sessions` lists
+    them. A supervisor's reading is audited (`read_other`) with how many sessions were read,
+    whatever `status` then keeps."""
+    author = of or reader
+    store.require_reader(reader, author)  # only the author and their supervisors
+    sessions = store.readable_sessions(reader, of=of, problems=problems, limit=limit, since=since)
+    if author.id != reader.id:
+        detail = {"sessions": len(sessions)}
+        audit.record(store, "read_other", reader.name, author.name, detail, sessions)
+    if status:
+        sessions = [s for s in sessions if s.status == status]
+    return sessions
+
+
 def opened(store: Store, reader: Person, author: Person) -> None:
     """`reader` opens one of `author`'s sessions: allowed for the author and their
     supervisors; a supervisor's reading is audited (`read_other`, view `session`)."""
-    if not store.may_read(reader, author):
-        raise PermissionDenied(
-            f"You are not {author.name}'s supervisor, so you cannot read their sessions."
-        )
+    store.require_reader(reader, author)
     if reader.id != author.id:
         audit.record(store, "read_other", reader.name, author.name, {"view": "session"})
 

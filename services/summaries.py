@@ -8,6 +8,7 @@ summary as a file (`export`): the store builds, the service audits.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from reports.output import render
@@ -17,7 +18,7 @@ from store.reports.output import save
 from store.reports.period import OverviewRow
 from store.reports.summary_model import Summary
 
-from . import audit
+from . import audit, people, sessions
 
 
 def build(
@@ -35,8 +36,9 @@ def build(
         raise PermissionDenied(
             f"You are not {of.name}'s supervisor, so you cannot read their summary."
         )
-    store.reshare_all(person)
-    summary = build_summary(store, person, of=of, since=since, until=until, problems=problems)
+    people.reshare(store, person)
+    read = partial(sessions.readable, store)  # records a supervisor's reading (`read_other`)
+    summary = build_summary(store, person, of, since, until, problems, read)
     if of is not None and of.id != person.id:
         period = {"since": summary.period.since, "until": summary.period.until}
         audit.record(store, "read_summary", person.name, of.name, period, summary)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 
 class StoreError(Exception):
@@ -47,8 +49,22 @@ class NewerSchemaError(StoreError):
         )
 
 
+class FailedAttempt(NamedTuple):
+    """A sign-in counted as wrong: whom it named (None for a name nobody has) and, when it was
+    the last try allowed, the time the name is locked until."""
+
+    subject: str | None
+    until: datetime | None
+
+
 class SignInError(StoreError):
-    """Wrong name or passphrase: deliberately does not say which."""
+    """Wrong name or passphrase: deliberately does not say which.
+
+    `attempt` is set when this try was counted against the name, so the service that signs
+    people in can record it; it stays None when the name was already locked out and nothing
+    was checked."""
+
+    attempt: FailedAttempt | None = None
 
 
 class PermissionDenied(StoreError):

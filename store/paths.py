@@ -30,11 +30,14 @@ def check_out_path(data_dir: Path, path: Path, directory: bool = False) -> Path:
 class PendingFiles:
     """An export made in memory and not yet on disk, so that the service can write the audit
     entry first (no export goes unrecorded) and only then the files. `result` is what the
-    export reports (counts, never content); `folder` is made before the files are written."""
+    export reports (counts, never content); `folder` is made before the files are written;
+    `read` is how many sessions were read to make it, for the service's `read_other` entry when
+    they are someone else's."""
 
     result: dict
     files: list[tuple[Path, bytes]] = field(default_factory=list)
     folder: Path | None = None
+    read: int = 0
 
     def write(self) -> dict:
         """Write every file whole (a temporary file, then a rename); returns `result`."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from checklists import Checklist
 
 from .audit import AuditLog
-from .errors import NotFound, PermissionDenied, SignInError, StoreError
+from .errors import FailedAttempt, NotFound, PermissionDenied, SignInError, StoreError
 from .location import ENV_DATA_DIR, default_data_dir, resolve_data_dir  # noqa: F401
 from .lockout import LockedOut, Lockouts
 
@@ -47,7 +47,6 @@ class Store:
             self.data_dir / SESSIONS_FOLDER, self.people, self.sessions.readers_for, self.notices
         )
         self.audit = AuditLog(self.data_dir)
-        self.people.audit = self.audit
         self.lockouts = Lockouts(self.data_dir, self.notices)
         self.versions_file = StoreFile(
             self.data_dir / "checklist-versions.json",
@@ -107,22 +106,23 @@ class Store:
         return session
 
     # -- signing in -------------------------------------------------------------------------
-    def sign_in(self, name: str, passphrase: str, via: str = "app") -> Person:
-        """Check a passphrase, with the lockout and the audit trail; the app and CLI share it."""
+    def sign_in(self, name: str, passphrase: str) -> Person:
+        """Check a passphrase under the lockout rule; the audit entries are the service's
+        (`services.people.sign_in`), which reads what a wrong try was from `error.attempt`."""
         self.lockouts.check(name)
         try:
             person = self.people.authenticate(name, passphrase)
-        except SignInError:
+        except SignInError as exc:
             until = self.lockouts.failed(name)
             known = self.people.find(name)
-            subject = known.name if known else None
-            self.audit.append("sign_in_failed", None, subject, {"via": via})
+            attempt = FailedAttempt(known.name if known else None, until)
             if until is not None:
-                self.audit.append("locked_out", None, subject, {"until": until.isoformat()})
-                raise LockedOut(until) from None
+                locked = LockedOut(until)
+                locked.attempt = attempt
+                raise locked from None
+            exc.attempt = attempt
             raise
         self.lockouts.succeeded(name)
-        self.audit.append("sign_in", person.name, None, {"via": via})
         return person
 
     def readable_authors(self, reader: Person) -> list[Person]:
@@ -132,6 +132,13 @@ class Store:
 
     def may_read(self, reader: Person, author: Person) -> bool:
         return author.id == reader.id or reader.id in author.supervisors
+
+    def require_reader(self, reader: Person, author: Person) -> None:
+        """PermissionDenied, in the words both front ends show, unless `reader` may read."""
+        if not self.may_read(reader, author):
+            raise PermissionDenied(
+                f"You are not {author.name}'s supervisor, so you cannot read their sessions."
+            )
 
     def readable_sessions(
         self,
@@ -146,26 +153,21 @@ class Store:
         (a date), finished ones only from that month on (and every unfinished one).
 
         Sessions that cannot be opened (not yet shared, or altered) are listed in `problems`
-        rather than dropped without a word.
+        rather than dropped without a word. A supervisor's reading is recorded by the service
+        (`services.sessions.readable`), not here.
         """
         author = of or reader
-        if not self.may_read(reader, author):
-            raise PermissionDenied(
-                f"You are not {author.name}'s supervisor, so you cannot read their sessions."
-            )
+        self.require_reader(reader, author)
         sessions = self.sessions.all_for(author.id, reader, problems, limit, since)
-        if author.id != reader.id:
-            self.audit.append("read_other", reader.name, author.name, {"sessions": len(sessions)})
         if status:
             sessions = [s for s in sessions if s.status == status]
         return sessions
 
     def reshare_all(self, reader: Person) -> int:
-        """At sign-in: share the sessions this person can open with everyone who may read them."""
+        """At sign-in: share the sessions this person can open with everyone who may read them;
+        returns how many records changed (`services.people.reshare` records that)."""
         changed = 0
         for author in self.readable_authors(reader):
             changed += self.sessions.reshare(author.id, reader)
             changed += self.supervision.reshare(author.id, reader)
-        if changed:
-            self.audit.append("reshare", reader.name, None, {"records": changed})
         return changed

@@ -49,7 +49,9 @@ def store(data_dir: Path):
 @pytest.fixture
 def alex(store):
     """The first account: admin and practitioner."""
-    return store.people.create_first("Alex Reid", PASSPHRASE, again=PASSPHRASE)
+    from services import people
+
+    return people.set_up_first(store, "Alex Reid", PASSPHRASE, again=PASSPHRASE)
 
 
 @pytest.fixture

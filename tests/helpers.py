@@ -165,12 +165,17 @@ class Team(NamedTuple):
 
 def make_team(store, alex, signed_in: bool = True) -> Team:
     """Sam (supervisor of Jo), Jo (practitioner) and Kit (practitioner, not Sam's), added by
-    Alex (admin). With `signed_in`, each has signed in once, so has keys to seal for."""
-    sam = store.people.add("Sam Supervisor", ["supervisor"], PASSPHRASE, acting=alex)
-    jo = store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, ["Sam Supervisor"], alex)
-    kit = store.people.add("Kit Novak", ["practitioner"], PASSPHRASE, acting=alex)
+    Alex (admin). With `signed_in`, each has signed in once, so has keys to seal for.
+    Through the services, so the audit trail holds what the app would have written."""
+    from services import people
+
+    sam = people.add_person(store, alex, "Sam Supervisor", ["supervisor"], PASSPHRASE)
+    jo = people.add_person(
+        store, alex, "Jo Patel", ["practitioner"], PASSPHRASE, ["Sam Supervisor"]
+    )
+    kit = people.add_person(store, alex, "Kit Novak", ["practitioner"], PASSPHRASE)
     if signed_in:
-        sam, jo, kit = (store.sign_in(p.name, PASSPHRASE) for p in (sam, jo, kit))
+        sam, jo, kit = (people.sign_in(store, p.name, PASSPHRASE) for p in (sam, jo, kit))
     return Team(store, sam, jo, kit)
 
 

@@ -259,6 +259,11 @@ STORE_NOT_YET_BEHIND_A_SERVICE = {
 AUDIT_READS = {"entries", "verify", "head"}
 # Store methods whose use case now lives in a service: called from there, never a front end.
 STORE_USE_CASES = {"add_comment", "add_record", "set_action_done", "mark_seen", "discard_draft"}
+# Signing in, reading sessions, re-sharing and changing people (`services.people`,
+# `services.sessions`): `store.sign_in`, `store.people.add` and the like.
+STORE_USE_CASES |= {"sign_in", "readable_sessions", "reshare_all"}
+STORE_USE_CASES |= {"add", "create_first", "update", "reset_passphrase", "change_passphrase"}
+STORE_OWNERS = {"store", "supervision", "sessions", "people"}
 SERVICE_ONLY_IMPORTS = {"build_summary", "save"}
 
 
@@ -303,7 +308,7 @@ def audit_writes_and_store_use_cases(path: Path, root: Path = ROOT) -> list[str]
             or (isinstance(owner, ast.Attribute) and node.attr not in AUDIT_READS)
         ):
             found.append(f"{where} writes the audit ({node.attr})")
-        if node.attr in STORE_USE_CASES and owner_name in {"store", "supervision", "sessions"}:
+        if node.attr in STORE_USE_CASES and owner_name in STORE_OWNERS:
             found.append(f"{where} calls {owner_name}.{node.attr}")
     return found
 
@@ -355,3 +360,20 @@ def test_the_front_end_checks_catch_a_violation(tmp_path: Path) -> None:
         for module, name, _ in store_imports(bad)
         if not allowed_store_import(module, name)
     ] == [("store.reports.period", "build_summary")]
+
+
+def test_signing_in_and_changing_people_from_a_front_end_is_caught(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def f(self, store, people_use):\n"
+        "    self.app.store.sign_in('Jo', 'x')\n"
+        "    store.people.add('Jo', ['practitioner'], 'x')\n"
+        "    store.reshare_all(person)\n"
+        "    people_use.sign_in(store, 'Jo', 'x')\n"
+        "    people_use.reshare(store, person)\n"
+    )
+    assert audit_writes_and_store_use_cases(bad, tmp_path) == [
+        "bad.py:2 calls store.sign_in",
+        "bad.py:3 calls people.add",
+        "bad.py:4 calls store.reshare_all",
+    ]

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from services import people
 from store import SignInError, Store
 from store.lockout import LockedOut
 from tests.helpers import (
@@ -145,11 +146,11 @@ def test_lockout_applies_on_the_command_line(store, alex, tmp_path) -> None:
 def test_audit_trail_records_security_events_and_detects_a_removed_line(
     store, alex, passphrase_file
 ) -> None:
-    store.people.add("Jo Patel", ["practitioner"], PASSPHRASE, acting=alex)
-    store.people.update(alex, "Jo Patel", add_roles=["supervisor"])
-    store.sign_in("Alex Reid", PASSPHRASE)
+    people.add_person(store, alex, "Jo Patel", ["practitioner"], PASSPHRASE)
+    people.update_person(store, alex, "Jo Patel", add_roles=["supervisor"])
+    people.sign_in(store, "Alex Reid", PASSPHRASE)
     with pytest.raises(SignInError):
-        store.sign_in("Jo Patel", "wrong passphrase")
+        people.sign_in(store, "Jo Patel", "wrong passphrase")
 
     def cli(*args):
         return run_cli("audit", *args, data_dir=store.data_dir)

@@ -47,14 +47,16 @@ def select_sessions(
     of: Person | None,
     since: date | None,
     problems: list[StoreError],
-) -> list[Session]:
-    """The sessions `reader` may read (drafts too), started on or after `since`, oldest first.
+) -> tuple[list[Session], int]:
+    """The sessions `reader` may read (drafts too), started on or after `since`, oldest first,
+    and how many were read before `since` left some out (what the audit trail counts).
 
     PermissionDenied when `of` is not the reader or one of their supervisees; sessions that
     cannot be opened (not yet shared, or damaged) are added to `problems`.
     """
     sessions = store.readable_sessions(reader, of=of, problems=problems)
+    read = len(sessions)
     if since is not None:
         first = since.isoformat()
         sessions = [s for s in sessions if s.record["started_at"][:10] >= first]
-    return sorted(sessions, key=lambda s: (s.record["started_at"], s.id))
+    return sorted(sessions, key=lambda s: (s.record["started_at"], s.id)), read

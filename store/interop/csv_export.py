@@ -77,7 +77,7 @@ def prepare_csv(
     out_path = check_out_path(store, Path(out_path), directory=False)
     since_date = parse_since(since)
     problems = problems if problems is not None else []
-    sessions = select_sessions(store, reader, of, since_date, problems)
+    sessions, read = select_sessions(store, reader, of, since_date, problems)
 
     reflection_ids: list[str] = []
     if include_notes:
@@ -139,4 +139,5 @@ def prepare_csv(
         "since": since_date.isoformat() if since_date else None,
         "unreadable": len(problems),
     }
-    return PendingFiles(result, [(out_path, buffer.getvalue().encode("utf-8-sig"))])
+    payload = buffer.getvalue().encode("utf-8-sig")
+    return PendingFiles(result, [(out_path, payload)], read=read)

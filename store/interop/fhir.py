@@ -622,7 +622,7 @@ def prepare_fhir(
     out_dir = check_out_path(store, Path(out_dir), directory=True)
     since_date = parse_since(since)
     problems = problems if problems is not None else []
-    sessions = select_sessions(store, reader, of, since_date, problems)
+    sessions, read = select_sessions(store, reader, of, since_date, problems)
     names = {p.id: p.name for p in store.people.all()} if include_author else {}
     questionnaires: dict[str, dict] = {}
     not_expressed: list[str] = []
@@ -662,4 +662,4 @@ def prepare_fhir(
         "conditions_not_expressed": not_expressed,
         "files": [path.name for path, _ in files],
     }
-    return PendingFiles(result, files, folder=out_dir)
+    return PendingFiles(result, files, folder=out_dir, read=read)

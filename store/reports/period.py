@@ -15,6 +15,7 @@ summarise three months.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -184,11 +185,13 @@ def build_summary(
     since: str | None = None,
     until: str | None = None,
     problems: list[StoreError] | None = None,
+    read: Callable[..., list[Session]] | None = None,
 ) -> m.Summary:
     """The summary for `of` (default: the reader), as the reader may see it.
 
     Reading a supervisee's summary is audited by the service that asks for it
-    (services/summaries.py), not here."""
+    (services/summaries.py), not here: it passes `read`, its own way of listing sessions
+    (called as `Store.readable_sessions` is), which records a supervisor's reading."""
     author = of or reader
     if not store.may_read(reader, author):
         raise PermissionDenied(
@@ -196,7 +199,7 @@ def build_summary(
         )
     problems = problems if problems is not None else []
     period = choose_period(store, author.id, since=since, until=until)
-    sessions = store.readable_sessions(
+    sessions = (read or store.readable_sessions)(
         reader,
         of=author if author.id != reader.id else None,
         problems=problems,

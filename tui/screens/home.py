@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from services import sessions as session_use
 from store import Session, StoreError
 from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
@@ -142,7 +143,7 @@ class HomeScreen(Screen):
         store, person = self.app.store, self.app.user
         problems: list[StoreError] = []
         try:
-            sessions = store.readable_sessions(person, problems=problems, limit=RECENT)
+            sessions = session_use.readable(store, person, problems=problems, limit=RECENT)
             drafts = [draft_row(store, s) for s in sessions if s.is_draft]
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))

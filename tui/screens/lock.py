@@ -8,6 +8,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from services import people as people_use
 from store import StoreError
 
 
@@ -52,7 +53,7 @@ class LockScreen(Screen):
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def check(self, name: str, passphrase: str) -> None:
         try:
-            person = self.app.store.sign_in(name, passphrase)
+            person = people_use.sign_in(self.app.store, name, passphrase)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return

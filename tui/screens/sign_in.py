@@ -50,14 +50,16 @@ class SignInScreen(Screen):
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, name: str, passphrase: str) -> None:
+        from services import people as people_use  # after the first frame, like the store
+
         try:
-            person = self.app.store.sign_in(name, passphrase)
+            person = people_use.sign_in(self.app.store, name, passphrase)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
         try:
             # Share sessions with supervisors assigned since (and seal any older ones).
-            self.app.store.reshare_all(person)
+            people_use.reshare(self.app.store, person)
         except Exception as exc:  # noqa: BLE001 - sharing must never keep her from signing in
             self.app.call_from_thread(
                 self.app.notify, f"Sharing with your supervisors will be tried again: {exc}"

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from checklists import dates
 from reports.wording import RESPONSE_SYMBOLS, RESPONSES, legend
+from services import sessions as session_use
 from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, short_date
 
@@ -102,7 +103,9 @@ class SuperviseeSessionsScreen(Screen):
         store, user = self.app.store, self.app.user
         problems: list[StoreError] = []
         try:
-            sessions = store.readable_sessions(user, of=self.author, problems=problems, limit=LIMIT)
+            sessions = session_use.readable(
+                store, user, of=self.author, problems=problems, limit=LIMIT
+            )
             comments = store.supervision.comments(user, self.author.id, problems)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))

@@ -55,8 +55,10 @@ class WelcomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
     def create(self, name: str, passphrase: str, again: str) -> None:
+        from services import people as people_use  # after the first frame, like the store
+
         try:
-            person = self.app.store.people.create_first(name, passphrase, again=again)
+            person = people_use.set_up_first(self.app.store, name, passphrase, again=again)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
         else:

@@ -1,0 +1,133 @@
+"""Signing in and the people in a store: who may add or change them, and the audit entry for
+each, so the app and the command line record exactly the same trail.
+
+The store checks passphrases, counts wrong ones and writes the people file; every entry in the
+audit trail about signing in or about people is written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from store.errors import PermissionDenied, SignInError
+
+from . import audit
+
+if TYPE_CHECKING:
+    from store import Person, Store
+
+__all__ = [
+    "add_person",
+    "change_passphrase",
+    "require_admin_to_add",
+    "reset_passphrase",
+    "reshare",
+    "set_up_first",
+    "sign_in",
+    "update_person",
+]
+
+
+def sign_in(store: Store, name: str, passphrase: str, via: str = "app") -> Person:
+    """The person, with their private key, or `SignInError` (`LockedOut` after too many wrong
+    passphrases). A wrong try is recorded even though it raises (`sign_in_failed`, then
+    `locked_out` when it was the last one allowed); a try while the name is locked out is
+    refused before any check and records nothing, as the lockout rule has always done."""
+    try:
+        person = store.sign_in(name, passphrase)
+    except SignInError as exc:
+        attempt = exc.attempt
+        if attempt is not None:
+            audit.record(store, "sign_in_failed", None, attempt.subject, {"via": via})
+            if attempt.until is not None:
+                until = {"until": attempt.until.isoformat()}
+                audit.record(store, "locked_out", None, attempt.subject, until)
+        raise
+    audit.record(store, "sign_in", person.name, None, {"via": via}, person)
+    return person
+
+
+def reshare(store: Store, person: Person) -> int:
+    """Share what this person can open with everyone who may read it now (a supervisor assigned
+    since, a colleague whose keys were reset); returns how many records changed, recorded
+    (`reshare`) only when some did."""
+    changed = store.reshare_all(person)
+    if changed:
+        audit.record(store, "reshare", person.name, None, {"records": changed}, changed)
+    return changed
+
+
+def set_up_first(store: Store, name: str, passphrase: str, again: str | None = None) -> Person:
+    """The first account in an empty store (the welcome form): an admin and a practitioner,
+    signed straight in. Added by nobody, so the store refuses it once anyone is there."""
+    person = store.people.create_first(name, passphrase, again=again)
+    return _added(store, None, person)
+
+
+def require_admin_to_add(acting: Person) -> None:
+    """Checked before a front end asks for the new person's passphrase, and again on adding."""
+    if not acting.has("admin"):
+        raise PermissionDenied("only an admin can add people")
+
+
+def add_person(
+    store: Store,
+    acting: Person | None,
+    name: str,
+    roles: Sequence[str],
+    passphrase: str,
+    supervisors: Sequence[str] = (),
+    again: str | None = None,
+) -> Person:
+    """An admin adds a colleague (`acting` is None only for the first person in an empty
+    store, which the store itself makes sure of under its lock)."""
+    if acting is not None:
+        require_admin_to_add(acting)
+    person = store.people.add(
+        name, list(roles), passphrase, supervisors=supervisors, acting=acting, again=again
+    )
+    return _added(store, acting, person)
+
+
+def _added(store: Store, acting: Person | None, person: Person) -> Person:
+    actor = acting.name if acting else None
+    detail = {"roles": ",".join(person.roles)}
+    audit.record(store, "person_added", actor, person.name, detail, person)
+    return person
+
+
+def _require_admin(acting: Person) -> None:
+    if acting is None or not acting.has("admin") or not acting.active:
+        raise PermissionDenied("Only an admin can change people's accounts.")
+
+
+def update_person(
+    store: Store, acting: Person, name: str, **wanted: Sequence[str] | bool
+) -> tuple[Person, list[str]]:
+    """An admin changes someone's roles, supervisors or switches their account off (`wanted`:
+    the keywords of `PeopleStore.update`); returns the person and what changed
+    (`role_added:supervisor`, …), one audit entry for each."""
+    _require_admin(acting)
+    person, changes = store.people.update(acting, name, **wanted)
+    for change in changes:
+        event, _, value = change.partition(":")
+        detail = {"value": value} if value else None
+        audit.record(store, event, acting.name, person.name, detail, (person, changes))
+    return person, changes
+
+
+def reset_passphrase(store: Store, acting: Person, name: str, new: str) -> Person:
+    """An admin gives someone a new passphrase (and new keys: see `PeopleStore`)."""
+    _require_admin(acting)
+    person = store.people.reset_passphrase(acting, name, new)
+    audit.record(store, "passphrase_reset", acting.name, person.name, None, person)
+    return person
+
+
+def change_passphrase(
+    store: Store, person: Person, old: str, new: str, again: str | None = None
+) -> None:
+    """A person changes their own passphrase, knowing the old one."""
+    store.people.change_passphrase(person, old, new, again)
+    audit.record(store, "passphrase_changed", person.name, person.name)
