@@ -173,10 +173,10 @@ def answer_and_finish(data_dir: Path, answers: int) -> dict:
                     await asyncio.sleep(0.05)  # a person's pace between keys
                     started = time.perf_counter()
                     screen.action_answer("done")
-                    while app._pending:  # noqa: SLF001 - acknowledged on screen
+                    while app.saves_pending():  # acknowledged on screen
                         await asyncio.sleep(0.001)
                     acks.append(time.perf_counter() - started)
-                    latencies.append(app.last_write_at - started)
+                    latencies.append(app.writer.last_write_at - started)
                     await pilot.pause()
                 started = time.perf_counter()
                 store.sessions.finish(session)

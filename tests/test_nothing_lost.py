@@ -71,7 +71,7 @@ async def type_into(app, pilot, field: TextArea, text: str) -> None:
     await put(pilot, field, text)
     screen = app.screen
     for _ in range(100):
-        if screen._timer is None and not app._pending:
+        if screen._timer is None and not app.unsaved:
             break
         await pilot.pause(0.02)
     await settle(app, pilot)

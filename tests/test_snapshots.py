@@ -277,7 +277,7 @@ def test_reflection_with_a_refused_field(snap_compare, store, alex) -> None:
         field = screen.query(TextArea).first()
         await put(pilot, field, f"She was calm today, {NHS_TEST_NUMBER}")
         for _ in range(100):  # the debounced check
-            if screen._timer is None and not app._pending:
+            if screen._timer is None and not app.unsaved:
                 break
             await pilot.pause(0.02)
         await settle(app, pilot)

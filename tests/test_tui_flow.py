@@ -177,9 +177,9 @@ async def test_baby_removed_setup_shows_the_extra_section(signed_up) -> None:
 
 
 async def test_a_failed_save_is_shown_kept_and_retried(signed_up, monkeypatch) -> None:
-    import tui.app as app_module
+    import services.drafts as drafts_module
 
-    monkeypatch.setattr(app_module, "RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(drafts_module, "RETRY_SECONDS", 0.05)
     app = SteppingStonesApp(data_dir=signed_up.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)

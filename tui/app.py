@@ -1,14 +1,14 @@
-"""The full-screen app: who is signed in, the screen stack, and the one path that saves drafts.
+"""The full-screen app: who is signed in, the screen stack, and what the "saved" indicator says.
 
-Saving lives here rather than on a screen so that an answer keeps being saved (and retried,
-when the disk is full) after the person has moved on to another screen.
+Drafts are written by `services.drafts.DraftWriter`, which outlives any screen so that an
+answer keeps being saved (and retried, when the disk is full) after the person has moved on;
+the app hands it answers and turns its reports into `save_state`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
 from store import StoreError
 
@@ -32,12 +31,12 @@ from .screens.sign_in import SignInScreen
 from .screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
+    from services import drafts
     from store import Person, Session, Store
 
 # Start-up: the first frame is drawn before the store (cryptography, TinyDB, file locks) is
 # imported; `services` and the rest of `store` are imported where they are first used.
 
-RETRY_SECONDS = 2.0
 DEFAULT_IDLE_LOCK = 300.0
 # While locked, only these app actions may run (moving between the lock screen's fields).
 ALLOWED_WHILE_LOCKED = frozenset({"focus_next", "focus_previous"})
@@ -105,18 +104,13 @@ class SteppingStonesApp(App[int]):
         self.idle_lock = idle_lock
         self.locked = False
         self._last_activity = time.monotonic()
-        # Unsaved snapshots as the screen sees them (for "saved" and the quit warning) ...
-        self._pending: dict[str, Session] = {}
-        # ... and the writer thread's inbox: the newest unsaved snapshot of each draft.
-        self._inbox: dict[str, Session] = {}
-        self._inbox_ready = threading.Condition()
-        self._written = threading.Event()
-        self.last_write_at = 0.0
+        # The draft writer, from the moment the store is open (see services/drafts.py).
+        self.writer: drafts.DraftWriter | None = None
+        self._reports_sent = 0  # by the writer's thread
+        self._reports_handled = 0  # here
         # Typed text that may not be written (an identifier the guard refuses, a field over
         # its limit): field key -> what the header and the "leave?" question say about it.
         self.held: dict[str, str] = {}
-        # Drafts deleted here: a save of theirs still on its way is dropped without alarm.
-        self._discarded: set[str] = set()
 
     def get_system_commands(self, screen: Screen):
         """The command palette offers this app's own actions only (tui/commands.py)."""
@@ -147,7 +141,7 @@ class SteppingStonesApp(App[int]):
 
     # -- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
-        # The draft writer thread must not wait behind a screen repaint for the interpreter
+        # The draft writer's thread must not wait behind a screen repaint for the interpreter
         # lock at every system call of a save: hand the lock over more often (default 5 ms).
         sys.setswitchinterval(0.0005)
         if self._store is not None:  # handed in (tests, the demo): nothing to wait for
@@ -200,7 +194,7 @@ class SteppingStonesApp(App[int]):
             show(MessageScreen("The store cannot be opened", str(exc), fatal=True))
             return
         show(WelcomeScreen() if empty else SignInScreen())
-        self._writer()
+        self._start_writer()
         self._notices_shown = 0
         self.show_store_notices()
         self.set_interval(1.0, self.show_store_notices)
@@ -342,6 +336,7 @@ class SteppingStonesApp(App[int]):
         def answered(leave: bool | None) -> None:
             if leave:
                 self.held.clear()
+                self.save_state = self.save_state  # repaint the indicator
                 then()
 
         self.push_screen(
@@ -354,6 +349,8 @@ class SteppingStonesApp(App[int]):
 
     def set_held(self, key: str, why: str | None) -> None:
         """A field's text is held back (`why`), or no longer is (None); the header follows."""
+        if self.held.get(key) == (why or None):
+            return  # asked at every key: the indicator changes only when this does
         if why:
             self.held[key] = why
         else:
@@ -373,7 +370,7 @@ class SteppingStonesApp(App[int]):
     async def _quit(self) -> None:
         self.keep_typing()
         await self.wait_for_saves(timeout=3.0)
-        if self._pending:
+        if self.unsaved:
             if getattr(self, "_quit_warned", False):
                 self.exit(1)
                 return
@@ -388,142 +385,135 @@ class SteppingStonesApp(App[int]):
         self.exit(0)
 
     # -- saving ------------------------------------------------------------------------------
+    # The writer (services/drafts.py) reports on its own thread; these carry each report onto
+    # the app's message queue, where `save_state` (and so the "saved" indicator) follows it.
     class DraftSaved(Message):
-        def __init__(self, session_id: str, revision: int) -> None:
+        def __init__(self, event: drafts.DraftSaved) -> None:
             super().__init__()
-            self.session_id = session_id
-            self.revision = revision
+            self.event = event
 
     class DraftGone(Message):
         """The draft was finished or deleted in another window: this copy cannot be saved."""
 
-        def __init__(self, session_id: str, reason: str, deleted: bool = False) -> None:
+        def __init__(self, event: drafts.DraftGone) -> None:
             super().__init__()
-            self.session_id = session_id
-            self.reason = reason
-            self.deleted = deleted
+            self.event = event
 
     class DraftSaveFailed(Message):
-        def __init__(self, reason: str) -> None:
+        def __init__(self, event: drafts.DraftSaveFailed) -> None:
             super().__init__()
-            self.reason = reason
+            self.event = event
+
+    # By the report's class name: `services.drafts` (and the store under it) is imported only
+    # once the store is open, after the first frame.
+    _MESSAGES = {
+        "DraftSaved": DraftSaved,
+        "DraftGone": DraftGone,
+        "DraftSaveFailed": DraftSaveFailed,
+    }
+
+    def _start_writer(self) -> None:
+        from services.drafts import DraftWriter
+
+        self.writer = DraftWriter(self.store, self._writer_reported)
+        self.writer.start()
+
+    def _writer_reported(self, event: drafts.DraftEvent) -> None:
+        """On the writer's thread, under its lock: count the report before posting it, so
+        `wait_for_saves` never sees the draft gone from `pending` with its report unseen."""
+        self._reports_sent += 1
+        if not self.post_message(self._MESSAGES[type(event).__name__](event)):
+            self._reports_sent -= 1  # the app is closing: nobody will hear it
+
+    def _report_handled(self) -> None:
+        self._reports_handled += 1
+
+    @property
+    def unsaved(self) -> frozenset[str]:
+        """The drafts with answers not on disk yet (for "saved" and the quit warning)."""
+        return self.writer.pending if self.writer is not None else frozenset()
 
     def save_draft(self, session: Session) -> None:
         """Hand a copy of the draft to the writer; the indicator follows `save_state`."""
-        snapshot = session.copy()
-        self._pending[snapshot.id] = snapshot
-        # At once: "saved" must never be showing while the newest answer is not on disk.
+        # "saved" must never be showing while the newest answer is not on disk: the draft is
+        # pending from here, and the indicator says so before the writer can report.
+        self.writer.submit(session)
         if self.save_state.status != "failed":
             self.save_state = SaveState("saving")
-        with self._inbox_ready:
-            self._inbox[snapshot.id] = snapshot
-            self._written.clear()
-            self._inbox_ready.notify()
         # Give the writer the interpreter for up to one frame: the save (well under a
         # millisecond on a healthy disk) then finishes before the screen repaints, instead
         # of crawling along beside the repaint. A slow disk just carries on in the background.
-        self._written.wait(WAIT_FOR_WRITE)
+        self.writer.wait_written(WAIT_FOR_WRITE)
 
-    @work(thread=True, group="writer", exit_on_error=False)
-    def _writer(self) -> None:
-        """The one thread that writes drafts, for the whole life of the app.
-
-        It waits for snapshots and saves them strictly one after another, so a save never
-        overtakes a later one and a burst of answers collapses into fewer writes. It is woken
-        the moment an answer arrives (a worker started per answer would first wait for the
-        screen to repaint). When saving fails (a full disk) it keeps the snapshot and tries
-        again every few seconds, or sooner when another answer arrives.
-        """
-        from store.sessions import DiscardedElsewhere, FinishedElsewhere
-
-        worker = get_current_worker()
-        while not worker.is_cancelled:
-            with self._inbox_ready:
-                if not self._inbox:
-                    self._inbox_ready.wait(0.5)
-                    continue
-                session_id = next(iter(self._inbox))
-                snapshot = self._inbox.pop(session_id)
-            try:
-                revision = self.store.sessions.save_draft(snapshot)
-            except FinishedElsewhere as exc:
-                self._written.set()
-                deleted = isinstance(exc, DiscardedElsewhere)
-                self.post_message(self.DraftGone(session_id, str(exc), deleted))
-                continue
-            except StoreError as exc:
-                self._written.set()
-                with self._inbox_ready:
-                    self._inbox.setdefault(session_id, snapshot)  # unless a newer one came
-                    self.post_message(self.DraftSaveFailed(str(exc)))
-                    self._inbox_ready.wait(RETRY_SECONDS)
-                continue
-            self.last_write_at = time.perf_counter()
-            self._written.set()
-            self.post_message(self.DraftSaved(session_id, revision))
+    def on_unmount(self) -> None:
+        if self.writer is not None:
+            self.writer.close()  # one last try at whatever is still waiting
 
     def on_stepping_stones_app_draft_saved(self, message: DraftSaved) -> None:
-        pending = self._pending.get(message.session_id)
-        if pending is not None and message.revision >= pending.revision:
-            del self._pending[message.session_id]
-        if not self._pending:
+        self._report_handled()
+        if not self.unsaved:
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
 
     def on_stepping_stones_app_draft_gone(self, message: DraftGone) -> None:
-        self._pending.pop(message.session_id, None)
-        if message.session_id in self._discarded:
+        self._report_handled()
+        event = message.event
+        if event.expected:
             self.settle_save_state()  # deleted here on purpose: nothing was lost
             return
-        self.save_state = SaveState("failed", message=message.reason)
-        title = "Deleted elsewhere" if message.deleted else "Finished elsewhere"
-        self.notify(message.reason, title=title, severity="error", timeout=15)
+        self.save_state = SaveState("failed", message=event.reason)
+        title = "Deleted elsewhere" if event.deleted else "Finished elsewhere"
+        self.notify(event.reason, title=title, severity="error", timeout=15)
         if self.user is not None and not self.locked:
             self.go_home()
 
     def on_stepping_stones_app_draft_save_failed(self, message: DraftSaveFailed) -> None:
+        self._report_handled()
+        reason = message.event.reason
         if self.save_state.status != "failed":
             self.notify(
-                f"{message.reason} Your answers stay on screen and will be saved as soon as "
+                f"{reason} Your answers stay on screen and will be saved as soon as "
                 "it works again.",
                 title="Not saved yet",
                 severity="error",
                 timeout=10,
             )
-        self.save_state = SaveState("failed", message=message.reason)
+        self.save_state = SaveState("failed", message=reason)
 
     async def wait_until_idle(self) -> None:
-        """For tests and scripts: every worker but the writer done, and every save landed."""
-        others = [w for w in self.workers if w.group != "writer"]
-        if others:  # an empty list would mean "all of them", the writer included
-            await self.workers.wait_for_complete(others)
+        """For tests and scripts: every worker done, and every save landed."""
+        if self.workers:  # an empty list would wait for nothing anyway
+            await self.workers.wait_for_complete(list(self.workers))
         await self.wait_for_saves()
 
     async def wait_for_saves(self, timeout: float = 5.0) -> bool:
-        """Wait until every answer given so far is on disk; False if that did not happen."""
+        """Wait until every answer given so far is on disk and the indicator has heard so;
+        False if that did not happen."""
         deadline = time.monotonic() + timeout
-        while self._pending and time.monotonic() < deadline:
+        while self.saves_pending() and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
-        return not self._pending
+        return not self.saves_pending()
+
+    def saves_pending(self) -> bool:
+        """Answers not on disk yet, or on disk but not yet shown as saved."""
+        return bool(self.unsaved) or self._reports_handled != self._reports_sent
 
     def mark_unsaved(self) -> None:
         """Typing that is not on disk yet: the indicator must not claim it is saved."""
-        self.save_state = SaveState("saving")
+        if self.save_state != SaveState("saving"):  # called at every key
+            self.save_state = SaveState("saving")
 
     def settle_save_state(self) -> None:
-        if not self._pending and self.save_state.status == "saving":
+        if not self.unsaved and self.save_state.status == "saving":
             self.save_state = SaveState("saved", at=datetime.now().strftime("%H:%M:%S"))
 
     def discarding(self, session_id: str) -> None:
         """Before a draft is deleted: answers still on their way to it are not wanted."""
-        self._discarded.add(session_id)
-        self._pending.pop(session_id, None)
-        with self._inbox_ready:
-            self._inbox.pop(session_id, None)
+        self.writer.discarding(session_id)
 
     def discard_failed(self, session_id: str) -> None:
         """The delete did not happen: the draft's saves matter again."""
-        self._discarded.discard(session_id)
+        self.writer.discard_failed(session_id)
 
     def forget_pending(self, session_id: str) -> None:
         """After finishing: the archive now holds the session, a late draft save is moot."""
-        self._pending.pop(session_id, None)
+        self.writer.forget(session_id)
