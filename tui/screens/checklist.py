@@ -21,6 +21,7 @@ from checklists import (
 )
 from store import Session, StoreError
 from tui import keys
+from tui.typed import SteppingNode
 from tui.widgets.save_indicator import SaveIndicator
 
 # Filled in from the bindings (tui/keys.py) when the screen is composed.
@@ -43,7 +44,7 @@ SOME_UNANSWERED = (
 )
 
 
-class ChecklistScreen(Screen):
+class ChecklistScreen(SteppingNode, Screen):
     TITLE = "Checklist"
     CSS_PATH = "checklist.tcss"
     # Priority: the scrolling list below the item must never take ↑/↓ from the checklist.
@@ -222,7 +223,7 @@ class ChecklistScreen(Screen):
         else:
             text.append(f"{RESPONSE_SYMBOLS[response]} {RESPONSE_LABELS[response]}", style="bold")
             if response in NEEDS_REASON:
-                reason = self.app.store.library.reason(entry.get("reason"))
+                reason = self.stepping_app.store.library.reason(entry.get("reason"))
                 text.append(f" · {reason.label}" if reason else " · no reason given")
         if entry.get("note"):
             text.append(f"\n✎ {entry['note']}", style="italic")
@@ -256,7 +257,7 @@ class ChecklistScreen(Screen):
 
     # -- actions -----------------------------------------------------------------------------
     def _save(self) -> None:
-        self.app.save_draft(self.session)
+        self.stepping_app.save_draft(self.session)
         self.refresh_view()
 
     def action_answer(self, response: str) -> None:
@@ -274,7 +275,7 @@ class ChecklistScreen(Screen):
 
             current = self.session.answers[item.id].get("reason")
             self.app.push_screen(
-                ReasonScreen(self.app.store.library.reasons, current),
+                ReasonScreen(self.stepping_app.store.library.reasons, current),
                 callback=lambda reason_id: self._reason_chosen(item, reason_id),
             )
         else:
@@ -345,4 +346,4 @@ class ChecklistScreen(Screen):
         self.query_one("#item-list", VerticalScroll).scroll_home(animate=False)
 
     def action_home(self) -> None:
-        self.app.go_home()
+        self.stepping_app.go_home()

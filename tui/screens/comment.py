@@ -20,13 +20,14 @@ from services.errors import AuditFailed, IdentifierRefused
 from store import Person, StoreError
 from store.supervision import COMMENT_LIMIT
 from tui import keys
+from tui.typed import SteppingNode
 from tui.widgets.language_hint import LanguageHint
 
 PLACEHOLDER = "Let's talk about this at supervision"
 QUICK = "Let's talk about this"
 
 
-class CommentScreen(ModalScreen[bool]):
+class CommentScreen(SteppingNode, ModalScreen[bool]):
     TITLE = "Comment"
     CSS_PATH = "comment.tcss"
     BINDINGS = [
@@ -165,7 +166,7 @@ class CommentScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="comment-save", exit_on_error=False)
     def save(self, text: str) -> None:
-        store, user = self.app.store, self.app.user
+        store, user = self.stepping_app.store, self.stepping_app.user
         try:
             supervising.add_comment(
                 store, user, self.author, self.session_id, text, confirmed=text == self._confirmed

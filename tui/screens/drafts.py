@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
@@ -20,6 +21,7 @@ from services import sessions as session_use
 from store import Session, StoreError
 from tui import keys
 from tui.format import friendly_time
+from tui.typed import stepping_app
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,23 @@ def draft_row(store, session: Session) -> DraftRow:
     return DraftRow(session, title, total - len(session.unanswered(checklist)), total)
 
 
-def ask_to_delete(screen: Screen, row: DraftRow, removing, done) -> None:
+class DraftDeleted(Message):
+    """Posted to the screen that asked: the delete is done (`ok`) or not; `message` says so."""
+
+    def __init__(self, row: DraftRow, message: str, ok: bool) -> None:
+        super().__init__()
+        self.row = row
+        self.message = message
+        self.ok = ok
+
+
+def ask_to_delete(screen: Screen, row: DraftRow, removing) -> None:
     """Ask "Delete this unfinished checklist? y/n". On `y`, `removing(row)` at once (so it
-    can no longer be opened while it goes), then the delete off the UI thread, then
-    `done(row, message, ok)` back on the UI thread."""
+    can no longer be opened while it goes), then the delete off the UI thread, which posts
+    `DraftDeleted` to `screen`."""
     from .confirm import ConfirmScreen
 
-    app = screen.app
+    app = stepping_app(screen)
 
     def answered(yes: bool | None) -> None:
         if not yes:
@@ -78,14 +90,14 @@ def ask_to_delete(screen: Screen, row: DraftRow, removing, done) -> None:
                 session_use.discard_draft(app.store, app.user, session_id)
             except Exception as exc:  # noqa: BLE001 - said on screen, never a silent stop
                 message = str(exc) if isinstance(exc, StoreError) else "It could not be deleted."
-                app.call_from_thread(app.discard_failed, session_id)
-                app.call_from_thread(done, row, message, False)
+                app.discard_failed(session_id)  # the writer's own lock makes this safe here
+                screen.post_message(DraftDeleted(row, message, False))
                 return
-            app.call_from_thread(done, row, f"Deleted: {row.describe}.", True)
+            screen.post_message(DraftDeleted(row, f"Deleted: {row.describe}.", True))
 
         screen.run_worker(delete, thread=True, group="delete-draft", exit_on_error=False)
 
-    app.push_screen(
+    screen.app.push_screen(
         ConfirmScreen(
             "Delete this unfinished checklist? y/n",
             f"{row.describe}. Its answers and notes go too; this cannot be undone.",
@@ -157,7 +169,7 @@ class DraftsScreen(ModalScreen[str | None]):
     def action_delete(self) -> None:
         row = self.highlighted
         if row is not None:
-            ask_to_delete(self, row, self.removing, self.deleted)
+            ask_to_delete(self, row, self.removing)
 
     def removing(self, row: DraftRow) -> None:
         at = self.query_one("#drafts", DataTable).cursor_row
@@ -165,9 +177,11 @@ class DraftsScreen(ModalScreen[str | None]):
         self.query_one("#drafts-message", Static).update("Deleting…")
         self.fill(at)
 
-    def deleted(self, row: DraftRow, message: str, ok: bool) -> None:
+    @on(DraftDeleted)
+    def deleted(self, event: DraftDeleted) -> None:
+        row, message = event.row, event.message
         self.query_one("#drafts-message", Static).update(message)
-        if not ok:
+        if not event.ok:
             self.rows = sorted(
                 [*self.rows, row], key=lambda r: r.session.record["updated_at"], reverse=True
             )

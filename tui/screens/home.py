@@ -15,8 +15,9 @@ from services import sessions as session_use
 from store import Session, StoreError
 from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
+from tui.typed import SteppingNode
 
-from .drafts import DraftRow, DraftsScreen, ask_to_delete, draft_row
+from .drafts import DraftDeleted, DraftRow, DraftsScreen, ask_to_delete, draft_row
 
 RECENT = 100  # finished sessions listed on home: enough to find one, and quick to open
 
@@ -25,7 +26,7 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class HomeScreen(Screen):
+class HomeScreen(SteppingNode, Screen):
     TITLE = "Home"
     CSS_PATH = "home.tcss"
     BINDINGS = [
@@ -114,9 +115,9 @@ class HomeScreen(Screen):
     def has_supervisees(self) -> bool:
         # Read once per home screen: check_action runs on every footer refresh.
         if self._has_supervisees is None:
-            person = self.app.user
+            person = self.stepping_app.user
             self._has_supervisees = person is not None and any(
-                person.id in p.supervisors for p in self.app.store.people.all()
+                person.id in p.supervisors for p in self.stepping_app.store.people.all()
             )
         return self._has_supervisees
 
@@ -128,7 +129,7 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         if self.after_sign_in:
             self.check_comments()
-        person = self.app.user
+        person = self.stepping_app.user
         self.query_one("#greeting", Static).update(f"Signed in as [b]{person.name}[/b]")
         table = self.query_one("#recent", DataTable)
         table.add_columns("When", "Checklist", "Setting", "Status", "✓ ◐ ✗ –")
@@ -140,7 +141,7 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
-        store, person = self.app.store, self.app.user
+        store, person = self.stepping_app.store, self.stepping_app.user
         problems: list[StoreError] = []
         try:
             sessions = session_use.readable(store, person, problems=problems, limit=RECENT)
@@ -160,7 +161,7 @@ class HomeScreen(Screen):
     @work(thread=True, exclusive=True, group="home-comments", exit_on_error=False)
     def check_comments(self) -> None:
         """New comments from a supervisor are shown once, right after signing in."""
-        store, person = self.app.store, self.app.user
+        store, person = self.stepping_app.store, self.stepping_app.user
         try:
             comments = store.supervision.unseen_comments(person, problems=[])
             sessions = {
@@ -282,7 +283,7 @@ class HomeScreen(Screen):
                 timeout=6,
             )
             return
-        ask_to_delete(self, row, self.removing, self.deleted)
+        ask_to_delete(self, row, self.removing)
 
     def removing(self, row: DraftRow) -> None:
         """Gone from the list at once: it cannot be resumed while it is being deleted."""
@@ -292,15 +293,16 @@ class HomeScreen(Screen):
         if row.session.id in table.rows:
             table.remove_row(row.session.id)
 
-    def deleted(self, row: DraftRow, message: str, ok: bool) -> None:
-        self.notify(message, severity="information" if ok else "error", timeout=6)
+    @on(DraftDeleted)
+    def deleted(self, event: DraftDeleted) -> None:
+        self.notify(event.message, severity="information" if event.ok else "error", timeout=6)
         self.load()
 
     def open_draft(self, session: Session) -> None:
         from .checklist import ChecklistScreen
 
         try:
-            checklist = self.app.store.checklist_for(session)
+            checklist = self.stepping_app.store.checklist_for(session)
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
@@ -325,7 +327,7 @@ class HomeScreen(Screen):
         from .session_summary import SessionSummaryScreen
 
         try:
-            checklist = self.app.store.checklist_for(session)
+            checklist = self.stepping_app.store.checklist_for(session)
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
@@ -352,7 +354,7 @@ class HomeScreen(Screen):
         self.app.push_screen(ImportScreen())
 
     def action_sign_out(self) -> None:
-        self.app.sign_out()
+        self.stepping_app.sign_out()
 
     def action_about(self) -> None:
         from .about import AboutScreen

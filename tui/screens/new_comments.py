@@ -14,9 +14,10 @@ from reports import text as words
 from services import supervision as supervising
 from store import StoreError
 from tui import keys
+from tui.typed import SteppingNode
 
 
-class NewCommentsScreen(ModalScreen[None]):
+class NewCommentsScreen(SteppingNode, ModalScreen[None]):
     CSS_PATH = "new_comments.tcss"
     BINDINGS = [Binding("enter,escape", "close", "Close", id="comments.close")]
 
@@ -27,7 +28,7 @@ class NewCommentsScreen(ModalScreen[None]):
         self.sessions = sessions or {}
 
     def compose(self) -> ComposeResult:
-        names = {p.id: p.name for p in self.app.store.people.all()}
+        names = {p.id: p.name for p in self.stepping_app.store.people.all()}
         body = Text()
         for comment in self.comments:
             body.append(f"{names.get(comment.by, 'Your supervisor')}", style="bold")
@@ -64,7 +65,9 @@ class NewCommentsScreen(ModalScreen[None]):
     @work(thread=True, exit_on_error=False)
     def mark_seen(self) -> None:
         try:
-            supervising.mark_comments_seen(self.app.store, self.app.user, self.comments)
+            supervising.mark_comments_seen(
+                self.stepping_app.store, self.stepping_app.user, self.comments
+            )
         except StoreError:
             pass  # shown again at the next sign-in: nothing is lost
 

@@ -19,15 +19,16 @@ from textual.widgets import Input, Static
 from checklists.identifiers import FieldCheck, check_field, describe
 from store.sessions import NOTE_LIMIT
 from tui import keys
+from tui.screens.typing import SavesAfterTyping
+from tui.typed import SteppingNode
 from tui.widgets.field_status import FieldStatus
 from tui.widgets.language_hint import LanguageHint
 
 PLACEHOLDER = "A few words about your practice. No names or details that identify her."
-SAVE_DELAY = 0.4
 HELD_KEY = "note"
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
     CSS_PATH = "note.tcss"
     BINDINGS = [Binding("escape", "close", "Close", id="note.close")]
 
@@ -43,7 +44,6 @@ class NoteScreen(ModalScreen[str | None]):
         self.saved = current
         self.save = save
         self._confirmed: str | None = None
-        self._timer = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
@@ -74,29 +74,32 @@ class NoteScreen(ModalScreen[str | None]):
         on_disk = bool(text) and text.strip() == self.saved.strip()
         self.query_one("#note-status", FieldStatus).show(check, on_disk=on_disk)
         held = None if on_disk else check.held
-        self.app.set_held(HELD_KEY, f"the note {held}" if held else None)
+        self.stepping_app.set_held(HELD_KEY, f"the note {held}" if held else None)
         return check
 
     @on(Input.Changed)
     def edited(self, event: Input.Changed) -> None:
-        self.query_one("#warning", Static).update("")
+        # Every key comes here: nothing in it may lay the box out again or start anything
+        # new unless something visible changed, or a burst of keys falls ever further behind.
+        self.warn("")
         # A suggestion only: it never holds the note back.
         self.query_one(LanguageHint).check(event.value)
         self.checked(event.value)
-        if self._timer is not None:
-            self._timer.stop()
-        self.app.mark_unsaved()
-        self._timer = self.set_timer(SAVE_DELAY, self.keep)
+        self.stepping_app.mark_unsaved()
+        self.save_soon()
+
+    def warn(self, text: str) -> None:
+        warning = self.query_one("#warning", Static)
+        if str(warning.content) != text:
+            warning.update(text)
 
     def keep(self) -> None:
         """Save what may be kept; text held back stays on screen only."""
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = None
+        self.stop_waiting()
         check = self.checked(self.text)
         text = check.keepable if check.held else check.text
         if text is None or text == self.saved:
-            self.app.settle_save_state()
+            self.stepping_app.settle_save_state()
             return
         if self.save is not None:
             self.save(text)
@@ -106,7 +109,7 @@ class NoteScreen(ModalScreen[str | None]):
     def done(self, event: Input.Submitted) -> None:
         check = self.checked(event.value)
         if check.held:
-            self.query_one("#warning", Static).update(
+            self.warn(
                 f"Not saved: the note {check.held}. Change it so it can be saved, or press "
                 "escape to leave it."
             )
@@ -114,19 +117,15 @@ class NoteScreen(ModalScreen[str | None]):
         if check.warnings and event.value != self._confirmed:
             # A warning first: the person edits it out, or presses enter again to keep it.
             self._confirmed = event.value
-            self.query_one("#warning", Static).update(
-                describe(check.warnings) + " Press enter again to keep it as it is."
-            )
+            self.warn(describe(check.warnings) + " Press enter again to keep it as it is.")
             return
         self.keep()
         self.dismiss(event.value)
 
     def action_close(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
         self.keep()
-        self.app.unless_held_text(self._leave)
+        self.stepping_app.unless_held_text(self._leave)
 
     def _leave(self) -> None:
-        self.app.set_held(HELD_KEY, None)
+        self.stepping_app.set_held(HELD_KEY, None)
         self.dismiss(self.saved)

@@ -10,8 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.typed import SteppingNode
 
-class PickerScreen(Screen):
+
+class PickerScreen(SteppingNode, Screen):
     TITLE = "Choose a checklist"
     CSS_PATH = "picker.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="picker.back")]
@@ -20,7 +22,7 @@ class PickerScreen(Screen):
         yield Header()
         yield Static("Which checklist? ↑/↓ to choose, enter to start.", classes="screen-title")
         options = []
-        for checklist in self.app.store.library.checklists.values():
+        for checklist in self.stepping_app.store.library.checklists.values():
             prompt = Text.assemble(
                 (checklist.title, "bold"),
                 "\n",
@@ -36,5 +38,5 @@ class PickerScreen(Screen):
     def chosen(self, event: OptionList.OptionSelected) -> None:
         from .setup import SetupScreen
 
-        checklist = self.app.store.library.checklists[event.option.id]
+        checklist = self.stepping_app.store.library.checklists[event.option.id]
         self.app.switch_screen(SetupScreen(checklist))

@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Label, Static, TextArea
 
@@ -14,14 +15,15 @@ from checklists.identifiers import FieldCheck, check_field, describe
 from store import Session, StoreError
 from store.sessions import REFLECTION_LIMIT, FinishedElsewhere
 from tui import keys
+from tui.messages import WorkFailed
+from tui.screens.typing import SavesAfterTyping
+from tui.typed import SteppingNode
 from tui.widgets.field_status import FieldStatus
 from tui.widgets.language_hint import LanguageHint
 from tui.widgets.save_indicator import SaveIndicator
 
-SAVE_DELAY = 0.4
 
-
-class ReflectionScreen(Screen):
+class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
     TITLE = "Reflection"
     CSS_PATH = "reflection.tcss"
     BINDINGS = [
@@ -35,13 +37,12 @@ class ReflectionScreen(Screen):
         super().__init__()
         self.session = session
         self.checklist = checklist
-        self._timer = None
         self._confirmed: dict[str, str] = {}
         self.checks: dict[str, FieldCheck] = {}
         self.sub_title = checklist.title
 
     def compose(self) -> ComposeResult:
-        library = self.app.store.library
+        library = self.stepping_app.store.library
         yield Header()
         with Horizontal(id="reflection-status"):
             yield Static("Reflection", classes="screen-title", id="reflection-title")
@@ -82,7 +83,7 @@ class ReflectionScreen(Screen):
     def on_mount(self) -> None:
         first = self.query(TextArea).first()
         first.focus()
-        for prompt in self.app.store.library.reflection:
+        for prompt in self.stepping_app.store.library.reflection:
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
             self.query_one(f"#l-{prompt.id}", LanguageHint).check(text)
             self.checked(prompt.id, text)
@@ -97,13 +98,13 @@ class ReflectionScreen(Screen):
             self.query_one(f"#s-{prompt_id}", FieldStatus).show(check, on_disk=on_disk)
         # Held back is only what is not on disk: an older version may have kept it already.
         held = None if on_disk else check.held
-        self.app.set_held(
+        self.stepping_app.set_held(
             f"reflection:{prompt_id}", f"{self._label(prompt_id)} {held}" if held else None
         )
         return check
 
     def _label(self, prompt_id: str) -> str:
-        for prompt in self.app.store.library.reflection:
+        for prompt in self.stepping_app.store.library.reflection:
             if prompt.id == prompt_id:
                 return f"“{prompt.label}”"
         return prompt_id
@@ -115,10 +116,8 @@ class ReflectionScreen(Screen):
             # A suggestion only: it never holds the reflection back.
             self.query_one(f"#l-{area_id[2:]}", LanguageHint).check(event.text_area.text)
             self.checked(area_id[2:], event.text_area.text)
-        if self._timer is not None:
-            self._timer.stop()
-        self.app.mark_unsaved()
-        self._timer = self.set_timer(SAVE_DELAY, self.keep)
+        self.stepping_app.mark_unsaved()
+        self.save_soon()
 
     @on(Checkbox.Changed)
     def flagged(self) -> None:
@@ -127,7 +126,7 @@ class ReflectionScreen(Screen):
     def unconfirmed(self) -> dict[str, str]:
         """Fields with a warning (saved, but possibly identifying) not yet seen at ctrl+s."""
         out = {}
-        for prompt in self.app.store.library.reflection:
+        for prompt in self.stepping_app.store.library.reflection:
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
             check = self.checked(prompt.id, text)
             if check.warnings and self._confirmed.get(prompt.id) != text:
@@ -137,9 +136,9 @@ class ReflectionScreen(Screen):
     def held_back(self) -> dict[str, str]:
         """Fields that may not be written as they are: field label -> why."""
         out = {}
-        for prompt in self.app.store.library.reflection:
+        for prompt in self.stepping_app.store.library.reflection:
             self.checked(prompt.id, self.query_one(f"#r-{prompt.id}", TextArea).text)
-            why = self.app.held.get(f"reflection:{prompt.id}")
+            why = self.stepping_app.held.get(f"reflection:{prompt.id}")
             if why:
                 out[self._label(prompt.id)] = why.removeprefix(self._label(prompt.id) + " ")
         return out
@@ -150,11 +149,9 @@ class ReflectionScreen(Screen):
         Text with a warning is saved as typed. Text that may not be written (an identifier
         the guard refuses, or over the limit) stays on screen only, and the header says so.
         """
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = None
+        self.stop_waiting()
         changed = False
-        for prompt in self.app.store.library.reflection:
+        for prompt in self.stepping_app.store.library.reflection:
             text = self.query_one(f"#r-{prompt.id}", TextArea).text
             check = self.checked(prompt.id, text)
             if check.held:
@@ -174,17 +171,17 @@ class ReflectionScreen(Screen):
             self.session.set_flagged(flag)
             changed = True
         if changed:
-            self.app.save_draft(self.session)
+            self.stepping_app.save_draft(self.session)
         else:
-            self.app.settle_save_state()
+            self.stepping_app.settle_save_state()
 
     def action_back(self) -> None:
         self.keep()
-        self.app.unless_held_text(self._leave)
+        self.stepping_app.unless_held_text(self._leave)
 
     def _leave(self) -> None:
-        for prompt in self.app.store.library.reflection:
-            self.app.set_held(f"reflection:{prompt.id}", None)
+        for prompt in self.stepping_app.store.library.reflection:
+            self.stepping_app.set_held(f"reflection:{prompt.id}", None)
         self.app.pop_screen()
 
     def action_finish(self) -> None:
@@ -210,26 +207,47 @@ class ReflectionScreen(Screen):
         self.query_one("#problem", Static).update("Finishing…")
         self.finish(self.session.copy())
 
+    class Finished(Message):
+        def __init__(self, done: Session) -> None:
+            super().__init__()
+            self.done = done
+
+    class GoneElsewhere(Message):
+        """Finished or deleted in another window meanwhile: `reason` says which."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     @work(thread=True, exclusive=True, group="finish", exit_on_error=False)
     def finish(self, snapshot: Session) -> None:
         try:
-            done = self.app.store.sessions.finish(snapshot)
+            done = self.stepping_app.store.sessions.finish(snapshot)
         except FinishedElsewhere as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=15)
-            self.app.call_from_thread(self.app.go_home)
+            self.post_message(self.GoneElsewhere(str(exc)))
             return
         except StoreError as exc:
-            self.app.call_from_thread(
-                self.query_one("#problem", Static).update,
-                f"{exc} Your reflection is kept; press ctrl+s to try again.",
-            )
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.finished, done)
+        self.post_message(self.Finished(done))
 
-    def finished(self, done: Session) -> None:
+    @on(GoneElsewhere)
+    def finished_elsewhere(self, message: GoneElsewhere) -> None:
+        self.app.notify(message.reason, severity="error", timeout=15)
+        self.stepping_app.go_home()
+
+    @on(WorkFailed)
+    def not_finished(self, message: WorkFailed) -> None:
+        self.query_one("#problem", Static).update(
+            f"{message.reason} Your reflection is kept; press ctrl+s to try again."
+        )
+
+    @on(Finished)
+    def finished(self, message: Finished) -> None:
         from .session_summary import SessionSummaryScreen
 
-        for prompt in self.app.store.library.reflection:
-            self.app.set_held(f"reflection:{prompt.id}", None)
-        self.app.forget_pending(done.id)
-        self.app.reset_to(SessionSummaryScreen(done, self.checklist, just_finished=True))
+        done = message.done
+        for prompt in self.stepping_app.store.library.reflection:
+            self.stepping_app.set_held(f"reflection:{prompt.id}", None)
+        self.stepping_app.forget_pending(done.id)
+        self.stepping_app.reset_to(SessionSummaryScreen(done, self.checklist, just_finished=True))

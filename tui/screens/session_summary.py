@@ -16,9 +16,10 @@ from services import sessions as session_use
 from store import Session
 from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
+from tui.typed import SteppingNode
 
 
-class SessionSummaryScreen(Screen):
+class SessionSummaryScreen(SteppingNode, Screen):
     TITLE = "Session summary"
     CSS_PATH = "session_summary.tcss"
     BINDINGS = [Binding("escape", "home", "Home", id="summary.home")]
@@ -37,8 +38,8 @@ class SessionSummaryScreen(Screen):
         yield Footer()
 
     def _text(self) -> Text:
-        library = self.app.store.library
-        summary = session_use.summary(self.app.store, self.session, self.checklist)
+        library = self.stepping_app.store.library
+        summary = session_use.summary(self.stepping_app.store, self.session, self.checklist)
         record = self.session.record
         text = Text()
         if self.just_finished:
@@ -95,4 +96,4 @@ class SessionSummaryScreen(Screen):
         return text
 
     def action_home(self) -> None:
-        self.app.go_home()
+        self.stepping_app.go_home()

@@ -22,9 +22,10 @@ from services import sessions as session_use
 from store import Person, Session, StoreError
 from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
+from tui.typed import SteppingNode
 
 
-class SessionViewScreen(Screen):
+class SessionViewScreen(SteppingNode, Screen):
     TITLE = "Session"
     CSS_PATH = "session_view.tcss"
     BINDINGS = [
@@ -46,7 +47,7 @@ class SessionViewScreen(Screen):
 
     @property
     def may_comment(self) -> bool:
-        user = self.app.user
+        user = self.stepping_app.user
         return user is not None and user.id != self.author.id and user.id in self.author.supervisors
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -67,7 +68,7 @@ class SessionViewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="session-view", exit_on_error=False)
     def load(self, first: bool = False) -> None:
-        store, user = self.app.store, self.app.user
+        store, user = self.stepping_app.store, self.stepping_app.user
         checklist: Checklist | None = None
         missing = ""
         if first:
@@ -109,7 +110,7 @@ class SessionViewScreen(Screen):
         self.query_one("#session-body", Static).update(self.session_text(checklist, missing))
 
     def session_text(self, checklist: Checklist | None, missing: str = "") -> Text:
-        library = self.app.store.library
+        library = self.stepping_app.store.library
         session, record = self.session, self.session.record
         text = Text()
         title = checklist.title if checklist else record["checklist"].get("title", "")

@@ -6,13 +6,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from checklists import SETTINGS, STAGES, Checklist
 from checklists.identifiers import check_case_reference
-from store import StoreError
+from store import Session, StoreError
 from tui import keys
+from tui.messages import WorkFailed
+from tui.typed import SteppingNode
 from tui.widgets.choice_field import ChoiceField
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
@@ -22,7 +25,7 @@ CASE_REF_HELP = (
 )
 
 
-class SetupScreen(Screen):
+class SetupScreen(SteppingNode, Screen):
     TITLE = "New checklist"
     CSS_PATH = "setup.tcss"
     BINDINGS = [
@@ -99,16 +102,29 @@ class SetupScreen(Screen):
         self.query_one("#problem", Static).update("Starting…")
         self.start(values)
 
+    class Started(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
     @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
     def start(self, values: dict) -> None:
         try:
-            session = self.app.store.start_session(self.app.user, self.checklist, values)
+            session = self.stepping_app.store.start_session(
+                self.stepping_app.user, self.checklist, values
+            )
         except StoreError as exc:
-            self.app.call_from_thread(self.query_one("#problem", Static).update, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.open_checklist, session)
+        self.post_message(self.Started(session))
 
-    def open_checklist(self, session) -> None:
+    @on(WorkFailed)
+    def not_started(self, message: WorkFailed) -> None:
+        self.query_one("#problem", Static).update(message.reason)
+
+    @on(Started)
+    def open_checklist(self, message: Started) -> None:
         from .checklist import ChecklistScreen
 
+        session = message.session
         self.app.switch_screen(ChecklistScreen(session, self.checklist, start=0))

@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,6 +18,8 @@ from services import summaries
 from store import StoreError
 from store.reports.summary_model import Summary
 from tui import keys
+from tui.messages import WorkFailed
+from tui.typed import SteppingNode
 
 CHOICES = (
     ("md", "Plain text (Markdown), to paste into a supervision record"),
@@ -26,7 +29,7 @@ CHOICES = (
 )
 
 
-class SummaryExportScreen(ModalScreen[Path | None]):
+class SummaryExportScreen(SteppingNode, ModalScreen[Path | None]):
     """Pick a format and a file name; enter saves. The file is readable only by you."""
 
     CSS_PATH = "summary_export.tcss"
@@ -81,16 +84,29 @@ class SummaryExportScreen(ModalScreen[Path | None]):
             return
         self.write(self.fmt, event.value.strip())
 
+    class Exported(Message):
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
     @work(thread=True, exclusive=True, group="summary-export", exit_on_error=False)
     def write(self, fmt: str, where: str) -> None:
         try:
-            path = summaries.export(self.app.store, self.app.user, self.summary, fmt, where)
+            path = summaries.export(
+                self.stepping_app.store, self.stepping_app.user, self.summary, fmt, where
+            )
         except StoreError as exc:
-            self.app.call_from_thread(self.query_one("#export-problem", Static).update, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.saved, path)
+        self.post_message(self.Exported(path))
 
-    def saved(self, path: Path) -> None:
+    @on(WorkFailed)
+    def not_saved(self, message: WorkFailed) -> None:
+        self.query_one("#export-problem", Static).update(message.reason)
+
+    @on(Exported)
+    def saved(self, message: Exported) -> None:
+        path = message.path
         self.app.notify(f"Saved to {path} (only you can open it).", timeout=8)
         self.dismiss(path)
 

@@ -22,6 +22,7 @@ from reports.wording import RESPONSE_SYMBOLS, RESPONSES, legend
 from services import sessions as session_use
 from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, short_date
+from tui.typed import SteppingNode
 
 LIMIT = 200  # enough for several months of contacts, and still quick to open
 COUNTS_HEADING = " ".join(RESPONSE_SYMBOLS[r] for r in RESPONSES)
@@ -57,7 +58,7 @@ def ordered(sessions: list[Session]) -> list[Session]:
     return finished + drafts
 
 
-class SuperviseeSessionsScreen(Screen):
+class SuperviseeSessionsScreen(SteppingNode, Screen):
     TITLE = "Sessions"
     CSS_PATH = "supervisee_sessions.tcss"
     BINDINGS = [
@@ -100,7 +101,7 @@ class SuperviseeSessionsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="supervisee-sessions", exit_on_error=False)
     def load(self) -> None:
-        store, user = self.app.store, self.app.user
+        store, user = self.stepping_app.store, self.stepping_app.user
         problems: list[StoreError] = []
         try:
             sessions = session_use.readable(
@@ -118,7 +119,9 @@ class SuperviseeSessionsScreen(Screen):
     def load_comments(self) -> None:
         problems: list[StoreError] = []
         try:
-            comments = self.app.store.supervision.comments(self.app.user, self.author.id, problems)
+            comments = self.stepping_app.store.supervision.comments(
+                self.stepping_app.user, self.author.id, problems
+            )
         except StoreError as exc:
             self.app.call_from_thread(self.report, [exc])
             return

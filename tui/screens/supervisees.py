@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 from reports import text as words
 from services import summaries
 from store import StoreError
+from tui.typed import SteppingNode
 
 
-class SuperviseesScreen(Screen):
+class SuperviseesScreen(SteppingNode, Screen):
     TITLE = "Supervisees"
     CSS_PATH = "supervisees.tcss"
     BINDINGS = [Binding("escape", "back", "Back", id="supervisees.back")]
@@ -48,7 +49,7 @@ class SuperviseesScreen(Screen):
     @work(thread=True, exclusive=True, group="supervisees", exit_on_error=False)
     def load(self) -> None:
         try:
-            rows = summaries.overview(self.app.store, self.app.user)
+            rows = summaries.overview(self.stepping_app.store, self.stepping_app.user)
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
             return

@@ -24,6 +24,7 @@ from services.errors import AuditFailed, IdentifierRefused
 from store import InvalidInput, Person, StoreError
 from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action
 from tui import keys
+from tui.typed import SteppingNode
 from tui.widgets.language_hint import LanguageHint
 
 ACTIONS = 5  # rows for agreed actions: enough for one meeting, and it still fits the screen
@@ -33,7 +34,7 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class SupervisionRecordScreen(Screen):
+class SupervisionRecordScreen(SteppingNode, Screen):
     TITLE = "Supervision record"
     CSS_PATH = "supervision_record.tcss"
     BINDINGS = [
@@ -66,7 +67,7 @@ class SupervisionRecordScreen(Screen):
 
     # -- the form ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        user = self.app.user
+        user = self.stepping_app.user
         yield Header()
         with VerticalScroll(id="record-form"):
             yield Static(
@@ -316,7 +317,7 @@ class SupervisionRecordScreen(Screen):
 
     @work(thread=True, exclusive=True, group="supervision-record", exit_on_error=False)
     def save(self, values: dict) -> None:
-        store, user = self.app.store, self.app.user
+        store, user = self.stepping_app.store, self.stepping_app.user
         try:
             record = supervising.add_record(
                 store,

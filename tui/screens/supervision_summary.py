@@ -26,6 +26,7 @@ from services import supervision as supervising
 from store import Person, StoreError
 from store.reports.summary_model import Action, Summary
 from tui import keys
+from tui.typed import SteppingNode
 from tui.widgets.requirement_bars import RequirementBars
 
 
@@ -56,7 +57,7 @@ def _written(entries: tuple) -> list[tuple[str | None, str]]:
     return [(e.completed_at, e.text) for e in entries]
 
 
-class SupervisionSummaryScreen(Screen):
+class SupervisionSummaryScreen(SteppingNode, Screen):
     TITLE = "Supervision summary"
     CSS_PATH = "supervision_summary.tcss"
     BINDINGS = [
@@ -81,11 +82,11 @@ class SupervisionSummaryScreen(Screen):
 
     @property
     def author(self) -> Person:
-        return self.of or self.app.user
+        return self.of or self.stepping_app.user
 
     @property
     def is_supervisor(self) -> bool:
-        return self.app.user.id in self.author.supervisors
+        return self.stepping_app.user.id in self.author.supervisors
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,7 +117,9 @@ class SupervisionSummaryScreen(Screen):
     def load(self) -> None:
         problems: list[StoreError] = []
         try:
-            summary = summaries.build(self.app.store, self.app.user, of=self.of, problems=problems)
+            summary = summaries.build(
+                self.stepping_app.store, self.stepping_app.user, of=self.of, problems=problems
+            )
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
@@ -185,7 +188,7 @@ class SupervisionSummaryScreen(Screen):
 
     @work(thread=True, group="summary-action", exit_on_error=False)
     def mark_action(self, record_id: str, action_id: str, done: bool) -> None:
-        store, user = self.app.store, self.app.user
+        store, user = self.stepping_app.store, self.stepping_app.user
         try:
             supervising.set_action_done(store, user, self.author, record_id, action_id, done)
         except StoreError as exc:

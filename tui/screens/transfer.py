@@ -31,6 +31,7 @@ from services.exchange import (
 )
 from store import Person, StoreError
 from tui import keys
+from tui.typed import SteppingNode
 
 
 class TransferProgress(Message):
@@ -45,7 +46,7 @@ class TransferProgress(Message):
         return isinstance(message, TransferProgress)
 
 
-class _TransferScreen(Screen):
+class _TransferScreen(SteppingNode, Screen):
     """What both screens share: the progress bar, the report, and going back."""
 
     CSS_PATH = "transfer.tcss"
@@ -135,7 +136,7 @@ class ExportScreen(_TransferScreen):
     DONE = "Export finished."
 
     def form(self) -> ComposeResult:
-        user: Person = self.app.user
+        user: Person = self.stepping_app.user
         self.choices = self._choices(user)
         yield Static(
             "Save records as one sealed bundle file, to carry to another machine (an outreach "
@@ -166,7 +167,7 @@ class ExportScreen(_TransferScreen):
     def _choices(self, user: Person) -> list[Person]:
         """Your own, your supervisees'; an admin (who moves data between machines) anyone's."""
         try:
-            people = self.app.store.people.all()
+            people = self.stepping_app.store.people.all()
         except StoreError:
             return [user]
         if user.has("admin"):
@@ -204,7 +205,7 @@ class ExportScreen(_TransferScreen):
         except StoreError as exc:
             self.say(str(exc), problem=True)
             return
-        of_id = self.app.user.id
+        of_id = self.stepping_app.user.id
         if self.query("#of"):
             of_id = self.query_one("#of", Select).value
         self.started("Exporting…")
@@ -212,7 +213,7 @@ class ExportScreen(_TransferScreen):
 
     @work(thread=True, exclusive=True, group="transfer", exit_on_error=False)
     def export(self, of_id: str, since: str | None, where: str) -> None:
-        store, user = self.app.store, self.app.user
+        store, user = self.stepping_app.store, self.stepping_app.user
         try:
             of = None if of_id == user.id else store.people.get(of_id)
             result = export_bundle(store, user, where, of=of, since=since, progress=self.progress)
@@ -289,7 +290,7 @@ class ImportScreen(_TransferScreen):
 
     @work(thread=True, exclusive=True, group="transfer", exit_on_error=False)
     def run_import(self, where: str, passphrase: str, dry_run: bool) -> None:
-        store, user = self.app.store, self.app.user
+        store, user = self.stepping_app.store, self.stepping_app.user
         try:
             bundle = read_bundle(where)
             self.app.call_from_thread(self.say, "Importing…")

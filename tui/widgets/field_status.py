@@ -5,6 +5,7 @@ Symbols as well as colours (✗ not saved, ! a warning), so the state reads with
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from checklists.identifiers import FieldCheck, excerpt
@@ -41,21 +42,30 @@ class FieldStatus(Static):
         self.set_class(not held and bool(check.warnings or refused), "-warned")
         if refused and on_disk:
             found = ", ".join(dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in refused))
-            self.update(f"{count}  ! Saved earlier, but it contains {found}: please take it out.")
+            self._say(f"{count}  ! Saved earlier, but it contains {found}: please take it out.")
         elif refused:
             found = ", ".join(dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in refused))
-            self.update(f"{count}  ✗ Not saved: contains {found}. Take it out to save.")
+            self._say(f"{count}  ✗ Not saved: contains {found}. Take it out to save.")
         elif check.over:
-            self.update(
+            self._say(
                 f"✗ Not saved: {count}\u00a0characters, {check.over:,} over. Shorten it to save."
             )
         elif check.warnings:
             found = ", ".join(
                 dict.fromkeys(f"{f.label} ({excerpt(f.text)})" for f in check.warnings)
             )
-            self.update(
+            self._say(
                 f"{count}  ! Saved, but this looks like {found}. Please leave out anything that "
                 "could identify her."
             )
         else:
-            self.update(count)
+            self._say(count)
+
+    def _say(self, text: str) -> None:
+        """Shown at every key: lay the screen out again only when the height may change."""
+        before = str(self.content)
+        if text == before:
+            return
+        width = self.content_region.width
+        same_height = bool(before) and max(cell_len(text), cell_len(before)) <= width
+        self.update(text, layout=not same_height)

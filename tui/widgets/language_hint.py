@@ -11,12 +11,13 @@ from rich.text import Text
 from textual.widgets import Static
 
 from checklists.language import LanguageFinding, LanguageGuide, default_guide
+from tui.typed import SteppingNode
 
 # Lines shown at most, so a long note cannot push the buttons off an 80x24 screen.
 MAX_LINES = 2
 
 
-class LanguageHint(Static):
+class LanguageHint(SteppingNode, Static):
     DEFAULT_CSS = """
     LanguageHint {
         height: auto;
@@ -32,6 +33,8 @@ class LanguageHint(Static):
         self._guide = guide
         self.findings: list[LanguageFinding] = []
         self._shown_for: str | None = None
+        self._lines: list[str] = []
+        self._tip = ""
         self.display = False
 
     @property
@@ -39,7 +42,7 @@ class LanguageHint(Static):
         """The app's list (with a service's own terms), else the built-in one."""
         if self._guide is None:
             try:
-                guide = self.app.store.library.language
+                guide = self.stepping_app.store.library.language
             except AttributeError:  # an app without a store (a bare app in tests)
                 guide = None
             self._guide = guide if isinstance(guide, LanguageGuide) else default_guide()
@@ -55,11 +58,17 @@ class LanguageHint(Static):
         details = dict.fromkeys(
             f"{f.term}: {f.prefer}" + (f" ({f.note})" if f.note else "") for f in self.findings
         )
-        # As Text: a tooltip string is read as markup, which would eat "[drug]" in a
-        # suggestion and fail on a service's own words with a stray "[/".
-        self.tooltip = Text("\n".join(details)) if details else None
-        self.update(Text("\n".join(lines)))
-        self.display = bool(lines)
+        tip = "\n".join(details)
+        if tip != self._tip:
+            self._tip = tip
+            # As Text: a tooltip string is read as markup, which would eat "[drug]" in a
+            # suggestion and fail on a service's own words with a stray "[/".
+            self.tooltip = Text(tip) if tip else None
+        # Asked at every key: lay the screen out again only when the hint itself changes.
+        if lines != self._lines:
+            self._lines = lines
+            self.update(Text("\n".join(lines)))
+            self.display = bool(lines)
         return self.findings
 
     @staticmethod

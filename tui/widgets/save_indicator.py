@@ -46,7 +46,9 @@ class SaveIndicator(Widget):
             status = "held"
         self.set_class(status in ("failed", "held"), "-failed")
         self.set_class(status == "saved", "-saved")
-        self.tooltip = ("; ".join(held.values()) if status == "held" else state.message) or None
+        tooltip = ("; ".join(held.values()) if status == "held" else state.message) or None
+        if tooltip != self.tooltip:
+            self.tooltip = tooltip
         count = len(held)
         self.label = {
             "saving": "… saving",

@@ -1,0 +1,17 @@
+"""Messages a screen's thread worker posts to its own screen.
+
+A worker runs on another thread, so it never touches a widget itself: it posts what came of
+its work, and the screen shows it on the app's thread, in order with everything else.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class WorkFailed(Message):
+    """The work could not be done; `reason` is what the screen says."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
