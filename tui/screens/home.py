@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -15,6 +16,7 @@ from services import sessions as session_use
 from store import Session, StoreError
 from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
+from tui.messages import WorkFailed
 from tui.typed import SteppingNode
 
 from .drafts import DraftDeleted, DraftRow, DraftsScreen, ask_to_delete, draft_row
@@ -139,6 +141,21 @@ class HomeScreen(SteppingNode, Screen):
         # Also sent when the screen is first shown, and again on return from a checklist.
         self.load()
 
+    class SessionsRead(Message):
+        def __init__(
+            self, sessions: list[Session], drafts: list[DraftRow], unopened: list[str]
+        ) -> None:
+            super().__init__()
+            self.sessions = sessions
+            self.drafts = drafts
+            self.unopened = unopened
+
+    class NewComments(Message):
+        def __init__(self, comments: list, sessions: dict) -> None:
+            super().__init__()
+            self.comments = comments
+            self.sessions = sessions
+
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
         store, person = self.stepping_app.store, self.stepping_app.user
@@ -147,16 +164,14 @@ class HomeScreen(SteppingNode, Screen):
             sessions = session_use.readable(store, person, problems=problems, limit=RECENT)
             drafts = [draft_row(store, s) for s in sessions if s.is_draft]
         except StoreError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - a hostile file must not leave home blank
-            self.app.call_from_thread(
-                self.show_problem, f"A file in the store is damaged ({type(exc).__name__})."
-            )
+            self.post_message(WorkFailed(f"A file in the store is damaged ({type(exc).__name__})."))
             return
         # Never a reason to stop: what could be opened is listed, the rest said in words.
         unopened = unopened_sessions(problems, has_supervisor=bool(person.supervisors))
-        self.app.call_from_thread(self.show_sessions, sessions, drafts, unopened)
+        self.post_message(self.SessionsRead(sessions, drafts, unopened))
 
     @work(thread=True, exclusive=True, group="home-comments", exit_on_error=False)
     def check_comments(self) -> None:
@@ -170,17 +185,25 @@ class HomeScreen(SteppingNode, Screen):
         except StoreError:
             return  # the sessions list reports problems reading this person's files
         if comments:
-            self.app.call_from_thread(self.show_comments, comments, sessions)
+            self.post_message(self.NewComments(comments, sessions))
 
-    def show_comments(self, comments: list, sessions: dict) -> None:
+    @on(NewComments)
+    def show_comments(self, message: NewComments) -> None:
         from .new_comments import NewCommentsScreen
 
-        self.app.push_screen(NewCommentsScreen(comments, sessions))
+        self.app.push_screen(NewCommentsScreen(message.comments, message.sessions))
 
-    def show_problem(self, message: str) -> None:
+    @on(WorkFailed)
+    def show_problem(self, message: WorkFailed) -> None:
         self.query_one("#resume", Static).update(
-            Content.from_markup("[b]Could not read your sessions.[/b] $message", message=message)
+            Content.from_markup(
+                "[b]Could not read your sessions.[/b] $message", message=message.reason
+            )
         )
+
+    @on(SessionsRead)
+    def sessions_read(self, message: SessionsRead) -> None:
+        self.show_sessions(message.sessions, message.drafts, message.unopened)
 
     def show_sessions(
         self, sessions: list[Session], drafts: list[DraftRow], unopened: list[str]

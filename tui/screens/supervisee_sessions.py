@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -22,6 +23,7 @@ from reports.wording import RESPONSE_SYMBOLS, RESPONSES, legend
 from services import sessions as session_use
 from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, short_date
+from tui.messages import WorkFailed
 from tui.typed import SteppingNode
 
 LIMIT = 200  # enough for several months of contacts, and still quick to open
@@ -99,6 +101,21 @@ class SuperviseeSessionsScreen(SteppingNode, Screen):
         else:
             self.load_comments()
 
+    class Read(Message):
+        """Sessions (None: those already shown), comment counts (None: nothing to show), and
+        what could not be read."""
+
+        def __init__(
+            self,
+            sessions: list[Session] | None,
+            counts: Counter[str] | None,
+            problems: list[StoreError],
+        ) -> None:
+            super().__init__()
+            self.sessions = sessions
+            self.counts = counts
+            self.problems = problems
+
     @work(thread=True, exclusive=True, group="supervisee-sessions", exit_on_error=False)
     def load(self) -> None:
         store, user = self.stepping_app.store, self.stepping_app.user
@@ -109,11 +126,10 @@ class SuperviseeSessionsScreen(SteppingNode, Screen):
             )
             comments = store.supervision.comments(user, self.author.id, problems)
         except StoreError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
         counts = Counter(c.session_id for c in comments)
-        self.app.call_from_thread(self.show, ordered(sessions), counts)
-        self.app.call_from_thread(self.report, problems)
+        self.post_message(self.Read(ordered(sessions), counts, problems))
 
     @work(thread=True, exclusive=True, group="supervisee-comments", exit_on_error=False)
     def load_comments(self) -> None:
@@ -123,10 +139,16 @@ class SuperviseeSessionsScreen(SteppingNode, Screen):
                 self.stepping_app.user, self.author.id, problems
             )
         except StoreError as exc:
-            self.app.call_from_thread(self.report, [exc])
+            self.post_message(self.Read(None, None, [exc]))
             return
-        counts = Counter(c.session_id for c in comments)
-        self.app.call_from_thread(self.show, self.sessions or [], counts)
+        self.post_message(self.Read(None, Counter(c.session_id for c in comments), []))
+
+    @on(Read)
+    def read(self, message: Read) -> None:
+        if message.counts is not None:
+            sessions = message.sessions
+            self.show((self.sessions or []) if sessions is None else sessions, message.counts)
+        self.report(message.problems)
 
     def report(self, problems: list[StoreError]) -> None:
         for problem in problems:
@@ -134,7 +156,9 @@ class SuperviseeSessionsScreen(SteppingNode, Screen):
                 str(problem), title="Something could not be opened", severity="warning", timeout=15
             )
 
-    def show_problem(self, message: str) -> None:
+    @on(WorkFailed)
+    def show_problem(self, failed: WorkFailed) -> None:
+        message = failed.reason
         self.sessions = []
         self.query_one("#sessions-intro", Static).update(
             Content.from_markup(
