@@ -286,6 +286,17 @@ async def start_checklist(app, pilot, key: str = "n"):
     return app.screen
 
 
+async def open_note(app, pilot):
+    """Signed in: a new checklist, then `n` on its first item: the note box."""
+    from tui.screens.note import NoteScreen
+
+    await start_checklist(app, pilot)
+    await pilot.press("n")
+    await settle(app, pilot)
+    assert isinstance(app.screen, NoteScreen)
+    return app.screen
+
+
 async def answer_the_rest(app, pilot, key: str = "1") -> None:
     """On a checklist: press `key` on each item left, as a quick person would (each key is
     handled before the next), until the end of the list ("All N items answered"), then

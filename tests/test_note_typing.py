@@ -14,7 +14,7 @@ from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tests.helpers import SIZE, settle, sign_in, start_checklist, wait_until
+from tests.helpers import SIZE, open_note, settle, sign_in, wait_until
 from tui.app import SteppingStonesApp
 from tui.screens.note import NoteScreen
 
@@ -27,11 +27,7 @@ async def test_four_hundred_single_keys_lay_the_note_box_out_a_bounded_number_of
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
-        await start_checklist(app, pilot)
-        await pilot.press("n")
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, NoteScreen)
+        screen = await open_note(app, pilot)
         field = screen.query_one("#note", Input)
 
         counts: Counter[str] = Counter()
