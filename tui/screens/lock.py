@@ -10,9 +10,10 @@ from textual.widgets import Input, Label, Static
 
 from services import people as people_use
 from store import StoreError
+from tui.typed import SteppingNode
 
 
-class LockScreen(Screen):
+class LockScreen(SteppingNode, Screen):
     """Opaque and self-contained: no header, footer or anything of the screens below.
 
     The person who locked it types their passphrase to carry on exactly where they were;
@@ -53,11 +54,11 @@ class LockScreen(Screen):
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def check(self, name: str, passphrase: str) -> None:
         try:
-            person = people_use.sign_in(self.app.store, name, passphrase)
+            person = people_use.sign_in(self.stepping_app.store, name, passphrase)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
-        self.app.call_from_thread(self.app.unlocked, person)
+        self.app.call_from_thread(self.stepping_app.unlocked, person)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(message)

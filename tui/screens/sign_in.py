@@ -10,9 +10,10 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import StoreError
 from tui import keys
+from tui.typed import SteppingNode
 
 
-class SignInScreen(Screen):
+class SignInScreen(SteppingNode, Screen):
     TITLE = "Sign in"
     CSS_PATH = "forms.tcss"
 
@@ -53,18 +54,18 @@ class SignInScreen(Screen):
         from services import people as people_use  # after the first frame, like the store
 
         try:
-            person = people_use.sign_in(self.app.store, name, passphrase)
+            person = people_use.sign_in(self.stepping_app.store, name, passphrase)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
             return
         try:
             # Share sessions with supervisors assigned since (and seal any older ones).
-            people_use.reshare(self.app.store, person)
+            people_use.reshare(self.stepping_app.store, person)
         except Exception as exc:  # noqa: BLE001 - sharing must never keep her from signing in
             self.app.call_from_thread(
                 self.app.notify, f"Sharing with your supervisors will be tried again: {exc}"
             )
-        self.app.call_from_thread(self.app.signed_in, person)
+        self.app.call_from_thread(self.stepping_app.signed_in, person)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(message)

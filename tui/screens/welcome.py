@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import StoreError
 from tui import keys
+from tui.typed import SteppingNode
 
 INTRO = (
     "This is a new, empty store. Create the first account: it can add colleagues later. "
@@ -17,7 +18,7 @@ INTRO = (
 )
 
 
-class WelcomeScreen(Screen):
+class WelcomeScreen(SteppingNode, Screen):
     TITLE = "Welcome"
     CSS_PATH = "forms.tcss"
 
@@ -58,11 +59,11 @@ class WelcomeScreen(Screen):
         from services import people as people_use  # after the first frame, like the store
 
         try:
-            person = people_use.set_up_first(self.app.store, name, passphrase, again=again)
+            person = people_use.set_up_first(self.stepping_app.store, name, passphrase, again=again)
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
         else:
-            self.app.call_from_thread(self.app.signed_in, person)
+            self.app.call_from_thread(self.stepping_app.signed_in, person)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(message)
