@@ -70,3 +70,34 @@ def test_the_command_line_reads_its_arguments_before_loading_the_store() -> None
     """Every start (the app's too) builds the whole parser first: it must stay light."""
     loaded = modules_loaded_by("import cli.main\ncli.main.build_parser()")
     assert loaded == set()
+
+
+async def test_help_opened_on_the_first_frame_gives_way_to_sign_in(
+    store, alex, monkeypatch
+) -> None:
+    """The store is read while help is open over the opening screen (held back here, so the
+    order is certain): Sign in replaces the opening screen, and nothing is left under it."""
+    from tui.screens.help import HelpScreen
+
+    monkeypatch.setattr(SteppingStonesApp, "_open_store", lambda self: None)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, OpeningScreen)
+        app.action_help()
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        app.post_message(SteppingStonesApp.StoreOpened(store))
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert not any(isinstance(s, (OpeningScreen, HelpScreen)) for s in app.screen_stack)
+
+
+async def test_a_store_read_after_quitting_shows_nothing(store, alex, monkeypatch) -> None:
+    monkeypatch.setattr(SteppingStonesApp, "_open_store", lambda self: None)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        app.exit(0)
+        app.post_message(SteppingStonesApp.StoreOpened(store))
+        await pilot.pause()
+        assert not isinstance(app.screen, SignInScreen)
+    assert app.return_code == 0

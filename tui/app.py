@@ -111,6 +111,11 @@ class SteppingStonesApp(App[int]):
         # Typed text that may not be written (an identifier the guard refuses, a field over
         # its limit): field key -> what the header and the "leave?" question say about it.
         self.held: dict[str, str] = {}
+        self._leaving = False  # exit() has been called
+
+    def exit(self, *args, **kwargs) -> None:
+        self._leaving = True
+        super().exit(*args, **kwargs)
 
     def get_system_commands(self, screen: Screen):
         """The command palette offers this app's own actions only (tui/commands.py)."""
@@ -178,6 +183,12 @@ class SteppingStonesApp(App[int]):
         self.post_message(self.StoreOpened(store))
 
     def on_stepping_stones_app_store_opened(self, message: StoreOpened) -> None:
+        if self._leaving:
+            return  # quit while the store was being read: nothing more to show
+        # Help may be open over the opening screen: the first real screen replaces the
+        # opening screen itself, not whatever is on top of it.
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, OpeningScreen):
+            self.pop_screen()
         if message.store is None:
             self.switch_screen(
                 MessageScreen("The store cannot be opened", message.problem, fatal=True)
