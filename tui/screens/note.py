@@ -109,6 +109,7 @@ class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
     def done(self, event: Input.Submitted) -> None:
         check = self.checked(event.value)
         if check.held:
+            self.keep()  # what may be kept is saved now, not only when the typing pause ends
             self.warn(
                 f"Not saved: the note {check.held}. Change it so it can be saved, or press "
                 "escape to leave it."
