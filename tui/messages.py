@@ -15,3 +15,13 @@ class WorkFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class PassphraseChecked(Message):
+    """A name and passphrase were right: `person` is who signed in; `notice` is anything to
+    tell them on the way in (sharing with supervisors to be tried again)."""
+
+    def __init__(self, person, notice: str = "") -> None:
+        super().__init__()
+        self.person = person
+        self.notice = notice

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from services import people as people_use
 from store import StoreError
+from tui.messages import PassphraseChecked, WorkFailed
 from tui.typed import SteppingNode
 
 
@@ -56,9 +57,17 @@ class LockScreen(SteppingNode, Screen):
         try:
             person = people_use.sign_in(self.stepping_app.store, name, passphrase)
         except StoreError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.stepping_app.unlocked, person)
+        self.post_message(PassphraseChecked(person))
+
+    @on(PassphraseChecked)
+    def unlocked(self, message: PassphraseChecked) -> None:
+        self.stepping_app.unlocked(message.person)
+
+    @on(WorkFailed)
+    def refused(self, message: WorkFailed) -> None:
+        self.show_problem(message.reason)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(message)

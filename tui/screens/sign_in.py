@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import StoreError
 from tui import keys
+from tui.messages import PassphraseChecked, WorkFailed
 from tui.typed import SteppingNode
 
 
@@ -56,16 +57,25 @@ class SignInScreen(SteppingNode, Screen):
         try:
             person = people_use.sign_in(self.stepping_app.store, name, passphrase)
         except StoreError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
+        notice = ""
         try:
             # Share sessions with supervisors assigned since (and seal any older ones).
             people_use.reshare(self.stepping_app.store, person)
         except Exception as exc:  # noqa: BLE001 - sharing must never keep her from signing in
-            self.app.call_from_thread(
-                self.app.notify, f"Sharing with your supervisors will be tried again: {exc}"
-            )
-        self.app.call_from_thread(self.stepping_app.signed_in, person)
+            notice = f"Sharing with your supervisors will be tried again: {exc}"
+        self.post_message(PassphraseChecked(person, notice))
+
+    @on(PassphraseChecked)
+    def signed_in(self, message: PassphraseChecked) -> None:
+        if message.notice:
+            self.notify(message.notice)
+        self.stepping_app.signed_in(message.person)
+
+    @on(WorkFailed)
+    def refused(self, message: WorkFailed) -> None:
+        self.show_problem(message.reason)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(message)

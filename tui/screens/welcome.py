@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import StoreError
 from tui import keys
+from tui.messages import PassphraseChecked, WorkFailed
 from tui.typed import SteppingNode
 
 INTRO = (
@@ -61,9 +62,17 @@ class WelcomeScreen(SteppingNode, Screen):
         try:
             person = people_use.set_up_first(self.stepping_app.store, name, passphrase, again=again)
         except StoreError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
+            self.post_message(WorkFailed(str(exc)))
         else:
-            self.app.call_from_thread(self.stepping_app.signed_in, person)
+            self.post_message(PassphraseChecked(person))
+
+    @on(PassphraseChecked)
+    def created(self, message: PassphraseChecked) -> None:
+        self.stepping_app.signed_in(message.person)
+
+    @on(WorkFailed)
+    def refused(self, message: WorkFailed) -> None:
+        self.show_problem(message.reason)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(message)
