@@ -113,6 +113,12 @@ class SteppingStonesApp(App[int]):
         self.held: dict[str, str] = {}
         self._leaving = False  # exit() has been called
 
+    def on_notice(self, message) -> None:
+        """A worker's `tui.messages.Notice`, from any screen."""
+        self.notify(
+            message.text, title=message.title, severity=message.severity, timeout=message.timeout
+        )
+
     def exit(self, *args, **kwargs) -> None:
         self._leaving = True
         super().exit(*args, **kwargs)

@@ -25,3 +25,17 @@ class PassphraseChecked(Message):
         super().__init__()
         self.person = person
         self.notice = notice
+
+
+class Notice(Message):
+    """Something to tell the person in a notification; it bubbles up to the app, which shows
+    it (`SteppingStonesApp.on_notice`)."""
+
+    def __init__(
+        self, text: str, title: str = "", severity: str = "information", timeout: float = 10
+    ) -> None:
+        super().__init__()
+        self.text = text
+        self.title = title
+        self.severity = severity
+        self.timeout = timeout

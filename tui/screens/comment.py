@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
@@ -20,6 +21,7 @@ from services.errors import AuditFailed, IdentifierRefused
 from store import Person, StoreError
 from store.supervision import COMMENT_LIMIT
 from tui import keys
+from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
 from tui.widgets.language_hint import LanguageHint
 
@@ -172,16 +174,28 @@ class CommentScreen(SteppingNode, ModalScreen[bool]):
                 store, user, self.author, self.session_id, text, confirmed=text == self._confirmed
             )
         except AuditFailed as exc:
-            self.app.call_from_thread(
-                self.app.notify,
-                f"The comment is saved, but the audit trail could not be written: {exc}",
-                severity="warning",
-                timeout=15,
+            self.post_message(
+                Notice(
+                    f"The comment is saved, but the audit trail could not be written: {exc}",
+                    severity="warning",
+                    timeout=15,
+                )
             )
         except StoreError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.saved)
+        self.post_message(self.Saved())
+
+    class Saved(Message):
+        """The comment is on disk."""
+
+    @on(Saved)
+    def comment_saved(self) -> None:
+        self.saved()
+
+    @on(WorkFailed)
+    def comment_not_saved(self, message: WorkFailed) -> None:
+        self.failed(message.reason)
 
     def failed(self, message: str) -> None:
         self._saving = False

@@ -8,10 +8,11 @@ sees at their next sign-in.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -22,6 +23,7 @@ from services import sessions as session_use
 from store import Person, Session, StoreError
 from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
+from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
 
 
@@ -80,10 +82,8 @@ class SessionViewScreen(SteppingNode, Screen):
                 try:
                     session_use.opened(store, user, self.author)
                 except StoreError as exc:
-                    self.app.call_from_thread(
-                        self.app.notify, str(exc), severity="warning", timeout=10
-                    )
-            self.app.call_from_thread(self.show_session, checklist, missing)
+                    self.post_message(Notice(str(exc), severity="warning"))
+            self.post_message(self.SessionRead(checklist, missing))
         problems: list[StoreError] = []
         try:
             comments = [
@@ -93,17 +93,42 @@ class SessionViewScreen(SteppingNode, Screen):
             ]
             names = {p.id: p.name for p in store.people.all()}
         except StoreError as exc:
-            self.app.call_from_thread(self.show_comments_problem, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.show_comments, comments, names)
+        self.post_message(self.CommentsRead(comments, names))
         for problem in problems:
-            self.app.call_from_thread(
-                self.app.notify,
-                str(problem),
-                title="A comment could not be opened",
-                severity="warning",
-                timeout=15,
+            self.post_message(
+                Notice(
+                    str(problem),
+                    title="A comment could not be opened",
+                    severity="warning",
+                    timeout=15,
+                )
             )
+
+    class SessionRead(Message):
+        def __init__(self, checklist: Checklist | None, missing: str) -> None:
+            super().__init__()
+            self.checklist = checklist
+            self.missing = missing
+
+    class CommentsRead(Message):
+        def __init__(self, comments: list, names: dict[str, str]) -> None:
+            super().__init__()
+            self.comments = comments
+            self.names = names
+
+    @on(SessionRead)
+    def session_read(self, message: SessionRead) -> None:
+        self.show_session(message.checklist, message.missing)
+
+    @on(CommentsRead)
+    def comments_read(self, message: CommentsRead) -> None:
+        self.show_comments(message.comments, message.names)
+
+    @on(WorkFailed)
+    def comments_failed(self, message: WorkFailed) -> None:
+        self.show_comments_problem(message.reason)
 
     # -- what is shown -----------------------------------------------------------------------
     def show_session(self, checklist: Checklist | None, missing: str) -> None:

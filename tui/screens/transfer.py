@@ -31,6 +31,7 @@ from services.exchange import (
 )
 from store import Person, StoreError
 from tui import keys
+from tui.messages import WorkFailed
 from tui.typed import SteppingNode
 
 
@@ -44,6 +45,22 @@ class TransferProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, TransferProgress)
+
+
+class TransferStatus(Message):
+    """A step of the work has begun (`status`)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__()
+        self.status = status
+
+
+class TransferDone(Message):
+    """The work is done: the report's lines."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
 
 
 class _TransferScreen(SteppingNode, Screen):
@@ -86,6 +103,16 @@ class _TransferScreen(SteppingNode, Screen):
     def on_transfer_progress(self, message: TransferProgress) -> None:
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(message.total, 1), progress=message.done if message.total else 1)
+
+    def on_transfer_status(self, message: TransferStatus) -> None:
+        self.say(message.status)
+
+    def on_transfer_done(self, message: TransferDone) -> None:
+        self.finished(message.lines)
+
+    @on(WorkFailed)
+    def work_failed(self, message: WorkFailed) -> None:
+        self.failed(message.reason)
 
     def started(self, status: str) -> None:
         self.busy = True
@@ -218,9 +245,9 @@ class ExportScreen(_TransferScreen):
             of = None if of_id == user.id else store.people.get(of_id)
             result = export_bundle(store, user, where, of=of, since=since, progress=self.progress)
         except StoreError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.finished, export_lines(result))
+        self.post_message(TransferDone(export_lines(result)))
 
 
 class ImportScreen(_TransferScreen):
@@ -293,7 +320,7 @@ class ImportScreen(_TransferScreen):
         store, user = self.stepping_app.store, self.stepping_app.user
         try:
             bundle = read_bundle(where)
-            self.app.call_from_thread(self.say, "Importing…")
+            self.post_message(TransferStatus("Importing…"))
             report = import_bundle(
                 store,
                 bundle,
@@ -304,6 +331,6 @@ class ImportScreen(_TransferScreen):
                 via="app",
             )
         except StoreError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.finished, report_lines(report))
+        self.post_message(TransferDone(report_lines(report)))
