@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from textual.widgets import Input, TextArea
 
-from store import Store
+from services import summaries
+from store import InvalidInput, Store
 from store.supervision import new_action
 from tests import helpers
 from tests.helpers import SIZE, rendered_text, sign_in
@@ -231,3 +232,43 @@ async def test_supervisees_table_is_read_again_on_coming_back(team) -> None:
         table = app.screen.query_one("DataTable")
         assert "Jo Patel" in str(table.get_row_at(0)[0])
         assert table.get_row_at(0)[2] == "2"
+
+
+TODAY = date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "step", "expected"),
+    [
+        ("2026-08-30", "2026-11-30", -1, ("2026-05-29", "2026-08-29")),
+        ("2026-05-29", "2026-08-29", 1, ("2026-08-30", "2026-11-30")),  # and back
+        ("2026-08-30", "2026-11-20", 1, ("2026-11-21", "2026-11-30")),  # stops at today
+        ("2026-11-30", "2026-11-30", -1, ("2026-11-29", "2026-11-29")),  # one day
+        ("2000-01-05", "2000-03-01", -1, ("2000-01-01", "2000-01-04")),  # not before 2000
+    ],
+)
+def test_a_period_steps_by_its_own_length(since, until, step, expected) -> None:
+    assert summaries.step_period(since, until, step, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "step", "words"),
+    [
+        ("2026-08-30", "2026-11-30", 1, "already ends today"),
+        ("2000-01-01", "2000-02-01", -1, "no earlier period"),
+    ],
+)
+def test_no_period_beyond_today_or_before_the_earliest(since, until, step, words) -> None:
+    with pytest.raises(InvalidInput, match=words):
+        summaries.step_period(since, until, step, today=TODAY)
+
+
+def test_chosen_dates_are_read_as_people_type_them() -> None:
+    assert summaries.chosen_period(" 2026-11-01 ", "2026-11-30", today=TODAY) == (
+        "2026-11-01",
+        "2026-11-30",
+    )
+    with pytest.raises(InvalidInput, match="too early"):
+        summaries.chosen_period("1999-12-31", "2026-11-30", today=TODAY)
+    with pytest.raises(InvalidInput, match="Please give the to date"):
+        summaries.chosen_period("2026-11-01", "  ", today=TODAY)
