@@ -48,6 +48,7 @@ CLOCK_READERS = (
     "tui.screens.supervisee_sessions",
     "tui.screens.supervision_record",
     "tui.screens.transfer",
+    "services.summaries",
     "store.people",
     "store.sessions",
     "store.audit",

@@ -43,6 +43,9 @@ JSON)
 {session_view.comment} comments on it
   {supervision.record:14}write the supervision record (supervisors); \
 {supervision_record.save} or enter saves
+  {supervision.earlier/supervision.later:14}the period of the same length before / after this one
+  {supervision.dates:14}choose the period's from and to dates
+  {supervision.history:14}past supervision records: notes and agreed actions
   {supervision.back:14}back to where you were
 
 [b]In a checklist[/b]

@@ -1,4 +1,8 @@
-"""A supervisor's people: who has sessions since their last supervision, and what needs a look."""
+"""A supervisor's people: who has sessions since their last supervision, and what needs a look.
+
+Read again each time the screen comes back into view (from a summary, a session, a record),
+so the counts are as they are now; the reading worker posts what it read to the screen.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from reports import text as words
 from services import summaries
 from store import StoreError
+from tui.messages import WorkFailed
 from tui.typed import SteppingNode
 
 
@@ -44,19 +50,37 @@ class SuperviseesScreen(SteppingNode, Screen):
             ("Unfinished", 10),
         ):
             table.add_column(label, width=width)
+
+    def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown; coming back, a supervisee may have
+        # finished a session or been supervised meanwhile: read the overview again.
         self.load()
+
+    class Read(Message):
+        def __init__(self, rows: list[summaries.OverviewRow]) -> None:
+            super().__init__()
+            self.rows = rows
 
     @work(thread=True, exclusive=True, group="supervisees", exit_on_error=False)
     def load(self) -> None:
         try:
             rows = summaries.overview(self.stepping_app.store, self.stepping_app.user)
         except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.show, rows)
+        self.post_message(self.Read(rows))
+
+    @on(WorkFailed)
+    def failed(self, message: WorkFailed) -> None:
+        self.notify(message.reason, severity="error", timeout=10)
+
+    @on(Read)
+    def read(self, message: Read) -> None:
+        self.show(message.rows)
 
     def show(self, rows: list[summaries.OverviewRow]) -> None:
         table = self.query_one(DataTable)
+        row_before = table.cursor_row
         table.clear()
         self.people = {}
         for row in rows:
@@ -74,6 +98,8 @@ class SuperviseesScreen(SteppingNode, Screen):
             self.people[row.person.id] = row.person
         if not rows:
             table.add_row("Nobody yet: an admin assigns supervisees", "", "", "", "")
+        elif 0 < row_before < table.row_count:
+            table.move_cursor(row=row_before)  # back where the supervisor left it
         table.focus()
 
     @on(DataTable.RowSelected)

@@ -18,12 +18,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
+from textual.worker import get_current_worker
 
 from reports import text as words
 from reports.wording import LEVEL_SCREEN as LEVELS
 from services import summaries
 from services import supervision as supervising
-from store import Person, StoreError
+from store import InvalidInput, Person, StoreError
 from store.reports.summary_model import Action, Summary
 from tui import keys
 from tui.typed import SteppingNode
@@ -73,12 +74,49 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
         Binding(
             "x", "export", "Export", id="supervision.export", tooltip="Save this summary as a file"
         ),
+        # Not in the footer (it keeps Quit, Help and Lock at 80 columns): the head says them.
+        Binding(
+            "left_square_bracket",
+            "step_period(-1)",
+            "Earlier",
+            id="supervision.earlier",
+            show=False,
+            tooltip="The period of the same length just before this one",
+        ),
+        Binding(
+            "right_square_bracket",
+            "step_period(1)",
+            "Later",
+            id="supervision.later",
+            show=False,
+            tooltip="The period of the same length just after this one (never beyond today)",
+        ),
+        Binding(
+            "d",
+            "dates",
+            "Dates",
+            id="supervision.dates",
+            show=False,
+            tooltip="Choose the period's from and to dates",
+        ),
+        Binding(
+            "h",
+            "history",
+            "Past records",
+            id="supervision.history",
+            show=False,
+            tooltip="Past supervision records: notes and agreed actions",
+        ),
     ]
 
-    def __init__(self, of: Person | None = None) -> None:
+    def __init__(
+        self, of: Person | None = None, since: str | None = None, until: str | None = None
+    ) -> None:
         super().__init__()
         self.of = of
         self.summary: Summary | None = None
+        # The period asked for; None: the default (since the last supervision record).
+        self.since, self.until = since, until
 
     @property
     def author(self) -> Person:
@@ -118,10 +156,17 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
         problems: list[StoreError] = []
         try:
             summary = summaries.build(
-                self.stepping_app.store, self.stepping_app.user, of=self.of, problems=problems
+                self.stepping_app.store,
+                self.stepping_app.user,
+                of=self.of,
+                since=self.since,
+                until=self.until,
+                problems=problems,
             )
         except StoreError as exc:
             self.app.call_from_thread(self.show_problem, str(exc))
+            return
+        if get_current_worker().is_cancelled:  # another period was asked for meanwhile
             return
         self.app.call_from_thread(self.show, summary)
         if problems:
@@ -142,7 +187,16 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
         self.summary = summary
         head = Text()
         head.append(f"{summary.person}\n", style="bold")
-        head.append(f"{words.period_text(summary)}\n", style="dim")
+        head.append(f"Period: {words.period_text(summary)}\n")
+        head.append(
+            keys.fill(
+                self,
+                "{supervision.earlier} earlier period · {supervision.later} later period · "
+                "{supervision.dates} choose dates · {supervision.history} past records\n",
+                markup=False,
+            ),
+            style="dim",
+        )
         head.append(words.activity_sentence(summary))
         self.query_one("#summary-head", Static).update(head)
         weeks = [w.count for w in summary.activity.by_week]
@@ -312,9 +366,47 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
 
         def saved(record) -> None:
             if record is not None:
-                self.load()
+                # Keep the period just discussed: the default one now starts at this record.
+                shown = self.summary.period if self.summary else None
+                self.reload(*((shown.since, shown.until) if shown else (self.since, self.until)))
 
         self.app.push_screen(SupervisionRecordScreen(self.author, sessions=sessions), saved)
+
+    def reload(self, since: str | None, until: str | None) -> None:
+        """The summary for another period (None, None: the default one)."""
+        self.since, self.until = since, until
+        self.query_one("#summary-head", Static).update("Putting the summary together…")
+        self.load()
+
+    def action_step_period(self, step: int) -> None:
+        if self.summary is None:
+            self.notify("The summary is still being put together.", timeout=4)
+            return
+        period = self.summary.period
+        try:
+            since, until = summaries.step_period(period.since, period.until, step)
+        except InvalidInput as exc:
+            self.notify(str(exc), timeout=5)
+            return
+        self.reload(since, until)
+
+    def action_dates(self) -> None:
+        if self.summary is None:
+            self.notify("The summary is still being put together.", timeout=4)
+            return
+        from .summary_period import SummaryPeriodScreen
+
+        def chosen(period: tuple[str, str] | None) -> None:
+            if period is not None:
+                self.reload(*period)
+
+        period = self.summary.period
+        self.app.push_screen(SummaryPeriodScreen(period.since, period.until), chosen)
+
+    def action_history(self) -> None:
+        from .supervision_history import SupervisionHistoryScreen
+
+        self.app.push_screen(SupervisionHistoryScreen(self.author))
 
     def action_export(self) -> None:
         if self.summary is None:
