@@ -142,3 +142,35 @@ async def test_practitioner_ticks_off_an_agreed_action(team) -> None:
     assert again.id == record.id and again.actions[0]["done"] is True
     events = [(e["event"], e["actor"]) for e in Store(store.data_dir).audit.entries()]
     assert ("action_updated", "Jo Patel") in events
+
+
+async def test_a_tick_that_cannot_be_saved_goes_back(team, monkeypatch) -> None:
+    """The screen never shows an action done that is not done on disk."""
+    from services import supervision as supervising
+    from store import StoreError
+    from store.supervision import new_action
+
+    store, sam, jo, _session = team
+    store.supervision.add_record(
+        sam, jo, "We talked.", actions=[new_action("Book the quiet room", "Jo Patel")]
+    )
+
+    def full_disk(*args, **kwargs):
+        raise StoreError("The disk is full, so this could not be saved.")
+
+    monkeypatch.setattr(supervising, "set_action_done", full_disk)
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Jo Patel")
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        chooser = app.screen.query_one("#actions")
+        chooser.focus()
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert list(chooser.selected) == []
+        assert "✓ done" not in str(chooser.get_option_at_index(0).prompt)
+        assert not app.screen.summary.actions[0].done
+    [again] = Store(store.data_dir).supervision.records(sam, jo.id)
+    assert again.actions[0]["done"] is False

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 
@@ -24,6 +25,7 @@ from services.errors import AuditFailed, IdentifierRefused
 from store import InvalidInput, Person, StoreError
 from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action
 from tui import keys
+from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
 from tui.widgets.language_hint import LanguageHint
 
@@ -333,16 +335,30 @@ class SupervisionRecordScreen(SteppingNode, Screen):
             )
         except AuditFailed as exc:
             record = exc.result
-            self.app.call_from_thread(
-                self.app.notify,
-                f"The record is saved, but the audit trail could not be written: {exc}",
-                severity="warning",
-                timeout=15,
+            self.post_message(
+                Notice(
+                    f"The record is saved, but the audit trail could not be written: {exc}",
+                    severity="warning",
+                    timeout=15,
+                )
             )
         except StoreError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
-        self.app.call_from_thread(self.saved, record)
+        self.post_message(self.RecordSaved(record))
+
+    class RecordSaved(Message):
+        def __init__(self, record) -> None:
+            super().__init__()
+            self.record = record
+
+    @on(RecordSaved)
+    def record_saved(self, message: RecordSaved) -> None:
+        self.saved(message.record)
+
+    @on(WorkFailed)
+    def record_not_saved(self, message: WorkFailed) -> None:
+        self.failed(message.reason)
 
     def failed(self, message: str) -> None:
         self._saving = False

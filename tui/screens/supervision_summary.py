@@ -11,10 +11,11 @@ from rich.console import Group
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
@@ -27,6 +28,7 @@ from services import supervision as supervising
 from store import InvalidInput, Person, StoreError
 from store.reports.summary_model import Action, Summary
 from tui import keys
+from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
 from tui.widgets.requirement_bars import RequirementBars
 
@@ -164,19 +166,41 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
                 problems=problems,
             )
         except StoreError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
+            self.post_message(WorkFailed(str(exc)))
             return
         if get_current_worker().is_cancelled:  # another period was asked for meanwhile
             return
-        self.app.call_from_thread(self.show, summary)
+        self.post_message(self.SummaryBuilt(summary))
         if problems:
-            self.app.call_from_thread(
-                self.app.notify,
-                f"{len(problems)} record(s) could not be opened and are left out.",
-                title="Not everything could be read",
-                severity="warning",
-                timeout=10,
+            self.post_message(
+                Notice(
+                    f"{len(problems)} record(s) could not be opened and are left out.",
+                    title="Not everything could be read",
+                    severity="warning",
+                )
             )
+
+    class SummaryBuilt(Message):
+        def __init__(self, summary: Summary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class ActionMarked(Message):
+        """An action's done state was written (`problem` empty) or could not be."""
+
+        def __init__(self, action_id: str, done: bool, problem: str = "") -> None:
+            super().__init__()
+            self.action_id = action_id
+            self.done = done
+            self.problem = problem
+
+    @on(SummaryBuilt)
+    def summary_built(self, message: SummaryBuilt) -> None:
+        self.show(message.summary)
+
+    @on(WorkFailed)
+    def summary_failed(self, message: WorkFailed) -> None:
+        self.show_problem(message.reason)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#summary-head", Static).update(
@@ -246,13 +270,28 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
         try:
             supervising.set_action_done(store, user, self.author, record_id, action_id, done)
         except StoreError as exc:
-            self.app.call_from_thread(
-                self.app.notify, str(exc), title="Not saved", severity="error", timeout=10
-            )
+            self.post_message(self.ActionMarked(action_id, done, str(exc)))
             return
-        self.app.call_from_thread(
-            self.app.notify, "Marked done." if done else "Marked not done.", timeout=3
-        )
+        self.post_message(self.ActionMarked(action_id, done))
+
+    @on(ActionMarked)
+    def action_marked(self, message: ActionMarked) -> None:
+        if not message.problem:
+            self.notify("Marked done." if message.done else "Marked not done.", timeout=3)
+            return
+        # Not on disk: the tick goes back to what is saved, so the screen never shows it.
+        self.notify(message.problem, title="Not saved", severity="error", timeout=10)
+        self.summary = self.summary.with_action_done(message.action_id, not message.done)
+        actions = self.query(SelectionList)
+        if actions:
+            listing = actions.first()
+            with listing.prevent(SelectionList.SelectionToggled):
+                if message.done:
+                    listing.deselect(message.action_id)
+                else:
+                    listing.select(message.action_id)
+            action = next(a for a in self.summary.actions if a.id == message.action_id)
+            listing.replace_option_prompt(message.action_id, _action_label(action))
 
     def rest(self, summary: Summary) -> Group:
         parts: list = []
