@@ -101,3 +101,22 @@ async def test_a_store_read_after_quitting_shows_nothing(store, alex, monkeypatc
         await pilot.pause()
         assert not isinstance(app.screen, SignInScreen)
     assert app.return_code == 0
+
+
+async def test_a_broken_checklist_file_is_named_after_the_first_screen(store, alex) -> None:
+    """The checklists are read after the first frame; a file that cannot be read is named in
+    one notice, and the rest of the app carries on."""
+    folder = store.data_dir / "checklists"
+    folder.mkdir(exist_ok=True)
+    (folder / "broken.yaml").write_text("id: [unclosed\n")
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await opened(app, pilot)
+        from tests.helpers import wait_until
+
+        await wait_until(
+            pilot,
+            lambda: any("broken.yaml" in str(n.message) for n in app._notifications),
+            "the notice about the broken checklist file",
+        )
+        assert isinstance(app.screen, SignInScreen)

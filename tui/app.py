@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from store import StoreError
 
+from .messages import Notice
 from .screens.help import HelpScreen
 from .screens.message import MessageScreen
 from .screens.opening import OpeningScreen
@@ -227,17 +228,15 @@ class SteppingStonesApp(App[int]):
         """Read the checklists after the first screen is up, and say if any were skipped."""
         problems = self.store.library.errors
         if problems:
-            self.call_from_thread(self._report_skipped, problems)
-
-    def _report_skipped(self, problems) -> None:
-        if problems:
             skipped = "; ".join(sorted({p.path for p in problems}))
-            self.notify(
-                f"Some checklist files were skipped because of errors: {skipped}. "
-                "Run `stepping-stones checklists validate` for details.",
-                title="Checklists skipped",
-                severity="warning",
-                timeout=15,
+            self.post_message(
+                Notice(
+                    f"Some checklist files were skipped because of errors: {skipped}. "
+                    "Run `stepping-stones checklists validate` for details.",
+                    title="Checklists skipped",
+                    severity="warning",
+                    timeout=15,
+                )
             )
 
     def show_store_notices(self) -> None:
