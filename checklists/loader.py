@@ -331,7 +331,12 @@ def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Probl
     out: list[Reason] = []
     seen: dict[str, int] = {}
     for _, entry in load_list(path, "reasons", "reason", rep):
-        fields = Fields(entry, rep, "a reason", ("id", "label", "level", "requirements"))
+        fields = Fields(
+            entry,
+            rep,
+            "a reason",
+            ("id", "label", "level", "requirements", "only_if", "asks_note"),
+        )
         reason_id = fields.slug("id")
         fields.what = f"reason '{reason_id}'" if reason_id else "a reason"
         label = fields.text("label")
@@ -340,6 +345,9 @@ def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Probl
             rep.error(line_of(entry, "level"), f"'level' must be one of {', '.join(REASON_LEVELS)}")
             level = None
         requirements = fields.numbers("requirements", known, required=False)
+        # `only_if: baby_removed`: offered only when that setup question was answered yes.
+        only_if = fields.slug("only_if") if "only_if" in entry else None
+        asks_note = fields.flag("asks_note")
         if reason_id in seen:
             rep.error(
                 line_of(entry, "id"),
@@ -349,7 +357,16 @@ def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Probl
         if reason_id:
             seen[reason_id] = line_of(entry, "id")
         if reason_id and label and level:
-            out.append(Reason(id=reason_id, label=label, level=level, requirements=requirements))
+            out.append(
+                Reason(
+                    id=reason_id,
+                    label=label,
+                    level=level,
+                    requirements=requirements,
+                    only_if=only_if,
+                    asks_note=asks_note,
+                )
+            )
     return out, rep.problems
 
 
