@@ -70,8 +70,8 @@ class ReasonScreen(ModalScreen[list[str] | None]):
             yield Static(
                 keys.fill(
                     self,
-                    "↑/↓ move · {reasons.toggle} tick all that apply · enter confirm · "
-                    "{reasons.close} close without a reason",
+                    "↑/↓ move · {reasons.toggle} tick (as many as apply) · enter confirm · "
+                    "{reasons.close} no reason",
                 ),
                 classes="hint",
             )
