@@ -245,3 +245,17 @@ def test_summaries_count_each_reason_given(store, alex, checklist) -> None:
     # The first session's answer had no reason at all.
     assert period.no_reason == 1
     [critical] = [c for c in period.critical_not_done if c.reason] or [None]
+
+
+def test_markdown_and_html_give_every_reason_for_a_critical_item() -> None:
+    from reports import render_html, render_markdown
+    from tests.test_reports_render import make_summary
+
+    summary = make_summary()
+    summary["critical_not_done"][0]["reasons"] = ["no-private-room", "not-enough-time"]
+    both = "No private room to talk; Not enough time in the appointment"
+    assert f"Why: {both}." in render_markdown(summary).replace("\n  ", " ")
+    assert f"Why: {both}." in render_html(summary)
+    # A summary written before `reasons` existed still reads its one `reason`.
+    del summary["critical_not_done"][0]["reasons"]
+    assert "Why: No private room to talk." in render_markdown(summary)
