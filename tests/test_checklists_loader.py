@@ -777,6 +777,21 @@ def test_reason_with_bad_only_if_and_asks_note(tmp_path, known):
     )
 
 
+def test_reason_only_if_must_name_a_setup_question(tmp_path, known):
+    text = REASONS + "    only_if: baby_removd\n"
+    path = write(tmp_path, "reasons.yaml", text)
+    _, problems = parse_reasons(path, known, {"baby_removed"})
+    assert_problem(
+        problems,
+        path,
+        line_of(text, "only_if"),
+        "'only_if' in reason 'her-choice' is not a setup question of any checklist"
+        " ('baby_removd'; known: baby_removed)",
+    )
+    assert parse_reasons(path, known)[1] == []  # without the checklists, not checked
+    assert validate_paths([path])  # `checklists validate` knows the built-in ones
+
+
 def test_reasons_file_without_a_list(tmp_path, known):
     path = write(tmp_path, "reasons.yaml", "version: 1\nreasons: none\n")
     _, problems = parse_reasons(path, known)
