@@ -4,6 +4,8 @@ summaries count each reason given."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from store import Store
 from store.reports.period import build_summary
 from store.summary import summarise_session
@@ -39,13 +41,21 @@ async def _highlight(app, pilot, reason_id: str) -> None:
 # --- the picker -----------------------------------------------------------------------------
 
 
-async def test_space_ticks_two_reasons_and_enter_saves_both(store, alex) -> None:
+@asynccontextmanager
+async def picker(store, key: str = "3"):
+    """Signed in, a new checklist, `key` (Not done) on its first item: the reasons picker.
+    Yields the app, the pilot and the checklist screen."""
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
         screen = await start_checklist(app, pilot)
+        await press(pilot, key, then=ReasonScreen)
+        yield app, pilot, screen
+
+
+async def test_space_ticks_two_reasons_and_enter_saves_both(store, alex) -> None:
+    async with picker(store) as (app, pilot, screen):
         item = screen.items[0]
-        await press(pilot, "3", then=ReasonScreen)
         await _highlight(app, pilot, "no-private-room")
         await pilot.press("space")
         await _highlight(app, pilot, "did-not-think")
@@ -81,11 +91,7 @@ async def test_space_ticks_two_reasons_and_enter_saves_both(store, alex) -> None
 
 
 async def test_enter_with_nothing_ticked_gives_the_highlighted_reason(store, alex) -> None:
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot)
-        screen = await start_checklist(app, pilot)
-        await press(pilot, "3", then=ReasonScreen)
+    async with picker(store) as (app, pilot, screen):
         await _highlight(app, pilot, "not-ready")
         await press(pilot, "enter", then=ChecklistScreen)
         assert screen.session.reasons(screen.items[0].id) == ["not-ready"]
@@ -94,11 +100,7 @@ async def test_enter_with_nothing_ticked_gives_the_highlighted_reason(store, ale
 async def test_the_three_groups_and_the_hint_fit_at_80_by_24(store, alex) -> None:
     from textual.widgets import Static
 
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot)
-        await start_checklist(app, pilot)
-        await press(pilot, "3", then=ReasonScreen)
+    async with picker(store) as (app, pilot, screen):
         option_list = _reasons_list(app)
         # Nothing scrolled out of sight: every heading and every reason is on screen.
         assert option_list.max_scroll_y == 0
@@ -113,11 +115,7 @@ async def test_the_three_groups_and_the_hint_fit_at_80_by_24(store, alex) -> Non
 
 
 async def test_removal_reasons_appear_only_after_a_removal(store, alex) -> None:
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot)
-        screen = await start_checklist(app, pilot)
-        await press(pilot, "3", then=ReasonScreen)
+    async with picker(store) as (app, pilot, screen):
         shown = set(_prompts(app))
         assert "no-support-after-removal" not in shown
         assert "too-soon-after-removal" not in shown
@@ -131,12 +129,8 @@ async def test_removal_reasons_appear_only_after_a_removal(store, alex) -> None:
 
 
 async def test_something_else_opens_the_note_box_then_moves_on(store, alex) -> None:
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot)
-        screen = await start_checklist(app, pilot)
+    async with picker(store, "2") as (app, pilot, screen):
         item = screen.items[0]
-        await press(pilot, "2", then=ReasonScreen)
         await _highlight(app, pilot, "practice-something-else")
         await press(pilot, "enter", then=NoteScreen)
         assert screen.session.reasons(item.id) == ["practice-something-else"]
