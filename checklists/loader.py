@@ -326,12 +326,21 @@ def parse_requirements(path: Path) -> tuple[list[Requirement], list[Problem]]:
     return out, rep.problems
 
 
-def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Problem]]:
+def parse_reasons(
+    path: Path, known: set[str], setup_ids: set[str] | None = None
+) -> tuple[list[Reason], list[Problem]]:
+    """The reasons in `path`. With `setup_ids` (the setup questions of the checklists
+    loaded), an `only_if` naming none of them is an error: that reason would never be shown."""
     rep = Reporter(str(path))
     out: list[Reason] = []
     seen: dict[str, int] = {}
     for _, entry in load_list(path, "reasons", "reason", rep):
-        fields = Fields(entry, rep, "a reason", ("id", "label", "level", "requirements"))
+        fields = Fields(
+            entry,
+            rep,
+            "a reason",
+            ("id", "label", "level", "requirements", "only_if", "asks_note"),
+        )
         reason_id = fields.slug("id")
         fields.what = f"reason '{reason_id}'" if reason_id else "a reason"
         label = fields.text("label")
@@ -340,6 +349,15 @@ def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Probl
             rep.error(line_of(entry, "level"), f"'level' must be one of {', '.join(REASON_LEVELS)}")
             level = None
         requirements = fields.numbers("requirements", known, required=False)
+        # `only_if: baby_removed`: offered only when that setup question was answered yes.
+        only_if = fields.slug("only_if") if "only_if" in entry else None
+        if only_if and setup_ids is not None and only_if not in setup_ids:
+            rep.error(
+                line_of(entry, "only_if"),
+                f"'only_if' in {fields.what} is not a setup question of any checklist"
+                f" ('{only_if}'; known: {', '.join(sorted(setup_ids)) or 'none'})",
+            )
+        asks_note = fields.flag("asks_note")
         if reason_id in seen:
             rep.error(
                 line_of(entry, "id"),
@@ -349,7 +367,16 @@ def parse_reasons(path: Path, known: set[str]) -> tuple[list[Reason], list[Probl
         if reason_id:
             seen[reason_id] = line_of(entry, "id")
         if reason_id and label and level:
-            out.append(Reason(id=reason_id, label=label, level=level, requirements=requirements))
+            out.append(
+                Reason(
+                    id=reason_id,
+                    label=label,
+                    level=level,
+                    requirements=requirements,
+                    only_if=only_if,
+                    asks_note=asks_note,
+                )
+            )
     return out, rep.problems
 
 
@@ -430,12 +457,13 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
     lib.problems += problems
     lib.requirements = {r.number: r for r in requirements}
     known = set(lib.requirements)
-    lib.reasons, problems = parse_reasons(data / "reasons.yaml", known)
-    lib.problems += problems
     lib.reflection, lib.flag_label, problems = parse_reflection(data / "reflection.yaml")
     lib.problems += problems
 
     builtin_ids: set[str] = set()
+    # Every setup question read (a built-in checklist a service replaces included), for the
+    # reasons' `only_if`.
+    questions: set[str] = set()
     for directory, builtin in [(data, True), *((d, False) for d in extra_dirs)]:
         for path in checklist_files(directory):
             checklist, problems = load_checklist_file(path, known)
@@ -443,6 +471,7 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
             if checklist is None:
                 lib.skipped.append(str(path))
                 continue
+            questions |= {q.id for q in checklist.setup_questions}
             if checklist.id in lib.checklists and not (checklist.id in builtin_ids and not builtin):
                 first = lib.checklists[checklist.id].origin
                 lib.problems.append(
@@ -457,9 +486,17 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
             else:
                 builtin_ids.discard(checklist.id)
             lib.checklists[checklist.id] = checklist
+    # After the checklists: a reason's `only_if` must name one of their setup questions.
+    lib.reasons, problems = parse_reasons(data / "reasons.yaml", known, questions)
+    lib.problems += problems
     lib.language, problems = load_language(extra_dirs)
     lib.problems += problems
     return lib
+
+
+def setup_ids(lib: Library) -> set[str]:
+    """The ids of every setup question of the loaded checklists."""
+    return {q.id for c in lib.checklists.values() for q in c.setup_questions}
 
 
 def load_checklist_file(path: Path, known: set[str]) -> tuple[Checklist | None, list[Problem]]:
@@ -486,7 +523,7 @@ def validate_paths(paths: Iterable[Path]) -> list[Problem]:
                 problems.append(Problem(str(file), 1, "no such file"))
                 continue
             if file.name == "reasons.yaml":
-                problems += parse_reasons(file, known)[1]
+                problems += parse_reasons(file, known, setup_ids(lib))[1]
             elif file.name == "requirements.yaml":
                 problems += parse_requirements(file)[1]
             elif file.name == "reflection.yaml":

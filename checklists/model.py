@@ -282,14 +282,28 @@ class Reason:
     label: str
     level: str
     requirements: tuple[str, ...] = ()
+    # A setup question (such as `baby_removed`): the reason is offered only when the session's
+    # setup answered it yes. None: always offered.
+    only_if: str | None = None
+    # "Something else (say in a note)": the note box opens after the reasons are chosen.
+    asks_note: bool = False
+
+    def applies(self, setup: dict | None) -> bool:
+        """Whether this reason makes sense for a session with this setup."""
+        return self.only_if is None or bool((setup or {}).get(self.only_if))
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "label": self.label,
             "level": self.level,
             "requirements": list(self.requirements),
         }
+        if self.only_if:
+            out["only_if"] = self.only_if
+        if self.asks_note:
+            out["asks_note"] = True
+        return out
 
 
 @dataclass(frozen=True)

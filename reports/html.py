@@ -406,7 +406,7 @@ def _standards(summary: Summary) -> str:
     else:
         items = []
         for item in critical:
-            reason = t.reason_label(summary, item.reason) or "no reason given"
+            reason = t.reasons_words(summary, item) or "no reason given"
             where = t.session_label(summary, item.session_id, item.completed_at)
             items.append(
                 f"<li>“{e(item.prompt or item.item_id)}”: "

@@ -177,7 +177,7 @@ def _standards(summary: Summary) -> list[str]:
     if not critical:
         lines.append("No critical items were left undone.")
     for item in critical:
-        reason = t.reason_label(summary, item.reason) or "no reason given"
+        reason = t.reasons_words(summary, item) or "no reason given"
         where = t.session_label(summary, item.session_id, item.completed_at)
         words = (
             f"“{item.prompt or item.item_id}”: "

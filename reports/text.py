@@ -243,6 +243,14 @@ def barrier_entries(summary: Summary, level: str) -> list[BarrierDetail]:
     return sorted(details, key=lambda d: (-d.count, d.label))
 
 
+def reasons_words(summary: Summary, item) -> str | None:
+    """The words for every reason given for a critical item (`reasons`, or its one `reason`
+    in a summary written before more than one could be given), joined by "; "."""
+    given = list(getattr(item, "reasons", ()) or ()) or ([item.reason] if item.reason else [])
+    labels = [label for label in (reason_label(summary, r) for r in given) if label]
+    return "; ".join(labels) or None
+
+
 def reason_label(summary: Summary, reason: str | None) -> str | None:
     """The words for a reason id, from the summary's own barrier details."""
     if not reason:

@@ -138,12 +138,14 @@ def _session(
         if not finished and index > len(items) // 2:
             break
         stamp += timedelta(seconds=rng.randint(3, 40))
-        reason = None
+        given: list[str] = []
         if response in NEEDS_REASON and rng.random() < 0.85:
-            reason = rng.choice(reasons).id
+            offered = [r.id for r in reasons if r.applies(setup)]
+            given = rng.sample(offered, 2 if rng.random() < 0.2 else 1)
         answers[item.id] = {
             "response": response,
-            "reason": reason,
+            "reason": given[0] if given else None,
+            "reasons": given,
             "note": rng.choice(NOTES) if rng.random() < 0.1 else "",
             "answered_at": stamp.isoformat(timespec="seconds"),
             "prompt": item.prompt,

@@ -31,6 +31,35 @@ def check_shape(record: dict) -> None:
         raise SealError(f"Session {shown[:40]} is damaged, so it cannot be opened.")
 
 
+def answer_reasons(entry: dict) -> list[str]:
+    """The reasons given for one answer, first first. Records from before more than one
+    reason could be chosen hold only `reason`, read as a list of one."""
+    reasons = entry.get("reasons")
+    if isinstance(reasons, list):
+        return [r for r in reasons if isinstance(r, str)]
+    reason = entry.get("reason")
+    return [reason] if isinstance(reason, str) and reason else []
+
+
+def check_answers(record: dict, content: dict) -> None:
+    """The opened content's answers must have the shape readers rely on: a mapping of
+    mappings, with `reasons` (when there) a list of reason ids and `reason` one id or none.
+    Anything else is damaged and set aside like any other damaged record."""
+    answers = content.get("answers", {}) if isinstance(content, dict) else None
+    ok = isinstance(answers, dict) and all(
+        isinstance(a, dict)
+        and isinstance(a.get("reason"), (str, type(None)))
+        and (
+            "reasons" not in a
+            or (isinstance(a["reasons"], list) and all(isinstance(r, str) for r in a["reasons"]))
+        )
+        for a in answers.values()
+    )
+    if not ok:
+        shown = record.get("id") if isinstance(record.get("id"), str) else "?"
+        raise SealError(f"Session {shown[:40]} is damaged, so it cannot be opened.")
+
+
 def merge_drafts(disk: dict, mine: dict) -> dict:
     """Combine two copies of one draft so that no answer, note or reflection is lost.
 

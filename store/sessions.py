@@ -31,7 +31,8 @@ from .sealed_table import owner_of as _owner_of
 from .session_rules import DiscardedElsewhere as DiscardedElsewhere
 from .session_rules import FinishedElsewhere as FinishedElsewhere
 from .session_rules import NotShared as NotShared
-from .session_rules import check_shape, context
+from .session_rules import answer_reasons as answer_reasons
+from .session_rules import check_answers, check_shape, context
 from .session_rules import merge_drafts as merge_drafts
 
 TABLE = "sessions"
@@ -132,6 +133,13 @@ class Session(SealedRecord):
     def response(self, item_id: str) -> str | None:
         return self.answers.get(item_id, {}).get("response")
 
+    # The reasons of one answer entry (a dict from `answers`), for readers that hold the entry.
+    reasons_of = staticmethod(answer_reasons)
+
+    def reasons(self, item_id: str) -> list[str]:
+        """The reasons given for an item, in the order chosen (old records: the one)."""
+        return answer_reasons(self.answers.get(item_id, {}))
+
     def responses(self) -> dict[str, str | None]:
         return {item_id: a.get("response") for item_id, a in self.answers.items()}
 
@@ -159,7 +167,7 @@ class Session(SealedRecord):
     def _answer_entry(self, item: Item) -> dict:
         entry = self.answers.setdefault(
             item.id,
-            {"response": None, "reason": None, "note": "", "answered_at": None},
+            {"response": None, "reason": None, "reasons": [], "note": "", "answered_at": None},
         )
         # The wording as it was answered, so the session reads the same after the checklist
         # changes.
@@ -176,15 +184,23 @@ class Session(SealedRecord):
         entry = self._answer_entry(item)
         if entry["response"] != response and response not in NEEDS_REASON:
             entry["reason"] = None
+            entry["reasons"] = []
         entry["response"] = response
         entry["answered_at"] = now_iso()
 
     def set_reason(self, item: Item, reason_id: str | None) -> None:
+        self.set_reasons(item, [] if reason_id is None else [reason_id])
+
+    def set_reasons(self, item: Item, reason_ids: list[str]) -> None:
+        """The reasons for Partly or Not done, in the order given; `reason` keeps the first
+        for readers that know only one."""
+        chosen = list(dict.fromkeys(r for r in reason_ids if isinstance(r, str) and r))
         self._touch()
         entry = self._answer_entry(item)
-        if entry["response"] not in NEEDS_REASON and reason_id is not None:
+        if entry["response"] not in NEEDS_REASON and chosen:
             raise InvalidInput("A reason goes with Partly or Not done.")
-        entry["reason"] = reason_id
+        entry["reasons"] = chosen
+        entry["reason"] = chosen[0] if chosen else None
 
     def set_note(self, item: Item, note: str) -> None:
         note = note.strip()
@@ -242,7 +258,8 @@ class Session(SealedRecord):
             "answers": {
                 item_id: {
                     "response": a.get("response"),
-                    "reason": a.get("reason"),
+                    "reason": (answer_reasons(a) or [None])[0],
+                    "reasons": answer_reasons(a),
                     "note": a.get("note", ""),
                     "requirements": list(a.get("requirements", [])),
                 }
@@ -371,11 +388,13 @@ class SessionStore:
         """Open a record for `reader`; NotShared or SealError when that cannot be done."""
         check_shape(record)
         if "content" in record:  # written before sealing existed; sealed at the next sign-in
+            check_answers(record, record["content"])
             return Session(copy.deepcopy(record))
         wrap = self.sealed.wrap_of(record, reader)
         if wrap is None:
             raise NotShared(f"Session {record.get('id')} has not been shared with {reader.name}.")
         opened = self.sealed.unseal(record, wrap, reader)
+        check_answers(record, opened.content)
         return Session({**opened.clear, "content": opened.content}, opened.key, opened.readers)
 
     def _open_with_key(self, record: dict, session: Session) -> dict:

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from checklists import NEEDS_REASON, REASON_LEVELS, RESPONSES, Checklist
 from checklists.loader import Library
 
-from .sessions import Session
+from .sessions import Session, answer_reasons
 
 
 @dataclass
 class Gap:
-    """An item answered Partly or Not done, with its reason if one was given."""
+    """An item answered Partly or Not done, with one reason given for it (an item with two
+    reasons is two gaps, so each reason is counted), or none."""
 
     item_id: str
     prompt: str
@@ -65,18 +66,19 @@ def summarise_session(session: Session, checklist: Checklist, library: Library) 
         counts[response] += 1
         if response not in NEEDS_REASON:
             continue
-        reason = library.reason(entry.get("reason"))
-        gap = Gap(
-            item_id=item.id,
-            prompt=entry.get("prompt", item.prompt),
-            response=response,
-            reason_id=entry.get("reason"),
-            reason_label=reason.label if reason else None,
-            requirements=list(reason.requirements) if reason else [],
-            note=entry.get("note", ""),
-        )
-        if reason is None:
-            summary.no_reason.append(gap)
-        else:
-            summary.by_level.setdefault(reason.level, []).append(gap)
+        given = [r for r in map(library.reason, answer_reasons(entry)) if r is not None]
+        for reason in given or [None]:
+            gap = Gap(
+                item_id=item.id,
+                prompt=entry.get("prompt", item.prompt),
+                response=response,
+                reason_id=reason.id if reason else None,
+                reason_label=reason.label if reason else None,
+                requirements=list(reason.requirements) if reason else [],
+                note=entry.get("note", ""),
+            )
+            if reason is None:
+                summary.no_reason.append(gap)
+            else:
+                summary.by_level.setdefault(reason.level, []).append(gap)
     return summary

@@ -757,6 +757,41 @@ def test_reason_with_unknown_requirement_and_missing_label(tmp_path, known):
     assert_problem(problems, path, line_of(text, "- id: her-choice"), "is missing 'label'")
 
 
+def test_reason_only_if_and_asks_note(tmp_path, known):
+    text = REASONS + "    only_if: baby_removed\n    asks_note: true\n"
+    reasons, problems = parse_reasons(write(tmp_path, "reasons.yaml", text), known)
+    assert problems == []
+    assert (reasons[-1].only_if, reasons[-1].asks_note) == ("baby_removed", True)
+    assert (reasons[0].only_if, reasons[0].asks_note) == (None, False)
+
+
+def test_reason_with_bad_only_if_and_asks_note(tmp_path, known):
+    text = REASONS + "    only_if: Baby Removed\n    asks_note: sometimes\n"
+    path = write(tmp_path, "reasons.yaml", text)
+    _, problems = parse_reasons(path, known)
+    assert_problem(
+        problems, path, line_of(text, "only_if"), "'only_if' in reason 'her-choice' must be"
+    )
+    assert_problem(
+        problems, path, line_of(text, "asks_note"), "'asks_note' in reason 'her-choice' must be"
+    )
+
+
+def test_reason_only_if_must_name_a_setup_question(tmp_path, known):
+    text = REASONS + "    only_if: baby_removd\n"
+    path = write(tmp_path, "reasons.yaml", text)
+    _, problems = parse_reasons(path, known, {"baby_removed"})
+    assert_problem(
+        problems,
+        path,
+        line_of(text, "only_if"),
+        "'only_if' in reason 'her-choice' is not a setup question of any checklist"
+        " ('baby_removd'; known: baby_removed)",
+    )
+    assert parse_reasons(path, known)[1] == []  # without the checklists, not checked
+    assert validate_paths([path])  # `checklists validate` knows the built-in ones
+
+
 def test_reasons_file_without_a_list(tmp_path, known):
     path = write(tmp_path, "reasons.yaml", "version: 1\nreasons: none\n")
     _, problems = parse_reasons(path, known)
@@ -842,8 +877,24 @@ def test_shipped_prompts_are_short_first_person_lines(library):
 def test_shipped_reasons_cover_every_level(library):
     assert {r.level for r in library.reasons} == {"service", "practice", "woman"}
     for reason in library.reasons:
-        if reason.level == "service":
+        # "Something else (say in a note)" is open: the note says what it was.
+        if reason.level == "service" and not reason.asks_note:
             assert reason.requirements, f"service reason {reason.id} names no requirement"
+
+
+def test_each_level_has_something_else_asking_for_a_note(library):
+    for level in ("service", "practice", "woman"):
+        others = [r for r in library.reasons if r.level == level and r.asks_note]
+        assert [r.label for r in others] == ["Something else (say in a note)"], level
+
+
+def test_removal_only_reasons_are_offered_only_after_a_removal(library):
+    after_removal = {r.id for r in library.reasons if r.only_if == "baby_removed"}
+    assert {"no-support-after-removal", "too-soon-after-removal"} <= after_removal
+    reason = library.reason("no-support-after-removal")
+    assert not reason.applies({"baby_removed": False}) and not reason.applies({})
+    assert reason.applies({"baby_removed": True})
+    assert library.reason("no-private-room").applies({})
 
 
 def test_shipped_wording_uses_no_avoid_terms(library):

@@ -133,7 +133,7 @@ def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> No
     items = session.visible_items(checklist)
     session.answer(items[0], "done")
     session.answer(items[1], "not_done")
-    session.set_reason(items[1], "not-enough-time")
+    session.set_reasons(items[1], ["not-enough-time", "no-private-room"])
     session.set_note(items[1], "Booked a longer slot")
     store.sessions.save_draft(session)
 
@@ -172,12 +172,15 @@ def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> No
         items[0].id: {
             "response": "done",
             "reason": None,
+            "reasons": [],
             "note": "",
             "requirements": list(items[0].requirements),
         },
         items[1].id: {
             "response": "not_done",
+            # `reason` stays, holding the first of `reasons`.
             "reason": "not-enough-time",
+            "reasons": ["not-enough-time", "no-private-room"],
             "note": "Booked a longer slot",
             "requirements": list(items[1].requirements),
         },

@@ -87,6 +87,10 @@ def test_one_row_per_answer_with_the_promised_columns(team, tmp_path) -> None:
     assert top["completed_at"] == team.first.record["completed_at"]
     assert top["status"] == "complete"
     assert first[1]["reason_id"] == "she-chose-not-to" and first[1]["reason_level"] == "woman"
+    # `reason_id` is the first reason; `reasons` has every one given, in order.
+    assert top["reasons"] == "no-private-room"
+    assert first[1]["reasons"] == "she-chose-not-to; not-enough-time"
+    assert COLUMNS[-1] == "reasons"  # added last: the columns before it keep their places
     multi = [r for r in rows if r["item_id"] == "asked-about-her"][0]
     assert multi["requirements"] == "7.1; 7.3"
 

@@ -59,14 +59,15 @@ def build_team(store: Store, checklist: Checklist) -> SimpleNamespace:
     jo = store.people.add(AUTHOR, ["practitioner"], PASSPHRASE, ["Sam Supervisor"], alex)
     kit = store.people.add("Kit Novak", ["practitioner"], PASSPHRASE, acting=alex)
 
-    # 1. Finished in clinic, antenatal, with a case pseudonym, a reason, a note and a reflection.
+    # 1. Finished in clinic, antenatal, with a case pseudonym, reasons (two on the second
+    # answer), a note and a reflection.
     first = store.start_session(jo, checklist, {"case_ref": CASE_REF})
     items = first.visible_items(checklist)
     first.answer(items[0], "not_done")
     first.set_reason(items[0], "no-private-room")
     first.set_note(items[0], SECRET_NOTE)
     first.answer(items[1], "partly")
-    first.set_reason(items[1], "she-chose-not-to")
+    first.set_reasons(items[1], ["she-chose-not-to", "not-enough-time"])
     answer_all(first, checklist, ["done", "not_applicable"])
     first.set_reflection("feelings", SECRET_REFLECTION)
     store.sessions.save_draft(first)
@@ -392,6 +393,14 @@ def test_responses_carry_status_answers_reasons_and_notes(team, tmp_path) -> Non
         "display": "No private room to talk",
     }
     assert nested[f"{item_id}.note"]["answer"][0]["valueString"] == SECRET_NOTE
+    # More than one reason: one answer each, in the order given; the question repeats.
+    second = team.checklist.items[1].id
+    [answer] = found[second]["answer"]
+    [nested] = [i for i in answer["item"] if i["linkId"] == f"{second}.reason"]
+    codes = [a["valueCoding"]["code"] for a in nested["answer"]]
+    assert codes == ["she-chose-not-to", "not-enough-time"]
+    [questionnaire] = of_type(files, "Questionnaire")
+    assert questions(questionnaire["item"])[f"{second}.reason"]["repeats"] is True
     # The reason's level is a property in the reason CodeSystem.
     [reasons] = [c for c in of_type(files, "CodeSystem") if c["url"] == CS_REASON]
     levels = {c["code"]: c["property"][0]["valueCode"] for c in reasons["concept"]}

@@ -6,7 +6,11 @@ skipped, or hidden by the setup or an earlier answer, has no row. Drafts are inc
 
     session_id, checklist_id, checklist_version, item_id, requirements ("7.1; 7.3"),
     response (done, partly, not_done, not_applicable), reason_id, reason_level
-    (service, practice, woman), setting, stage, started_at, completed_at, status
+    (service, practice, woman), setting, stage, started_at, completed_at, status,
+    reasons ("no-private-room; not-enough-time": every reason given, in the order chosen)
+
+`reason_id` and `reason_level` are the first reason given, as before more than one could be
+chosen; `reasons` was added last so that the columns before it keep their places.
 
 and only with `include_notes`: note, case_ref, and one `reflection_<prompt id>` column per
 reflection prompt (the session's reflection repeated on each of its rows).
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING
 from store.errors import StoreError
 from store.interop import check_out_path, parse_since, select_sessions
 from store.paths import PendingFiles
+from store.sessions import answer_reasons
 
 if TYPE_CHECKING:
     from store.people import Person
@@ -46,6 +51,7 @@ COLUMNS = (
     "started_at",
     "completed_at",
     "status",
+    "reasons",
 )
 NOTE_COLUMNS = ("note", "case_ref")
 REFLECTION_PREFIX = "reflection_"
@@ -103,7 +109,8 @@ def prepare_csv(
             response = entry.get("response")
             if response is None:
                 continue
-            reason_id = entry.get("reason") or ""
+            reasons = answer_reasons(entry)
+            reason_id = reasons[0] if reasons else ""
             reason = store.library.reason(reason_id) if reason_id else None
             row = [
                 session.id,
@@ -119,6 +126,7 @@ def prepare_csv(
                 record["started_at"],
                 record.get("completed_at") or "",
                 session.status,
+                "; ".join(reasons),
             ]
             if include_notes:
                 row += [entry.get("note") or "", session.setup.get("case_ref") or ""]

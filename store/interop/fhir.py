@@ -22,7 +22,8 @@ What goes where
     a critical item also carries the code `critical` from `<BASE>/CodeSystem/item-flag`;
   - under each question: `<item>.why` (display: why it matters), `<item>.guidance` (display,
     when there is guidance), `<item>.reason` (choice from the ValueSet `<BASE>/ValueSet/reason`,
-    enabled only when the answer is partly or not-done) and `<item>.note` (text).
+    `repeats: true` as more than one reason can be given, enabled only when the answer is
+    partly or not-done) and `<item>.note` (text).
 - `show_if` becomes `enableWhen`: an earlier item's answers (one `=` per answer, with
   `enableBehavior: any` for several; all four answers become `exists`), and setup choices
   (`=` on `setup.*`, or `!=` when all but one value is allowed). Conditions that combine
@@ -32,10 +33,11 @@ What goes where
 - One `QuestionnaireResponse` per session: `id` = session id (also as `identifier`),
   `questionnaire` = `url|version` of the exact wording the session was answered on,
   `status` completed or in-progress, `authored` = completed_at (or updated_at for a draft).
-  Answers are given for the items the session shows (as the summary counts them); a reason
-  (with its label as `display`) and a note are nested under the answer they belong to. A
-  reason's level (service, practice, the woman's choice) is a property of its concept in the
-  exported reason CodeSystem, not repeated in every response.
+  Answers are given for the items the session shows (as the summary counts them); the
+  reasons (one answer each, in the order chosen, with the label as `display`) and a note
+  are nested under the answer they belong to. A reason's level (service, practice, the
+  woman's choice) is a property of its concept in the exported reason CodeSystem, not
+  repeated in every response.
   Left out: the case reference, the reflections and the supervision flag (reflective,
   personal material for supervision, not part of the record of care), and the author unless
   asked for (then `author.display` only: no Practitioner resource, no identifier). No
@@ -62,7 +64,7 @@ from checklists.model import REASON_LEVEL_LABELS, Checklist, Condition, Item
 from store.errors import StoreError
 from store.interop import check_out_path, parse_since, select_sessions
 from store.paths import PendingFiles
-from store.sessions import COMPLETE, NOTE_LIMIT, Session
+from store.sessions import COMPLETE, NOTE_LIMIT, Session, answer_reasons
 
 if TYPE_CHECKING:
     from checklists.loader import Library
@@ -322,6 +324,7 @@ def _question(item: Item) -> dict:
                 if r in NEEDS_REASON
             ],
             "enableBehavior": "any",
+            "repeats": True,
             "answerValueSet": VS_REASON,
         }
     )
@@ -388,22 +391,26 @@ def _answered(session: Session, item: Item, library: Library) -> dict | None:
     entry = session.answers.get(item.id) or {}
     response = entry.get("response")
     note = (entry.get("note") or "").strip()
-    reason_id = entry.get("reason") if response in NEEDS_REASON else None
+    reason_ids = answer_reasons(entry) if response in NEEDS_REASON else []
     if response is None and not note:
         return None
     children = []
-    if reason_id:
-        reason = library.reason(reason_id)
-        coding = {
-            "system": CS_REASON,
-            "code": reason_id,
-            "display": reason.label if reason else reason_id,
-        }
+    if reason_ids:
+        codings = []
+        for reason_id in reason_ids:
+            reason = library.reason(reason_id)
+            codings.append(
+                {
+                    "system": CS_REASON,
+                    "code": reason_id,
+                    "display": reason.label if reason else reason_id,
+                }
+            )
         children.append(
             {
                 "linkId": child_link(item.id, "reason"),
                 "text": REASON_TEXT,
-                "answer": [{"valueCoding": coding}],
+                "answer": [{"valueCoding": coding} for coding in codings],
             }
         )
     if note:

@@ -29,7 +29,7 @@ from checklists import (
 )
 from store.errors import InvalidInput, PermissionDenied, StoreError
 from store.people import Person, now_iso
-from store.sessions import Session
+from store.sessions import Session, answer_reasons
 from store.supervision import parse_date
 
 from . import summary_model as m
@@ -318,15 +318,17 @@ def _barriers_section(reading: _Reading) -> tuple:
                         item_id=item_id,
                         prompt=entry.get("prompt", ""),
                         response=response,
-                        reason=entry.get("reason"),
+                        reason=(answer_reasons(entry) or [None])[0],
+                        reasons=tuple(answer_reasons(entry)),
                     )
                 )
             if response not in NEEDS_REASON:
                 continue
-            reason = library.reason(entry.get("reason"))
-            if reason is None:
+            # Each reason given is counted; an answer with none we know counts as no reason.
+            given = [r for r in map(library.reason, answer_reasons(entry)) if r is not None]
+            if not given:
                 no_reason += 1
-            else:
+            for reason in given:
                 barriers.setdefault(reason.level, Counter())[reason.id] += 1
     details = {
         level: tuple(_barrier_detail(library, reason_id, count) for reason_id, count in top)

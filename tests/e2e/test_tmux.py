@@ -152,10 +152,14 @@ def test_a_checklist_from_sign_in_to_finished(term: Terminal, e2e_store: TmuxSto
 
     # 1: Done.
     answer_step(term, "1")
-    # 3: Not done opens the reasons; the second reason is picked.
+    # 3: Not done opens the reasons; space ticks the first and the second, enter confirms.
     term.send("3")
     term.wait_for("What got in the way?")
+    term.send("Space")
+    term.wait_for("[x] ")
     term.send("Down")
+    term.send("Space")
+    term.wait_until(lambda s: s.count("[x] ") == 2, "two reasons ticked")
     term.send("Enter")
     term.wait_until(
         lambda s: (item_position(s) or (0, 0))[0] == 3 and "What got in the way?" not in s,
@@ -196,7 +200,9 @@ def test_a_checklist_from_sign_in_to_finished(term: Terminal, e2e_store: TmuxSto
     assert first["response"] == "done"
     assert second["response"] == "not_done"
     reasons = cli(e2e_store.data_dir, "checklists", "reasons", "--json")
-    assert second["reason"] in {r["id"] for r in json.loads(reasons.stdout)}, second
+    known = [r["id"] for r in json.loads(reasons.stdout)]
+    assert second["reasons"] == known[:2], second  # both ticked, in the order shown
+    assert second["reason"] == known[0], second  # `reason` stays: the first
     assert third["response"] == "partly"
     assert third["reason"] is None
     assert fourth["note"] == NOTE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -223,8 +225,10 @@ class ChecklistScreen(SteppingNode, Screen):
         else:
             text.append(f"{RESPONSE_SYMBOLS[response]} {RESPONSE_LABELS[response]}", style="bold")
             if response in NEEDS_REASON:
-                reason = self.stepping_app.store.library.reason(entry.get("reason"))
-                text.append(f" · {reason.label}" if reason else " · no reason given")
+                library = self.stepping_app.store.library
+                given = [r for r in map(library.reason, self.session.reasons(item.id)) if r]
+                labels = "; ".join(r.label for r in given)
+                text.append(f" · {labels}" if given else " · no reason given")
         if entry.get("note"):
             text.append(f"\n✎ {entry['note']}", style="italic")
         return text
@@ -273,18 +277,29 @@ class ChecklistScreen(SteppingNode, Screen):
         if response in NEEDS_REASON:
             from .reasons import ReasonScreen
 
-            current = self.session.answers[item.id].get("reason")
+            library = self.stepping_app.store.library
+            current = self.session.reasons(item.id)
             self.app.push_screen(
-                ReasonScreen(self.stepping_app.store.library.reasons, current),
-                callback=lambda reason_id: self._reason_chosen(item, reason_id),
+                ReasonScreen(library.reasons, current, self.session.setup),
+                callback=lambda reason_ids: self._reasons_chosen(item, reason_ids),
             )
         else:
             self.advance(item)
 
-    def _reason_chosen(self, item: Item, reason_id: str | None) -> None:
-        if reason_id is not None:
-            self.session.set_reason(item, reason_id)
-            self._save()
+    def _reasons_chosen(self, item: Item, reason_ids: list[str] | None) -> None:
+        if reason_ids is not None:
+            try:
+                self.session.set_reasons(item, reason_ids)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error")
+            else:
+                self._save()
+            library = self.stepping_app.store.library
+            chosen = [library.reason(r) for r in reason_ids]
+            if any(r is not None and r.asks_note for r in chosen):
+                # "Something else (say in a note)": the note box, then on to the next item.
+                self._open_note(item, then=lambda: self.advance(item))
+                return
         self.advance(item)
 
     def advance(self, item: Item) -> None:
@@ -321,13 +336,20 @@ class ChecklistScreen(SteppingNode, Screen):
             self.open_reflection()
 
     def action_note(self) -> None:
+        self._open_note(self.item)
+
+    def _open_note(self, item: Item, then: Callable[[], None] | None = None) -> None:
         from .note import NoteScreen
 
-        item = self.item
+        def closed(_note) -> None:
+            self.refresh_view()
+            if then is not None:
+                then()
+
         current = self.session.answers.get(item.id, {}).get("note", "")
         self.app.push_screen(
             NoteScreen(item.prompt, current, save=lambda note: self._note_written(item, note)),
-            callback=lambda _note: self.refresh_view(),
+            callback=closed,
         )
 
     def _note_written(self, item: Item, note: str) -> None:

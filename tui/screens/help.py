@@ -52,7 +52,9 @@ JSON)
   {checklist.done}  Done        {checklist.partly}  Partly      \
 {checklist.not_done}  Not done      {checklist.not_applicable}  Not applicable
                 each answers the item in focus and moves on; Partly and Not done
-                ask what got in the way (↑/↓, enter; {reasons.close} for no reason)
+                ask what got in the way: {reasons.toggle} ticks as many as apply,
+                enter confirms ({reasons.close} for no reason); "Something else"
+                opens the note box
   {checklist.previous/checklist.next:14}move between items (go back to change an answer)
   {checklist.reflect:14}after the last item ("All N items answered"): the reflection
   {checklist.note:14}add or edit a note on the item (saved as you type)

@@ -1,4 +1,9 @@
-"""What got in the way? A reason for Partly or Not done, grouped by who can change it."""
+"""What got in the way? Reasons for Partly or Not done, grouped by who can change it.
+
+More than one can be given: `space` ticks or unticks the highlighted reason and `enter`
+confirms (with nothing ticked, `enter` gives the highlighted reason alone). Reasons that only
+make sense for some sessions (after a removal) are shown only when the session's setup says so.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -14,48 +20,92 @@ from checklists import Reason
 from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
 from tui import keys
 
+TICKED, UNTICKED = "[x]", "[ ]"
 
-class ReasonScreen(ModalScreen[str | None]):
-    """Dismisses with a reason id, or None when closed with escape."""
+
+class ReasonScreen(ModalScreen[list[str] | None]):
+    """Dismisses with the reason ids ticked (in the order shown), or None when closed with
+    escape (the reasons already given are then kept)."""
 
     CSS_PATH = "reasons.tcss"
-    BINDINGS = [Binding("escape", "close", "No reason", id="reasons.close")]
+    BINDINGS = [
+        Binding("escape", "close", "No reason", id="reasons.close"),
+        Binding("space", "toggle", "Tick", id="reasons.toggle"),
+    ]
 
-    def __init__(self, reasons: list[Reason], current: str | None = None) -> None:
+    def __init__(
+        self,
+        reasons: list[Reason],
+        current: list[str] | str | None = None,
+        setup: dict | None = None,
+    ) -> None:
         super().__init__()
-        self.reasons = reasons
-        self.current = current
+        # In the order of the three groups, and only those that apply to this session.
+        self.reasons = [
+            r for level in REASON_LEVELS for r in reasons if r.level == level and r.applies(setup)
+        ]
+        given = [current] if isinstance(current, str) else list(current or [])
+        shown = {r.id for r in self.reasons}
+        self.ticked: set[str] = {r for r in given if r in shown}
+
+    def _prompt(self, reason: Reason) -> Content:
+        # Plain content, not markup: "[x]" and any brackets in a label are shown as typed.
+        box = TICKED if reason.id in self.ticked else UNTICKED
+        return Content(f"{box} {reason.label}")
 
     def compose(self) -> ComposeResult:
-        options: list[Option | None] = []
+        options: list[Option] = []
         for level in REASON_LEVELS:
             group = [r for r in self.reasons if r.level == level]
             if not group:
                 continue
-            if options:
-                options.append(None)
             heading = REASON_LEVEL_LABELS[level]
-            options.append(Option(f"[b]{heading}[/b]", id=f"heading-{level}", disabled=True))
-            options.extend(Option(f"  {reason.label}", id=reason.id) for reason in group)
+            options.append(
+                Option(Content.styled(heading, "bold"), id=f"heading-{level}", disabled=True)
+            )
+            options.extend(Option(self._prompt(reason), id=reason.id) for reason in group)
         with Vertical(id="reason-box"):
             yield Static("What got in the way?", classes="screen-title")
             yield OptionList(*options, id="reasons")
             yield Static(
-                keys.fill(self, "↑/↓ choose · enter pick · {reasons.close} close without a reason"),
+                keys.fill(
+                    self,
+                    "↑/↓ move · {reasons.toggle} tick (as many as apply) · enter confirm · "
+                    "{reasons.close} no reason",
+                ),
                 classes="hint",
             )
 
     def on_mount(self) -> None:
         option_list = self.query_one("#reasons", OptionList)
-        ids = [r.id for level in REASON_LEVELS for r in self.reasons if r.level == level]
-        start = self.current if self.current in ids else ids[0] if ids else None
+        ids = [r.id for r in self.reasons]
+        first_ticked = next((r for r in ids if r in self.ticked), None)
+        start = first_ticked or (ids[0] if ids else None)
         if start is not None:
             option_list.highlighted = option_list.get_option_index(start)
         option_list.focus()
 
+    def _highlighted(self) -> Reason | None:
+        option_list = self.query_one("#reasons", OptionList)
+        if option_list.highlighted is None:
+            return None
+        option_id = option_list.get_option_at_index(option_list.highlighted).id
+        return next((r for r in self.reasons if r.id == option_id), None)
+
+    def action_toggle(self) -> None:
+        reason = self._highlighted()
+        if reason is None:
+            return
+        self.ticked ^= {reason.id}
+        self.query_one("#reasons", OptionList).replace_option_prompt(
+            reason.id, self._prompt(reason)
+        )
+
     @on(OptionList.OptionSelected)
-    def picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+    def confirmed(self, event: OptionList.OptionSelected) -> None:
+        if not self.ticked and event.option.id is not None:
+            self.ticked = {event.option.id}
+        self.dismiss([r.id for r in self.reasons if r.id in self.ticked])
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -167,11 +167,11 @@ class SessionViewScreen(SteppingNode, Screen):
             text.append(f"{number:>2}. {prompt}\n")
             label = LABELS.get(response or "unanswered", LABELS["unanswered"])
             text.append(f"    {RESPONSE_SYMBOLS.get(response, '·')} {label}\n", style="bold")
-            reason = library.reason(answer.get("reason")) if answer.get("reason") else None
-            if reason is not None:
+            reasons = [r for r in map(library.reason, Session.reasons_of(answer)) if r is not None]
+            for reason in reasons:
                 level = LEVEL_LABELS.get(reason.level, reason.level)
                 text.append(f"    Why: {reason.label} ({level})\n")
-            elif response in ("partly", "not_done"):
+            if not reasons and response in ("partly", "not_done"):
                 text.append("    Why: no reason given\n", style="dim")
             if answer.get("note"):
                 text.append(f"    ✎ Note: {answer['note']}\n")
