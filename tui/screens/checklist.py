@@ -226,7 +226,8 @@ class ChecklistScreen(SteppingNode, Screen):
                 reason = self.stepping_app.store.library.reason(entry.get("reason"))
                 text.append(f" · {reason.label}" if reason else " · no reason given")
         if entry.get("note"):
-            text.append(f"\n✎ {entry['note']}", style="italic")
+            # A note may run over several lines: they line up under its first.
+            text.append("\n✎ " + entry["note"].replace("\n", "\n  "), style="italic")
         return text
 
     def _sections_text(self, items: list[Item], current: Item | None) -> Text:
