@@ -414,6 +414,11 @@ class Library:
     skipped: list[str] = field(default_factory=list)
     language: LanguageGuide = field(default_factory=lambda: _default_language())
 
+    def requirement_title(self, number: str) -> str:
+        """A requirement in plain words ("Kindness and listening"); its number if unknown."""
+        requirement = self.requirements.get(number)
+        return requirement.title if requirement and requirement.title else number
+
     def reason(self, reason_id: str | None) -> Reason | None:
         for reason in self.reasons:
             if reason.id == reason_id:

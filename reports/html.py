@@ -356,12 +356,17 @@ def _activity(summary: Summary) -> str:
     return "".join(out)
 
 
+def _part_head(part: str) -> str:
+    """One of the three parts: its plain heading, then a line naming the model's term."""
+    return (
+        f'<section id="{part}"><h2>{e(wording.PART_HEADINGS[part])}</h2>'
+        f'<p class="function">{e(wording.PART_INTROS[part])}</p>'
+    )
+
+
 def _standards(summary: Summary) -> str:
     out = [
-        '<section id="standards"><h2>Standards (normative)</h2>',
-        '<p class="function">Standards and accountability: what was done for each requirement '
-        "across the finished checklists, compared with the previous period of the same "
-        "length.</p>",
+        _part_head("standards"),
     ]
     legend = "".join(
         f"<li>{swatch(r)}{e(wording.SYMBOLS[r])} {e(wording.LABELS[r].lower())}</li>"
@@ -466,8 +471,7 @@ def _barriers(summary: Summary) -> str:
 def _learning(summary: Summary) -> str:
     learning = summary.learning
     out = [
-        '<section id="learning"><h2>Learning (formative)</h2>',
-        '<p class="function">Learning and skills: what to try next time, and what worked.</p>',
+        _part_head("learning"),
         "<h3>What I would do differently</h3>",
         _quotes(summary, learning.differently, "Nothing written here this time."),
         "<h3>What went well</h3>",
@@ -497,8 +501,7 @@ def _learning(summary: Summary) -> str:
 def _wellbeing(summary: Summary) -> str:
     wellbeing = summary.wellbeing
     out = [
-        '<section id="wellbeing"><h2>Wellbeing (restorative)</h2>',
-        '<p class="function">Thinking space: how the work felt, and what was hard to carry.</p>',
+        _part_head("wellbeing"),
         "<h3>How I feel</h3>",
         _quotes(summary, wellbeing.feelings, "Nothing written here this time."),
         "<h3>What was difficult</h3>",

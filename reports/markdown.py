@@ -1,8 +1,9 @@
 """The supervision summary as Markdown: readable as plain text in a terminal, and pasteable
 into a supervision record.
 
-Headings follow Proctor's three functions of supervision (Standards = normative, Learning =
-formative, Wellbeing = restorative), with Activity, Barriers, Flagged for supervision,
+Its three parts follow Proctor's three functions of supervision, headed in plain words ("What
+I did" = normative, "What I learned" = formative, "How I am" = restorative, each named under
+its heading; see wording.PART_*), with Activity, Barriers, Flagged for supervision,
 Comments and the actions agreed last time. Lines stay within 100 characters, except table
 rows. The practitioner's own words are quoted as they wrote them.
 """
@@ -137,13 +138,8 @@ def _activity(summary: Summary) -> list[str]:
 
 
 def _standards(summary: Summary) -> list[str]:
-    lines = ["## Standards (normative)", ""]
-    lines.extend(
-        _para(
-            "What was done for each requirement across the finished checklists, with the "
-            "share done and the change from the previous period of the same length."
-        )
-    )
+    lines = [f"## {wording.PART_HEADINGS['standards']}", ""]
+    lines.extend(_para(wording.PART_INTROS["standards"]))
     lines.append("")
     lines.append(f"Key: {wording.legend()}")
     lines.extend(_para(wording.SHARE_DONE_NOTE))
@@ -229,7 +225,9 @@ def _entries(summary: Summary, entries: tuple[Entry, ...], empty: str) -> list[s
 
 def _learning(summary: Summary) -> list[str]:
     learning = summary.learning
-    lines = ["## Learning (formative)", "", "### What I would do differently", ""]
+    lines = [f"## {wording.PART_HEADINGS['learning']}", ""]
+    lines.extend(_para(wording.PART_INTROS["learning"]))
+    lines.extend(["", "### What I would do differently", ""])
     lines.extend(_entries(summary, learning.differently, "Nothing written here this time."))
     lines.extend(["", "### What went well", ""])
     lines.extend(_entries(summary, learning.went_well, "Nothing written here this time."))
@@ -254,8 +252,8 @@ def _learning(summary: Summary) -> list[str]:
 
 def _wellbeing(summary: Summary) -> list[str]:
     wellbeing = summary.wellbeing
-    lines = ["## Wellbeing (restorative)", ""]
-    lines.extend(_para("Thinking space: how the work felt, and what was hard to carry."))
+    lines = [f"## {wording.PART_HEADINGS['wellbeing']}", ""]
+    lines.extend(_para(wording.PART_INTROS["wellbeing"]))
     lines.extend(["", "### How I feel", ""])
     lines.extend(_entries(summary, wellbeing.feelings, "Nothing written here this time."))
     lines.extend(["", "### What was difficult", ""])

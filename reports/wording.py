@@ -34,6 +34,9 @@ __all__ = [
     "LEVEL_SCREEN",
     "LEVEL_SESSION_HEADINGS",
     "LEVEL_WHY",
+    "PART_HEADINGS",
+    "PART_INTROS",
+    "PART_TERMS",
     "REASON_LEVELS",
     "REASON_LEVEL_LABELS",
     "RESPONSES",
@@ -83,6 +86,31 @@ SHARE_DONE_NOTE = (
 def legend(order: tuple[str, ...] = RESPONSE_ORDER, sep: str = " · ") -> str:
     """'✓ done · ◐ partly · ✗ not done · – not applicable · · not answered'."""
     return sep.join(f"{SYMBOLS[r]} {LABELS[r].lower()}" for r in order)
+
+
+# --- the summary's three parts -------------------------------------------------------------
+# Headed in plain words, as a practitioner would say them. Supervisors know the same three
+# parts by the supervision model's terms (Proctor's three functions, which A-EQUIP and the NES
+# frameworks echo): help gives those, and so does the line under each heading of a report.
+PART_HEADINGS: dict[str, str] = {
+    "standards": "What I did",
+    "learning": "What I learned",
+    "wellbeing": "How I am",
+}
+PART_TERMS: dict[str, str] = {
+    "standards": "standards (normative)",
+    "learning": "learning (formative)",
+    "wellbeing": "wellbeing (restorative)",
+}
+# Summary reports (Markdown, HTML): the line under each heading, the model's term first.
+PART_INTROS: dict[str, str] = {
+    "standards": (
+        "Standards and accountability (normative): what was done for each requirement across "
+        "the finished checklists, compared with the previous period of the same length."
+    ),
+    "learning": "Learning and skills (formative): what to try next time, and what worked.",
+    "wellbeing": ("Thinking space (restorative): how the work felt, and what was hard to carry."),
+}
 
 
 # --- reason levels -------------------------------------------------------------------------

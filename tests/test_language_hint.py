@@ -6,7 +6,7 @@ Driven by keys at 80x24, as a person would. All text typed here is invented.
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from checklists.language import LanguageEntry, LanguageGuide
 from store import Store
@@ -63,7 +63,7 @@ async def test_a_note_shows_the_hint_and_is_kept_as_typed(store, alex) -> None:
         # The identifier warning stays empty: the hint is a separate, softer line.
         assert str(app.screen.query_one("#warning").render()) == ""
 
-        await pilot.press("enter")  # one press keeps it: the hint never holds it back
+        await pilot.press("ctrl+s")  # one press keeps it: the hint never holds it back
         await settle(app, pilot)
         assert isinstance(app.screen, ChecklistScreen)
         assert checklist.session.answers[item.id]["note"] == TYPED
@@ -87,8 +87,8 @@ async def test_the_note_hint_goes_when_the_words_are_changed(store, alex) -> Non
         hint = app.screen.query_one(LanguageHint)
         assert hint.display
         assert "junkie" in screen_text(app)
-        field = app.screen.query_one("#note", Input)
-        field.value = "Spoke with a person who uses drugs"
+        field = app.screen.query_one("#note", TextArea)
+        field.text = "Spoke with a person who uses drugs"
         await settle(app, pilot)
         assert not hint.display
         assert "Language:" not in screen_text(app)
@@ -103,24 +103,24 @@ async def test_an_identifier_warning_still_comes_first_next_to_the_hint(store, a
         await pilot.press("n")
         await settle(app, pilot)
         # A phone number is refused: the note stays open, saying so, whatever keys follow.
-        await pilot.press(*"Addict, call 07700 900123", "enter")
+        await pilot.press(*"Addict, call 07700 900123", "ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)
         text = screen_text(app)
         assert "Not saved: contains a phone number" in text
         assert 'Language: "Addict"' in text
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)
-        # A date long ago is only a warning: shown first, kept on a second enter.
+        # A date long ago is only a warning: shown first, kept on a second ctrl+s.
         note = "Addict, seen 12/03/1998"
-        app.screen.query_one("#note", Input).value = note
-        await pilot.press("enter")
+        app.screen.query_one("#note", TextArea).text = note
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)  # held back by the identifier warning
         assert "date of birth" in screen_text(app)
         assert 'Language: "Addict"' in screen_text(app)
-        await pilot.press("enter")  # keep it as it is
+        await pilot.press("ctrl+s")  # keep it as it is
         await settle(app, pilot)
         assert isinstance(app.screen, ChecklistScreen)
         assert checklist.session.answers[item.id]["note"] == note

@@ -13,7 +13,7 @@ from collections import Counter
 
 from textual import events
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import TextArea
 
 from tests.helpers import SIZE, open_note, settle, sign_in, wait_until
 from tui.app import SteppingStonesApp
@@ -29,14 +29,14 @@ async def test_four_hundred_single_keys_lay_the_note_box_out_a_bounded_number_of
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
         screen = await open_note(app, pilot)
-        field = screen.query_one("#note", Input)
+        field = screen.query_one("#note", TextArea)
 
         counts: Counter[str] = Counter()
         real_refresh = Widget.refresh
         real_set_timer = NoteScreen.set_timer
 
         def refresh(self, *regions, repaint=True, layout=False, recompose=False):
-            # Textual's Input lays itself out as its text grows; that is not ours to change.
+            # Textual's TextArea lays itself out as its text grows; that is not ours to change.
             if layout and self is not field:
                 counts["layout"] += 1
             return real_refresh(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
@@ -58,12 +58,12 @@ async def test_four_hundred_single_keys_lay_the_note_box_out_a_bounded_number_of
                 key = events.Key("space", " ") if index % 5 == 4 else events.Key("a", "a")
                 key.set_sender(app)
                 app._driver.send_message(key)
-            await wait_until(pilot, lambda: len(field.value) == KEYS, "every key", timeout=60)
+            await wait_until(pilot, lambda: len(field.text) == KEYS, "every key", timeout=60)
         # ... and the note is saved once, a moment after the last key.
         await wait_until(pilot, lambda: screen._timer is None, "the save after the last key")
         await settle(app, pilot)
 
-        typed = field.value
+        typed = field.text
         assert typed == ("aaaa " * KEYS)[:KEYS]
         assert counts["layout"] <= 10, counts
         assert counts["indicator"] <= 10, counts

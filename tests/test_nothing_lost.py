@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from services.sessions import discard_draft
 from store import Store
@@ -254,7 +254,7 @@ async def test_a_half_written_note_is_on_disk_before_the_screen_locks(store, ale
         await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)
-        app.screen.query_one("#note", Input).value = "Offered a later appoint"
+        app.screen.query_one("#note", TextArea).text = "Offered a later appoint"
         await pilot.press("ctrl+l")  # at once: before the typing pause has passed
         await settle(app, pilot)
         assert isinstance(app.screen, LockScreen)
@@ -262,10 +262,10 @@ async def test_a_half_written_note_is_on_disk_before_the_screen_locks(store, ale
         await pilot.press(*PASSPHRASE, "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)
-        assert app.screen.query_one("#note", Input).value == "Offered a later appoint"
+        assert app.screen.query_one("#note", TextArea).text == "Offered a later appoint"
 
 
-async def test_a_long_note_is_kept_whole_on_screen_and_enter_refuses_it(store, alex) -> None:
+async def test_a_long_note_is_kept_whole_on_screen_and_ctrl_s_refuses_it(store, alex) -> None:
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
@@ -273,11 +273,11 @@ async def test_a_long_note_is_kept_whole_on_screen_and_enter_refuses_it(store, a
         await pilot.press("n")
         await settle(app, pilot)
         long_note = "x" * 2500
-        app.screen.query_one("#note", Input).value = long_note
-        await pilot.press("enter")
+        app.screen.query_one("#note", TextArea).text = long_note
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)
-        assert app.screen.query_one("#note", Input).value == long_note
+        assert app.screen.query_one("#note", TextArea).text == long_note
         assert "2,500 / 2,000 characters, 500 over" in screen_text(app).replace("\u00a0", " ")
         assert "✗ 1 field not saved" in header(app)
         await pilot.press("escape")
@@ -476,7 +476,7 @@ async def test_ctrl_q_straight_after_typing_a_note_keeps_it(store, alex) -> None
         item = checklist.items[0]
         await pilot.press("n")
         await settle(app, pilot)
-        app.screen.query_one("#note", Input).value = "Offered a quieter room"
+        app.screen.query_one("#note", TextArea).text = "Offered a quieter room"
         await pilot.press("ctrl+q")  # before the typing pause has passed
         await settle(app, pilot)
     assert app.return_code == 0

@@ -416,17 +416,17 @@ def test_text_helpers() -> None:
 MD_HEADINGS = [
     "# Supervision summary: Alex Practitioner",
     "## Activity",
-    "## Standards (normative)",
+    "## What I did",
     "### Critical items not done",
     "## Barriers: why things were partly or not done",
     "### Service barriers to escalate",
     "### Practice points to reflect on",
     "### The woman's own choice",
-    "## Learning (formative)",
+    "## What I learned",
     "### What I would do differently",
     "### What went well",
     "### Language",
-    "## Wellbeing (restorative)",
+    "## How I am",
     "### How I feel",
     "### What was difficult",
     "### Emotionally heavy contacts",
@@ -598,8 +598,11 @@ def test_html_charts_figures_and_escaping(summary: dict) -> None:
         assert symbol in text
     assert "▲ 15 pts" in text and "75%" in text
     assert "No private room to talk" in text and "5.1" in text
-    for heading in ("Standards (normative)", "Learning (formative)", "Wellbeing (restorative)"):
+    for heading in ("What I did", "What I learned", "How I am"):
         assert heading in text
+    # The supervision model's terms stay, in the line under each plain heading.
+    for term in ("(normative)", "(formative)", "(restorative)"):
+        assert term in text
     assert "Nothing flagged this time." not in text
 
 

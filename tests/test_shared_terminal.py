@@ -193,20 +193,20 @@ async def test_case_reference_refuses_identifiers_and_notes_warn_first(store, al
         assert isinstance(screen, ChecklistScreen)
 
         # A phone number in a note is refused: never written, whatever keys follow.
-        await pilot.press("n", *"Texted her on 07700 900123", "enter")
+        await pilot.press("n", *"Texted her on 07700 900123", "ctrl+s")
         await settle(app, pilot)
         assert "Not saved: contains a phone number" in screen_text(app)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         # Whatever was saved as she typed, the number is not in it (it is cut out).
         note = screen.session.answers.get(screen.items[0].id, {}).get("note", "")
         assert note == "Texted her on", note
         # A bare date only warns first (it is saved as typed), and enter again keeps it.
-        app.screen.query_one("#note").value = "Seen on 02/11/1998"
-        await pilot.press("enter")
+        app.screen.query_one("#note").text = "Seen on 02/11/1998"
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "date of birth" in screen_text(app)
-        await pilot.press("enter")  # keep it after all
+        await pilot.press("ctrl+s")  # keep it after all
         await settle(app, pilot)
         assert screen.session.answers[screen.items[0].id]["note"] == "Seen on 02/11/1998"
 

@@ -250,7 +250,7 @@ def test_note_box(snap_compare, store, alex) -> None:
         await signed_in(pilot)
         await start_checklist(app, pilot)
         await press(pilot, "n", then=NoteScreen)
-        await put(pilot, app.screen.query_one("#note", Input), "Talked in the corridor")
+        await put(pilot, app.screen.query_one("#note", TextArea), "Talked in the corridor")
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -90,7 +90,7 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
         await pilot.press("n")
         await settle(app, pilot)
         await put(pilot, app.focused, "Offered a later time")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # a note is multi-line: ctrl+s saves it
         await settle(app, pilot)
         await pilot.press("w")
         await settle(app, pilot)

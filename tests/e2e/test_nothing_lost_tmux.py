@@ -81,8 +81,9 @@ def test_a_note_with_an_nhs_number_is_never_written_whatever_keys_follow(
     term.wait_for("Note")
     term.type(f"Rang about {NHS_TEST_NUMBER}")
     term.wait_for("Not saved: contains an NHS number")
-    term.send("Enter")  # enter again and again: still refused
+    term.send("C-s")  # ctrl+s again and again, enter in between: still refused
     term.send("Enter")
+    term.send("C-s")
     term.wait_for("Not saved: the note contains an NHS number")
     term.send("Escape")
     term.wait_for("Leave without saving this field? y/n")

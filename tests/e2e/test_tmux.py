@@ -175,12 +175,12 @@ def test_a_checklist_from_sign_in_to_finished(term: Terminal, e2e_store: TmuxSto
     )
     # n: a note on item 4.
     term.send("n")
-    note_screen = term.wait_for("enter: done")
+    note_screen = term.wait_for("save and close")
     term.type(NOTE)
     term.wait_for(NOTE)
-    term.send("Enter")
+    term.send("C-s")  # enter would start a new line: ctrl+s saves a note
     term.wait_until(
-        lambda s: "enter: done" not in s and f"✎ {NOTE}" in s and "Item 4 of" in s,
+        lambda s: "save and close" not in s and f"✎ {NOTE}" in s and "Item 4 of" in s,
         "the note shown on item 4",
     )
 

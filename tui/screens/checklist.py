@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
@@ -173,20 +174,21 @@ class ChecklistScreen(SteppingNode, Screen):
         self._show("#position", f"Item {index + 1} of {len(items)}", layout=False)
         self.query_one("#progress", ProgressBar).update(total=len(items), progress=answered)
         self._show("#section-title", section.title, layout=False)
+        library = self.stepping_app.store.library
+        # In plain words; the numbers (7.1…) are under `w` and in help.
+        plain = " · ".join(library.requirement_title(n) for n in item.requirements)
         self._show(
             "#prompt",
-            Text.assemble(
-                (item.prompt, "bold"),
-                "\n",
-                (f"Theory of Change {', '.join(item.requirements)}{critical}", "dim"),
-            ),
+            Text.assemble((item.prompt, "bold"), "\n", (f"{plain}{critical}", "dim")),
         )
         self._show("#answer", self._answer_text(item))
         why = self.query_one("#why", Static)
         why.display = self.show_why
         if self.show_why:
             guidance = f"\n\n[b]How to do it well:[/b] {item.guidance}" if item.guidance else ""
-            self._show("#why", f"[b]Why it matters:[/b] {item.why}{guidance}")
+            numbers = "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
+            where = f"\n\n[b]Theory of Change:[/b] {escape(numbers)}" if numbers else ""
+            self._show("#why", f"[b]Why it matters:[/b] {item.why}{guidance}{where}")
         self._show("#sections", self._sections_text(items, item), layout=False)
         self._show("#items", self._items_text(items, item))
 
@@ -230,7 +232,8 @@ class ChecklistScreen(SteppingNode, Screen):
                 labels = "; ".join(r.label for r in given)
                 text.append(f" · {labels}" if given else " · no reason given")
         if entry.get("note"):
-            text.append(f"\n✎ {entry['note']}", style="italic")
+            # A note may run over several lines: they line up under its first.
+            text.append("\n✎ " + entry["note"].replace("\n", "\n  "), style="italic")
         return text
 
     def _sections_text(self, items: list[Item], current: Item | None) -> Text:

@@ -13,6 +13,7 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reports.wording import PART_HEADINGS, PART_TERMS
 from tui import keys
 
 HELP = """\
@@ -47,6 +48,7 @@ JSON)
   {supervision.dates:14}choose the period's from and to dates
   {supervision.history:14}past supervision records: notes and agreed actions
   {supervision.back:14}back to where you were
+  {parts}
 
 [b]In a checklist[/b]
   {checklist.done}  Done        {checklist.partly}  Partly      \
@@ -57,8 +59,10 @@ JSON)
                 opens the note box
   {checklist.previous/checklist.next:14}move between items (go back to change an answer)
   {checklist.reflect:14}after the last item ("All N items answered"): the reflection
-  {checklist.note:14}add or edit a note on the item (saved as you type)
-  {checklist.why:14}show or hide why the item matters
+  {checklist.note:14}add or edit a note on the item (saved as you type);
+                in it, enter starts a new line and {note.save} saves and closes
+  {checklist.why:14}show or hide why the item matters and its Theory of Change
+                numbers (the item shows them in words)
   {checklist.home:14}go home; the unfinished checklist is kept
 
 [b]Reflection[/b] ({checklist.reflect} after the last item)
@@ -70,6 +74,11 @@ JSON)
 
 Every answer is saved the moment you give it: watch for "✓ saved".
 """
+# The summary is headed in plain words; supervisors know its parts by the model's terms.
+PARTS = "The summary's parts in supervision's terms (Proctor):\n" + "\n".join(
+    f"    {PART_HEADINGS[part]:<16}{PART_TERMS[part]}" for part in PART_HEADINGS
+)
+HELP = HELP.replace("{parts}", PARTS)
 
 
 def _words(binding: Binding) -> str:
@@ -88,6 +97,7 @@ class HelpScreen(ModalScreen[None]):
         from .confirm import ConfirmScreen
         from .drafts import DraftsScreen
         from .home import HomeScreen
+        from .note import NoteScreen
         from .reasons import ReasonScreen
         from .reflection import ReflectionScreen
         from .session_view import SessionViewScreen
@@ -105,6 +115,7 @@ class HelpScreen(ModalScreen[None]):
             ConfirmScreen,
             DraftsScreen,
             HomeScreen,
+            NoteScreen,
             ReasonScreen,
             ReflectionScreen,
             SessionViewScreen,

@@ -1,8 +1,10 @@
 """A short note on one item, saved into the unfinished checklist as it is typed.
 
-Text that may not be written (an identifier the guard refuses, more than the note holds)
-stays on screen only: the field says so, the header counts it as not saved, and leaving asks
-first. A warning (a date that might be a date of birth) is shown once more on enter.
+A note may run over several lines: `enter` starts a new line and `ctrl+s` saves and closes
+(PRODUCT.md), and a pasted text keeps its lines. Text that may not be written (an identifier
+the guard refuses, on any line, or more than the note holds) stays on screen only: the field
+says so, the header counts it as not saved, and leaving asks first. A warning (a date that
+might be a date of birth) is shown once more on ctrl+s, and a second ctrl+s keeps it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static, TextArea
 
 from checklists.identifiers import FieldCheck, check_field, describe
 from store.sessions import NOTE_LIMIT
@@ -26,11 +28,17 @@ from tui.widgets.language_hint import LanguageHint
 
 PLACEHOLDER = "A few words about your practice. No names or details that identify her."
 HELD_KEY = "note"
+HINT = "Saved as you type · enter: new line · {note.save}: save and close · {note.close}: close"
 
 
 class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
     CSS_PATH = "note.tcss"
-    BINDINGS = [Binding("escape", "close", "Close", id="note.close")]
+    BINDINGS = [
+        # Not a priority binding (as in the reflection): ctrl+s waits behind the keys typed
+        # before it, so the last words are in the field when it is read.
+        Binding("ctrl+s", "done", "Save", id="note.save"),
+        Binding("escape", "close", "Close", id="note.close"),
+    ]
 
     def __init__(
         self,
@@ -49,24 +57,29 @@ class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
         with Vertical(id="note-box"):
             yield Static("Note", classes="screen-title")
             yield Static(self.prompt, classes="hint", markup=False)
-            yield Input(self.current, id="note", placeholder=PLACEHOLDER)
+            yield TextArea(
+                self.current,
+                id="note",
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+                placeholder=PLACEHOLDER,
+            )
             yield FieldStatus(id="note-status")
             yield Static("", id="warning", classes="error", markup=False)
             yield LanguageHint(id="language")
-            yield Static(
-                keys.fill(self, "Saved as you type · enter: done · {note.close}: close"),
-                classes="hint",
-                id="note-keys",
-            )
+            yield Static(keys.fill(self, HINT), classes="hint", id="note-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
+        field = self.query_one("#note", TextArea)
+        field.focus()
+        field.move_cursor(field.document.end)
         self.query_one(LanguageHint).check(self.current)
         self.checked(self.current)
 
     @property
     def text(self) -> str:
-        return self.query_one("#note", Input).value
+        return self.query_one("#note", TextArea).text
 
     def checked(self, text: str) -> FieldCheck:
         check = check_field(text, NOTE_LIMIT)
@@ -77,14 +90,15 @@ class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
         self.stepping_app.set_held(HELD_KEY, f"the note {held}" if held else None)
         return check
 
-    @on(Input.Changed)
-    def edited(self, event: Input.Changed) -> None:
+    @on(TextArea.Changed, "#note")
+    def edited(self, event: TextArea.Changed) -> None:
         # Every key comes here: nothing in it may lay the box out again or start anything
         # new unless something visible changed, or a burst of keys falls ever further behind.
+        text = event.text_area.text
         self.warn("")
         # A suggestion only: it never holds the note back.
-        self.query_one(LanguageHint).check(event.value)
-        self.checked(event.value)
+        self.query_one(LanguageHint).check(text)
+        self.checked(text)
         self.stepping_app.mark_unsaved()
         self.save_soon()
 
@@ -105,23 +119,26 @@ class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
             self.save(text)
         self.saved = text
 
-    @on(Input.Submitted)
-    def done(self, event: Input.Submitted) -> None:
-        check = self.checked(event.value)
+    def action_done(self) -> None:
+        text = self.text
+        check = self.checked(text)
         if check.held:
             self.keep()  # what may be kept is saved now, not only when the typing pause ends
             self.warn(
                 f"Not saved: the note {check.held}. Change it so it can be saved, or press "
-                "escape to leave it."
+                + keys.fill(self, "{note.close} to leave it.", markup=False)
             )
             return
-        if check.warnings and event.value != self._confirmed:
-            # A warning first: the person edits it out, or presses enter again to keep it.
-            self._confirmed = event.value
-            self.warn(describe(check.warnings) + " Press enter again to keep it as it is.")
+        if check.warnings and text != self._confirmed:
+            # A warning first: the person edits it out, or presses ctrl+s again to keep it.
+            self._confirmed = text
+            self.warn(
+                describe(check.warnings)
+                + keys.fill(self, " Press {note.save} again to keep it as it is.", markup=False)
+            )
             return
         self.keep()
-        self.dismiss(event.value)
+        self.dismiss(text)
 
     def action_close(self) -> None:
         self.keep()

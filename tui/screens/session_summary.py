@@ -80,7 +80,8 @@ class SessionSummaryScreen(SteppingNode, Screen):
         if notes:
             text.append("\nNotes\n", style="bold")
             for prompt, note in notes:
-                text.append(f"  {prompt}\n      ✎ {note}\n")
+                lines = note.replace("\n", "\n        ")
+                text.append(f"  {prompt}\n      ✎ {lines}\n")
         reflection = [
             (p.label, self.session.reflection.get(p.id, "").strip()) for p in library.reflection
         ]

@@ -174,7 +174,8 @@ class SessionViewScreen(SteppingNode, Screen):
             if not reasons and response in ("partly", "not_done"):
                 text.append("    Why: no reason given\n", style="dim")
             if answer.get("note"):
-                text.append(f"    ✎ Note: {answer['note']}\n")
+                lines = answer["note"].replace("\n", "\n            ")
+                text.append(f"    ✎ Note: {lines}\n")
         if not shown:
             text.append("  No items.\n", style="dim")
 

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from reports import text as words
 from reports.wording import LEVEL_SCREEN as LEVELS
+from reports.wording import PART_HEADINGS as PARTS
 from services import summaries
 from services import supervision as supervising
 from store import InvalidInput, Person, StoreError
@@ -135,7 +136,7 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
             yield Static("Activity by week", classes="chart-title")
             yield Sparkline([], id="activity")
             yield Static("", id="activity-text")
-            yield Static("Standards (7.1–7.5, 8.1–8.5)", classes="section-title")
+            yield Static(PARTS["standards"], classes="section-title")
             yield RequirementBars(id="bars")
             yield Static("", id="summary-rest")
             yield SelectionList(id="actions")
@@ -331,7 +332,7 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
         if summary.no_reason:
             parts.append(Text(f"    {summary.no_reason} without a reason given", style="dim"))
 
-        heading("Learning")
+        heading(PARTS["learning"])
         subheading("What I would do differently")
         _entries(parts, _written(summary.learning.differently), "Nothing written this time.")
         language = summary.learning.language
@@ -346,7 +347,7 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
                 )
             )
 
-        heading("Wellbeing")
+        heading(PARTS["wellbeing"])
         subheading("How I feel")
         _entries(parts, _written(summary.wellbeing.feelings), "Nothing written this time.")
         subheading("What was difficult")

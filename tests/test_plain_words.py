@@ -1,0 +1,66 @@
+"""Plain words on screen: the item card names the requirement, not its number (the number is
+under `w` and in help), and the summary is headed "What I did", "What I learned", "How I am",
+with the supervision model's terms in help (Pilot at 80x24)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.helpers import SIZE, press, rendered_text, screen_text, settle, sign_in, start_checklist
+from tui.app import SteppingStonesApp
+from tui.screens.help import HelpScreen
+from tui.screens.home import HomeScreen
+from tui.screens.supervision_summary import SupervisionSummaryScreen
+
+NUMBER = re.compile(r"\b[1-8]\.\d+\b")
+
+
+async def test_the_item_card_shows_the_requirement_in_plain_words(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await start_checklist(app, pilot)
+        # The first item that counts towards 7.2.
+        screen.index = next(i for i, item in enumerate(screen.items) if "7.2" in item.requirements)
+        await settle(app, pilot)
+        card = str(screen.query_one("#prompt").render())
+        assert "Relationship-based and person-centred care" in card
+        assert "7.2" not in card and not NUMBER.search(card), card
+        assert "Theory of Change" not in card
+        # `w`: why it matters, and the numbers, with their words.
+        await press(pilot, "w")
+        why = str(screen.query_one("#why").render())
+        assert "Theory of Change: " in why
+        assert "7.2 Relationship-based and person-centred care" in why
+        # Help names the numbers too.
+        await press(pilot, "question_mark", then=HelpScreen)
+        assert "Theory of Change" in screen_text(app)
+
+
+async def test_the_summary_is_headed_in_plain_words_with_the_model_in_help(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await press(pilot, "p", then=SupervisionSummaryScreen)
+        await settle(app, pilot, workers=True)
+        text = rendered_text(app)
+        for heading in ("What I did", "What I learned", "How I am"):
+            assert heading in text, text
+        for old in ("Standards", "Learning\n", "Wellbeing"):
+            assert old not in text
+        await press(pilot, "question_mark", then=HelpScreen)
+        help_text = " ".join(screen_text(app).split())
+        assert "What I did standards (normative)" in help_text
+        assert "What I learned learning (formative)" in help_text
+        assert "How I am wellbeing (restorative)" in help_text
+
+
+async def test_help_says_how_a_note_is_saved(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await start_checklist(app, pilot)
+        await press(pilot, "question_mark", then=HelpScreen)
+        help_text = " ".join(screen_text(app).split())
+        assert "enter starts a new line and ctrl+s saves and closes" in help_text
