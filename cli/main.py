@@ -26,12 +26,16 @@ from .common import (
     Parser,
     acting_flags,
     common_options,
+    existing_store_folder,
     json_flag,
     open_store,
     out,
+    read_new_passphrase,
     read_passphrase,
     report_notices,
+    report_writes,
     sign_in_cli,
+    wrote,
 )
 
 
@@ -136,9 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
         "shares their sessions with them again",
     )
     reset.add_argument("name", metavar="NAME")
-    reset.add_argument("--new-passphrase-file", metavar="FILE", required=True)
+    reset.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="read the new passphrase from FILE (else you are asked twice, without echo)",
+    )
     acting_flags(reset)
     json_flag(reset)
+    reactivate = sub.add_parser(
+        "reactivate", parents=[common], help="switch a switched-off account back on (admin)"
+    )
+    reactivate.add_argument("name", metavar="NAME")
+    acting_flags(reactivate)
+    json_flag(reactivate)
     own = sub.add_parser("passphrase", parents=[common], help="change your own passphrase")
     acting_flags(own)
     own.add_argument(
@@ -313,7 +327,8 @@ def cmd_users(args: argparse.Namespace) -> int:
     from checklists.loader import Library
     from services import people as people_use
 
-    store = open_store(args, library=Library())
+    # Only adding may set up a new store (its first person); everything else needs one there.
+    store = open_store(args, library=Library(), may_create=args.action == "add")
     if args.action == "list":
         people = store.people.all()
         by_id = {p.id: p for p in people}
@@ -342,6 +357,8 @@ def cmd_users(args: argparse.Namespace) -> int:
             remove_supervisors=args.remove_supervisor,
             deactivate=args.deactivate,
         )
+        if changes:
+            wrote(store.data_dir)
         view = store.people.public_view(person)
         out(
             args,
@@ -349,15 +366,30 @@ def cmd_users(args: argparse.Namespace) -> int:
             f"Updated {person.name}: " + (", ".join(changes) or "nothing to change") + ".",
         )
         return 0
-    if args.action == "reset-passphrase":
+    if args.action == "reactivate":
         acting = sign_in_cli(store, args)
-        new = read_passphrase(args.new_passphrase_file)
-        person = people_use.reset_passphrase(store, acting, args.name, new)
+        person, changes = people_use.reactivate(store, acting, args.name)
+        if changes:
+            wrote(store.data_dir)
+        view = store.people.public_view(person)
         out(
             args,
-            store.people.public_view(person),
-            f"{person.name} has a new passphrase. Their supervisor's next sign-in shares "
-            "their sessions with them again.",
+            {**view, "changes": changes},
+            f"{person.name} can sign in again."
+            if changes
+            else f"{person.name}'s account was already on: nothing to change.",
+        )
+        return 0
+    if args.action == "reset-passphrase":
+        acting = sign_in_cli(store, args)
+        consequences, _ = people_use.reset_consequences(store, args.name)
+        new, again = read_new_passphrase(args.new_passphrase_file, args.name)
+        person = people_use.reset_passphrase(store, acting, args.name, new, again=again)
+        wrote(store.data_dir)
+        out(
+            args,
+            {**store.people.public_view(person), "consequences": consequences},
+            f"{person.name} has a new passphrase. {consequences}",
         )
         return 0
     if args.action == "passphrase":
@@ -369,6 +401,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             again = read_passphrase(None, prompt="Again: ")
         person = store.people.require(args.user)
         people_use.change_passphrase(store, person, old, new, again)
+        wrote(store.data_dir)
         out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
         return 0
     # add
@@ -380,16 +413,17 @@ def cmd_users(args: argparse.Namespace) -> int:
             )
         acting = sign_in_cli(store, args)
         people_use.require_admin_to_add(acting)
-    passphrase = read_passphrase(
-        args.new_passphrase_file, prompt=f"New passphrase for {args.name}: "
-    )
-    again = None
-    if not args.new_passphrase_file:
-        again = read_passphrase(None, prompt="Again: ")
+    passphrase, again = read_new_passphrase(args.new_passphrase_file, args.name)
     person = people_use.add_person(
         store, acting, args.name, args.role, passphrase, args.supervisor, again=again
     )
-    out(args, store.people.public_view(person), f"Added {person.name} ({', '.join(person.roles)}).")
+    wrote(store.data_dir)
+    first = " The first person in a store is always an admin." if acting is None else ""
+    out(
+        args,
+        store.people.public_view(person),
+        f"Added {person.name} ({', '.join(person.roles)}).{first}",
+    )
     return 0
 
 
@@ -441,6 +475,7 @@ def cmd_sessions_discard(args: argparse.Namespace) -> int:
     store = open_store(args)
     person = sign_in_cli(store, args)
     session_use.discard_draft(store, person, args.id)
+    wrote(store.data_dir)
     out(
         args,
         {"discarded": args.id, "data_dir": str(store.data_dir)},
@@ -461,6 +496,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         seed=args.seed,
         passphrase=passphrase,
     )
+    wrote(data_dir)
     out(
         args,
         report,
@@ -474,7 +510,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from services.store_health import verify
 
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    data_dir = existing_store_folder(args)
     checked, findings = verify(data_dir)
     if args.json:
         out(
@@ -649,9 +685,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             handlers = dict(COMMANDS)
             for module in command_modules():
                 handlers.update(module.COMMANDS)
-            return handlers[args.command](args)
+            code = handlers[args.command](args)
+        except BaseException:
+            report_writes(say=False)  # a failure is one line (the contract): its reason
+            raise
         finally:
             report_notices()
+        report_writes(say=code == 0)
+        return code
     except (CommandError, StoreError) as exc:
         message = str(exc).rstrip(".")
         sys.stderr.write(f"{PROG}: {message}\n")
