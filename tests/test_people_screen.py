@@ -4,7 +4,7 @@ and back on. Someone who is not an admin has no `u`."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, SelectionList
+from textual.widgets import DataTable, Input
 
 from services import people
 from tests.helpers import PASSPHRASE, SIZE, press, put, rendered_text, settle, sign_in
@@ -13,7 +13,7 @@ from tui.commands import for_screen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.home import HomeScreen
 from tui.screens.people import PeopleScreen
-from tui.screens.people_form import PersonFormScreen, ResetPassphraseScreen
+from tui.screens.people_form import PersonFormScreen, ResetPassphraseScreen, TickList
 
 
 def table_rows(app) -> dict[str, list[str]]:
@@ -45,7 +45,7 @@ async def test_an_admin_adds_a_colleague_who_can_then_sign_in(team) -> None:
         await press(pilot, "a", then=PersonFormScreen)
         form = app.screen
         await put(pilot, form.query_one("#name", Input), "Ray Osei")
-        supervisors = form.query_one("#supervisors", SelectionList)
+        supervisors = form.query_one("#supervisors", TickList)
         supervisors.select("Sam Supervisor")
         await put(pilot, form.query_one("#passphrase", Input), "Ray's first passphrase")
         await put(pilot, form.query_one("#again", Input), "Ray's first passphrase")
@@ -84,8 +84,15 @@ async def test_an_admin_changes_roles_and_supervisors(team) -> None:
         await open_people(app, pilot)
         await highlight(app, pilot, "Kit Novak")
         await press(pilot, "c", then=PersonFormScreen)
-        app.screen.query_one("#roles", SelectionList).select("supervisor")
-        app.screen.query_one("#supervisors", SelectionList).select("Sam Supervisor")
+        roles = app.screen.query_one("#roles", TickList)
+        assert roles.has_focus
+        await press(pilot, "down", "space")  # ticks Supervisor, drawn [x] (not by colour alone)
+        assert roles.selected == ["practitioner", "supervisor"]
+        assert str(roles.get_option("supervisor").prompt) == (
+            "[x] Supervisor: reads supervisees' sessions"
+        )
+        assert str(roles.get_option("admin").prompt).startswith("[ ] Admin")
+        app.screen.query_one("#supervisors", TickList).select("Sam Supervisor")
         await press(pilot, "ctrl+s", then=PeopleScreen)
         assert table_rows(app)["Kit Novak"][1:] == [
             "practitioner, supervisor",

@@ -21,12 +21,13 @@ class PeopleScreen(SteppingNode, Screen):
     TITLE = "People"
     CSS_PATH = "people.tcss"
     BINDINGS = [
-        Binding("a", "add", "Add", id="people.add", tooltip="Add a colleague"),
+        Binding("a", "add", "Add", id="people.add", show=False, tooltip="Add a colleague"),
         Binding(
             "c",
             "change",
             "Change",
             id="people.change",
+            show=False,
             tooltip="Change the highlighted person's roles and supervisors",
         ),
         Binding(
@@ -34,6 +35,7 @@ class PeopleScreen(SteppingNode, Screen):
             "reset",
             "Reset passphrase",
             id="people.reset",
+            show=False,
             tooltip="Give the highlighted person a new passphrase",
         ),
         Binding(
@@ -41,6 +43,7 @@ class PeopleScreen(SteppingNode, Screen):
             "switch",
             "Off/on",
             id="people.switch",
+            show=False,
             tooltip="Switch the highlighted person's account off, or back on",
         ),
         Binding("escape", "back", "Back", id="people.back"),
@@ -68,7 +71,7 @@ class PeopleScreen(SteppingNode, Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         # Fixed widths that fit 80 columns with the table's own padding.
-        for label, width in (("Name", 20), ("Roles", 26), ("Supervisors", 16), ("Account", 6)):
+        for label, width in (("Name", 18), ("Roles", 31), ("Supervisors", 14), ("Account", 7)):
             table.add_column(label, width=width)
         self.load()
 

@@ -4,12 +4,14 @@ what a reset costs the person is said before it is done."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from store import StoreError
 from tui import keys
@@ -20,6 +22,41 @@ ROLE_CHOICES = (
     ("supervisor", "Supervisor: reads supervisees' sessions"),
     ("admin", "Admin: adds and changes people"),
 )
+
+
+class TickList(OptionList):
+    """Choices ticked with `space` or `enter`, each drawn `[x]` or `[ ]` so the state never
+    rests on colour alone."""
+
+    BINDINGS = [Binding("space", "select", "Tick", show=False)]
+
+    def __init__(self, choices: list[tuple[str, str]], ticked: list[str], **kwargs) -> None:
+        self.choices = choices
+        self.ticked = {value for value, _ in choices if value in ticked}
+        super().__init__(*[self._option(v, label) for v, label in choices], **kwargs)
+
+    def _option(self, value: str, label: str) -> Option:
+        box = "[x]" if value in self.ticked else "[ ]"
+        return Option(Text(f"{box} {label}"), id=value)
+
+    @property
+    def selected(self) -> list[str]:
+        return [value for value, _ in self.choices if value in self.ticked]
+
+    def select(self, value: str) -> None:
+        self.ticked.add(value)
+        self._redraw(value)
+
+    def _redraw(self, value: str) -> None:
+        label = dict(self.choices)[value]
+        self.replace_option_prompt(value, self._option(value, label).prompt)
+
+    @on(OptionList.OptionSelected)
+    def toggle(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        value = str(event.option_id)
+        self.ticked ^= {value}
+        self._redraw(value)
 
 
 class PersonFormScreen(SteppingNode, Screen[str | None]):
@@ -48,8 +85,8 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
             yield Static(
                 keys.fill(
                     self,
-                    "{next_field} moves between fields, space ticks or unticks, "
-                    "{people_form.save} saves, {people_form.back} goes back.",
+                    "{next_field}: next field · space: tick or untick · "
+                    "{people_form.save}: save · {people_form.back}: back",
                 ),
                 classes="hint",
             )
@@ -58,15 +95,12 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
                 yield Input(id="name", max_length=60, compact=True, placeholder="their own name")
             roles = person["roles"] if person else ["practitioner"]
             yield Label("Roles")
-            yield SelectionList[str](
-                *[(label, role, role in roles) for role, label in ROLE_CHOICES], id="roles"
-            )
+            yield TickList(list(ROLE_CHOICES), roles, id="roles", compact=True)
             yield Label("Supervisors")
             chosen = person["supervisors"] if person else []
             if self.supervisors:
-                yield SelectionList[str](
-                    *[(name, name, name in chosen) for name in self.supervisors], id="supervisors"
-                )
+                choices = [(name, name) for name in self.supervisors]
+                yield TickList(choices, chosen, id="supervisors", compact=True)
             else:
                 yield Static("Nobody has the supervisor role yet.", classes="hint")
             if person is None:
@@ -82,7 +116,7 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
         self.query_one(first).focus()
 
     def chosen(self, list_id: str) -> list[str]:
-        found = self.query(f"#{list_id}").results(SelectionList)
+        found = self.query(f"#{list_id}").results(TickList)
         return [str(value) for widget in found for value in widget.selected]
 
     def problem(self, text: str) -> None:
