@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import CellDoesNotExist
 
 from store import StoreError
 from tui import keys
@@ -115,7 +116,7 @@ class PeopleScreen(SteppingNode, Screen):
             return None
         try:
             key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
-        except Exception:  # noqa: BLE001 (an empty or changing table: nobody highlighted)
+        except CellDoesNotExist:  # an empty or changing table: nobody highlighted
             return None
         return key.value
 

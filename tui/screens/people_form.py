@@ -28,7 +28,7 @@ class TickList(OptionList):
     """Choices ticked with `space` or `enter`, each drawn `[x]` or `[ ]` so the state never
     rests on colour alone."""
 
-    BINDINGS = [Binding("space", "select", "Tick", show=False)]
+    BINDINGS = [Binding("space", "select", "Tick", show=False, id="tick.toggle")]
 
     def __init__(self, choices: list[tuple[str, str]], ticked: list[str], **kwargs) -> None:
         self.choices = choices
@@ -85,8 +85,9 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
             yield Static(
                 keys.fill(
                     self,
-                    "{next_field}: next field · space: tick or untick · "
+                    "{next_field}: next field · {tick.toggle}: tick or untick · "
                     "{people_form.save}: save · {people_form.back}: back",
+                    TickList,
                 ),
                 classes="hint",
             )
