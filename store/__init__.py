@@ -37,7 +37,6 @@ def __getattr__(name: str):
 
     return getattr(import_module(f".{module}", __name__), name)
 
-
 __all__ = [
     "COMPLETE",
     "DRAFT",

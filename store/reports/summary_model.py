@@ -155,6 +155,8 @@ class RequirementFigures(Record):
         return int(getattr(self, response) or 0) if response in COUNTS else 0
 
 
+
+
 @dataclass(frozen=True)
 class FromSession(Record):
     """What every entry drawn from one session starts with: which, and when it was finished."""
