@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store import resolve_data_dir
@@ -67,9 +68,23 @@ def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
         if not passphrase:
             raise CommandError(f"{path} is empty: put the passphrase on its first line")
         return passphrase
-    if sys.stdin.isatty():
+    if on_terminal():
         return getpass.getpass(prompt)
     raise CommandError("no passphrase: give --passphrase-file FILE")
+
+
+def on_terminal() -> bool:
+    """Whether someone can be asked (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def read_new_passphrase(path: str | None, whose: str) -> tuple[str, str | None]:
+    """A new passphrase: the first line of FILE, else asked twice without echo. Returns the
+    passphrase and the second typing (None from a file) for the store to compare."""
+    if path:
+        return read_passphrase(path), None
+    first = read_passphrase(None, prompt=f"New passphrase for {whose}: ")
+    return first, read_passphrase(None, prompt="Again: ")
 
 
 def out(args: argparse.Namespace, data: object, text: str) -> None:
@@ -82,12 +97,50 @@ def out(args: argparse.Namespace, data: object, text: str) -> None:
 opened_stores: list[Store] = []  # noqa: F821 (a type only)
 
 
-def open_store(args: argparse.Namespace, library=None) -> Store:
+def existing_store_folder(args: argparse.Namespace) -> Path:
+    """The store folder, which must already be there: a command that reads a store never
+    creates one (a mistyped --data-dir would otherwise look like an empty store)."""
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    if not data_dir.is_dir():
+        what = "is not a folder" if data_dir.exists() else "does not exist"
+        raise CommandError(
+            f"there is no store at {data_dir}: the folder {what} (check --data-dir or "
+            "$STEPPING_STONES_DATA_DIR); nothing was created"
+        )
+    return data_dir
+
+
+def open_store(args: argparse.Namespace, library=None, may_create: bool = False) -> Store:
+    """The store in the chosen folder; only a command that sets up a store (`may_create`)
+    opens one in a folder that is not there yet."""
     from store import Store  # here, not at the top: quick commands never load the store
 
-    store = Store(resolve_data_dir(getattr(args, "data_dir", None)), library)
+    if may_create:
+        data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    else:
+        data_dir = existing_store_folder(args)
+    store = Store(data_dir, library)
     opened_stores.append(store)  # so damaged files it set aside can be reported at the end
     return store
+
+
+written_to: list[Path] = []
+
+
+def wrote(data_dir: Path) -> None:
+    """Called once a command has changed the store: it says so at the end (on stderr)."""
+    if data_dir not in written_to:
+        written_to.append(data_dir)
+
+
+def report_writes(say: bool = True) -> None:
+    """Which store folder a command wrote to, so a wrong --data-dir is noticed at once. Said
+    only when the command succeeded: a failure is one line saying why (its report, if any,
+    says what was done)."""
+    while written_to:
+        folder = written_to.pop(0)
+        if say:
+            sys.stderr.write(f"{PROG}: wrote to the store at {folder}\n")
 
 
 def report_notices() -> None:

@@ -20,6 +20,7 @@ from .common import (
     out,
     read_passphrase,
     sign_in_cli,
+    wrote,
 )
 
 EXPORT_HELP = (
@@ -123,8 +124,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     bundle = read_bundle(args.file)  # checked whole before the store is even opened
     passphrase = read_passphrase(args.passphrase_file)
-    store = open_store(args)
+    # Importing may set up a new store from a bundle (an empty laptop), as adding its first
+    # person may.
+    store = open_store(args, may_create=True)
     report = import_bundle(store, bundle, args.user, passphrase, dry_run=args.dry_run)
+    if not args.dry_run:
+        wrote(store.data_dir)
     out(args, report, "\n".join(report_lines(report)))
     trouble = _trouble(report)
     if trouble:

@@ -14,24 +14,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from store import (
-    ROLES,
     PermissionDenied,
     StoreError,
     resolve_data_dir,
 )
 
+from . import users
 from .common import (
     PROG,
     CommandError,
     Parser,
     acting_flags,
     common_options,
+    existing_store_folder,
     json_flag,
     open_store,
     out,
     read_passphrase,
     report_notices,
+    report_writes,
     sign_in_cli,
+    wrote,
 )
 
 
@@ -80,73 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     json_flag(reasons)
 
-    # users
-    users = commands.add_parser("users", parents=[common], help="add and list staff accounts")
-    sub = users.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = sub.add_parser(
-        "add",
-        parents=[common],
-        help="add a person (on an empty store no sign-in is needed; otherwise an admin's)",
-    )
-    add.add_argument("name", metavar="NAME")
-    add.add_argument(
-        "--role",
-        action="append",
-        choices=ROLES,
-        required=True,
-        help="a role; repeat for several",
-    )
-    add.add_argument(
-        "--supervisor",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="their supervisor; repeat for several",
-    )
-    add.add_argument(
-        "--new-passphrase-file",
-        metavar="FILE",
-        help="read the new person's passphrase from FILE (else you are asked)",
-    )
-    acting_flags(add, required=False)
-    json_flag(add)
-    ulist = sub.add_parser("list", parents=[common], help="everyone, with roles and supervisors")
-    json_flag(ulist)
-    update = sub.add_parser(
-        "update", parents=[common], help="change someone's roles or supervisors (admin)"
-    )
-    update.add_argument("name", metavar="NAME")
-    update.add_argument("--add-role", action="append", default=[], choices=ROLES, metavar="R")
-    update.add_argument("--remove-role", action="append", default=[], choices=ROLES, metavar="R")
-    update.add_argument(
-        "--supervisor",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="add a supervisor; repeat for several",
-    )
-    update.add_argument("--remove-supervisor", action="append", default=[], metavar="NAME")
-    update.add_argument("--deactivate", action="store_true", help="switch the account off")
-    acting_flags(update)
-    json_flag(update)
-    reset = sub.add_parser(
-        "reset-passphrase",
-        parents=[common],
-        help="give someone a new passphrase (admin); their supervisor's next sign-in "
-        "shares their sessions with them again",
-    )
-    reset.add_argument("name", metavar="NAME")
-    reset.add_argument("--new-passphrase-file", metavar="FILE", required=True)
-    acting_flags(reset)
-    json_flag(reset)
-    own = sub.add_parser("passphrase", parents=[common], help="change your own passphrase")
-    acting_flags(own)
-    own.add_argument(
-        "--new-passphrase-file",
-        metavar="FILE",
-        help="read the new passphrase from FILE (else you are asked twice)",
-    )
-    json_flag(own)
+    users.add_parsers(commands, common)  # its own module; listed here, in its usual place
 
     # sessions
     sessions = commands.add_parser("sessions", parents=[common], help="list saved sessions")
@@ -309,90 +246,6 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     raise CommandError(f"unknown action {args.action}")
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    from checklists.loader import Library
-    from services import people as people_use
-
-    store = open_store(args, library=Library())
-    if args.action == "list":
-        people = store.people.all()
-        by_id = {p.id: p for p in people}
-        rows = [store.people.public_view(p, by_id) for p in people]
-        out(
-            args,
-            rows,
-            "\n".join(
-                f"{r['name']}  ({', '.join(r['roles'])})"
-                + (f"  supervised by {', '.join(r['supervisors'])}" if r["supervisors"] else "")
-                + ("" if r["active"] else "  [switched off]")
-                for r in rows
-            )
-            or "Nobody yet.",
-        )
-        return 0
-    if args.action == "update":
-        acting = sign_in_cli(store, args)
-        person, changes = people_use.update_person(
-            store,
-            acting,
-            args.name,
-            add_roles=args.add_role,
-            remove_roles=args.remove_role,
-            add_supervisors=args.supervisor,
-            remove_supervisors=args.remove_supervisor,
-            deactivate=args.deactivate,
-        )
-        view = store.people.public_view(person)
-        out(
-            args,
-            {**view, "changes": changes},
-            f"Updated {person.name}: " + (", ".join(changes) or "nothing to change") + ".",
-        )
-        return 0
-    if args.action == "reset-passphrase":
-        acting = sign_in_cli(store, args)
-        new = read_passphrase(args.new_passphrase_file)
-        person = people_use.reset_passphrase(store, acting, args.name, new)
-        out(
-            args,
-            store.people.public_view(person),
-            f"{person.name} has a new passphrase. Their supervisor's next sign-in shares "
-            "their sessions with them again.",
-        )
-        return 0
-    if args.action == "passphrase":
-        old = read_passphrase(args.passphrase_file, prompt="Current passphrase: ")
-        if args.new_passphrase_file:
-            new, again = read_passphrase(args.new_passphrase_file), None
-        else:
-            new = read_passphrase(None, prompt="New passphrase: ")
-            again = read_passphrase(None, prompt="Again: ")
-        person = store.people.require(args.user)
-        people_use.change_passphrase(store, person, old, new, again)
-        out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
-        return 0
-    # add
-    acting = None
-    if not store.people.is_empty():
-        if not args.user:
-            raise CommandError(
-                "adding someone needs an admin: give --user NAME --passphrase-file FILE"
-            )
-        acting = sign_in_cli(store, args)
-        people_use.require_admin_to_add(acting)
-    passphrase = read_passphrase(
-        args.new_passphrase_file, prompt=f"New passphrase for {args.name}: "
-    )
-    again = None
-    if not args.new_passphrase_file:
-        again = read_passphrase(None, prompt="Again: ")
-    person = people_use.add_person(
-        store, acting, args.name, args.role, passphrase, args.supervisor, again=again
-    )
-    out(args, store.people.public_view(person), f"Added {person.name} ({', '.join(person.roles)}).")
-    return 0
-
-
 def cmd_sessions(args: argparse.Namespace) -> int:
     if args.action == "discard":
         return cmd_sessions_discard(args)
@@ -441,6 +294,7 @@ def cmd_sessions_discard(args: argparse.Namespace) -> int:
     store = open_store(args)
     person = sign_in_cli(store, args)
     session_use.discard_draft(store, person, args.id)
+    wrote(store.data_dir)
     out(
         args,
         {"discarded": args.id, "data_dir": str(store.data_dir)},
@@ -461,6 +315,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         seed=args.seed,
         passphrase=passphrase,
     )
+    wrote(data_dir)
     out(
         args,
         report,
@@ -474,7 +329,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from services.store_health import verify
 
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    data_dir = existing_store_folder(args)
     checked, findings = verify(data_dir)
     if args.json:
         out(
@@ -577,7 +432,6 @@ COMMANDS = {
     "check-text": cmd_check_text,
     "verify": cmd_verify,
     "checklists": cmd_checklists,
-    "users": cmd_users,
     "sessions": cmd_sessions,
     "demo": cmd_demo,
 }
@@ -646,12 +500,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return run_app(args)
         try:
-            handlers = dict(COMMANDS)
+            handlers = {**COMMANDS, **users.COMMANDS}
             for module in command_modules():
                 handlers.update(module.COMMANDS)
-            return handlers[args.command](args)
+            code = handlers[args.command](args)
+        except BaseException:
+            report_writes(say=False)  # a failure is one line (the contract): its reason
+            raise
         finally:
             report_notices()
+        report_writes(say=code == 0)
+        return code
     except (CommandError, StoreError) as exc:
         message = str(exc).rstrip(".")
         sys.stderr.write(f"{PROG}: {message}\n")

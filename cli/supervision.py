@@ -23,6 +23,7 @@ from .common import (
     open_store,
     out,
     sign_in_cli,
+    wrote,
 )
 
 FORMATS = ("json", "md", "html", "nmc")
@@ -207,6 +208,7 @@ def cmd_supervision(args: argparse.Namespace) -> int:
         author = supervising.session_author(store, person, args.session_id)
         _guard_text(args.text, "comment")
         comment = supervising.add_comment(store, person, author, args.session_id, args.text)
+        wrote(store.data_dir)
         out(args, comment.json_view(names), f"Comment added for {author.name}.")
         return 0
     if args.what == "record":
@@ -233,6 +235,7 @@ def cmd_supervision(args: argparse.Namespace) -> int:
             sessions=args.session,
             actions=actions,
         )
+        wrote(store.data_dir)
         out(
             args,
             record.json_view(names),
@@ -244,6 +247,7 @@ def cmd_supervision(args: argparse.Namespace) -> int:
         record = supervising.set_action_done(
             store, person, of, args.record_id, args.action_id, not args.undo
         )
+        wrote(store.data_dir)
         out(args, record.json_view(names), "Marked not done." if args.undo else "Marked done.")
         return 0
     # list

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 __all__ = [
     "add_person",
     "change_passphrase",
+    "reactivate",
     "require_admin_to_add",
     "reset_passphrase",
+    "reset_consequences",
     "reshare",
     "set_up_first",
     "sign_in",
@@ -81,9 +83,13 @@ def add_person(
     again: str | None = None,
 ) -> Person:
     """An admin adds a colleague (`acting` is None only for the first person in an empty
-    store, which the store itself makes sure of under its lock)."""
+    store, which the store itself makes sure of under its lock). The first person is always
+    an admin as well as what was asked for, so a new store is never left with nobody able to
+    add or change people."""
     if acting is not None:
         require_admin_to_add(acting)
+    else:
+        roles = list(dict.fromkeys(["admin", *roles]))
     person = store.people.add(
         name, list(roles), passphrase, supervisors=supervisors, acting=acting, again=again
     )
@@ -117,10 +123,46 @@ def update_person(
     return person, changes
 
 
-def reset_passphrase(store: Store, acting: Person, name: str, new: str) -> Person:
-    """An admin gives someone a new passphrase (and new keys: see `PeopleStore`)."""
+def reactivate(store: Store, acting: Person, name: str) -> tuple[Person, list[str]]:
+    """An admin switches an account back on (`person_reactivated`; nothing when it was on)."""
+    return update_person(store, acting, name, reactivate=True)
+
+
+def reset_consequences(store: Store, name: str) -> tuple[str, bool]:
+    """What an admin is told before resetting someone's passphrase: what the person loses and
+    until when, and whether anyone can share their past records back (False: nobody can)."""
+    person = store.people.require(name)
+    by_id = {p.id: p for p in store.people.all()}
+    sharers = [
+        by_id[s].name
+        for s in person.supervisors
+        if s in by_id and by_id[s].active and by_id[s].public is not None
+    ]
+    lost = (
+        f"{person.name} gets new keys, so they cannot open their past sessions and "
+        "supervision records with the new passphrase"
+    )
+    if sharers:
+        return (
+            f"{lost} until {' or '.join(sharers)} next signs in and shares them back. "
+            "What they signed still checks, and new sessions are not affected.",
+            True,
+        )
+    return (
+        f"{lost}, and nobody can share them back: they have no supervisor who can open them. "
+        "Those records stay closed to them for good. What they signed still checks, and new "
+        "sessions are not affected.",
+        False,
+    )
+
+
+def reset_passphrase(
+    store: Store, acting: Person, name: str, new: str, again: str | None = None
+) -> Person:
+    """An admin gives someone a new passphrase (and new keys: see `PeopleStore`); `again`, the
+    second typing, when it was asked for twice. `reset_consequences` says what it costs them."""
     _require_admin(acting)
-    person = store.people.reset_passphrase(acting, name, new)
+    person = store.people.reset_passphrase(acting, name, new, again)
     audit.record(store, "passphrase_reset", acting.name, person.name, None, person)
     return person
 

@@ -53,6 +53,7 @@ EVENTS = (
     "supervisor_added",
     "supervisor_removed",
     "person_deactivated",
+    "person_reactivated",
     "passphrase_reset",
     "passphrase_changed",
     "reshare",

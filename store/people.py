@@ -275,10 +275,12 @@ class PeopleStore:
 
         self._change(person.id, change)
 
-    def reset_passphrase(self, acting: Person, name: str, new: str) -> Person:
+    def reset_passphrase(
+        self, acting: Person, name: str, new: str, again: str | None = None
+    ) -> Person:
         """An admin's reset: new keys too (nobody can unwrap the old ones without the old
         passphrase). Their supervisors' next sign-in shares their sessions with them again."""
-        problem = passphrase_problem(new)
+        problem = passphrase_problem(new, again)
         if problem:
             raise InvalidInput(problem)
         person = self.require(name)
@@ -303,6 +305,7 @@ class PeopleStore:
         add_supervisors: Sequence[str] = (),
         remove_supervisors: Sequence[str] = (),
         deactivate: bool = False,
+        reactivate: bool = False,
     ) -> tuple[Person, list[str]]:
         """Change roles and supervisors; returns the person and a list of what changed, each
         `event` or `event:value` (`role_added:supervisor`), as the audit trail records them."""
@@ -342,7 +345,11 @@ class PeopleStore:
             if person.id == acting.id:
                 raise InvalidInput("You cannot switch off your own account.")
             changes.append("person_deactivated")
-        active = person.active and not deactivate
+        if deactivate and reactivate:
+            raise InvalidInput("Switch an account off or back on, not both at once.")
+        if reactivate and not person.active:
+            changes.append("person_reactivated")
+        active = (person.active or reactivate) and not deactivate
         record = self._change(
             person.id,
             lambda r: r.update(roles=roles, supervisors=supervisors, active=active),

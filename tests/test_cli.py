@@ -56,7 +56,8 @@ def test_users_add_on_an_empty_store_then_needs_an_admin(data_dir, passphrase_fi
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout) == {
         "name": "Alex Reid",
-        "roles": ["practitioner", "supervisor"],
+        # The first person in a store is always an admin, whatever roles were asked for.
+        "roles": ["admin", "practitioner", "supervisor"],
         "supervisors": [],
         "active": True,
     }
@@ -71,6 +72,21 @@ def test_users_add_on_an_empty_store_then_needs_an_admin(data_dir, passphrase_fi
         data_dir=data_dir,
     )
     assert "admin" in one_line_error(refused)
+    sam = run(
+        "users",
+        "add",
+        "Sam Lee",
+        "--role",
+        "practitioner",
+        "--new-passphrase-file",
+        str(passphrase_file),
+        "--user",
+        "Alex Reid",
+        "--passphrase-file",
+        str(passphrase_file),
+        data_dir=data_dir,
+    )
+    assert sam.returncode == 0, sam.stderr
     not_admin = run(
         "users",
         "add",
@@ -80,7 +96,7 @@ def test_users_add_on_an_empty_store_then_needs_an_admin(data_dir, passphrase_fi
         "--new-passphrase-file",
         str(passphrase_file),
         "--user",
-        "Alex Reid",
+        "Sam Lee",
         "--passphrase-file",
         str(passphrase_file),
         data_dir=data_dir,

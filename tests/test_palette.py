@@ -45,6 +45,7 @@ async def test_signed_in_the_palette_lists_home_actions_and_no_screenshot(store,
             "Prepare for supervision",
             "Export",
             "Import",
+            "People",  # Alex is an admin
             "Lock",
             "Sign out",
             "Quit",

@@ -25,6 +25,7 @@ HOME_ACTIONS = (
     ("supervisees", "Supervisees", "The people you supervise"),
     ("export", "Export", "Write your sessions to a sealed bundle file for another machine"),
     ("import", "Import", "Bring in sessions from a bundle file"),
+    ("people", "People", "Add colleagues, change roles, reset passphrases (admins)"),
 )
 
 
@@ -39,6 +40,8 @@ def for_screen(app: SteppingStonesApp, screen: Screen) -> Iterable[SystemCommand
                 continue  # e.g. Supervisees for someone who supervises nobody
             if home is None and action == "supervisees":
                 continue  # home decides; offered there
+            if action == "people" and not app.user.has("admin"):
+                continue
             yield SystemCommand(title, help_text, _from_home(app, action))
         yield SystemCommand("Lock", "Hide the screen until you sign in", app.action_lock)
         yield SystemCommand("Sign out", "Sign out and show the Sign in screen", app.sign_out)

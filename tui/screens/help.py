@@ -33,6 +33,8 @@ HELP = """\
   enter         open the session under the cursor
   {home.prepare:14}prepare for supervision: your summary since your last supervision
   {home.supervisees:14}your supervisees (supervisors): enter opens a summary
+  {home.people:14}people (admins): add colleagues, change roles and supervisors,
+                reset a passphrase, switch an account off or back on
   {home.export/home.import:14}export your records to a bundle file / import a bundle
   {home.sign_out:14}sign out      {home.about}  about
 

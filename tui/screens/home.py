@@ -78,6 +78,14 @@ class HomeScreen(SteppingNode, Screen):
             tooltip="Bring in sessions from a bundle file",
             show=False,
         ),
+        Binding(
+            "u",
+            "people",
+            "People",
+            id="home.people",
+            tooltip="Add colleagues, change roles, reset passphrases (admins)",
+            show=False,
+        ),
         Binding("s", "sign_out", "Sign out", id="home.sign_out"),
         Binding("a", "about", "About", id="home.about"),
     ]
@@ -107,6 +115,8 @@ class HomeScreen(SteppingNode, Screen):
         )
         if self.has_supervisees:
             text += "   [b]{home.supervisees}[/b] supervisees"
+        if self.is_admin:
+            text += "   [b]{home.people}[/b] people"
         text += (
             "\n[b]{home.export}[/b] export   [b]{home.import}[/b] import   "
             "[b]{home.sign_out}[/b] sign out   [b]{help:first}[/b] help"
@@ -123,9 +133,16 @@ class HomeScreen(SteppingNode, Screen):
             )
         return self._has_supervisees
 
+    @property
+    def is_admin(self) -> bool:
+        person = self.stepping_app.user
+        return person is not None and person.has("admin")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "supervisees":
             return self.has_supervisees
+        if action == "people":
+            return self.is_admin
         return True
 
     def on_mount(self) -> None:
@@ -375,6 +392,13 @@ class HomeScreen(SteppingNode, Screen):
         from .transfer import ImportScreen
 
         self.app.push_screen(ImportScreen())
+
+    def action_people(self) -> None:
+        if not self.is_admin:
+            return
+        from .people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen())
 
     def action_sign_out(self) -> None:
         self.stepping_app.sign_out()

@@ -1,0 +1,203 @@
+"""People (admins, `u` on home): everyone in the store with their roles, supervisors and
+whether their account is on; add a colleague, change roles and supervisors, reset a passphrase,
+switch an account off or back on. Every change goes through `services.people`, which checks
+the person acting is an admin and writes the audit entry."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import CellDoesNotExist
+
+from store import StoreError
+from tui import keys
+from tui.typed import SteppingNode
+
+
+class PeopleScreen(SteppingNode, Screen):
+    TITLE = "People"
+    CSS_PATH = "people.tcss"
+    BINDINGS = [
+        Binding("a", "add", "Add", id="people.add", show=False, tooltip="Add a colleague"),
+        Binding(
+            "c",
+            "change",
+            "Change",
+            id="people.change",
+            show=False,
+            tooltip="Change the highlighted person's roles and supervisors",
+        ),
+        Binding(
+            "p",
+            "reset",
+            "Reset passphrase",
+            id="people.reset",
+            show=False,
+            tooltip="Give the highlighted person a new passphrase",
+        ),
+        Binding(
+            "o",
+            "switch",
+            "Off/on",
+            id="people.switch",
+            show=False,
+            tooltip="Switch the highlighted person's account off, or back on",
+        ),
+        Binding("escape", "back", "Back", id="people.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, dict] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            keys.fill(
+                self,
+                "[b]{people.add}[/b] add a colleague   [b]{people.change}[/b] or enter: roles "
+                "and supervisors\n[b]{people.reset}[/b] reset a passphrase   "
+                "[b]{people.switch}[/b] switch an account off or back on",
+            ),
+            id="people-intro",
+        )
+        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="people-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        # Fixed widths that fit 80 columns with the table's own padding.
+        for label, width in (("Name", 18), ("Roles", 31), ("Supervisors", 14), ("Account", 7)):
+            table.add_column(label, width=width)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="people", exit_on_error=False)
+    def load(self) -> None:
+        store = self.stepping_app.store
+        try:
+            people = store.people.all()
+            by_id = {p.id: p for p in people}
+            rows = [store.people.public_view(p, by_id) for p in people]
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.show, rows)
+
+    def show(self, rows: list[dict]) -> None:
+        table = self.query_one(DataTable)
+        highlighted = self.highlighted_name()
+        table.clear()
+        self.rows = {}
+        for row in rows:
+            table.add_row(
+                Text(row["name"]),
+                Text(", ".join(row["roles"])),
+                Text(", ".join(row["supervisors"]) or "–"),
+                "on" if row["active"] else "off",
+                key=row["name"],
+            )
+            self.rows[row["name"]] = row
+        if highlighted in self.rows:
+            table.move_cursor(row=list(self.rows).index(highlighted))
+        table.focus()
+
+    def highlighted_name(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        except CellDoesNotExist:  # an empty or changing table: nobody highlighted
+            return None
+        return key.value
+
+    def highlighted(self) -> dict | None:
+        name = self.highlighted_name()
+        return self.rows.get(name) if name else None
+
+    def say(self, text: str) -> None:
+        self.query_one("#people-status", Static).update(text)
+
+    def supervisor_names(self) -> list[str]:
+        return [name for name, row in self.rows.items() if "supervisor" in row["roles"]]
+
+    def action_add(self) -> None:
+        from .people_form import PersonFormScreen
+
+        self.app.push_screen(PersonFormScreen(None, self.supervisor_names()), self.done)
+
+    @on(DataTable.RowSelected)
+    def selected(self) -> None:
+        self.action_change()
+
+    def action_change(self) -> None:
+        row = self.highlighted()
+        if row is None:
+            return
+        from .people_form import PersonFormScreen
+
+        self.app.push_screen(PersonFormScreen(row, self.supervisor_names()), self.done)
+
+    def action_reset(self) -> None:
+        row = self.highlighted()
+        if row is None:
+            return
+        from .people_form import ResetPassphraseScreen
+
+        self.app.push_screen(ResetPassphraseScreen(row["name"]), self.done)
+
+    def done(self, said: str | None) -> None:
+        if said:
+            self.say(said)
+        self.load()
+
+    def action_switch(self) -> None:
+        row = self.highlighted()
+        if row is None:
+            return
+        name = row["name"]
+        if not row["active"]:
+            self.set_active(name, on=True)
+            return
+        from .confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.set_active(name, on=False)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Switch off {name}'s account?",
+                "They will not be able to sign in until an admin switches it back on. "
+                "Nothing they wrote is deleted.",
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="people-change", exit_on_error=False)
+    def set_active(self, name: str, on: bool) -> None:
+        from services import people as people_use
+
+        app = self.stepping_app
+        try:
+            if on:
+                people_use.reactivate(app.store, app.user, name)
+                said = f"{name} can sign in again."
+            else:
+                people_use.update_person(app.store, app.user, name, deactivate=True)
+                said = f"{name}'s account is switched off."
+        except StoreError as exc:
+            said = str(exc)
+        self.app.call_from_thread(self.done, said)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
