@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from checklists.identifiers import describe
@@ -20,6 +19,7 @@ from services.errors import AuditFailed, IdentifierRefused
 from store import Person, StoreError
 from store.supervision import COMMENT_LIMIT
 from tui import keys
+from tui.screens.box import BoxScreen
 from tui.typed import SteppingNode
 from tui.widgets.language_hint import LanguageHint
 
@@ -27,7 +27,7 @@ PLACEHOLDER = "Let's talk about this at supervision"
 QUICK = "Let's talk about this"
 
 
-class CommentScreen(SteppingNode, ModalScreen[bool]):
+class CommentScreen(SteppingNode, BoxScreen[bool]):
     TITLE = "Comment"
     CSS_PATH = "comment.tcss"
     BINDINGS = [

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from services import sessions as session_use
 from store import Session, StoreError
 from tui import keys
 from tui.format import friendly_time
+from tui.screens.box import BoxScreen
 from tui.typed import stepping_app
 
 
@@ -106,7 +107,7 @@ def ask_to_delete(screen: Screen, row: DraftRow, removing) -> None:
     )
 
 
-class DraftsScreen(ModalScreen[str | None]):
+class DraftsScreen(BoxScreen[str | None]):
     """Every unfinished checklist with its time and progress; dismisses with the id to resume."""
 
     CSS_PATH = "drafts.tcss"

@@ -31,6 +31,8 @@ def _short(text: str, width: int) -> str:
 class HomeScreen(SteppingNode, Screen):
     TITLE = "Home"
     CSS_PATH = "home.tcss"
+    # The footer keeps room for Quit, Help and Lock at 80 columns; the key lines above the
+    # table name every key.
     BINDINGS = [
         Binding("n", "new", "New checklist", id="home.new", tooltip="Start a new checklist"),
         Binding(
@@ -54,6 +56,7 @@ class HomeScreen(SteppingNode, Screen):
             "Prepare for supervision",
             id="home.prepare",
             tooltip="Your summary since your last supervision",
+            show=False,
         ),
         Binding(
             "v",
@@ -61,6 +64,7 @@ class HomeScreen(SteppingNode, Screen):
             "Supervisees",
             id="home.supervisees",
             tooltip="The people you supervise",
+            show=False,
         ),
         Binding(
             "e",
@@ -78,8 +82,8 @@ class HomeScreen(SteppingNode, Screen):
             tooltip="Bring in sessions from a bundle file",
             show=False,
         ),
-        Binding("s", "sign_out", "Sign out", id="home.sign_out"),
-        Binding("a", "about", "About", id="home.about"),
+        Binding("s", "sign_out", "Sign out", id="home.sign_out", show=False),
+        Binding("a", "about", "About", id="home.about", show=False),
     ]
 
     def __init__(self, after_sign_in: bool = False) -> None:

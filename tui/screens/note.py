@@ -13,12 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from checklists.identifiers import FieldCheck, check_field, describe
 from store.sessions import NOTE_LIMIT
 from tui import keys
+from tui.screens.box import BoxScreen
 from tui.screens.typing import SavesAfterTyping
 from tui.typed import SteppingNode
 from tui.widgets.field_status import FieldStatus
@@ -28,7 +28,7 @@ PLACEHOLDER = "A few words about your practice. No names or details that identif
 HELD_KEY = "note"
 
 
-class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
+class NoteScreen(SteppingNode, SavesAfterTyping, BoxScreen[str | None]):
     CSS_PATH = "note.tcss"
     BINDINGS = [Binding("escape", "close", "Close", id="note.close")]
 

@@ -6,16 +6,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from checklists import Reason
 from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
 from tui import keys
+from tui.screens.box import BoxScreen
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(BoxScreen[str | None]):
     """Dismisses with a reason id, or None when closed with escape."""
 
     CSS_PATH = "reasons.tcss"

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,6 +18,7 @@ from store import StoreError
 from store.reports.summary_model import Summary
 from tui import keys
 from tui.messages import WorkFailed
+from tui.screens.box import BoxScreen
 from tui.typed import SteppingNode
 
 CHOICES = (
@@ -29,7 +29,7 @@ CHOICES = (
 )
 
 
-class SummaryExportScreen(SteppingNode, ModalScreen[Path | None]):
+class SummaryExportScreen(SteppingNode, BoxScreen[Path | None]):
     """Pick a format and a file name; enter saves. The file is readable only by you."""
 
     CSS_PATH = "summary_export.tcss"
