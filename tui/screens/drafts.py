@@ -23,6 +23,7 @@ from tui import keys
 from tui.format import friendly_time
 from tui.screens.box import BoxScreen
 from tui.typed import stepping_app
+from tui.widgets.marked import MarkedTable
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class DraftsScreen(BoxScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="drafts-box"):
             yield Static("Unfinished checklists", classes="screen-title")
-            yield DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+            yield MarkedTable(id="drafts", cursor_type="row", zebra_stripes=True)
             yield Static("", id="drafts-message", markup=False)
             yield Static(
                 keys.fill(

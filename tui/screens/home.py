@@ -18,6 +18,7 @@ from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedTable
 
 from .drafts import DraftDeleted, DraftRow, DraftsScreen, ask_to_delete, draft_row
 
@@ -100,7 +101,7 @@ class HomeScreen(SteppingNode, Screen):
         yield Static("", id="unopened", markup=False)
         yield Static(self._actions(), id="actions")
         yield Static("Your recent sessions", classes="section-title")
-        yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def _actions(self) -> str:

@@ -13,6 +13,7 @@ from checklists import Reason
 from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
 from tui import keys
 from tui.screens.box import BoxScreen
+from tui.widgets.marked import MarkedOptionList
 
 
 class ReasonScreen(BoxScreen[str | None]):
@@ -39,7 +40,7 @@ class ReasonScreen(BoxScreen[str | None]):
             options.extend(Option(f"  {reason.label}", id=reason.id) for reason in group)
         with Vertical(id="reason-box"):
             yield Static("What got in the way?", classes="screen-title")
-            yield OptionList(*options, id="reasons")
+            yield MarkedOptionList(*options, id="reasons")
             yield Static(
                 keys.fill(self, "↑/↓ choose · enter pick · {reasons.close} close without a reason"),
                 classes="hint",

@@ -20,6 +20,7 @@ from tui import keys
 from tui.messages import WorkFailed
 from tui.screens.box import BoxScreen
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedOptionList
 
 CHOICES = (
     ("md", "Plain text (Markdown), to paste into a supervision record"),
@@ -45,7 +46,9 @@ class SummaryExportScreen(SteppingNode, BoxScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static("Save the summary", classes="screen-title")
-            yield OptionList(*(Option(text, id=key) for key, text in self.choices), id="formats")
+            yield MarkedOptionList(
+                *(Option(text, id=key) for key, text in self.choices), id="formats"
+            )
             yield Label("File")
             yield Input(self._path("md"), id="path", compact=True)
             yield Static("", id="export-problem", markup=False)

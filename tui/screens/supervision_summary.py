@@ -27,6 +27,7 @@ from store import Person, StoreError
 from store.reports.summary_model import Action, Summary
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.marked import TickList
 from tui.widgets.requirement_bars import RequirementBars
 
 
@@ -98,7 +99,7 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
             yield Static("Standards (7.1–7.5, 8.1–8.5)", classes="section-title")
             yield RequirementBars(id="bars")
             yield Static("", id="summary-rest")
-            yield SelectionList(id="actions")
+            yield TickList(id="actions")
         yield Footer()
 
     def on_mount(self) -> None:

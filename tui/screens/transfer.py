@@ -32,6 +32,7 @@ from services.exchange import (
 from store import Person, StoreError
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.marked import TickBox
 
 
 class TransferProgress(Message):
@@ -241,7 +242,7 @@ class ImportScreen(_TransferScreen):
         yield Input(self._newest_bundle(), id="path", compact=True)
         yield Label("Your passphrase, to confirm it is you")
         yield Input(password=True, id="passphrase", compact=True)
-        yield Checkbox(
+        yield TickBox(
             "Only check: show what importing would do, change nothing",
             id="dry-run",
             compact=True,
