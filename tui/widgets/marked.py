@@ -11,6 +11,7 @@ from rich.segment import Segment
 from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Checkbox, DataTable, OptionList, SelectionList
+from textual.widgets.selection_list import SelectionType
 
 MARK = "▶"
 TICKED, UNTICKED = "[x]", "[ ]"
@@ -66,7 +67,7 @@ class MarkedOptionList(_Marks, OptionList):
         return Strip([Segment(f"{mark} ", style), *strip], strip.cell_length + 2)
 
 
-class TickList(_Marks, SelectionList):
+class TickList(_Marks, SelectionList[SelectionType]):
     """A selection list drawn `[x]`/`[ ]`, its highlighted option starting with ▶."""
 
     GUTTER = 5  # "▶[x] "
