@@ -300,3 +300,17 @@ async def test_note_box_and_checklist_are_boxes_with_footers(store, alex) -> Non
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, ChecklistScreen)
+
+
+# -- no colour -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "value"), [("NO_COLOR", "1"), ("TERM", "xterm-mono")])
+def test_a_black_and_white_terminal_gets_no_colour(data_dir, monkeypatch, name, value) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv(name, value)
+    assert SteppingStonesApp(data_dir=data_dir).no_color
+
+
+def test_a_colour_terminal_keeps_its_colours(data_dir, monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert not SteppingStonesApp(data_dir=data_dir).no_color
