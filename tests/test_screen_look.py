@@ -21,9 +21,7 @@ from tests.helpers import (
 )
 from tui.app import SteppingStonesApp
 from tui.screens.box import BoxScreen
-from tui.screens.checklist import ChecklistScreen
 from tui.screens.help import HelpScreen
-from tui.screens.note import NoteScreen
 from tui.screens.reasons import ReasonScreen
 from tui.screens.session_summary import SessionSummaryScreen
 from tui.widgets.hanging import KEY_COLUMN
@@ -285,21 +283,6 @@ async def test_the_home_table_and_the_reasons_list_mark_their_highlighted_row(
         at = options.highlighted
         assert at is not None
         assert any(line.startswith("▶") for line in rows(options, options.size.height))
-
-
-async def test_note_box_and_checklist_are_boxes_with_footers(store, alex) -> None:
-    """The note box keeps Quit, Help and Lock (and its own Close) in sight at 80×24."""
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot)
-        await start_checklist(app, pilot)
-        await pilot.press("n")
-        await settle(app, pilot)
-        assert isinstance(app.screen, NoteScreen)
-        assert {"Quit", "Help", "Lock", "Close"} <= set(footer_words(app))
-        await pilot.press("escape")
-        await settle(app, pilot)
-        assert isinstance(app.screen, ChecklistScreen)
 
 
 # -- no colour -----------------------------------------------------------------------------------
