@@ -283,17 +283,3 @@ async def test_the_home_table_and_the_reasons_list_mark_their_highlighted_row(
         at = options.highlighted
         assert at is not None
         assert any(line.startswith("▶") for line in rows(options, options.size.height))
-
-
-# -- no colour -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("name", "value"), [("NO_COLOR", "1"), ("TERM", "xterm-mono")])
-def test_a_black_and_white_terminal_gets_no_colour(data_dir, monkeypatch, name, value) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv(name, value)
-    assert SteppingStonesApp(data_dir=data_dir).no_color
-
-
-def test_a_colour_terminal_keeps_its_colours(data_dir, monkeypatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("TERM", "xterm-256color")
-    assert not SteppingStonesApp(data_dir=data_dir).no_color

@@ -8,7 +8,6 @@ the app hands it answers and turns its reports into `save_state`.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -86,9 +85,6 @@ class SteppingStonesApp(App[int]):
         store: Store | None = None,
         idle_lock: float = DEFAULT_IDLE_LOCK,
     ) -> None:
-        if os.environ.get("TERM", "").endswith("-mono"):
-            # A black-and-white terminal (TERM=xterm-mono): Textual reads only NO_COLOR.
-            os.environ.setdefault("NO_COLOR", "1")
         super().__init__()
         self.data_dir = Path(data_dir)
         self._store = store
