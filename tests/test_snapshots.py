@@ -1,4 +1,5 @@
-"""Pictures of the main screens at 80x24, so a layout change shows up as a changed picture.
+"""Pictures of the main screens at 80x24, a few at 60x20 and one without colour (NO_COLOR),
+so a layout change shows up as a changed picture.
 
 Each test drives the app to one screen and compares an SVG of the terminal with the accepted
 one in `tests/__snapshots__/test_snapshots/`. After a deliberate layout change, look at the
@@ -36,6 +37,7 @@ from tui.screens.lock import LockScreen
 from tui.screens.note import NoteScreen
 from tui.screens.reasons import ReasonScreen
 from tui.screens.reflection import ReflectionScreen
+from tui.screens.session_summary import SessionSummaryScreen
 from tui.screens.sign_in import SignInScreen
 from tui.screens.supervisees import SuperviseesScreen
 from tui.screens.supervision_summary import SupervisionSummaryScreen
@@ -322,3 +324,63 @@ def test_supervision_summary(snap_compare, supervised) -> None:
         await press(pilot, "enter", then=SupervisionSummaryScreen)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# -- a small terminal (60x20) and no colour ------------------------------------------------------
+SMALL = (60, 20)
+
+
+def test_sign_in_small(snap_compare, store, alex) -> None:
+    app = app_for(store)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignInScreen)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_home_small(snap_compare, busy_store) -> None:
+    app = app_for(busy_store)
+    assert snap_compare(app, terminal_size=SMALL, run_before=signed_in)
+
+
+async def _second_item(pilot) -> None:
+    await signed_in(pilot)
+    await start_checklist(pilot.app, pilot)
+    await press(pilot, "1", then=ChecklistScreen)
+
+
+def test_checklist_item_small(snap_compare, store, alex) -> None:
+    app = app_for(store)
+    assert snap_compare(app, terminal_size=SMALL, run_before=_second_item)
+
+
+def test_note_box_small(snap_compare, store, alex) -> None:
+    app = app_for(store)
+
+    async def run_before(pilot) -> None:
+        await signed_in(pilot)
+        await start_checklist(app, pilot)
+        await press(pilot, "n", then=NoteScreen)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_session_summary_small(snap_compare, store, alex) -> None:
+    app = app_for(store)
+
+    async def run_before(pilot) -> None:
+        await signed_in(pilot)
+        await to_end_of_list(pilot)
+        await press(pilot, "enter", then=ReflectionScreen)
+        await press(pilot, "ctrl+s", then=SessionSummaryScreen)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_checklist_item_without_colour(snap_compare, store, alex, monkeypatch) -> None:
+    """NO_COLOR=1: where you are and what is answered still show, in characters."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(store)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_second_item)

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from store import StoreError
 
 from .messages import Notice
+from .screens.box import HELP, LOCK, QUIT
 from .screens.help import HelpScreen
 from .screens.message import MessageScreen
 from .screens.opening import OpeningScreen
@@ -60,23 +61,9 @@ class SteppingStonesApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         # Priority: "everywhere" includes a note or question box open on top of a screen.
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            id="quit",
-            tooltip="Leave the app (answers are saved)",
-            priority=True,
-        ),
-        Binding("question_mark,f1", "help", "Help", id="help", tooltip="Every key"),
-        Binding(
-            "ctrl+l",
-            "lock",
-            "Lock",
-            id="lock",
-            tooltip="Hide the screen until you sign in",
-            priority=True,
-        ),
+        QUIT,
+        HELP,
+        LOCK,
         # Priority, so focus moves before the next key is delivered: typed-ahead input
         # ("name, tab, passphrase, enter" in one burst) then lands in the right field.
         Binding("tab", "app.focus_next", "Next field", id="next_field", show=False, priority=True),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui import keys
+from tui.screens.box import BoxScreen
 
 ABOUT = """\
 [b]Stepping Stones[/b] helps midwives, drug workers and their colleagues look back on how \
@@ -27,7 +27,7 @@ A checklist is an aid to reflection, not proof of quality.
 """
 
 
-class AboutScreen(ModalScreen[None]):
+class AboutScreen(BoxScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,q,enter", "close", "Close", id="about.close")]
 

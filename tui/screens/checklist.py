@@ -50,6 +50,8 @@ SOME_UNANSWERED = (
 class ChecklistScreen(SteppingNode, Screen):
     TITLE = "Checklist"
     CSS_PATH = "checklist.tcss"
+    # Below 100 columns the section list folds away, so the item text keeps its width.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     # Priority: the scrolling list below the item must never take ↑/↓ from the checklist.
     # The answer keys are spelt out in the line above the footer, so the footer skips them.
     BINDINGS = [

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from checklists.identifiers import describe
@@ -22,6 +21,7 @@ from store import Person, StoreError
 from store.supervision import COMMENT_LIMIT
 from tui import keys
 from tui.messages import Notice, WorkFailed
+from tui.screens.box import BoxScreen
 from tui.typed import SteppingNode
 from tui.widgets.language_hint import LanguageHint
 
@@ -29,7 +29,7 @@ PLACEHOLDER = "Let's talk about this at supervision"
 QUICK = "Let's talk about this"
 
 
-class CommentScreen(SteppingNode, ModalScreen[bool]):
+class CommentScreen(SteppingNode, BoxScreen[bool]):
     TITLE = "Comment"
     CSS_PATH = "comment.tcss"
     BINDINGS = [

@@ -8,13 +8,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui import keys
+from tui.screens.box import BoxScreen
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(BoxScreen[bool]):
     CSS_PATH = "confirm.tcss"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),

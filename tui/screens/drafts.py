@@ -14,14 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from services import sessions as session_use
 from store import Session, StoreError
 from tui import keys
 from tui.format import friendly_time
+from tui.screens.box import BoxScreen
 from tui.typed import stepping_app
+from tui.widgets.marked import MarkedTable
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def ask_to_delete(screen: Screen, row: DraftRow, removing) -> None:
     )
 
 
-class DraftsScreen(ModalScreen[str | None]):
+class DraftsScreen(BoxScreen[str | None]):
     """Every unfinished checklist with its time and progress; dismisses with the id to resume."""
 
     CSS_PATH = "drafts.tcss"
@@ -123,7 +125,7 @@ class DraftsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="drafts-box"):
             yield Static("Unfinished checklists", classes="screen-title")
-            yield DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+            yield MarkedTable(id="drafts", cursor_type="row", zebra_stripes=True)
             yield Static("", id="drafts-message", markup=False)
             yield Static(
                 keys.fill(

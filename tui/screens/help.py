@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reports.wording import PART_HEADINGS, PART_TERMS
 from tui import keys
+from tui.screens.box import BoxScreen
+from tui.widgets.hanging import HangingText
 
 HELP = """\
 [b]Everywhere[/b]
@@ -88,7 +89,7 @@ def _words(binding: Binding) -> str:
     return text[:1].lower() + text[1:]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(BoxScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
 
@@ -128,7 +129,7 @@ class HelpScreen(ModalScreen[None]):
         text += f"Your own keys, if you set any: {escape(str(keymap_path()))} (see the README)."
         with VerticalScroll(id="help-box"):
             yield Static("Help: keys", classes="screen-title")
-            yield Static(text)
+            yield HangingText(text)
             yield Static(keys.fill(self, "{help.close:first}: close"), classes="hint")
 
     @staticmethod

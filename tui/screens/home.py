@@ -18,6 +18,7 @@ from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedTable
 
 from .drafts import DraftDeleted, DraftRow, DraftsScreen, ask_to_delete, draft_row
 
@@ -31,6 +32,8 @@ def _short(text: str, width: int) -> str:
 class HomeScreen(SteppingNode, Screen):
     TITLE = "Home"
     CSS_PATH = "home.tcss"
+    # The footer keeps room for Quit, Help and Lock at 80 columns; the key lines above the
+    # table name every key.
     BINDINGS = [
         Binding("n", "new", "New checklist", id="home.new", tooltip="Start a new checklist"),
         Binding(
@@ -54,6 +57,7 @@ class HomeScreen(SteppingNode, Screen):
             "Prepare for supervision",
             id="home.prepare",
             tooltip="Your summary since your last supervision",
+            show=False,
         ),
         Binding(
             "v",
@@ -61,6 +65,7 @@ class HomeScreen(SteppingNode, Screen):
             "Supervisees",
             id="home.supervisees",
             tooltip="The people you supervise",
+            show=False,
         ),
         Binding(
             "e",
@@ -86,8 +91,8 @@ class HomeScreen(SteppingNode, Screen):
             tooltip="Add colleagues, change roles, reset passphrases (admins)",
             show=False,
         ),
-        Binding("s", "sign_out", "Sign out", id="home.sign_out"),
-        Binding("a", "about", "About", id="home.about"),
+        Binding("s", "sign_out", "Sign out", id="home.sign_out", show=False),
+        Binding("a", "about", "About", id="home.about", show=False),
     ]
 
     def __init__(self, after_sign_in: bool = False) -> None:
@@ -104,7 +109,7 @@ class HomeScreen(SteppingNode, Screen):
         yield Static("", id="unopened", markup=False)
         yield Static(self._actions(), id="actions")
         yield Static("Your recent sessions", classes="section-title")
-        yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def _actions(self) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui import keys
+from tui.screens.box import BoxScreen
 
 
-class MessageScreen(ModalScreen[bool]):
+class MessageScreen(BoxScreen[bool]):
     """Dismisses True on enter (or y) and False on escape (or n).
 
     A fatal message (the store cannot be opened) quits the app when dismissed, because there is

@@ -7,17 +7,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reports import text as words
 from services import supervision as supervising
 from store import StoreError
 from tui import keys
+from tui.screens.box import BoxScreen
 from tui.typed import SteppingNode
 
 
-class NewCommentsScreen(SteppingNode, ModalScreen[None]):
+class NewCommentsScreen(SteppingNode, BoxScreen[None]):
     CSS_PATH = "new_comments.tcss"
     BINDINGS = [Binding("enter,escape", "close", "Close", id="comments.close")]
 

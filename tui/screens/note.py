@@ -15,12 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from checklists.identifiers import FieldCheck, check_field, describe
 from store.sessions import NOTE_LIMIT
 from tui import keys
+from tui.screens.box import BoxScreen
 from tui.screens.typing import SavesAfterTyping
 from tui.typed import SteppingNode
 from tui.widgets.field_status import FieldStatus
@@ -31,7 +31,7 @@ HELD_KEY = "note"
 HINT = "Saved as you type · enter: new line · {note.save}: save and close · {note.close}: close"
 
 
-class NoteScreen(SteppingNode, SavesAfterTyping, ModalScreen[str | None]):
+class NoteScreen(SteppingNode, SavesAfterTyping, BoxScreen[str | None]):
     CSS_PATH = "note.tcss"
     BINDINGS = [
         # Not a priority binding (as in the reflection): ctrl+s waits behind the keys typed

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedOptionList
 
 
 class PickerScreen(SteppingNode, Screen):
@@ -31,7 +32,7 @@ class PickerScreen(SteppingNode, Screen):
                 (f"{len(checklist.items)} items · version {checklist.version}", "dim"),
             )
             options.append(Option(prompt, id=checklist.id))
-        yield OptionList(*options, id="checklists")
+        yield MarkedOptionList(*options, id="checklists")
         yield Footer()
 
     @on(OptionList.OptionSelected)

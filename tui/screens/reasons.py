@@ -12,18 +12,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from checklists import Reason
 from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
 from tui import keys
+from tui.screens.box import BoxScreen
+from tui.widgets.marked import MarkedOptionList
 
 TICKED, UNTICKED = "[x]", "[ ]"
 
 
-class ReasonScreen(ModalScreen[list[str] | None]):
+class ReasonScreen(BoxScreen[list[str] | None]):
     """Dismisses with the reason ids ticked (in the order shown), or None when closed with
     escape (the reasons already given are then kept)."""
 
@@ -66,7 +67,7 @@ class ReasonScreen(ModalScreen[list[str] | None]):
             options.extend(Option(self._prompt(reason), id=reason.id) for reason in group)
         with Vertical(id="reason-box"):
             yield Static("What got in the way?", classes="screen-title")
-            yield OptionList(*options, id="reasons")
+            yield MarkedOptionList(*options, id="reasons")
             yield Static(
                 keys.fill(
                     self,

@@ -20,6 +20,7 @@ from tui.screens.typing import SavesAfterTyping
 from tui.typed import SteppingNode
 from tui.widgets.field_status import FieldStatus
 from tui.widgets.language_hint import LanguageHint
+from tui.widgets.marked import TickBox
 from tui.widgets.save_indicator import SaveIndicator
 
 
@@ -70,7 +71,7 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
                 yield area
                 yield FieldStatus(id=f"s-{prompt.id}")
                 yield LanguageHint(getattr(library, "language", None), id=f"l-{prompt.id}")
-            yield Checkbox(library.flag_label, self.session.flagged, id="flag")
+            yield TickBox(library.flag_label, self.session.flagged, id="flag")
             yield Static(
                 keys.fill(
                     self, "{reflection.finish}: finish · {reflection.back}: back to the items"

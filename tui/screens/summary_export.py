@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,7 +18,9 @@ from store import StoreError
 from store.reports.summary_model import Summary
 from tui import keys
 from tui.messages import WorkFailed
+from tui.screens.box import BoxScreen
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedOptionList
 
 CHOICES = (
     ("md", "Plain text (Markdown), to paste into a supervision record"),
@@ -29,7 +30,7 @@ CHOICES = (
 )
 
 
-class SummaryExportScreen(SteppingNode, ModalScreen[Path | None]):
+class SummaryExportScreen(SteppingNode, BoxScreen[Path | None]):
     """Pick a format and a file name; enter saves. The file is readable only by you."""
 
     CSS_PATH = "summary_export.tcss"
@@ -45,7 +46,9 @@ class SummaryExportScreen(SteppingNode, ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static("Save the summary", classes="screen-title")
-            yield OptionList(*(Option(text, id=key) for key, text in self.choices), id="formats")
+            yield MarkedOptionList(
+                *(Option(text, id=key) for key, text in self.choices), id="formats"
+            )
             yield Label("File")
             yield Input(self._path("md"), id="path", compact=True)
             yield Static("", id="export-problem", markup=False)

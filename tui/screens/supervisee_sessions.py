@@ -25,6 +25,7 @@ from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, short_date
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedTable
 
 LIMIT = 200  # enough for several months of contacts, and still quick to open
 COUNTS_HEADING = " ".join(RESPONSE_SYMBOLS[r] for r in RESPONSES)
@@ -85,7 +86,7 @@ class SuperviseeSessionsScreen(SteppingNode, Screen):
         yield Header()
         yield Static(f"Opening {self.author.name}'s sessions…", id="sessions-intro")
         yield Static(LEGEND, id="sessions-legend", classes="hint")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from services import summaries
 from store import StoreError
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedTable
 
 
 class SuperviseesScreen(SteppingNode, Screen):
@@ -36,7 +37,7 @@ class SuperviseesScreen(SteppingNode, Screen):
             "Sessions since each person's last supervision. [b]enter[/b] opens their summary.",
             id="supervisees-intro",
         )
-        yield DataTable(id="supervisees", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="supervisees", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -28,6 +28,7 @@ from tui import keys
 from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
 from tui.widgets.language_hint import LanguageHint
+from tui.widgets.marked import TickList
 
 ACTIONS = 5  # rows for agreed actions: enough for one meeting, and it still fits the screen
 
@@ -115,7 +116,7 @@ class SupervisionRecordScreen(SteppingNode, Screen):
             yield LanguageHint(id="l-actions")
             if self.session_rows:
                 yield Label("Sessions discussed (space ticks or unticks; ✓ discussed)")
-                yield SelectionList[str](
+                yield TickList[str](
                     *[
                         (
                             self.session_prompt(row, bool(row.get("flagged"))),

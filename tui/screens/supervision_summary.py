@@ -31,6 +31,7 @@ from store.reports.summary_model import Action, Summary
 from tui import keys
 from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.marked import TickList
 from tui.widgets.requirement_bars import RequirementBars
 
 
@@ -139,7 +140,7 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
             yield Static(PARTS["standards"], classes="section-title")
             yield RequirementBars(id="bars")
             yield Static("", id="summary-rest")
-            yield SelectionList(id="actions")
+            yield TickList(id="actions")
         yield Footer()
 
     def on_mount(self) -> None:

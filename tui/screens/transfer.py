@@ -33,6 +33,7 @@ from store import Person, StoreError
 from tui import keys
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.marked import TickBox
 
 
 class TransferProgress(Message):
@@ -268,7 +269,7 @@ class ImportScreen(_TransferScreen):
         yield Input(self._newest_bundle(), id="path", compact=True)
         yield Label("Your passphrase, to confirm it is you")
         yield Input(password=True, id="passphrase", compact=True)
-        yield Checkbox(
+        yield TickBox(
             "Only check: show what importing would do, change nothing",
             id="dry-run",
             compact=True,

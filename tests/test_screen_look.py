@@ -1,0 +1,285 @@
+"""The screen read without colour and at small sizes: ▶ on the highlighted row, [x]/[ ] on tick
+boxes, Quit, Help and Lock in every footer at 80×24, the section list folding away below 100
+columns, ellipses where a line is cut, help wrapping under its words, PageDown to the end of a
+long summary. All people and text are synthetic."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App
+from textual.widgets import Checkbox, DataTable, Footer, OptionList, SelectionList
+from textual.widgets._footer import FooterKey
+
+from tests.helpers import (
+    SIZE,
+    answer_the_rest,
+    finish_session,
+    opened,
+    settle,
+    sign_in,
+    start_checklist,
+)
+from tui.app import SteppingStonesApp
+from tui.screens.box import BoxScreen
+from tui.screens.help import HelpScreen
+from tui.screens.reasons import ReasonScreen
+from tui.screens.session_summary import SessionSummaryScreen
+from tui.widgets.hanging import KEY_COLUMN
+from tui.widgets.marked import MarkedOptionList, MarkedTable, TickBox, TickList
+
+
+def lines(app) -> list[str]:
+    """The terminal as a person sees it, line by line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]  # noqa: SLF001
+
+
+def footer_words(app) -> list[str]:
+    """The descriptions the footer shows whole on the screen (not scrolled out of sight)."""
+    width = app.size.width
+    return [
+        key.description
+        for key in app.screen.query(FooterKey)
+        if key.region.width and key.region.right <= width
+    ]
+
+
+# -- the footer --------------------------------------------------------------------------------
+async def test_the_footer_shows_quit_help_and_lock_on_every_screen_at_80x24(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    seen = []
+
+    async def check(then: str, close: str | None = None) -> None:
+        await settle(app, pilot, workers=True)
+        words = footer_words(app)
+        screen = type(app.screen).__name__
+        seen.append(screen)
+        assert {"Quit", "Help", "Lock"} <= set(words), (then, screen, words)
+        if close:
+            await pilot.press(close)
+            await settle(app, pilot)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(app, pilot)
+        await check("sign in")
+        await sign_in(app, pilot)
+        await check("home")
+        await pilot.press("n")
+        await check("picker")
+        await pilot.press("enter")
+        await check("setup")
+        await pilot.press("enter")
+        await check("checklist")
+        await pilot.press("n")
+        await check("note", close="escape")
+        await pilot.press("3")
+        await check("what got in the way", close="escape")
+        await pilot.press("a")  # nothing on the checklist
+        await answer_the_rest(app, pilot)
+        await check("reflection")
+        await pilot.press("ctrl+s")
+        await check("session summary")
+        await pilot.press("escape")
+        await check("home again")
+        await pilot.press("a")
+        await check("about", close="escape")
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        words = footer_words(app)  # `?` closes the help here
+        assert {"Quit", "Close", "Lock"} <= set(words), words
+    assert len(set(seen)) >= 9, seen
+
+
+def test_boxes_show_the_apps_own_quit_help_and_lock() -> None:
+    """The same keys and ids as the app's (so a keymap moves both), run by the app."""
+    app = {b.id: b for b in SteppingStonesApp.BINDINGS if b.id in ("quit", "help", "lock")}
+    box = {b.id: b for b in BoxScreen.BINDINGS}
+    assert set(box) == set(app) == {"quit", "help", "lock"}
+    for name, binding in box.items():
+        assert (binding.key, binding.description) == (app[name].key, app[name].description)
+        assert binding.action == f"app.{app[name].action}"
+
+
+async def test_the_help_box_has_a_footer(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert app.screen.query(Footer)
+        assert lines(app)[-1].split()[:2] == ["^q", "Quit"]
+
+
+# -- the checklist at different widths ---------------------------------------------------------
+@pytest.mark.parametrize(("width", "shown"), [(99, False), (100, True), (120, True)])
+async def test_the_section_list_folds_away_below_100_columns(store, alex, width, shown) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await sign_in(app, pilot)
+        screen = await start_checklist(app, pilot)
+        assert screen.query_one("#sidebar").display is shown
+        text = "\n".join(lines(app))
+        assert ("Sections" in text) is shown
+        # The item text has the room: the first item is shown whole.
+        assert screen.item.prompt in text
+
+
+async def test_at_60x20_a_cut_line_ends_with_an_ellipsis(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await sign_in(app, pilot)
+        screen = await start_checklist(app, pilot)
+        shown = lines(app)
+        title = shown[0].strip().lstrip("⭘ ")
+        assert title.endswith("…") and title.startswith("Checklist"), title
+        assert screen.checklist.title not in shown[0]
+        # The long items in the list below the card end with "…" where they are cut.
+        prompts = [
+            item.prompt for item in screen.items if item.section_id == screen.item.section_id
+        ]
+        cut = [
+            text
+            for prompt in prompts
+            if len(prompt) > 50
+            for text in shown
+            if prompt[:20] in text and "│" not in text
+        ]
+        assert cut
+        for line in cut:
+            assert line.rstrip("▄▁▂▃▅▆▇█ ").endswith("…"), line
+
+
+async def test_at_60x20_the_setup_questions_wrap_rather_than_being_cut(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = " ".join(line.strip() for line in lines(app))
+        assert "or this is planned" in text
+
+
+# -- help ---------------------------------------------------------------------------------------
+async def test_help_wraps_under_its_words(store, alex) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=(60, 40)) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        shown = [line.strip("█ ").rstrip("▁▂▃▄▅▆▇ ") for line in lines(app)]
+        body = [line.split("█", 1)[-1] for line in lines(app)]
+        at = next(i for i, line in enumerate(shown) if line.startswith("ctrl+l"))
+        assert "lock the screen now" in shown[at]
+        # The rest of the sentence starts under its first word, not under the key.
+        carried = body[at + 1]
+        words_at = body[at].index("lock the screen")
+        assert carried[:words_at].strip() == "" and carried[words_at] != " ", (body[at], carried)
+        assert words_at - body[at].index("ctrl+l") == KEY_COLUMN - 2
+
+
+# -- long summaries ----------------------------------------------------------------------------
+async def test_pagedown_reaches_the_end_of_a_long_session_summary(store, alex, checklist) -> None:
+    count = len(store.start_session(alex, checklist, {}).visible_items(checklist))
+    session = finish_session(
+        store,
+        alex,
+        checklist,
+        "2026-11-27T10:00:00+00:00",
+        {i: ("not_done", None) for i in range(count)},
+        note="We talked about what would help next time, at length and with care",
+    )
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await settle(app, pilot, workers=True)
+        app.push_screen(SessionSummaryScreen(session, checklist))
+        await settle(app, pilot)
+        body = app.screen.query_one("#summary")
+        assert body.max_scroll_y > app.size.height  # long: more than two pages
+        for _ in range(40):
+            if body.scroll_y >= body.max_scroll_y:
+                break
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+        assert body.scroll_y == body.max_scroll_y
+        assert any("home" in line for line in lines(app)[-6:])  # its last line, "esc: home"
+
+
+# -- ▶ and [x] -----------------------------------------------------------------------------------
+class ListsApp(App):
+    def compose(self):
+        table = MarkedTable(cursor_type="row")
+        table.add_columns("When", "What")
+        for n in range(3):
+            table.add_row(f"day {n}", f"row {n}")
+        yield table
+        yield MarkedOptionList("first", "second", "third", id="options")
+        yield TickList(("Book the room", "a", True), ("Call back", "b"), id="ticks")
+        yield TickBox("Flag for supervision", id="flag")
+
+
+def rows(widget, count: int, skip: int = 0) -> list[str]:
+    return [widget.render_line(y).text for y in range(skip, skip + count)]
+
+
+async def test_the_highlighted_row_has_a_marker_that_moves_with_the_cursor() -> None:
+    app = ListsApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        table = app.query_one(DataTable)
+        marks = [line[0] for line in rows(table, 3, skip=1)]
+        assert marks == ["▶", " ", " "]
+        table.move_cursor(row=2)
+        await pilot.pause()
+        assert [line[0] for line in rows(table, 3, skip=1)] == [" ", " ", "▶"]
+        assert rows(table, 1)[0][0] == " "  # not the header
+
+        options = app.query_one("#options", OptionList)
+        options.highlighted = 1
+        await pilot.pause()
+        assert [line[0] for line in rows(options, 3)] == [" ", "▶", " "]
+
+
+async def test_tick_boxes_read_x_or_blank_not_only_a_colour() -> None:
+    app = ListsApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        ticks = app.query_one("#ticks", SelectionList)
+        ticks.highlighted = 0
+        await pilot.pause()
+        shown = rows(ticks, 2)
+        assert shown[0].startswith("▶[x] Book the room"), shown
+        assert shown[1].startswith(" [ ] Call back"), shown
+        ticks.select("b")
+        ticks.highlighted = 1
+        await pilot.pause()
+        assert [line[:5] for line in rows(ticks, 2)] == [" [x] ", "▶[x] "]
+
+        flag = app.query_one("#flag", Checkbox)
+        assert "[ ] Flag for supervision" in flag.render().plain
+        flag.value = True
+        await pilot.pause()
+        assert "[x] Flag for supervision" in flag.render().plain
+
+
+async def test_the_home_table_and_the_reasons_list_mark_their_highlighted_row(
+    store, alex, checklist
+) -> None:
+    for day in (27, 28):
+        finish_session(store, alex, checklist, f"2026-11-{day}T10:00:00+00:00", {0: ("done", None)})
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await settle(app, pilot, workers=True)
+        table = app.screen.query_one("#recent", DataTable)
+        assert isinstance(table, MarkedTable) and table.row_count == 2
+        assert [line[0] for line in rows(table, 2, skip=1)] == ["▶", " "]
+        await start_checklist(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonScreen)
+        options = app.screen.query_one(OptionList)
+        assert isinstance(options, MarkedOptionList)
+        at = options.highlighted
+        assert at is not None
+        assert any(line.startswith("▶") for line in rows(options, options.size.height))
