@@ -4,6 +4,7 @@ This package imports neither `store` nor `tui`: it is pure content and rules.
 """
 
 from .model import (
+    COUNTS,
     NEEDS_REASON,
     REASON_LEVEL_LABELS,
     REASON_LEVELS,
@@ -44,6 +45,7 @@ __all__ = [
     "NEEDS_REASON",
     "REASON_LEVELS",
     "REASON_LEVEL_LABELS",
+    "COUNTS",
     "RESPONSES",
     "RESPONSE_LABELS",
     "RESPONSE_SYMBOLS",

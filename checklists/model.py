@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 # The four answers, in key order (1-4). "Not answered" is the absence of a response, never
 # one of these, so a summary can tell it apart from "not done" and "not applicable".
 RESPONSES: tuple[str, ...] = ("done", "partly", "not_done", "not_applicable")
+# A requirement's counts in a summary: the four answers, then shown items left without one.
+# Every table and bar of the summary uses this order.
+COUNTS: tuple[str, ...] = (*RESPONSES, "unanswered")
 RESPONSE_LABELS: dict[str, str] = {
     "done": "Done",
     "partly": "Partly",

@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "uses drugs during or after pregnancy, and summaries for reflective supervision. "
         "With no command, starts the full-screen app.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--idle-lock",
         type=float,
@@ -165,6 +165,18 @@ def command_modules() -> list:
     from . import exchange, interop, supervision
 
     return [supervision, exchange, interop]
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: the installed version is looked up only when asked for, not on every
+    start (reading the package metadata costs the app's first frame a few milliseconds)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest=dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        sys.stdout.write(f"{PROG} {_version()}\n")
+        parser.exit()
 
 
 def _version() -> str:

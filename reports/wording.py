@@ -14,6 +14,7 @@ choice is not a failure.
 from __future__ import annotations
 
 from checklists import (
+    COUNTS,
     REASON_LEVEL_LABELS,
     REASON_LEVELS,
     RESPONSE_LABELS,
@@ -22,7 +23,6 @@ from checklists import (
     STAFF_REQUIREMENTS,
     requirement_key,
 )
-from store.reports.summary_model import COUNTS
 
 __all__ = [
     "BARRIERS_INTRO",

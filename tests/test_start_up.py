@@ -120,3 +120,20 @@ async def test_a_broken_checklist_file_is_named_after_the_first_screen(store, al
             "the notice about the broken checklist file",
         )
         assert isinstance(app.screen, SignInScreen)
+
+
+def test_the_first_frame_loads_no_renderer_help_or_package_metadata() -> None:
+    """What the first frame does not need is not imported before it (benchmarks/README.md)."""
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import cli.main, sys\ncli.main.build_parser()\nimport tui.app\n"
+            "print('\\n'.join(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for later in ("reports.html", "reports.markdown", "tui.screens.help", "importlib.metadata"):
+        assert later not in found

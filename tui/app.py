@@ -26,7 +26,6 @@ from store import StoreError
 
 from .messages import Notice
 from .screens.box import HELP, LOCK, QUIT
-from .screens.help import HelpScreen
 from .screens.message import MessageScreen
 from .screens.opening import OpeningScreen
 from .screens.sign_in import SignInScreen
@@ -326,6 +325,8 @@ class SteppingStonesApp(App[int]):
         self.refresh(repaint=True, layout=True)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen  # when first asked for, not before the first frame
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

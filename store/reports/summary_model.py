@@ -15,12 +15,9 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from checklists import RESPONSES
+from checklists import COUNTS
 
 T = TypeVar("T", bound="Record")
-# A requirement's counts: the four answers, then shown items left without one. Every table
-# and bar of the summary uses this order.
-COUNTS: tuple[str, ...] = (*RESPONSES, "unanswered")
 
 
 class Record:
