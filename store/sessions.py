@@ -26,7 +26,14 @@ from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
 from .files import StoreFile, doc
 from .people import PeopleStore, Person, now_iso, now_precise
 from .sealed_table import FOLDER as FOLDER
-from .sealed_table import SealedRecord, SealedTable, doc_id, document, in_person_folder
+from .sealed_table import (
+    SealedRecord,
+    SealedTable,
+    doc_id,
+    document,
+    in_person_folder,
+    replace,
+)
 from .sealed_table import owner_of as _owner_of
 from .session_rules import DiscardedElsewhere as DiscardedElsewhere
 from .session_rules import FinishedElsewhere as FinishedElsewhere
@@ -421,7 +428,7 @@ class SessionStore:
         with file.transaction() as db:
             table = file.table(db, TABLE)
             to_write = self._merged_with(table.get(doc_id=doc_id(session.id)), session)
-            table.upsert(document(self.seal_record(to_write)))
+            replace(table, self.seal_record(to_write))
         return to_write.revision
 
     def _merged_with(self, current: dict | None, session: Session) -> Session:
