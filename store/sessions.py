@@ -35,12 +35,14 @@ from .sealed_table import (
     replace,
 )
 from .sealed_table import owner_of as _owner_of
+from .session_manifest import vouched_in
 from .session_rules import DiscardedElsewhere as DiscardedElsewhere
 from .session_rules import FinishedElsewhere as FinishedElsewhere
 from .session_rules import NotShared as NotShared
 from .session_rules import answer_reasons as answer_reasons
 from .session_rules import check_answers, check_shape, context
 from .session_rules import merge_drafts as merge_drafts
+from .session_signing import SIGNATURE, Trust, signed, unsigned
 
 TABLE = "sessions"
 _DRAFTS = "drafts.json"
@@ -103,6 +105,8 @@ class Session(SealedRecord):
     # The session's own content key and the wrapped copies of it for each reader.
     key: bytes | None = field(default=None, repr=False, compare=False)
     readers: dict = field(default_factory=dict, repr=False, compare=False)
+    # The author's private key, when the author opened it: every save is signed with it.
+    signer: object | None = field(default=None, repr=False, compare=False)
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -247,7 +251,7 @@ class Session(SealedRecord):
         return now
 
     def copy(self) -> Session:
-        return Session(copy.deepcopy(self.record), self.key, dict(self.readers))
+        return Session(copy.deepcopy(self.record), self.key, dict(self.readers), self.signer)
 
     # -- views -------------------------------------------------------------------------------
     def json_view(self, author_name: str) -> dict:
@@ -387,28 +391,46 @@ class SessionStore:
         return {pid: people[pid].public for pid in wanted if pid in people and people[pid].public}
 
     def seal_record(self, session: Session) -> dict:
-        """The on-disk form: metadata in clear, content sealed."""
-        clear = {k: v for k, v in session.record.items() if k != "content"}
-        return self.sealed.seal(session, clear, session.content)
+        """The on-disk form: metadata in clear, content sealed, signed by its author when the
+        author is the one saving it (`session.signer`)."""
+        clear = {k: v for k, v in session.record.items() if k not in ("content", SIGNATURE)}
+        record = self.sealed.seal(session, clear, session.content)
+        return signed(record, session.signer) if session.signer is not None else record
 
-    def open_record(self, record: dict, reader: Person) -> Session:
-        """Open a record for `reader`; NotShared or SealError when that cannot be done."""
+    def trust(self) -> Trust:
+        """What checking who wrote each session needs, read once for a whole listing."""
+        return Trust.of(self.people.all(), self.vouched())
+
+    def vouched(self) -> frozenset[str]:
+        """Hashes of records from before signing that an admin's manifest vouches for."""
+        return vouched_in(self.root.parent)
+
+    def open_record(self, record: dict, reader: Person, trust: Trust | None = None) -> Session:
+        """Open a record for `reader`; NotShared, Unverified (not signed by its author) or
+        SealError when that cannot be done."""
         check_shape(record)
+        trust = trust or self.trust()
+        signer = reader.private_key if reader.id == record["author"] else None
         if "content" in record:  # written before sealing existed; sealed at the next sign-in
+            trust.check(record)
             check_answers(record, record["content"])
-            return Session(copy.deepcopy(record))
+            return Session(copy.deepcopy(record), signer=signer)
         wrap = self.sealed.wrap_of(record, reader)
         if wrap is None:
+            trust.check(record)  # one nobody signed is named as such, not as "not shared"
             raise NotShared(f"Session {record.get('id')} has not been shared with {reader.name}.")
+        # Unsealed first, so damage is named as damage; then whether its author signed it.
         opened = self.sealed.unseal(record, wrap, reader)
+        trust.check(record)
         check_answers(record, opened.content)
-        return Session({**opened.clear, "content": opened.content}, opened.key, opened.readers)
+        clear = {k: v for k, v in opened.clear.items() if k != SIGNATURE}
+        return Session({**clear, "content": opened.content}, opened.key, opened.readers, signer)
 
     def _open_with_key(self, record: dict, session: Session) -> dict:
         """The disk copy of `session` (same content key), opened: for merging two windows."""
         if "content" in record:
             return dict(record)
-        opened = {k: v for k, v in record.items() if k != "sealed"}
+        opened = {k: v for k, v in record.items() if k not in ("sealed", SIGNATURE)}
         opened["content"] = open_sealed(record["sealed"]["content"], session.key, context(record))
         return opened
 
@@ -448,7 +470,8 @@ class SessionStore:
         on_disk = self._open_with_key(current, session)
         if on_disk == session.record:
             return session
-        return Session(merge_drafts(on_disk, session.record), session.key, readers)
+        merged = merge_drafts(on_disk, unsigned(session.record))
+        return Session(merged, session.key, readers, session.signer)
 
     def finish(self, session: Session) -> Session:
         """Move a draft into the archive: archive first, then drop the draft.
@@ -546,8 +569,9 @@ class SessionStore:
 
     # -- reading -----------------------------------------------------------------------------
     def _open_all(self, records: list[dict], reader: Person, problems: list[StoreError] | None):
+        trust = self.trust()
         return self.sealed.open_each(
-            records, lambda record: self.open_record(record, reader), problems, _damaged
+            records, lambda record: self.open_record(record, reader, trust), problems, _damaged
         )
 
     def draft_records(self, person_id: str) -> list[dict]:
@@ -637,15 +661,23 @@ class SessionStore:
         and a record from before sealing is sealed. Returns how many records changed.
         """
         needed = self.readers_for(author_id)
+        trust = self.trust()
         return sum(
-            self.sealed.reshare(file, [TABLE], lambda r: self._reshared(r, needed, reader))
+            self.sealed.reshare(file, [TABLE], lambda r: self._reshared(r, needed, reader, trust))
             for file in self.files_of(author_id)
         )
 
-    def _reshared(self, record: dict, needed: dict[str, bytes], reader: Person) -> dict | None:
-        if "content" in record:  # clear content from before sealing
-            return self.seal_record(self.open_record(record, reader))
-        return self.sealed.rewrapped(record, needed, lambda r: self.open_record(r, reader))
+    def _reshared(
+        self, record: dict, needed: dict[str, bytes], reader: Person, trust: Trust
+    ) -> dict | None:
+        """The record shared with exactly `needed`, or None when it already is. Only what its
+        author signed (or a manifest vouches for) is re-shared: a planted record is left as
+        it is, and named whenever it is read."""
+        if "content" in record:  # clear content from before sealing: its author seals it
+            if reader.id != record.get("author"):
+                return None
+            return self.seal_record(self.open_record(record, reader, trust))
+        return self.sealed.rewrapped(record, needed, lambda r: self.open_record(r, reader, trust))
 
 
 def _damaged(record: dict) -> str:

@@ -15,6 +15,8 @@ from checklists import RESPONSES
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
 from .sealed_table import doc_id as filed_under
+from .session_manifest import vouched_in
+from .session_signing import Trust
 from .sessions import KEPT, SessionStore
 from .sessions import STATUS_IN as STATUSES
 from .storage import TEMP_SUFFIX, read_json
@@ -80,9 +82,14 @@ def _check_sealed(label: str, record: dict) -> list[str]:
     return problems
 
 
-def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[str]:
+def _check_session(
+    doc_id: str, record: dict, kind: str, folder: str, trust: Trust | None = None
+) -> list[str]:
     label = f"session {record.get('id', doc_id)}"
     problems = []
+    who = trust.problem(record) if trust is not None else None
+    if who:  # not signed by its author (nor vouched for): never shown as theirs
+        problems.append(f"{label} {who}")
     try:
         if filed_under(str(record.get("id"))) != int(doc_id):
             problems.append(f"{label} is filed under the wrong record number")
@@ -148,7 +155,7 @@ def _check_kept(doc_id: str, record: dict, folder: str) -> list[str]:
     return problems
 
 
-def verify_file(path: Path, root: Path) -> list[Finding]:
+def verify_file(path: Path, root: Path, trust: Trust | None = None) -> list[Finding]:
     name = str(path.relative_to(root))
     kind = _kind_of(path)
     try:
@@ -182,12 +189,23 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
                 if not _is_time(record["finished"]):  # the marker a finished draft leaves
                     problems.append(f"record {doc_id} is a finished marker with no valid time")
             elif kind in STATUSES:
-                problems += _check_session(doc_id, record, kind, owner)
+                problems += _check_session(doc_id, record, kind, owner, trust)
             elif kind == "supervision":
                 problems += _check_supervision(doc_id, record, table_name, owner)
             elif kind in KEPT:
                 problems += _check_kept(doc_id, record, owner)
     return [Finding(name, p) for p in problems]
+
+
+def _trust(root: Path) -> Trust:
+    """Who signs what, from people.json as it is (its own findings are reported apart)."""
+    try:
+        data = read_json(root / "people.json") or {}
+    except CorruptFileError:
+        data = {}
+    table = data.get("people")
+    records = [r for r in table.values() if isinstance(r, dict)] if isinstance(table, dict) else []
+    return Trust.of_records(records, vouched_in(root))
 
 
 def verify_store(root: Path) -> tuple[int, list[Finding]]:
@@ -197,6 +215,7 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
         return 0, [Finding(str(root), "there is no store folder here")]
     findings: list[Finding] = []
     checked = 0
+    trust = _trust(root)
     for path in sorted(root.rglob("*")):
         if not path.is_file():
             continue
@@ -213,7 +232,7 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
             findings.append(Finding(name, "a temporary file left by an interrupted save"))
         elif path.suffix == ".json" or path.name.endswith(".json.bak"):
             checked += 1
-            findings += verify_file(path, root)
+            findings += verify_file(path, root, trust)
     if not (root / "people.json").exists() and checked:
         findings.append(Finding("people.json", "missing: nobody can sign in"))
     return checked, findings

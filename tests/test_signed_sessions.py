@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import json
 
-from services import people
+from reports.output import render
+from services import people, summaries
+from services.exchange import export_bundle, import_bundle
 from store import Store
+from store.files import raw_table
 from store.sealed_table import doc_id
+from store.session_signing import record_hash, signed
 from store.sessions import TABLE, new_session
-from tests.helpers import PASSPHRASE
+from tests.helpers import PASSPHRASE, run_cli
+from tests.test_bundle import reseal_bundle
 
 OLD_NOTE = "Offered the quiet room upstairs"
 
@@ -39,10 +44,12 @@ def _legacy_draft(store, person, checklist):
 
 
 def test_a_draft_sealed_after_the_upgrade_keeps_no_clear_copy_and_keeps_later_edits(
-    team, checklist
+    team, checklist, monkeypatch
 ) -> None:
     store, sam, jo, kit = team
     old = _legacy_draft(store, jo, checklist)
+    vouched = frozenset([record_hash(store.sessions.peek(jo.id)[0])])
+    monkeypatch.setattr(type(store.sessions), "vouched", lambda self: vouched)
     drafts = store.sessions.person_dir(jo.id) / "drafts.json"
     assert OLD_NOTE in drafts.read_text()
     # The upgrade: Jo signs in, and what she can open is sealed.
@@ -60,3 +67,135 @@ def test_a_draft_sealed_after_the_upgrade_keeps_no_clear_copy_and_keeps_later_ed
     assert again.response(second.id) == "done"
     assert again.response(old.visible_items(checklist)[0].id) == "not_done"
     assert "content" not in json.loads(drafts.read_text())[TABLE][str(doc_id(old.id))]
+
+
+# -- finding 4: a session "by" a colleague cannot be planted -------------------------------------
+FORGED = "I gave up on her that day"
+
+
+def _genuine(store, person, checklist):
+    """A finished session written the ordinary way (signed by its author)."""
+    session = store.start_session(person, checklist, {})
+    session.answer(session.visible_items(checklist)[0], "done")
+    store.sessions.save_draft(session)
+    return store.sessions.finish(session)
+
+
+def _forged_record(store, author, checklist, sealed: bool = True, signer=None) -> dict:
+    """A finished session "by" `author`, made from public keys alone, as a colleague with write
+    access to the folder (or a bundle maker) can: sealed for her and her supervisors."""
+    store.remember_version(checklist)
+    session = new_session(author.id, checklist, {})
+    session.answer(session.visible_items(checklist)[0], "not_done")
+    session.set_reflection("difficult", FORGED)
+    stamp = session.record["updated_at"]
+    session.record.update(status="complete", completed_at=stamp)
+    if not sealed:
+        return session.record
+    record = store.sessions.seal_record(session)  # no signer: nobody signed it
+    return signed(record, signer) if signer is not None else record
+
+
+def test_a_session_planted_in_a_colleagues_archive_is_not_listed_as_hers(
+    team, checklist, passphrase_file
+) -> None:
+    store, sam, jo, kit = team
+    real = _genuine(store, jo, checklist)
+    month = real.record["completed_at"][:7]
+    planted = {
+        "clear": _forged_record(store, jo, checklist, sealed=False),
+        "unsigned": _forged_record(store, jo, checklist),
+        "signed by Kit": _forged_record(store, jo, checklist, signer=kit.private_key),
+    }
+    for record in planted.values():
+        _write_raw(store, jo.id, f"archive-{month}.json", record)
+    # And Jo's own finished session is re-dated on disk (to move it out of a summary's period).
+    archive = store.sessions.person_dir(jo.id) / f"archive-{month}.json"
+    data = json.loads(archive.read_text())
+    data[TABLE][str(doc_id(real.id))]["completed_at"] = "2020-01-01T09:00:00+00:00"
+    archive.write_text(json.dumps(data))
+
+    for reader in ("Jo Patel", "Sam Supervisor"):
+        args = ("--of", "Jo Patel") if reader == "Sam Supervisor" else ()
+        result = run_cli(
+            "sessions",
+            "list",
+            "--user",
+            reader,
+            "--passphrase-file",
+            str(passphrase_file),
+            "--json",
+            *args,
+            data_dir=store.data_dir,
+        )
+        assert result.returncode == 1
+        assert json.loads(result.stdout) == []  # nothing shown as hers, the re-dated one neither
+        for record in [*planted.values(), real.record]:
+            assert record["id"] in result.stderr
+        assert FORGED not in result.stdout + result.stderr
+    assert "not sealed or signed by Jo Patel" in result.stderr
+    assert "is not signed by Jo Patel" in result.stderr
+    assert "altered or damaged since Jo Patel signed it" in result.stderr
+
+    checked = run_cli("verify", "--json", data_dir=store.data_dir)
+    assert checked.returncode == 1
+    named = [p["problem"] for p in json.loads(checked.stdout)["problems"]]
+    for record in [*planted.values(), real.record]:
+        assert any(record["id"] in problem for problem in named), record["id"]
+    # Jo's sign-in never signs, seals or re-shares what was planted.
+    before = archive.read_bytes()
+    jo_in = people.sign_in(store, "Jo Patel", PASSPHRASE)
+    people.reshare(store, jo_in)
+    assert archive.read_bytes() == before
+    problems: list = []
+    assert store.sessions.finished(jo.id, jo_in, problems) == []
+    assert len(problems) == 4
+
+
+def test_a_bundle_with_a_session_by_her_is_set_aside_and_never_reaches_a_summary(
+    team, checklist, tmp_path
+) -> None:
+    store, sam, jo, kit = team
+    real = _genuine(store, jo, checklist)
+    # Kit makes a bundle of her own, then adds Jo's public entry and two sessions "by" Jo.
+    _genuine(store, kit, checklist)
+    bundle = tmp_path / "kit.bundle"
+    export_bundle(store, kit, bundle)
+    jo_entry = next(
+        {**r, "passphrase": {}, "keys": {k: v for k, v in r["keys"].items() if k != "private"}}
+        for r in raw_table(store.data_dir / "people.json", "people")
+        if r["id"] == jo.id
+    )
+    forged = [
+        _forged_record(store, jo, checklist),
+        _forged_record(store, jo, checklist, signer=kit.private_key),
+    ]
+
+    def plant(data: dict) -> None:
+        data["people"].append(jo_entry)
+        data["manifest"]["people"].append({"id": jo.id})
+        for record in forged:
+            data["records"].append({**record, "kind": "session"})
+            data["manifest"]["records"].append(
+                {"kind": "session", "id": record["id"], "revision": record["revision"]}
+            )
+
+    reseal_bundle(bundle, plant)
+    # An admin imports it: an admin's import is no way round the signature either.
+    report = import_bundle(store, bundle, "Alex Reid", PASSPHRASE)
+    set_aside = {i["id"]: i["why"] for i in report["quarantined"]}
+    assert set(set_aside) == {r["id"] for r in forged}
+    assert all("not signed by the person it says wrote it" in why for why in set_aside.values())
+    assert not {r["id"] for r in forged} & {i["id"] for i in report["added"]}
+    assert {r["id"] for r in forged}.isdisjoint(
+        {
+            r.get("id")
+            for f in store.sessions.archive_files(jo.id)
+            for r in store.sessions.records_in(f)
+        }
+    )
+    # Neither her supervisor's summary nor her own NMC draft ever sees them.
+    for reader, of in ((people.sign_in(store, "Sam Supervisor", PASSPHRASE), jo), (jo, None)):
+        summary = summaries.build(store, reader, of=of)
+        assert [s.id for s in summary.sessions] == [real.id]
+        assert FORGED not in render(summary, "nmc") + render(summary, "md")

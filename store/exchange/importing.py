@@ -22,6 +22,7 @@ from store.crypto import fingerprint
 from store.errors import CorruptFileError, StoreError
 from store.files import StoreFile, doc, raw_table
 from store.people import ROLES, Person, name_key, now_iso
+from store.session_signing import Trust, Unverified
 from store.sessions import COMPLETE, KEPT_TABLE, archive_month, finished_marker, is_marker
 from store.storage import ensure_dir, read_json, write_atomic
 from store.store import VERSIONS_TABLE, Store
@@ -147,6 +148,7 @@ class Import:
         self.blocked: dict[str, str] = {}  # person id -> why their records stay out
         self.versions: set[str] = set()
         self.quarantine_dir: Path | None = None
+        self.trust: Trust | None = None
         self.done = 0
 
     # -- the whole run -------------------------------------------------------------------
@@ -304,14 +306,33 @@ class Import:
                 f"the wording of checklist '{entry['checklist'].get('id')}' it was answered on "
                 "is neither in the bundle nor in this store"
             )
-        if entry["kind"] != "session":
-            # Anyone can seal for a public key; only the writer can sign. Checked for every
-            # comment and record, whether or not the importer can open it.
-            try:
-                self.store.supervision.check_signature(stored_form(entry), self._signer(entry))
-            except StoreError:
-                return "it is not signed by the person it says wrote it: it may have been altered"
+        # Anyone can seal for a public key; only the writer can sign. Checked for every
+        # session, comment and record, whether or not the importer can open it.
+        if entry["kind"] == "session":
+            damaged = self._does_not_open(entry)  # damage is named as damage
+            if damaged:
+                return damaged
+            return self._session_problem(stored_form(entry))
+        try:
+            self.store.supervision.check_signature(stored_form(entry), self._signer(entry))
+        except StoreError:
+            return "it is not signed by the person it says wrote it: it may have been altered"
         return self._does_not_open(entry)
+
+    def _session_problem(self, incoming: dict) -> str | None:
+        """Why an intact session cannot come in: not signed by its author (nor vouched for
+        here)."""
+        if self._trust().problem(incoming):
+            return "it is not signed by the person it says wrote it: it may have been altered"
+        return None
+
+    def _trust(self) -> Trust:
+        """Who signs what, as the people known after the merge say (this store's, and the
+        bundle's newcomers): read once per import."""
+        if self.trust is None:
+            vouched = self.store.sessions.vouched()
+            self.trust = Trust.of_records(self.people.values(), vouched)
+        return self.trust
 
     def _signer(self, entry: dict) -> Person | None:
         record = self.people.get(entry.get("by") or "")
@@ -329,9 +350,11 @@ class Import:
         stored = stored_form(entry)
         try:
             if entry["kind"] == "session":
-                self.store.sessions.open_record(stored, self.importer)
+                self.store.sessions.open_record(stored, self.importer, self._trust())
             else:
                 self.store.supervision.open_entry(stored, self.importer, self._signer(entry))
+        except Unverified:
+            return None  # it opens, but its author did not sign it: said as such by the caller
         except StoreError:
             return "it has been altered or damaged: its seal does not open"
         return None
