@@ -199,3 +199,54 @@ def test_a_bundle_with_a_session_by_her_is_set_aside_and_never_reaches_a_summary
         summary = summaries.build(store, reader, of=of)
         assert [s.id for s in summary.sessions] == [real.id]
         assert FORGED not in render(summary, "nmc") + render(summary, "md")
+
+
+# -- finding 7: a replayed bundle never rolls back newer edits ---------------------------------
+def test_a_replayed_bundle_never_rolls_back_newer_edits(team, checklist, tmp_path) -> None:
+    store, sam, jo, kit = team
+    done = _genuine(store, jo, checklist)
+    draft = store.start_session(jo, checklist, {})
+    first, second = draft.visible_items(checklist)[:2]
+    draft.answer(first, "done")
+    store.sessions.save_draft(draft)
+    old = tmp_path / "old.bundle"
+    export_bundle(store, jo, old)
+    # Jo goes on working: her later answer must survive any replay of the old bundle.
+    draft.answer(second, "not_done")
+    store.sessions.save_draft(draft)
+
+    def newest() -> dict:
+        [now] = store.sessions.drafts(jo.id, jo)
+        return now.responses()
+
+    wanted = newest()
+    # The old bundle as it is: an older revision, set aside and named.
+    report = import_bundle(store, old, "Alex Reid", PASSPHRASE)
+    [item] = report["quarantined"]
+    assert item["id"] == draft.id and "older revision" in item["why"]
+    assert newest() == wanted
+    # The old bundle doctored to look newer (revision and time of its last change): its
+    # signature no longer holds, so it is set aside too.
+    doctored = tmp_path / "doctored.bundle"
+    doctored.write_bytes(old.read_bytes())
+
+    def bump(data: dict) -> None:
+        for record in data["records"]:
+            if record["id"] == draft.id:
+                record.update(revision=999, updated_at="2099-01-01T00:00:00+00:00")
+            if record["id"] == done.id:  # and the finished one re-dated
+                record.update(completed_at="2020-01-01T09:00:00+00:00")
+        for line in data["manifest"]["records"]:
+            if line["id"] == draft.id:
+                line["revision"] = 999
+
+    reseal_bundle(doctored, bump)
+    for who in ("Alex Reid", "Jo Patel"):
+        report = import_bundle(store, doctored, who, PASSPHRASE)
+        reasons = {i["id"]: i["why"] for i in report["quarantined"]}
+        assert set(reasons) == {draft.id, done.id}
+        assert all("not signed by the person it says wrote it" in w for w in reasons.values())
+        assert report["replaced"] == [] and report["added"] == []
+        assert newest() == wanted
+    [kept] = store.sessions.finished(jo.id, jo)
+    assert kept.record["completed_at"] == done.record["completed_at"]

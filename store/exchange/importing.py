@@ -38,7 +38,7 @@ from .bundle_file import (
     stored_form,
     wording_is_whole,
 )
-from .merge import Outcome, decide
+from .merge import Outcome, decide, essence
 from .reading import Bundle
 
 # The lists an import report holds, each of {"kind", "id", "author", "why"} (people: "name").
@@ -437,6 +437,10 @@ class Import:
     def _place_session(self, entry: dict, current: dict, plan: _Plan) -> None:
         incoming = stored_form(entry)
         place, here = current.get(entry["id"], (None, None))
+        problem = _rolled_back_or_redated(incoming, here)
+        if problem:  # a replayed or doctored copy: set aside, named, never applied
+            self._quarantine(entry, problem)
+            return
         outcome = decide(incoming, here)
         if outcome.action in ("add", "replace"):
             doc_id = sealed_table.doc_id(entry["id"])
@@ -553,6 +557,22 @@ class Import:
                         fresh[doc_id] = kept
                 if fresh:
                     table.insert_multiple(doc(k, doc_id) for doc_id, k in fresh.items())
+
+
+def _rolled_back_or_redated(incoming: dict, here: dict | None) -> str | None:
+    """Why a signed session must not be applied over the copy here: it is an older revision
+    that differs from it (a replayed bundle), or it gives the session another start (its
+    author signs each revision, but a session starts once). None when neither."""
+    if here is None or is_marker(here) or essence(incoming) == essence(here):
+        return None
+    if int(incoming.get("revision", 0)) < int(here.get("revision", 0)):
+        return (
+            f"it is an older revision ({incoming.get('revision')}) than the one here "
+            f"({here.get('revision')}): a copy replayed from an earlier bundle is never applied"
+        )
+    if incoming.get("started_at") != here.get("started_at"):
+        return "it gives another start time than the copy here: it was re-dated"
+    return None
 
 
 def _archive(month: str) -> str:
