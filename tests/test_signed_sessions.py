@@ -9,6 +9,7 @@ All data here is synthetic: invented staff names, no women's details.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from reports.output import render
 from services import people, summaries
@@ -18,7 +19,7 @@ from store.files import raw_table
 from store.sealed_table import doc_id
 from store.session_signing import record_hash, signed
 from store.sessions import TABLE, new_session
-from tests.helpers import PASSPHRASE, run_cli
+from tests.helpers import PASSPHRASE, finish_session, run_cli
 from tests.test_bundle import reseal_bundle
 
 OLD_NOTE = "Offered the quiet room upstairs"
@@ -250,3 +251,57 @@ def test_a_replayed_bundle_never_rolls_back_newer_edits(team, checklist, tmp_pat
         assert newest() == wanted
     [kept] = store.sessions.finished(jo.id, jo)
     assert kept.record["completed_at"] == done.record["completed_at"]
+
+
+# -- finding 7: a summary starts only from a record that can be vouched for ---------------------
+def _day(days_ago: int) -> str:
+    return (date.today() - timedelta(days=days_ago)).isoformat()
+
+
+def test_a_summary_starts_only_from_a_verified_record_and_names_the_others(team, checklist) -> None:
+    store, sam, jo, kit = team
+    store.supervision.add_record(sam, jo, "We met.", when=_day(50))
+    store.supervision.add_record(sam, jo, "We met again.", when=_day(40))
+    first = finish_session(store, jo, checklist, f"{_day(20)}T10:00:00+00:00", {0: ("done", None)})
+    second = finish_session(
+        store, jo, checklist, f"{_day(10)}T10:00:00+00:00", {0: ("not_done", None)}
+    )
+    # Jo re-dates Sam's later record to yesterday, so that the next period would start after
+    # both sessions; Kit, who is not her supervisor, writes one of his own (signed by him).
+    file = store.supervision.file(jo.id)
+    [later] = [r for r in store.supervision.raw(jo.id, "record") if r["date"] == _day(40)]
+    with file.transaction() as db:
+        file.table(db, "records").update({"date": _day(1)}, doc_ids=[doc_id(later["id"])])
+    planted = store.supervision._add(
+        "record", kit, jo.id, {"date": _day(2)}, {"notes": "", "actions": []}, _day(2)
+    )
+
+    sam_in = people.sign_in(store, "Sam Supervisor", PASSPHRASE)
+    summary = summaries.build(store, sam_in, of=jo)
+    assert (summary.period.basis, summary.period.since) == ("last_supervision", _day(50))
+    assert [s.id for s in summary.sessions] == [first.id, second.id]
+    assert summary.last_record is not None and summary.last_record.date == _day(50)
+    ignored = {r.id: r for r in summary.ignored_records}
+    assert set(ignored) == {later["id"], planted.id}
+    assert "not signed by the person it names" in ignored[later["id"]].why
+    assert ignored[planted.id].by == "Kit Novak"
+    assert "not the person's supervisor on that date" in ignored[planted.id].why
+    for fmt in ("md", "html"):
+        assert render(summary, fmt).count("Not counted: a supervision record of") == 2
+    [row] = summaries.overview(store, sam_in)
+    assert (row.since, row.sessions, row.last_supervision) == (_day(50), 2, _day(50))
+
+
+def test_a_changed_finishing_time_cannot_hide_a_session_from_a_summary(team, checklist) -> None:
+    store, sam, jo, kit = team
+    session = finish_session(store, jo, checklist, f"{_day(5)}T10:00:00+00:00", {0: ("done", None)})
+    month = session.record["completed_at"][:7]
+    archive = store.sessions.person_dir(jo.id) / f"archive-{month}.json"
+    data = json.loads(archive.read_text())
+    data[TABLE][str(doc_id(session.id))]["completed_at"] = "2020-01-01T09:00:00+00:00"
+    archive.write_text(json.dumps(data))
+    problems: list = []
+    sam_in = people.sign_in(store, "Sam Supervisor", PASSPHRASE)
+    summary = summaries.build(store, sam_in, of=jo, problems=problems)
+    assert summary.sessions == ()
+    assert [session.id in str(p) and "altered" in str(p) for p in problems] == [True]
