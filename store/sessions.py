@@ -21,21 +21,14 @@ from pathlib import Path
 from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
 from checklists.identifiers import find_identifiers, refused_summary
 
+from . import session_manifest
 from .crypto import open_sealed
 from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
 from .files import StoreFile, doc
 from .people import PeopleStore, Person, now_iso, now_precise
 from .sealed_table import FOLDER as FOLDER
-from .sealed_table import (
-    SealedRecord,
-    SealedTable,
-    doc_id,
-    document,
-    in_person_folder,
-    replace,
-)
+from .sealed_table import SealedRecord, SealedTable, doc_id, document, in_person_folder, replace
 from .sealed_table import owner_of as _owner_of
-from .session_manifest import vouched_in
 from .session_rules import DiscardedElsewhere as DiscardedElsewhere
 from .session_rules import FinishedElsewhere as FinishedElsewhere
 from .session_rules import NotShared as NotShared
@@ -403,7 +396,25 @@ class SessionStore:
 
     def vouched(self) -> frozenset[str]:
         """Hashes of records from before signing that an admin's manifest vouches for."""
-        return vouched_in(self.root.parent)
+        return session_manifest.vouched_in(self.root.parent)
+
+    def vouch_old_records(self, admin: Person) -> int:
+        """The first admin sign-in after the upgrade: seal what is still in clear and sign a
+        manifest of every record from before signing (`session_manifest`); how many."""
+        folders = (
+            sorted(p.name for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        )
+        files = [file for person_id in folders for file in self.files_of(person_id)]
+        hashes = session_manifest.seal_and_collect(files, TABLE, self._sealed_clear)
+        session_manifest.write(self.root.parent, admin, hashes)
+        return len(set(hashes))
+
+    def _sealed_clear(self, record: dict) -> dict:
+        """A record from before sealing, sealed for its readers now (itself when it is sealed
+        already, or when nobody who may read it has keys yet)."""
+        if "content" not in record or not self.readers_for(record["author"]):
+            return record
+        return self.seal_record(Session(unsigned(record)))
 
     def open_record(self, record: dict, reader: Person, trust: Trust | None = None) -> Session:
         """Open a record for `reader`; NotShared, Unverified (not signed by its author) or

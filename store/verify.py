@@ -12,10 +12,10 @@ from pathlib import Path
 
 from checklists import RESPONSES
 
+from . import session_manifest
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
 from .sealed_table import doc_id as filed_under
-from .session_manifest import vouched_in
 from .session_signing import Trust
 from .sessions import KEPT, SessionStore
 from .sessions import STATUS_IN as STATUSES
@@ -205,7 +205,7 @@ def _trust(root: Path) -> Trust:
         data = {}
     table = data.get("people")
     records = [r for r in table.values() if isinstance(r, dict)] if isinstance(table, dict) else []
-    return Trust.of_records(records, vouched_in(root))
+    return Trust.of_records(records, session_manifest.vouched_in(root))
 
 
 def verify_store(root: Path) -> tuple[int, list[Finding]]:
@@ -230,6 +230,11 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
             )
         elif path.name.endswith(TEMP_SUFFIX):
             findings.append(Finding(name, "a temporary file left by an interrupted save"))
+        elif path == session_manifest.path_in(root):
+            checked += 1
+            problem = session_manifest.read(root)[1]
+            if problem:
+                findings.append(Finding(name, problem))
         elif path.suffix == ".json" or path.name.endswith(".json.bak"):
             checked += 1
             findings += verify_file(path, root, trust)

@@ -9,12 +9,14 @@ All data here is synthetic: invented staff names, no women's details.
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 from reports.output import render
 from services import people, summaries
 from services.exchange import export_bundle, import_bundle
-from store import Store
+from store import Store, session_manifest
 from store.files import raw_table
 from store.sealed_table import doc_id
 from store.session_signing import record_hash, signed
@@ -45,15 +47,14 @@ def _legacy_draft(store, person, checklist):
 
 
 def test_a_draft_sealed_after_the_upgrade_keeps_no_clear_copy_and_keeps_later_edits(
-    team, checklist, monkeypatch
+    team, checklist
 ) -> None:
     store, sam, jo, kit = team
     old = _legacy_draft(store, jo, checklist)
-    vouched = frozenset([record_hash(store.sessions.peek(jo.id)[0])])
-    monkeypatch.setattr(type(store.sessions), "vouched", lambda self: vouched)
     drafts = store.sessions.person_dir(jo.id) / "drafts.json"
     assert OLD_NOTE in drafts.read_text()
-    # The upgrade: Jo signs in, and what she can open is sealed.
+    # The upgrade: the first admin to sign in vouches for it (and seals it for its readers).
+    people.reshare(store, people.sign_in(store, "Alex Reid", PASSPHRASE))
     jo_in = people.sign_in(store, "Jo Patel", PASSPHRASE)
     people.reshare(store, jo_in)
     [raw] = store.sessions.peek(jo.id)
@@ -305,3 +306,85 @@ def test_a_changed_finishing_time_cannot_hide_a_session_from_a_summary(team, che
     summary = summaries.build(store, sam_in, of=jo, problems=problems)
     assert summary.sessions == ()
     assert [session.id in str(p) and "altered" in str(p) for p in problems] == [True]
+
+
+# -- old stores: vouched for once by the first admin to sign in ---------------------------------
+OLD_STORE = Path(__file__).parent / "data" / "store-before-signing"
+
+
+def _list(data: Path, name: str, passphrase_file: Path, *args: str):
+    return run_cli(
+        "sessions",
+        "list",
+        "--user",
+        name,
+        "--passphrase-file",
+        str(passphrase_file),
+        "--json",
+        *args,
+        data_dir=data,
+    )
+
+
+def test_an_old_store_is_vouched_for_once_by_the_first_admin_to_sign_in(
+    tmp_path, passphrase_file
+) -> None:
+    """A store written by the program before sessions were signed (tests/data/, made by
+    make_store_before_signing.py at 61c24ce): Dee Okafor was switched off and can never sign
+    hers again."""
+    data = tmp_path / "old"
+    shutil.copytree(OLD_STORE, data)
+    # Before an admin signs in, nothing from before signing is shown as genuine.
+    before = _list(data, "Jo Patel", passphrase_file)
+    assert before.returncode == 1 and json.loads(before.stdout) == []
+    assert not session_manifest.path_in(data).exists()
+    # The first admin to sign in vouches for every record there, once, and it is audited.
+    assert _list(data, "Alex Reid", passphrase_file).returncode == 0
+    assert _list(data, "Alex Reid", passphrase_file).returncode == 0
+    store = Store(data)
+    vouching = [e for e in store.audit.entries() if e["event"] == "sessions_vouched"]
+    assert [(e["actor"], e["detail"]) for e in vouching] == [("Alex Reid", {"records": 4})]
+    assert run_cli("audit", "verify", data_dir=data).returncode == 0
+    assert run_cli("verify", data_dir=data).returncode == 0
+    jo = _list(data, "Jo Patel", passphrase_file)
+    assert jo.returncode == 0 and len(json.loads(jo.stdout)) == 2
+    dee = _list(data, "Sam Supervisor", passphrase_file, "--of", "Dee Okafor")
+    assert dee.returncode == 0
+    assert {s["status"] for s in json.loads(dee.stdout)} == {"draft", "complete"}
+    # Jo's next change to her old draft is signed by her (the manifest is then not needed).
+    jo_in = people.sign_in(store, "Jo Patel", PASSPHRASE)
+    [draft] = store.sessions.drafts(jo_in.id, jo_in)
+    draft.answer(draft.visible_items(store.library.checklists["any-contact"])[1], "done")
+    store.sessions.save_draft(draft)
+    assert [r["id"] for r in store.sessions.peek(jo_in.id) if "signature" in r] == [draft.id]
+
+    # What is written afterwards without its author's signature is not vouched for.
+    checklist = store.library.checklists["any-contact"]
+    planted = _forged_record(store, jo_in, checklist)
+    _write_raw(store, jo_in.id, f"archive-{planted['completed_at'][:7]}.json", planted)
+    after = _list(data, "Jo Patel", passphrase_file)
+    assert after.returncode == 1 and planted["id"] in after.stderr
+    assert planted["id"] not in after.stdout
+    # Deleting the manifest never makes an admin vouch again: old records are then named.
+    session_manifest.path_in(data).unlink()
+    assert _list(data, "Alex Reid", passphrase_file).returncode == 0
+    assert not session_manifest.path_in(data).exists()
+    again = _list(data, "Sam Supervisor", passphrase_file, "--of", "Dee Okafor")
+    assert again.returncode == 1 and json.loads(again.stdout) == []
+
+
+def test_a_manifest_not_signed_by_an_admin_vouches_for_nothing(tmp_path, passphrase_file) -> None:
+    data = tmp_path / "old"
+    shutil.copytree(OLD_STORE, data)
+    store = Store(data)
+    # Jo (not an admin) writes a manifest of her own, to vouch for a record she planted.
+    jo = people.sign_in(store, "Jo Patel", PASSPHRASE)
+    jo.roles.append("admin")  # as she would pretend to be, in her own copy of the program
+    session_manifest.write(data, jo, [record_hash(r) for r in store.sessions.peek(jo.id)])
+    assert json.loads(_list(data, "Jo Patel", passphrase_file).stdout) == []
+    checked = run_cli("verify", "--json", data_dir=data)
+    problems = json.loads(checked.stdout)["problems"]
+    assert {
+        "file": "session-manifest.json",
+        "problem": ("it is not signed by an admin, so it vouches for nothing"),
+    } in problems
