@@ -83,7 +83,12 @@ def _check_sealed(label: str, record: dict) -> list[str]:
 
 
 def _check_session(
-    doc_id: str, record: dict, kind: str, folder: str, trust: Trust | None = None
+    doc_id: str,
+    record: dict,
+    kind: str,
+    folder: str,
+    trust: Trust | None = None,
+    month: str | None = None,
 ) -> list[str]:
     label = f"session {record.get('id', doc_id)}"
     problems = []
@@ -107,6 +112,12 @@ def _check_session(
             problems.append(f"{label} has no valid '{key}'")
     if kind == "archive" and not _is_time(record.get("completed_at")):
         problems.append(f"{label} is finished but has no valid 'completed_at'")
+    elif kind == "archive" and month and record["completed_at"][:7] != month:
+        # Moved to another month's file, a summary would not read it there: named.
+        problems.append(
+            f"{label} was finished in {record['completed_at'][:7]} but is kept in "
+            f"the file of {month}"
+        )
     if "sealed" in record:
         return problems + _check_sealed(label, record)
     content = record.get("content")
@@ -189,7 +200,8 @@ def verify_file(path: Path, root: Path, trust: Trust | None = None) -> list[Find
                 if not _is_time(record["finished"]):  # the marker a finished draft leaves
                     problems.append(f"record {doc_id} is a finished marker with no valid time")
             elif kind in STATUSES:
-                problems += _check_session(doc_id, record, kind, owner, trust)
+                month = path.stem.removeprefix("archive-") if kind == "archive" else None
+                problems += _check_session(doc_id, record, kind, owner, trust, month)
             elif kind == "supervision":
                 problems += _check_supervision(doc_id, record, table_name, owner)
             elif kind in KEPT:

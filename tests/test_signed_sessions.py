@@ -388,3 +388,18 @@ def test_a_manifest_not_signed_by_an_admin_vouches_for_nothing(tmp_path, passphr
         "file": "session-manifest.json",
         "problem": ("it is not signed by an admin, so it vouches for nothing"),
     } in problems
+
+
+def test_a_session_moved_to_another_months_file_is_named_by_verify(team, checklist) -> None:
+    """The file a finished session is kept in is not signed; a summary reads only the months
+    of its period, so a session moved to an older month's file is named by `verify`."""
+    store, sam, jo, kit = team
+    session = _genuine(store, jo, checklist)
+    month = session.record["completed_at"][:7]
+    folder = store.sessions.person_dir(jo.id)
+    (folder / f"archive-{month}.json").rename(folder / "archive-2020-01.json")
+    checked = run_cli("verify", "--json", data_dir=store.data_dir)
+    assert checked.returncode == 1
+    [problem] = json.loads(checked.stdout)["problems"]
+    assert problem["file"].endswith("archive-2020-01.json")
+    assert f"was finished in {month} but is kept in the file of 2020-01" in problem["problem"]

@@ -254,12 +254,9 @@ class LastRecord(Record):
 
 
 @dataclass(frozen=True)
-class IgnoredRecord(Record):
+class IgnoredRecord(LastRecord):
     """A supervision record the period did not start from: who it names, and why."""
 
-    id: str = ""
-    date: str = ""
-    by: str = ""
     why: str = ""
 
 
