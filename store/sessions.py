@@ -401,17 +401,14 @@ class SessionStore:
     def vouch_old_records(self, admin: Person) -> int:
         """The first admin sign-in after the upgrade: seal what is still in clear and sign a
         manifest of every record from before signing (`session_manifest`); how many."""
-        folders = (
-            sorted(p.name for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
-        )
-        files = [file for person_id in folders for file in self.files_of(person_id)]
+        folders = sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        files = [file for folder in folders for file in self.files_of(folder.name)]
         hashes = session_manifest.seal_and_collect(files, TABLE, self._sealed_clear)
         session_manifest.write(self.root.parent, admin, hashes)
         return len(set(hashes))
 
     def _sealed_clear(self, record: dict) -> dict:
-        """A record from before sealing, sealed for its readers now (itself when it is sealed
-        already, or when nobody who may read it has keys yet)."""
+        """A record from before sealing, sealed for its readers now (else itself)."""
         if "content" not in record or not self.readers_for(record["author"]):
             return record
         return self.seal_record(Session(unsigned(record)))
@@ -683,12 +680,19 @@ class SessionStore:
     ) -> dict | None:
         """The record shared with exactly `needed`, or None when it already is. Only what its
         author signed (or a manifest vouches for) is re-shared: a planted record is left as
-        it is, and named whenever it is read."""
+        it is, and named whenever it is read. Its author signs a vouched one, so it no longer
+        needs the manifest (and can travel to another store)."""
         if "content" in record:  # clear content from before sealing: its author seals it
             if reader.id != record.get("author"):
                 return None
             return self.seal_record(self.open_record(record, reader, trust))
-        return self.sealed.rewrapped(record, needed, lambda r: self.open_record(r, reader, trust))
+        updated = self.sealed.rewrapped(
+            record, needed, lambda r: self.open_record(r, reader, trust)
+        )
+        mine = reader.id == record.get("author") and reader.private_key is not None
+        if mine and SIGNATURE not in record and trust.problem(record) is None:
+            return signed(updated or record, reader.private_key)
+        return updated
 
 
 def _damaged(record: dict) -> str:

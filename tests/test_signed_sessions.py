@@ -371,6 +371,9 @@ def test_an_old_store_is_vouched_for_once_by_the_first_admin_to_sign_in(
     assert not session_manifest.path_in(data).exists()
     again = _list(data, "Sam Supervisor", passphrase_file, "--of", "Dee Okafor")
     assert again.returncode == 1 and json.loads(again.stdout) == []
+    # Jo's own old records were signed by her at her sign-in: they no longer need it.
+    mine = _list(data, "Sam Supervisor", passphrase_file, "--of", "Jo Patel")
+    assert len(json.loads(mine.stdout)) == 2 and planted["id"] in mine.stderr
 
 
 def test_a_manifest_not_signed_by_an_admin_vouches_for_nothing(tmp_path, passphrase_file) -> None:
