@@ -89,6 +89,15 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     reactivate.add_argument("name", metavar="NAME")
     acting_flags(reactivate)
     json_flag(reactivate)
+    unlock = sub.add_parser(
+        "unlock",
+        parents=[common],
+        help="lift someone's lockout after too many wrong passphrases, so they can sign in "
+        "again now (admin)",
+    )
+    unlock.add_argument("name", metavar="NAME")
+    acting_flags(unlock)
+    json_flag(unlock)
     own = sub.add_parser("passphrase", parents=[common], help="change your own passphrase")
     acting_flags(own)
     own.add_argument(
@@ -163,10 +172,22 @@ def cmd_users(args: argparse.Namespace) -> int:
         else:
             new = read_passphrase(None, prompt="New passphrase: ")
             again = read_passphrase(None, prompt="Again: ")
-        person = store.people.require(args.user)
-        people_use.change_passphrase(store, person, old, new, again)
+        person = people_use.change_passphrase(store, args.user, old, new, again)
         wrote(store.data_dir)
         out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
+        return 0
+    if args.action == "unlock":
+        acting = sign_in_cli(store, args)
+        person, lifted = people_use.lift_lockout(store, acting, args.name)
+        name = person.name
+        if lifted:
+            wrote(store.data_dir)
+        said = (
+            f"Lifted the lockout for {name}: they can sign in again now."
+            if lifted
+            else f"{name} was not locked out and had no wrong passphrases counted: nothing to lift."
+        )
+        out(args, {"name": name, "lifted": lifted}, said)
         return 0
     # add
     acting = None

@@ -39,7 +39,9 @@ EVENTS = (
     "sign_in",
     "sign_out",
     "sign_in_failed",
+    "sign_in_refused",
     "locked_out",
+    "lockout_lifted",
     "idle_lock",
     "screen_lock",
     "unlock",
@@ -104,6 +106,28 @@ class AuditDamaged(StoreError):
             f"The audit log {path} is damaged at line {line}: {why}. Nothing was added to it."
             + advice
         )
+
+
+def format_anchor(head: tuple[int, str]) -> str:
+    """`NUMBER:HASH`, the form `audit head` prints and `audit verify --anchor` reads."""
+    return f"{head[0]}:{head[1]}"
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """(number, hash) from `NUMBER:HASH`; ValueError in plain words otherwise."""
+    number, sep, digest = text.strip().partition(":")
+    digest = digest.lower()
+    if (
+        not sep
+        or not (number.isascii() and number.isdigit())
+        or len(digest) != 64
+        or any(c not in "0123456789abcdef" for c in digest)
+    ):
+        raise ValueError(
+            f"{text!r} is not an audit anchor: it should be the entry number, a colon and the "
+            "64-character hash, as `stepping-stones audit head` prints it."
+        )
+    return int(number), digest
 
 
 class TornTail(NamedTuple):
@@ -395,6 +419,17 @@ class AuditLog:
             if entry is None:
                 raise AuditDamaged(self.path, number, "the line is not a readable entry", False)
             result.append(entry)
+        return result
+
+    def readable_entries(self) -> list[dict]:
+        """Every entry that can be read, oldest first, skipping lines that cannot (for
+        rebuilding what the log tells, such as the lockout counts, from a damaged log)."""
+        result = []
+        for line in _lines(self._read_all()):
+            if line.endswith(b"\n"):
+                entry = _parse(line[:-1])
+                if entry is not None:
+                    result.append(entry)
         return result
 
     def verify(self, anchor: tuple[int, str] | None = None) -> list[str]:
