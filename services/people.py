@@ -8,7 +8,6 @@ audit trail about signing in or about people is written here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from store.errors import PermissionDenied, SignInError, StoreError
@@ -23,7 +22,7 @@ __all__ = [
     "add_person",
     "change_passphrase",
     "lift_lockout",
-    "locked_until",
+    "locked_out",
     "reactivate",
     "require_admin_to_add",
     "reset_passphrase",
@@ -79,10 +78,9 @@ def lift_lockout(store: Store, acting: Person, name: str) -> tuple[Person, bool]
     return person, lifted
 
 
-def locked_until(store: Store, name: str) -> datetime | None:
-    """When this name's lockout ends, if it is locked out now (for the People screen)."""
-    until = store.lockouts.locked_until(name)
-    return until if until is not None and until > datetime.now().astimezone() else None
+def locked_out(store: Store, names: Sequence[str]) -> set[str]:
+    """Which of these people are locked out now (for the People screen)."""
+    return store.lockouts.locked_now(list(names))
 
 
 def reshare(store: Store, person: Person) -> int:

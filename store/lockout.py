@@ -257,6 +257,17 @@ class Lockouts:
             record = table.get(_doc_id(name_key(name)))
         return _until(record) if record else None
 
+    def locked_now(self, names: list[str], now: datetime | None = None) -> set[str]:
+        """Which of these names are locked out now (one read of the file for them all)."""
+        now = now or datetime.now().astimezone()
+        with self._records() as table:
+            records = {name: table.get(_doc_id(name_key(name))) for name in names}
+        return {
+            name
+            for name, record in records.items()
+            if record and (until := _until(record)) is not None and until > now
+        }
+
     def succeeded(self, name: str) -> None:
         """The right passphrase: the name starts again from nothing."""
         with self._records() as table:
