@@ -421,6 +421,42 @@ class AuditLog:
             result.append(entry)
         return result
 
+    def newest_since(self, moment: datetime, limit: int = 10_000) -> list[dict]:
+        """Readable entries written at or after `moment`, newest first (at most `limit`),
+        reading back from the end of the file only as far as that."""
+        if not self.path.exists():
+            return []
+        found: list[dict] = []
+        with self._locked():
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                return []
+            try:
+                pos, carry = os.fstat(fd).st_size, b""
+                while pos > 0:
+                    step = min(1 << 16, pos)
+                    pos -= step
+                    lines = (os.pread(fd, step, pos) + carry).split(b"\n")
+                    # The first piece may be the end of a line that starts further back.
+                    carry = lines.pop(0) if pos > 0 else b""
+                    for raw in reversed(lines):
+                        entry = _parse(raw) if raw.strip() else None
+                        if entry is None:
+                            continue
+                        try:
+                            at = datetime.fromisoformat(entry["at"])
+                        except ValueError:
+                            continue
+                        if (at if at.tzinfo else at.astimezone()) < moment:
+                            return found
+                        found.append(entry)
+                        if len(found) >= limit:
+                            return found
+            finally:
+                os.close(fd)
+        return found
+
     def readable_entries(self) -> list[dict]:
         """Every entry that can be read, oldest first, skipping lines that cannot (for
         rebuilding what the log tells, such as the lockout counts, from a damaged log)."""

@@ -204,6 +204,30 @@ class Lockouts:
                 )
         return table
 
+    def _locked_by_trail(self, name: str, now: datetime) -> datetime | None:
+        """The end of a lock the audit trail shows in force for this name now, if any: its
+        latest `locked_out` within the longest wait, with no sign-in or lift after it."""
+        if self.audit is None:
+            return None
+        key = name_key(name)
+        for entry in self.audit.newest_since(now - MAX_WAIT):
+            event = entry["event"]
+            who = entry["actor"] if event == "sign_in" else entry["subject"]
+            if event not in ("sign_in", "lockout_lifted", "locked_out") or not who:
+                continue
+            if name_key(who) != key:
+                continue
+            if event != "locked_out":
+                return None
+            try:
+                until = datetime.fromisoformat(str(entry["detail"].get("until")))
+            except ValueError:
+                return None
+            until = until if until.tzinfo else until.astimezone()
+            # Never longer than the rule allows, whatever the entry says.
+            return min(until, now + MAX_WAIT) if until > now else None
+        return None
+
     @contextmanager
     def _records(self) -> Iterator[dict[str, dict]]:
         """The table of counts under the lock, written back when it changed."""
@@ -226,11 +250,17 @@ class Lockouts:
         key = _doc_id(name_key(name))
         try:
             with self._records() as table:
-                record = table.get(key) or {"count": 0, "times": 0}
+                record = dict(table.get(key) or {"count": 0, "times": 0})
                 until = _until(record)
+                if until is None or until <= now:
+                    # An edited file must not lift a lock the audit trail still shows.
+                    until = self._locked_by_trail(name, now)
+                    if until is not None:
+                        record.update(count=0, times=max(record["times"], 1))
+                        record["until"] = until.isoformat()
+                        table[key] = record
                 if until is not None and until > now:
                     raise LockedOut(until, refused=True)
-                record = dict(record)
                 record["count"] += 1
                 until = None
                 if record["count"] >= ATTEMPTS:

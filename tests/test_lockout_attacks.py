@@ -15,6 +15,7 @@ import pytest
 import store.people as people_module
 from services import people
 from store import Store
+from store.audit import canonical, entry_hash
 from store.errors import SignInError
 from store.lockout import ATTEMPTS, LockedOut, NotCounted
 from tests.helpers import PASSPHRASE, run_cli
@@ -155,6 +156,46 @@ def test_deleting_lockouts_json_does_not_lift_a_lock(store, alex, checks) -> Non
         people.sign_in(fresh, "Alex Reid", PASSPHRASE)
     assert still.value.refused and checks == []
     assert any("rebuilt from the audit trail" in n for n in fresh.notices)
+
+
+def test_editing_lockouts_json_does_not_lift_a_lock(store, alex, checks) -> None:
+    """Rather than delete the file, empty it of Alex's record (a file of the right shape)."""
+    lock_out(store, "Alex Reid")
+    path = store.data_dir / "lockouts.json"
+    data = json.loads(path.read_text())
+    data["failures"] = {}
+    path.write_text(json.dumps(data))
+    checks.clear()
+    with pytest.raises(LockedOut) as still:
+        people.sign_in(Store(store.data_dir), "Alex Reid", PASSPHRASE)
+    assert still.value.refused and checks == []
+    # Lifting it for real is an admin's lift, in the trail, and then the right one works.
+    people.lift_lockout(store, alex, "Alex Reid")
+    assert people.sign_in(Store(store.data_dir), "Alex Reid", PASSPHRASE).name == "Alex Reid"
+
+
+def test_a_lock_is_found_behind_many_newer_entries(store, alex) -> None:
+    """The trail is read back from its end only as far as the longest wait: here across
+    several reads, past a thousand newer entries about someone else."""
+    lock_out(store, "Alex Reid")
+    path = store.data_dir / "audit.jsonl"
+    last = json.loads(path.read_bytes().splitlines()[-1])
+    with path.open("ab") as handle:
+        for _ in range(1000):
+            entry = {
+                **last,
+                "seq": last["seq"] + 1,
+                "event": "sign_in_refused",
+                "prev": last["hash"],
+            }
+            entry.update(subject="Nobody Here", detail={"via": "cli", "why": "locked_out"})
+            entry["hash"] = entry_hash(entry)
+            handle.write(canonical(entry) + b"\n")
+            last = entry
+    assert path.stat().st_size > 3 * 65536 and store.audit.verify() == []
+    (store.data_dir / "lockouts.json").write_text('{"failures": {}}')
+    with pytest.raises(LockedOut):
+        people.sign_in(Store(store.data_dir), "Alex Reid", PASSPHRASE)
 
 
 def test_a_count_short_of_a_lock_survives_the_file_being_deleted(store, alex) -> None:
