@@ -298,9 +298,6 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions_discard(args: argparse.Namespace) -> int:
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    if not data_dir.is_dir():
-        raise CommandError(f"there is no store at {data_dir}")
     from services import sessions as session_use
 
     store = open_store(args)
