@@ -281,7 +281,10 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     damaged = [p for p in problems if not isinstance(p, (NotShared, NotSharedEntry))]
     rows = [
-        {**s.json_view(names.get(s.author, "unknown")), "comments": comments.get(s.id, [])}
+        {
+            **session_use.json_view(store, s, names.get(s.author, "unknown")),
+            "comments": comments.get(s.id, []),
+        }
         for s in sessions
     ]
     out(
