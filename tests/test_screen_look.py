@@ -346,6 +346,24 @@ async def test_the_home_table_and_the_reasons_list_mark_their_highlighted_row(
         assert any(line.startswith("▶") for line in rows(options, options.size.height))
 
 
+def test_every_list_on_every_screen_is_one_that_marks_its_row() -> None:
+    """A plain DataTable, OptionList or SelectionList shows its highlighted row by colour
+    alone (as People's table did): screens use MarkedTable, MarkedOptionList or TickList."""
+    import re
+    from pathlib import Path
+
+    plain = re.compile(r"(?<![\w.])(DataTable|OptionList|SelectionList)\(")
+    root = Path(__file__).resolve().parent.parent / "tui"
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "marked.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if plain.search(line)
+    ]
+    assert found == []
+
+
 # -- no colour -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("env", "black_and_white"),

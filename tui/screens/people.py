@@ -16,6 +16,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from store import StoreError
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedTable
 
 
 class PeopleScreen(SteppingNode, Screen):
@@ -65,7 +66,7 @@ class PeopleScreen(SteppingNode, Screen):
             ),
             id="people-intro",
         )
-        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status", markup=False)
         yield Footer()
 
