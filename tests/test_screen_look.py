@@ -181,6 +181,16 @@ async def test_help_wraps_under_its_words(store, alex) -> None:
 
 
 # -- long summaries ----------------------------------------------------------------------------
+async def page_down_to_the_end(app, pilot, body) -> None:
+    """PageDown, a page at a time (never more presses than pages), until `body` is at its end."""
+    for _ in range(body.max_scroll_y // max(body.size.height - 1, 1) + 2):
+        if body.scroll_y >= body.max_scroll_y:
+            break
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+    assert body.scroll_y == body.max_scroll_y
+
+
 async def test_pagedown_reaches_the_end_of_a_long_session_summary(store, alex, checklist) -> None:
     count = len(store.start_session(alex, checklist, {}).visible_items(checklist))
     session = finish_session(
@@ -199,12 +209,7 @@ async def test_pagedown_reaches_the_end_of_a_long_session_summary(store, alex, c
         await settle(app, pilot)
         body = app.screen.query_one("#summary")
         assert body.max_scroll_y > app.size.height  # long: more than two pages
-        for _ in range(40):
-            if body.scroll_y >= body.max_scroll_y:
-                break
-            await pilot.press("pagedown")
-            await settle(app, pilot)
-        assert body.scroll_y == body.max_scroll_y
+        await page_down_to_the_end(app, pilot, body)
         assert any("home" in line for line in lines(app)[-6:])  # its last line, "esc: home"
 
 
@@ -259,12 +264,7 @@ async def test_pagedown_reaches_the_end_of_a_long_supervision_summary(
         await settle(app, pilot)
         body = screen.query_one("#summary-body")
         assert body.max_scroll_y > 2 * app.size.height  # long: more than two pages
-        for _ in range(60):
-            if body.scroll_y >= body.max_scroll_y:
-                break
-            await pilot.press("pagedown")
-            await settle(app, pilot)
-        assert body.scroll_y == body.max_scroll_y
+        await page_down_to_the_end(app, pilot, body)
         assert any("Agreed action number 3" in line for line in lines(app))
 
 
