@@ -294,7 +294,10 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     damaged = [p for p in problems if not isinstance(p, (NotShared, NotSharedEntry))]
     rows = [
-        {**s.json_view(names.get(s.author, "unknown")), "comments": comments.get(s.id, [])}
+        {
+            **session_use.json_view(store, s, names.get(s.author, "unknown")),
+            "comments": comments.get(s.id, []),
+        }
         for s in sessions
     ]
     out(
@@ -311,9 +314,6 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions_discard(args: argparse.Namespace) -> int:
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    if not data_dir.is_dir():
-        raise CommandError(f"there is no store at {data_dir}")
     from services import sessions as session_use
 
     store = open_store(args)

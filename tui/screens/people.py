@@ -18,6 +18,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from store import StoreError
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedTable
 
 
 class PeopleScreen(SteppingNode, Screen):
@@ -77,7 +78,7 @@ class PeopleScreen(SteppingNode, Screen):
             ),
             id="people-intro",
         )
-        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status", markup=False)
         yield Static("", id="people-audit", markup=False)
         yield Footer()
