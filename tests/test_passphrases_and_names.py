@@ -271,3 +271,22 @@ def test_users_list_needs_a_sign_in(store, alex, passphrase_file, tmp_path) -> N
     )
     assert signed_in.returncode == 0, signed_in.stderr
     assert [row["name"] for row in json.loads(signed_in.stdout)] == ["Alex Reid"]
+
+
+def test_a_bundle_cannot_bring_in_a_look_alike_of_someone_here(store, alex, tmp_path) -> None:
+    """Another store has a "Sam Supervisor" spelt with Cyrillic letters; her bundle, imported
+    by the admin here, does not add a second Sam next to the real one."""
+    from services.exchange import export_bundle, import_bundle
+    from store import Store
+
+    people.add_person(store, alex, "Sam Supervisor", ["supervisor"], PASSPHRASE)
+    elsewhere = Store(tmp_path / "elsewhere")
+    fake = people.set_up_first(elsewhere, "\u0405\u0430m Supervisor", PASSPHRASE)
+    bundle = tmp_path / "fake.bundle"
+    export_bundle(elsewhere, fake, bundle)
+
+    report = import_bundle(store, bundle, "Alex Reid", PASSPHRASE)
+    assert report["people_added"] == []
+    [conflict] = report["people_conflicts"]
+    assert "looks too much like Sam Supervisor" in conflict["why"]
+    assert [p.name for p in store.people.all()] == ["Alex Reid", "Sam Supervisor"]
