@@ -127,8 +127,9 @@ def test_good_passphrases_pass() -> None:
 
 # -- the scrypt cost ---------------------------------------------------------------------------
 def test_new_passphrases_get_2_to_the_17() -> None:
-    """The production cost (tests lower `N` in their own process; the installed program is
-    checked at this cost in `tests/test_cli.py::test_the_scrypt_cost_is_never_read_from_the_environment`)."""
+    """The production cost (tests lower `N` in their own process; that the installed program
+    sets this cost is `tests/test_cli.py::test_the_scrypt_cost_is_never_read_from_the_environment`).
+    """
     assert passwords.FULL_N == 2**17
     assert passwords.UPGRADE_FROM <= 2**15  # every cost the program ever gave is upgraded
 
