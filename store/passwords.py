@@ -137,7 +137,9 @@ def _is_mostly(passphrase: str, name: str) -> bool:
 def _guessable(passphrase: str, names: Sequence[str]) -> bool:
     from zxcvbn import zxcvbn  # imported when a passphrase is set, not at start-up
 
-    hints = {word.casefold() for name in names for word in [name, *name.split()]}
+    hints = {
+        word.casefold() for name in names for word in [name, "".join(name.split()), *name.split()]
+    }
     return zxcvbn(passphrase[:72], user_inputs=sorted(hints))["score"] < MIN_SCORE
 
 
@@ -162,6 +164,7 @@ def passphrase_problem(
         return f"That passphrase is too close to the name {name}, which anyone could guess. {GOOD}"
     if _guessable(passphrase, [n for n in (name, *others) if n]):
         return (
-            f"That passphrase would be easy to guess: it is a common one, or close to one. {GOOD}"
+            "That passphrase would be easy to guess: it is a common one or close to one, or made "
+            f"from names. {GOOD}"
         )
     return None

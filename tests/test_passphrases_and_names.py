@@ -72,7 +72,7 @@ def test_a_colleagues_name_is_no_passphrase_either(team) -> None:
     store = team.store
     alex = store.people.find("Alex Reid")
     with pytest.raises(InvalidInput, match="easy to guess"):
-        people.add_person(store, alex, "Rowan Hughes", ["practitioner"], "samsupervisor")
+        people.add_person(store, alex, "Rowan Hughes", ["practitioner"], "jopatelkitnovak")
 
 
 def test_the_command_line_refuses_password(store, alex, passphrase_file, tmp_path) -> None:
