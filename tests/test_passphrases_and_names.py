@@ -6,6 +6,7 @@ in). All people are synthetic."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +33,15 @@ def _stored(store, name: str) -> dict:
         if r["name"] == name
     ]
     return record
+
+
+def _alex_adds(store, passphrase_file, name: str, new_passphrase_file):
+    """`users add NAME` on the command line, signed in as Alex (the admin)."""
+    signed_in = ("--user", "Alex Reid", "--passphrase-file", str(passphrase_file))
+    new = ("--new-passphrase-file", str(new_passphrase_file))
+    return run(
+        "users", "add", name, "--role", "practitioner", *signed_in, *new, data_dir=store.data_dir
+    )
 
 
 # -- weak passphrases --------------------------------------------------------------------------
@@ -78,20 +88,7 @@ def test_a_colleagues_name_is_no_passphrase_either(team) -> None:
 def test_the_command_line_refuses_password(store, alex, passphrase_file, tmp_path) -> None:
     weak = tmp_path / "weak.txt"
     weak.write_text("password\n")
-    result = run(
-        "users",
-        "add",
-        "Kit Novak",
-        "--role",
-        "practitioner",
-        "--user",
-        "Alex Reid",
-        "--passphrase-file",
-        str(passphrase_file),
-        "--new-passphrase-file",
-        str(weak),
-        data_dir=store.data_dir,
-    )
+    result = _alex_adds(store, passphrase_file, "Kit Novak", weak)
     assert result.returncode != 0
     assert "easy to guess" in result.stderr and GOOD_ONE in result.stderr
     assert store.people.find("Kit Novak") is None
@@ -201,20 +198,7 @@ def test_a_name_that_looks_like_a_colleagues_is_refused(team, look_alike) -> Non
 
 
 def test_the_command_line_names_whom_a_look_alike_resembles(store, alex, passphrase_file) -> None:
-    result = run(
-        "users",
-        "add",
-        "\u0410lex Reid",
-        "--role",
-        "practitioner",
-        "--user",
-        "Alex Reid",
-        "--passphrase-file",
-        str(passphrase_file),
-        "--new-passphrase-file",
-        str(passphrase_file),
-        data_dir=store.data_dir,
-    )
+    result = _alex_adds(store, passphrase_file, "\u0410lex Reid", passphrase_file)
     assert result.returncode != 0
     assert "looks too much like Alex Reid" in result.stderr
     assert len(store.people.all()) == 1
@@ -248,28 +232,14 @@ def test_users_list_needs_a_sign_in(store, alex, passphrase_file, tmp_path) -> N
 
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase at all\n")
-    guessed = run(
-        "users",
-        "list",
-        "--json",
-        "--user",
-        "Alex Reid",
-        "--passphrase-file",
-        str(wrong),
-        data_dir=store.data_dir,
-    )
-    assert guessed.returncode != 0 and "Alex Reid" not in guessed.stdout
 
-    signed_in = run(
-        "users",
-        "list",
-        "--json",
-        "--user",
-        "Alex Reid",
-        "--passphrase-file",
-        str(passphrase_file),
-        data_dir=store.data_dir,
-    )
+    def listing(passphrase: Path):
+        signed_in = ("--user", "Alex Reid", "--passphrase-file", str(passphrase))
+        return run("users", "list", "--json", *signed_in, data_dir=store.data_dir)
+
+    guessed = listing(wrong)
+    assert guessed.returncode != 0 and "Alex Reid" not in guessed.stdout
+    signed_in = listing(passphrase_file)
     assert signed_in.returncode == 0, signed_in.stderr
     assert [row["name"] for row in json.loads(signed_in.stdout)] == ["Alex Reid"]
 
