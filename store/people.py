@@ -2,8 +2,8 @@
 
 Names are NFKC-normalised and matched without regard to case or surrounding spaces, because
 people type them on a shared terminal in a hurry; a name that looks like someone else's is
-refused (`store.names`). Nothing secret leaves this module: passphrases are
-kept only as scrypt-derived checks, and private keys only wrapped.
+refused (`store.names`). Nothing secret leaves this module: passphrases are kept only as
+scrypt-derived checks, and private keys only wrapped.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ class PeopleStore:
         person = Person.from_record(record)
         person.private_key = unwrap_private_key(record["keys"], kek, person.id)
         if needs_upgrade(record["passphrase"]):
-            self._raise_cost(person, passphrase)
+            self._raise_cost(person, passphrase, record["passphrase"])
         if not record["keys"].get("sign_public"):
             # Keys from before signing: add the public half of the signing key once.
             sign_public = b64(signing_public(person.private_key))
@@ -248,15 +248,17 @@ class PeopleStore:
             person.sign_publics.insert(0, unb64(sign_public))
         return person
 
-    def _raise_cost(self, person: Person, passphrase: str) -> None:
+    def _raise_cost(self, person: Person, passphrase: str, checked: dict) -> None:
         """A hash from before the cost went up: made again at today's cost, with the same keys
-        wrapped by the key the new hash gives (as changing one's own passphrase does)."""
+        wrapped by the key the new hash gives (as changing one's own passphrase does). Left as
+        it is if the passphrase changed meanwhile (a reset in another window)."""
         hashed, kek = new_secret(passphrase)
         wrapped = wrap_private_key(person.private_key, kek, person.id)
 
         def change(record: dict) -> None:
             keys = record.get("keys") or {}
-            record.update(passphrase=hashed, keys={**keys, "private": wrapped["private"]})
+            if record.get("passphrase") == checked and keys.get("public") == wrapped["public"]:
+                record.update(passphrase=hashed, keys={**keys, "private": wrapped["private"]})
 
         self._change(person.id, change)
 
