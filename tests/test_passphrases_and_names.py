@@ -166,6 +166,23 @@ def test_a_wrong_passphrase_upgrades_nothing(store, monkeypatch) -> None:
     assert _stored(store, "Alex Reid")["passphrase"]["n"] == passwords.UPGRADE_FROM
 
 
+def test_a_reset_in_another_window_is_never_undone_by_the_upgrade(store, monkeypatch) -> None:
+    """Jo signs in with her old passphrase just as an admin resets it elsewhere: raising the
+    cost of the hash she signed in with must not put it (or her old key) back."""
+    monkeypatch.setattr(passwords, "N", passwords.UPGRADE_FROM)
+    alex = people.set_up_first(store, "Alex Reid", PASSPHRASE)
+    people.add_person(store, alex, "Jo Patel", ["practitioner"], PASSPHRASE)
+    checked = _stored(store, "Jo Patel")["passphrase"]
+    jo = store.people.authenticate("Jo Patel", PASSPHRASE)  # at today's cost: nothing to raise
+    people.reset_passphrase(store, alex, "Jo Patel", "quiet orchard lantern")
+    after_reset = _stored(store, "Jo Patel")
+
+    monkeypatch.setattr(passwords, "N", passwords.UPGRADE_FROM * 2)
+    store.people._raise_cost(jo, PASSPHRASE, checked)  # the late upgrade of the old sign-in
+    assert _stored(store, "Jo Patel") == after_reset
+    assert people.sign_in(store, "Jo Patel", "quiet orchard lantern").name == "Jo Patel"
+
+
 def test_hashes_at_the_tests_own_cost_are_left_as_they_are(store, alex, monkeypatch) -> None:
     """Below UPGRADE_FROM only test code ever wrote a hash: the installed program, started by
     tests, checks those at their cost and leaves them, so the suite stays quick."""
