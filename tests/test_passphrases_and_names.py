@@ -65,7 +65,7 @@ def test_a_weak_passphrase_for_a_colleague_is_refused(store, alex, template) -> 
 def test_a_weak_new_passphrase_of_ones_own_is_refused(store, alex, template) -> None:
     weak = _weak(template, "Alex Reid")
     with pytest.raises(InvalidInput, match=GOOD_ONE):
-        people.change_passphrase(store, alex, PASSPHRASE, weak)
+        people.change_passphrase(store, "Alex Reid", PASSPHRASE, weak)
     assert people.sign_in(store, "Alex Reid", PASSPHRASE).name == "Alex Reid"
 
 
