@@ -50,7 +50,10 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     )
     acting_flags(add, required=False)
     json_flag(add)
-    ulist = sub.add_parser("list", parents=[common], help="everyone, with roles and supervisors")
+    ulist = sub.add_parser(
+        "list", parents=[common], help="everyone, with roles and supervisors (needs a sign-in)"
+    )
+    acting_flags(ulist)
     json_flag(ulist)
     update = sub.add_parser(
         "update", parents=[common], help="change someone's roles or supervisors (admin)"
@@ -115,6 +118,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     # Only adding may set up a new store (its first person); everything else needs one there.
     store = open_store(args, library=Library(), may_create=args.action == "add")
     if args.action == "list":
+        sign_in_cli(store, args)  # who works here is for colleagues only
         people = store.people.all()
         by_id = {p.id: p for p in people}
         rows = [store.people.public_view(p, by_id) for p in people]
