@@ -73,7 +73,7 @@ def test_users_list_and_the_checklist_commands_give_the_promised_fields(
     store, alex, passphrase_file
 ) -> None:
     make_team(store, alex)
-    people = json.loads(run_cli("users", "list", "--json", data_dir=store.data_dir).stdout)
+    people = as_alex(store, passphrase_file, "users", "list")
     assert people and all({"name", "roles", "supervisors", "active"} <= set(p) for p in people)
     jo = next(p for p in people if p["name"] == "Jo Patel")
     assert jo["supervisors"] == ["Sam Supervisor"] and jo["active"] is True
