@@ -65,6 +65,7 @@ EVENTS = (
     "supervision_record_added",
     "action_updated",
     "session_discarded",
+    "sessions_vouched",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.
