@@ -63,6 +63,7 @@ EVENTS = (
     "supervision_record_added",
     "action_updated",
     "session_discarded",
+    "directory_signed",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

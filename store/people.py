@@ -14,16 +14,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .crypto import (
+    SealError,
     b64,
     new_key_pair,
+    public_bytes,
     signing_public,
     unb64,
     unwrap_private_key,
     wrap_private_key,
 )
+from .directory import (
+    CHANGES,
+    FACTS,
+    Directory,
+    Keeper,
+    effective_rows,
+    new_change,
+    replay,
+)
 from .errors import InvalidInput, PermissionDenied, SignInError
 from .files import StoreFile, doc
 from .passwords import burn_time, check_passphrase, new_secret, passphrase_problem
+from .pins import Pins
 from .roles import ROLES
 
 NAME_PATTERN = re.compile(r"^[^\W_][\w .'-]{0,59}$")
@@ -93,24 +105,49 @@ def _doc_id(person_id: str) -> int:
     return uuid.UUID(person_id).int
 
 
+def _created(row: dict) -> str:
+    return str(row.get("created_at", ""))
+
+
+def _append(changes, change: dict) -> None:
+    """One more signed change, filed after every change there (whatever else is in the file)."""
+    changes.insert(doc(change, max((c.doc_id for c in changes.all()), default=0) + 1))
+
+
 class PeopleStore:
     """Reads and writes the people file. The audit entry for each change, and who may make it,
     are the services' (`services.people`); only adding checks its caller here as well, under
     the file's lock, because "nobody yet, so no admin needed" must hold at the moment of writing."""
 
-    def __init__(self, file: StoreFile) -> None:
+    def __init__(self, file: StoreFile, keeper: Keeper | None = None) -> None:
         self.file = file
+        self.keeper = keeper or Keeper(file.path.parent, Pins())
 
-    def _records(self) -> list[dict]:
+    def _rows(self) -> list[dict]:
+        """The people rows as they are in the file (believed only through `_records`)."""
         with self.file.transaction() as db:
             return [dict(r) for r in self.file.table(db, TABLE).all()]
+
+    def _records(self) -> list[dict]:
+        """The people the signed directory vouches for (store/directory.py); an old store
+        whose people nobody has signed yet: the rows, as before."""
+        rows, directory = self.read_directory()
+        return effective_rows(rows, directory) if directory.signed else rows
+
+    def read_directory(self) -> tuple[list[dict], Directory]:
+        """(the rows as in the file, what the signed changes say); DirectoryRefused when the
+        store's root is not the one pinned for it."""
+        with self.file.transaction() as db:
+            rows = [dict(r) for r in self.file.table(db, TABLE).all()]
+            changes = [dict(r) for r in self.file.table(db, CHANGES).all()]
+        return rows, self.keeper.state(changes)
 
     def all(self) -> list[Person]:
         people = [Person.from_record(r) for r in self._records()]
         return sorted(people, key=lambda p: name_key(p.name))
 
     def is_empty(self) -> bool:
-        return not self._records()
+        return not self._rows()
 
     def find(self, name: str) -> Person | None:
         key = name_key(name)
@@ -170,8 +207,11 @@ class PeopleStore:
         private_key, keys = new_key_pair(kek, person_id)
         with self.file.transaction() as db:
             table = self.file.table(db, TABLE)
-            records = [dict(r) for r in table.all()]
-            if records and (acting is None or not acting.has("admin") or not acting.active):
+            rows = [dict(r) for r in table.all()]
+            changes = self.file.table(db, CHANGES)
+            directory = self.keeper.state([dict(c) for c in changes.all()])
+            records = effective_rows(rows, directory) if directory.signed else rows
+            if rows and (acting is None or not acting.has("admin") or not acting.active):
                 raise PermissionDenied("Only an admin can add people.")
             by_name = {name_key(r["name"]): r for r in records}
             if name_key(name) in by_name:
@@ -193,9 +233,15 @@ class PeopleStore:
                 created_at=now_iso(),
             )
             record = {**person.to_record(), "passphrase": hashed, "keys": keys}
+            added = Person.from_record(record)
+            added.private_key = private_key  # the welcome form signs its creator straight in
+            first = not rows
+            if first or directory.signed:  # the first person's own record is the root
+                signed = new_change(directory, added if first else acting, record, "person_added")
+                _append(changes, signed)
             table.insert(doc(record, _doc_id(person.id)))
-        added = Person.from_record(record)
-        added.private_key = private_key  # the welcome form signs its creator straight in
+        if first:
+            self.keeper.pin(keys["sign_public"])
         return added
 
     def insert_many(self, records: list[dict]) -> None:
@@ -225,6 +271,14 @@ class PeopleStore:
             raise wrong
         if not record.get("active", True):
             raise SignInError("This account has been switched off. Please ask an admin.")
+        public = (record.get("keys") or {}).get("public")
+        if public and record.get("passphrase", {}).get("v") == 2:
+            try:  # a wrapped key that is not the signed one's signs nobody in
+                opened = unwrap_private_key(record["keys"], kek, record["id"])
+            except SealError:
+                raise wrong from None
+            if b64(public_bytes(opened)) != public:
+                raise wrong
         if not record.get("keys") or record.get("passphrase", {}).get("v") != 2:
             record = self._give_keys(record["id"], passphrase)
             kek = check_passphrase(passphrase, record["passphrase"])
@@ -243,16 +297,78 @@ class PeopleStore:
         _, keys = new_key_pair(kek, person_id)
         return self._change(person_id, lambda r: r.update(passphrase=hashed, keys=keys))
 
-    def _change(self, person_id: str, change) -> dict:
+    def _change(self, person_id: str, change, signer: Person | None = None, event="") -> dict:
+        """Change one row; in a signed store, with `signer` (an admin, signed in), the change
+        is signed too, under the same lock (without, the row alone changes: an envelope, or
+        something the signed directory goes on ignoring)."""
         with self.file.transaction() as db:
             table = self.file.table(db, TABLE)
             record = table.get(doc_id=_doc_id(person_id))
             if record is None:
                 raise InvalidInput("That person is no longer in the store.")
             record = dict(record)
+            changes = self.file.table(db, CHANGES)
+            directory = self.keeper.state([dict(c) for c in changes.all()])
+            if signer is not None and directory.signed:
+                # What is signed is the signed facts changed, never what the row says now.
+                rows = [dict(r) for r in table.all()]
+                vouched = effective_rows(rows, directory)
+                base = next((r for r in vouched if r["id"] == person_id), None)
+                if base is None:
+                    raise InvalidInput("That person is not in the signed directory.")
+                change(base)
+                signed = new_change(directory, signer, base, event)
+                _append(changes, signed)
+                record.update({k: base[k] for k in FACTS})  # the row heals to the signed facts
             change(record)
             table.upsert(doc(record, _doc_id(person_id)))
         return record
+
+    def vouched(self, db) -> tuple[list[dict], Directory]:
+        """Inside a transaction: the people the directory vouches for (an old store: the
+        rows), and the directory."""
+        rows = [dict(r) for r in self.file.table(db, TABLE).all()]
+        directory = self.keeper.state([dict(c) for c in self.file.table(db, CHANGES).all()])
+        return (effective_rows(rows, directory) if directory.signed else rows), directory
+
+    def put_signed(self, db, signer: Person, records: list[dict], event: str) -> None:
+        """Inside a transaction: write these new people, each with a change signed by `signer`
+        when the store is signed (an import by an admin)."""
+        changes = self.file.table(db, CHANGES)
+        directory = self.keeper.state([dict(c) for c in changes.all()])
+        table = self.file.table(db, TABLE)
+        for record in records:
+            if directory.signed:
+                _append(changes, new_change(directory, signer, record, event))
+                directory = self.keeper.state([dict(c) for c in changes.all()])
+            table.upsert(doc(record, _doc_id(record["id"])))
+
+    def sign_directory(self, admin: Person) -> int:
+        """An old store's first admin sign-in after the upgrade: sign the directory as it
+        stands, the admin's own record first (the root), then everyone else's; returns how
+        many changes were signed (0 when it was signed already). The root is pinned."""
+        if admin.private_key is None or not admin.has("admin"):
+            return 0
+        with self.file.transaction() as db:
+            changes = self.file.table(db, CHANGES)
+            if len(changes):
+                return 0
+            rows = [dict(r) for r in self.file.table(db, TABLE).all()]
+            own = next((r for r in rows if r.get("id") == admin.id), None)
+            if own is None or (own.get("keys") or {}).get("public") != b64(admin.public or b""):
+                return 0
+            directory = Directory()
+            signed = []
+            for row in [own, *sorted((r for r in rows if r is not own), key=_created)]:
+                try:
+                    change = new_change(directory, admin, row, "directory_signed")
+                except PermissionDenied:
+                    continue  # a row that is not a person: left out, and reported
+                signed.append(change)
+                directory = replay(signed)
+            changes.insert_multiple(doc(c, n) for n, c in enumerate(signed, 1))
+        self.keeper.pin(directory.root)
+        return len(signed)
 
     def require(self, name: str) -> Person:
         person = self.find(name)
@@ -287,13 +403,14 @@ class PeopleStore:
         hashed, kek = new_secret(new)
         _, keys = new_key_pair(kek, person.id)
 
-        def reset(record: dict) -> None:
-            old = record.get("keys") or {}
-            before = [old.get("sign_public"), *old.get("sign_before", [])]
-            keys["sign_before"] = [k for k in before if k]  # what they signed still checks
-            record.update(passphrase=hashed, keys=keys)
+        # What they signed still checks: their signing keys as the directory has them (never a
+        # key added to the file by hand).
+        keys["sign_before"] = [b64(k) for k in person.sign_publics]
 
-        changed = self._change(person.id, reset)
+        def reset(record: dict) -> None:
+            record.update(passphrase=hashed, keys=dict(keys))
+
+        changed = self._change(person.id, reset, acting, "passphrase_reset")
         return Person.from_record(changed)
 
     def update(
@@ -353,5 +470,7 @@ class PeopleStore:
         record = self._change(
             person.id,
             lambda r: r.update(roles=roles, supervisors=supervisors, active=active),
+            acting,
+            "person_updated",
         )
         return Person.from_record(record), changes

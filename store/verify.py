@@ -12,8 +12,10 @@ from pathlib import Path
 
 from checklists import RESPONSES
 
+from .directory import findings as directory_findings
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
+from .pins import Pins
 from .sealed_table import doc_id as filed_under
 from .sessions import KEPT, SessionStore
 from .sessions import STATUS_IN as STATUSES
@@ -148,7 +150,7 @@ def _check_kept(doc_id: str, record: dict, folder: str) -> list[str]:
     return problems
 
 
-def verify_file(path: Path, root: Path) -> list[Finding]:
+def verify_file(path: Path, root: Path, pins: Pins | None = None) -> list[Finding]:
     name = str(path.relative_to(root))
     kind = _kind_of(path)
     try:
@@ -176,7 +178,7 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
         for doc_id, record in table.items():
             if not doc_id.isdigit() or not isinstance(record, dict):
                 problems.append(f"record {doc_id!r} in '{table_name}' is not a record")
-            elif kind == "people":
+            elif kind == "people" and table_name == "people":
                 problems += _check_person(doc_id, record)
             elif kind == "drafts" and "finished" in record:
                 if not _is_time(record["finished"]):  # the marker a finished draft leaves
@@ -187,10 +189,12 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
                 problems += _check_supervision(doc_id, record, table_name, owner)
             elif kind in KEPT:
                 problems += _check_kept(doc_id, record, owner)
+    if path.name == "people.json":
+        problems += directory_findings(path, data, pins or Pins())
     return [Finding(name, p) for p in problems]
 
 
-def verify_store(root: Path) -> tuple[int, list[Finding]]:
+def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Finding]]:
     """(files checked, findings). A store folder that does not exist is a finding too."""
     root = Path(root)
     if not root.is_dir():
@@ -213,7 +217,7 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
             findings.append(Finding(name, "a temporary file left by an interrupted save"))
         elif path.suffix == ".json" or path.name.endswith(".json.bak"):
             checked += 1
-            findings += verify_file(path, root)
+            findings += verify_file(path, root, pins)
     if not (root / "people.json").exists() and checked:
         findings.append(Finding("people.json", "missing: nobody can sign in"))
     return checked, findings

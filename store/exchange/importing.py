@@ -186,12 +186,12 @@ class Import:
         if self.dry_run:
             self._plan_people(raw_table(self.store.data_dir / "people.json", "people"))
             return []
-        file = self.store.people.file
-        with file.transaction() as db:  # decide and add under the lock: no double adds
-            table = file.table(db, "people")
-            added = self._plan_people([dict(r) for r in table.all()])
-            if added:
-                table.insert_multiple(doc(r, _doc(r)) for r in added)
+        people = self.store.people
+        with people.file.transaction() as db:  # decide and add under the lock: no double adds
+            here, _ = people.vouched(db)
+            added = self._plan_people(here)
+            if added:  # signed by the importing admin, in a signed store
+                people.put_signed(db, self.importer, added, "person_added")
         return added
 
     def _plan_people(self, rows: list[dict]) -> list[dict]:

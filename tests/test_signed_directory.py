@@ -1,0 +1,199 @@
+"""The signed directory of people (issue 13, findings 1 and 2): attacks performed as a colleague
+with write access to the store folder and no admin key would, each failing on the code before
+it (where people.json alone was believed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from services import people
+from store import Store
+from store.crypto import b64, signing_public
+from store.directory import CHANGES, show_fingerprint
+from store.pins import Pins
+from store.verify import verify_store
+from tests.helpers import PASSPHRASE, finish_session
+
+
+def _edit_people(store: Store, edit) -> None:
+    """What the attacker does: open people.json in an editor and change the rows."""
+    path = store.data_dir / "people.json"
+    data = json.loads(path.read_text())
+    for row in data["people"].values():
+        edit(row)
+    path.write_text(json.dumps(data))
+
+
+def _row(store: Store, name: str) -> dict:
+    data = json.loads((store.data_dir / "people.json").read_text())
+    return next(r for r in data["people"].values() if r["name"] == name)
+
+
+@pytest.fixture
+def eve(team):
+    """A colleague with an ordinary account and write access to the store folder."""
+    added = people.add_person(
+        team.store,
+        people.sign_in(team.store, "Alex Reid", PASSPHRASE),
+        "Eve Mallory",
+        ["practitioner"],
+        PASSPHRASE,
+    )
+    return people.sign_in(team.store, added.name, PASSPHRASE)
+
+
+def test_a_new_store_is_signed_from_its_first_admin_and_its_root_pinned(store, alex) -> None:
+    data = json.loads((store.data_dir / "people.json").read_text())
+    [genesis] = data[CHANGES].values()
+    assert genesis["by"] == alex.id and genesis["prev"] == "0" * 64
+    root, where = store.pins.root_for(store.data_dir)
+    assert where == "user" and root == _row(store, "Alex Reid")["keys"]["sign_public"]
+    assert people_root_shown(store) != "not signed yet"
+    assert verify_store(store.data_dir)[1] == []
+
+
+def people_root_shown(store: Store) -> str:
+    from services.directory import root_fingerprint
+
+    return root_fingerprint(store)
+
+
+def test_finding_1_adding_yourself_as_a_supervisor_shares_nothing(team, eve, checklist) -> None:
+    store, jo = team.store, team.jo
+    finish_session(store, jo, checklist, "2026-11-02T10:00:00+00:00", {})
+
+    # The attack: Eve makes herself a supervisor and Jo's supervisor, by hand.
+    def edit(row: dict) -> None:
+        if row["id"] == eve.id:
+            row["roles"].append("supervisor")
+        if row["id"] == jo.id:
+            row["supervisors"].append(eve.id)
+
+    _edit_people(store, edit)
+    store.notices.clear()
+    again = Store(store.data_dir)
+    jo = people.sign_in(again, "Jo Patel", PASSPHRASE)
+    people.reshare(again, jo)
+
+    assert eve.id not in again.people.get(jo.id).supervisors
+    for record in (
+        again.sessions.raw_records(jo.id)
+        if hasattr(again.sessions, "raw_records")
+        else _session_rows(again, jo.id)
+    ):
+        assert eve.id not in record["sealed"]["readers"]
+    said = "\n".join(again.notices)
+    assert (
+        "Eve Mallory is listed as your supervisor without an admin's signed change: "
+        "nothing was shared"
+    ) in said
+    found = "\n".join(str(f) for f in verify_store(again.data_dir)[1])
+    assert (
+        "Eve Mallory is listed as Jo Patel's supervisor without an admin's signed change" in found
+    )
+    assert (
+        "Eve Mallory is listed with the supervisor role without an admin's signed change" in found
+    )
+
+
+def _session_rows(store: Store, person_id: str) -> list[dict]:
+    rows = []
+    for path in (store.data_dir / "sessions" / person_id).glob("*.json"):
+        data = json.loads(path.read_text())
+        for name, table in data.items():
+            if name != "_meta":
+                rows += [r for r in table.values() if "sealed" in r]
+    assert rows
+    return rows
+
+
+def test_finding_2_an_old_key_added_by_hand_does_not_make_a_forged_comment_genuine(
+    team, eve, checklist
+) -> None:
+    store, sam, jo = team.store, team.sam, team.jo
+    session = finish_session(store, jo, checklist, "2026-11-02T10:00:00+00:00", {})
+    # The attack: a comment "by Sam", signed with Eve's key, sealed from the public keys ...
+    fake_sam = store.people.get(sam.id)
+    fake_sam.private_key = eve.private_key
+    store.supervision.add_comment(fake_sam, jo.id, session.id, "Forged words")
+    # ... and Eve's signing key added by hand to Sam's keys from before a reset.
+    eves_key = b64(signing_public(eve.private_key))
+
+    def edit(row: dict) -> None:
+        if row["id"] == sam.id:
+            row["keys"].setdefault("sign_before", []).append(eves_key)
+
+    _edit_people(store, edit)
+    again = Store(store.data_dir)
+    jo = people.sign_in(again, "Jo Patel", PASSPHRASE)
+    problems: list = []
+    assert [c.text for c in again.supervision.comments(jo, jo.id, problems)] == []
+    assert problems and "could not be checked as written by the person it names" in str(problems[0])
+    found = "\n".join(str(f) for f in verify_store(again.data_dir)[1])
+    assert "an old signing key listed for Sam Supervisor without an admin's signed change" in found
+
+
+def test_a_key_swapped_in_by_hand_cannot_be_signed_in_with(team, eve) -> None:
+    """Eve copies her own passphrase check and wrapped key into Sam's row (keeping Sam's public
+    key, or putting hers): neither signs her in as Sam."""
+    store = team.store
+    eves = _row(store, "Eve Mallory")
+
+    def edit(row: dict) -> None:
+        if row["name"] == "Sam Supervisor":
+            row["passphrase"] = eves["passphrase"]
+            row["keys"]["private"] = eves["keys"]["private"]
+
+    _edit_people(store, edit)
+    from store.errors import SignInError
+
+    with pytest.raises(SignInError):
+        people.sign_in(Store(store.data_dir), "Sam Supervisor", PASSPHRASE)
+
+    def swap(row: dict) -> None:
+        if row["name"] == "Sam Supervisor":
+            row["keys"] = dict(eves["keys"])
+
+    _edit_people(store, swap)
+    with pytest.raises(SignInError):
+        people.sign_in(Store(store.data_dir), "Sam Supervisor", PASSPHRASE)
+
+
+def test_admin_changes_are_signed_and_a_row_added_by_hand_is_nobody(team) -> None:
+    store = team.store
+    alex = people.sign_in(store, "Alex Reid", PASSPHRASE)
+    people.update_person(store, alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+    assert team.sam.id in store.people.get(team.kit.id).supervisors
+
+    eves = dict(
+        _row(store, "Jo Patel"),
+        id="00000000-0000-4000-8000-00000000e7e0",
+        name="Eve Mallory",
+        roles=["admin", "supervisor"],
+    )
+    path = store.data_dir / "people.json"
+    data = json.loads(path.read_text())
+    data["people"][str(int("e7e0", 16))] = eves
+    path.write_text(json.dumps(data))
+    again = Store(store.data_dir)
+    assert again.people.find("Eve Mallory") is None
+    found = "\n".join(str(f) for f in verify_store(again.data_dir)[1])
+    assert "Eve Mallory is in people.json without an admin's signed change" in found
+
+
+def test_the_fingerprint_reads_in_groups() -> None:
+    assert show_fingerprint(None) == "not signed yet"
+    assert len(show_fingerprint(b64(b"x" * 32)).split()) == 4
+
+
+def test_an_installed_pin_wins_over_the_user_one(tmp_path: Path) -> None:
+    installed = tmp_path / "etc" / "roots.json"
+    installed.parent.mkdir()
+    installed.write_text(json.dumps({str((tmp_path / "s").resolve()): "AAAA"}))
+    pins = Pins(installed=installed, user=tmp_path / "user.json")
+    assert pins.root_for(tmp_path / "s") == ("AAAA", "installed")
+    assert pins.pin(tmp_path / "s", "BBBB") is False
+    assert not (tmp_path / "user.json").exists()
