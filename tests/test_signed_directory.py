@@ -79,11 +79,7 @@ def test_finding_1_adding_yourself_as_a_supervisor_shares_nothing(team, eve, che
     people.reshare(again, jo)
 
     assert eve.id not in again.people.get(jo.id).supervisors
-    for record in (
-        again.sessions.raw_records(jo.id)
-        if hasattr(again.sessions, "raw_records")
-        else _session_rows(again, jo.id)
-    ):
+    for record in _session_rows(again, jo.id):
         assert eve.id not in record["sealed"]["readers"]
     said = "\n".join(again.notices)
     assert (
