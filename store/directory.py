@@ -211,13 +211,15 @@ def new_change(directory: Directory, signer, row: dict, event: str) -> dict:
 
 
 def effective_rows(rows: list[dict], directory: Directory) -> list[dict]:
-    """The people the directory vouches for, each with the facts of their last signed change
-    and, from their row, only the sign-in envelope, and that only while the row's public key
-    is the signed one (a row with no signed change is nobody)."""
+    """The people the directory vouches for who have a row here, each with the facts of their
+    last signed change and, from their row, only the sign-in envelope, and that only while the
+    row's public key is the signed one (a row with no signed change is nobody)."""
     by_id = {r.get("id"): r for r in rows if isinstance(r, dict)}
     out = []
     for person_id, facts in directory.people.items():
-        row = by_id.get(person_id) or {}
+        row = by_id.get(person_id)
+        if row is None:  # signed, but not in this store (a laptop set up from a bundle)
+            continue
         record = {k: copy.deepcopy(facts[k]) for k in FACTS}
         keys = copy.deepcopy(facts["keys"])
         row_keys = row.get("keys") if isinstance(row.get("keys"), dict) else {}

@@ -331,6 +331,23 @@ class PeopleStore:
         directory = self.keeper.state([dict(c) for c in self.file.table(db, CHANGES).all()])
         return (effective_rows(rows, directory) if directory.signed else rows), directory
 
+    def for_bundle(self) -> tuple[list[dict], list[dict]]:
+        """(the people the directory vouches for, the signed changes) as a bundle carries
+        them: only vouched facts travel, with the chain that proves them."""
+        with self.file.transaction() as db:
+            rows, directory = self.vouched(db)
+            changes = (
+                [dict(c) for c in self.file.table(db, CHANGES).all()] if directory.signed else []
+            )
+        return rows, changes
+
+    def adopt_changes(self, db, changes: list[dict]) -> None:
+        """Inside a transaction, into an empty store: the signed changes of the store a bundle
+        was made in, whose root the person importing it has confirmed."""
+        table = self.file.table(db, CHANGES)
+        if not len(table):
+            table.insert_multiple(doc(dict(c), n) for n, c in enumerate(changes, 1))
+
     def put_signed(self, db, signer: Person, records: list[dict], event: str) -> None:
         """Inside a transaction: write these new people, each with a change signed by `signer`
         when the store is signed (an import by an admin)."""

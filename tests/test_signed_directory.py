@@ -193,3 +193,158 @@ def test_an_installed_pin_wins_over_the_user_one(tmp_path: Path) -> None:
     assert pins.root_for(tmp_path / "s") == ("AAAA", "installed")
     assert pins.pin(tmp_path / "s", "BBBB") is False
     assert not (tmp_path / "user.json").exists()
+
+
+# -- the root, pinned outside the store (step 3) ------------------------------------------------
+def test_a_rebuilt_directory_with_a_new_root_is_refused_where_the_real_one_is_pinned(
+    team, tmp_path: Path
+) -> None:
+    """Eve rebuilds people.json from scratch: a new self-signed root (herself, an admin) and
+    everyone else's rows copied. This machine pinned the real root: refused, in one line."""
+    from store.directory import DirectoryRefused
+    from tests.helpers import run_cli
+
+    store = team.store
+    forged = Store(tmp_path / "forge", pins=Pins(user=tmp_path / "forger-roots.json"))
+    people.set_up_first(forged, "Eve Mallory", PASSPHRASE, again=PASSPHRASE)
+    real = json.loads((store.data_dir / "people.json").read_text())
+    fake = json.loads((forged.data_dir / "people.json").read_text())
+    fake["people"].update(real["people"])
+    (store.data_dir / "people.json").write_text(json.dumps(fake))
+
+    with pytest.raises(DirectoryRefused, match="starts from a different root"):
+        people.sign_in(Store(store.data_dir), "Eve Mallory", PASSPHRASE)
+    result = run_cli("users", "list", data_dir=store.data_dir)
+    assert result.returncode == 1 and "refusing to trust it" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    found = "\n".join(str(f) for f in verify_store(store.data_dir)[1])
+    assert "starts from a different root" in found
+
+
+def test_a_pinned_store_whose_signed_changes_were_removed_is_refused(team) -> None:
+    """Deleting the changes would make it look like an old, unsigned store again."""
+    from store.directory import DirectoryRefused
+
+    path = team.store.data_dir / "people.json"
+    data = json.loads(path.read_text())
+    del data[CHANGES]
+    for row in data["people"].values():
+        if row["name"] == "Jo Patel":
+            row["supervisors"].append(team.kit.id)
+    path.write_text(json.dumps(data))
+    with pytest.raises(DirectoryRefused, match="lost its signed changes"):
+        people.sign_in(Store(team.store.data_dir), "Jo Patel", PASSPHRASE)
+
+
+def test_an_installed_pin_is_used_and_never_taken_from_the_store(team, tmp_path: Path) -> None:
+    installed = tmp_path / "etc" / "roots.json"
+    installed.parent.mkdir()
+    installed.write_text(json.dumps({str(team.store.data_dir.resolve()): b64(b"y" * 32)}))
+    from store.directory import DirectoryRefused
+
+    with pytest.raises(DirectoryRefused, match="this machine's installed settings"):
+        Store(team.store.data_dir, pins=Pins(installed=installed)).people.all()
+
+
+def test_users_list_shows_the_fingerprint(team) -> None:
+    from services.directory import root_fingerprint
+    from tests.helpers import run_cli
+
+    result = run_cli("users", "list", data_dir=team.store.data_dir)
+    assert f"This store's fingerprint: {root_fingerprint(team.store)}" in result.stdout
+
+
+# -- an old store (made by the code before signing) ---------------------------------------------
+GOLDEN = Path(__file__).parent / "golden" / "store-before-signing"
+
+
+def test_an_old_store_works_as_before_until_its_first_admin_signs_it(tmp_path: Path) -> None:
+    import shutil
+
+    from services.sessions import readable
+
+    folder = tmp_path / "old"
+    shutil.copytree(GOLDEN, folder)
+    store = Store(folder)
+    found = "\n".join(str(f) for f in verify_store(folder)[1])
+    assert "not signed by an admin yet" in found
+    jo = people.sign_in(store, "Jo Patel", PASSPHRASE)  # not an admin: nothing is signed
+    assert len(readable(store, jo)) == 1
+    assert "not signed by an admin yet" in "\n".join(str(f) for f in verify_store(folder)[1])
+    assert store.pins.root_for(folder) == (None, "")
+
+    alex = people.sign_in(store, "Alex Reid", PASSPHRASE)  # the first admin: signs it, once
+    data = json.loads((folder / "people.json").read_text())
+    assert len(data[CHANGES]) == 3
+    events = [e["event"] for e in store.audit.entries()]
+    assert events.count("directory_signed") == 1
+    people.sign_in(store, "Alex Reid", PASSPHRASE)
+    assert [e["event"] for e in store.audit.entries()].count("directory_signed") == 1
+    assert store.pins.root_for(folder)[0] == _row(store, "Alex Reid")["keys"]["sign_public"]
+    assert verify_store(folder)[1] == []
+    sam = people.sign_in(store, "Sam Supervisor", PASSPHRASE)
+    assert len(readable(store, sam, of=store.people.find("Jo Patel"))) == 1
+    assert alex.has("admin")
+
+
+# -- bundles ----------------------------------------------------------------------------------
+def test_a_bundle_carries_a_sign_in_envelope_only_for_its_maker(team, tmp_path: Path) -> None:
+    """A forged bundle gives Sam a sign-in envelope with the forger's passphrase: an admin who
+    imports it adds Sam with public parts only, so that passphrase signs nobody in."""
+    from services.exchange import export_bundle, import_bundle
+    from tests.test_bundle import reseal_bundle
+
+    store, jo = team.store, team.jo
+    bundle = tmp_path / "jo.bundle"
+    export_bundle(store, jo, bundle)
+    forgers = "the forger's own passphrase"
+    other = Store(tmp_path / "other", pins=Pins(user=tmp_path / "other-roots.json"))
+    people.set_up_first(other, "Eve Mallory", forgers, again=forgers)
+    eve_row = json.loads((other.data_dir / "people.json").read_text())["people"]
+    [eve_row] = eve_row.values()
+
+    def give_sam_an_envelope(data: dict) -> None:
+        for person in data["people"]:
+            if person["name"] == "Sam Supervisor":
+                person["passphrase"] = eve_row["passphrase"]
+                person["keys"]["private"] = eve_row["keys"]["private"]
+
+    reseal_bundle(bundle, give_sam_an_envelope)
+    clinic = Store(tmp_path / "clinic")
+    admin = people.set_up_first(clinic, "Robin Lewis", PASSPHRASE, again=PASSPHRASE)
+    import_bundle(clinic, bundle, admin.name, PASSPHRASE)
+    row = _row(clinic, "Sam Supervisor")
+    assert row["passphrase"] == {} and "private" not in row["keys"]
+    from store.errors import SignInError
+
+    with pytest.raises(SignInError):
+        people.sign_in(clinic, "Sam Supervisor", forgers)
+    # Into an empty store, only the maker may sign in from it.
+    with pytest.raises(SignInError, match="Only the person who made this bundle"):
+        import_bundle(tmp_path / "empty", bundle, "Sam Supervisor", forgers)
+
+
+def test_a_laptop_set_up_from_a_bundle_pins_the_root_only_once_confirmed(
+    team, tmp_path: Path
+) -> None:
+    from services.directory import root_fingerprint
+    from services.exchange import export_bundle, import_bundle
+    from store.exchange import RootNotConfirmed
+
+    store, jo = team.store, team.jo
+    bundle = tmp_path / "jo.bundle"
+    export_bundle(store, jo, bundle)
+    shown = root_fingerprint(store)
+    laptop = tmp_path / "laptop"
+    with pytest.raises(RootNotConfirmed, match=shown):
+        import_bundle(laptop, bundle, "Jo Patel", PASSPHRASE)
+    with pytest.raises(RootNotConfirmed, match="does not match"):
+        import_bundle(laptop, bundle, "Jo Patel", PASSPHRASE, root="0000 0000 0000 0000")
+    assert not (laptop / "people.json").exists()
+    import_bundle(laptop, bundle, "Jo Patel", PASSPHRASE, root=shown.replace(" ", ""))
+    there = Store(laptop)
+    assert there.pins.root_for(laptop)[0] == store.pins.root_for(store.data_dir)[0]
+    jo_l = people.sign_in(there, "Jo Patel", PASSPHRASE)
+    assert {p.name for p in there.people.all()} == {"Jo Patel", "Sam Supervisor"}
+    assert jo_l.supervisors == [team.sam.id]
+    assert verify_store(laptop)[1] == []
