@@ -151,8 +151,10 @@ def import_bundle(
     return report
 
 
-def bundle_fingerprint(bundle: Bundle) -> str | None:
+def bundle_fingerprint(bundle: Bundle | str | Path) -> str | None:
     """The fingerprint of the root of the store a bundle was made in (None: an old store)."""
+    if not isinstance(bundle, Bundle):
+        bundle = read_bundle(bundle)
     root = bundle_root(bundle)
     return show_fingerprint(root) if root else None
 
