@@ -20,7 +20,14 @@ from . import audit
 if TYPE_CHECKING:
     from store import Person, Store
 
-__all__ = ["after_sign_in", "root_fingerprint", "unbacked_about"]
+__all__ = [
+    "after_sign_in",
+    "confirm_supervisor",
+    "is_named",
+    "root_fingerprint",
+    "unbacked_about",
+    "waiting_supervisors",
+]
 
 
 def after_sign_in(store: Store, person: Person) -> list[str]:
@@ -54,3 +61,52 @@ def root_fingerprint(store: Store) -> str:
     yet" for an old store nobody has signed."""
     _, directory = store.people.read_directory()
     return show_fingerprint(directory.root)
+
+
+def waiting_supervisors(store: Store, person: Person) -> list[dict]:
+    """Supervisors an admin added for `person` since they joined, not yet confirmed by them:
+    nothing of theirs is shared with such a supervisor until they say yes, once. Each as
+    {"id", "name", "by", "on", "question"}, the question in the words both front ends ask."""
+    by_id = {p.id: p for p in store.people.all()}
+    _, directory = store.people.read_directory()
+    out = []
+    for sid, by, at in store.people.waiting_supervisors(person):
+        name, admin = directory.name(sid), directory.name(by)
+        on = _day(at)
+        out.append(
+            {
+                "id": sid,
+                "name": name,
+                "by": admin,
+                "on": on,
+                "question": f"Share your sessions with {name}, added by {admin} on {on}?",
+                "active": sid in by_id and by_id[sid].active,
+            }
+        )
+    return out
+
+
+def is_named(waiting: dict, names: list[str]) -> bool:
+    """Whether the person named this supervisor (`--confirm-supervisor NAME`), as names are
+    matched everywhere: without regard to case or spaces."""
+    from store.people import name_key
+
+    return name_key(waiting["name"]) in {name_key(n) for n in names}
+
+
+def confirm_supervisor(store: Store, person: Person, waiting: dict) -> None:
+    """`person` says yes to sharing with a supervisor an admin added (`waiting_supervisors`),
+    signed with their key and audited (`supervisor_confirmed`); their next re-share (at once,
+    after signing in) shares their sessions with them."""
+    store.people.confirm_supervisor(person, waiting["id"])
+    audit.record(store, "supervisor_confirmed", person.name, waiting["name"])
+
+
+def _day(stamp: str) -> str:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return "an unknown day"
+    return f"{moment.day} {moment:%b}"

@@ -64,6 +64,7 @@ EVENTS = (
     "action_updated",
     "session_discarded",
     "directory_signed",
+    "supervisor_confirmed",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from .pins import Pins
 
 CHANGES = "changes"
+CONFIRMED = "confirmed"  # a practitioner's own signed "yes, share with this supervisor"
+CONFIRM_LABEL = b"stepping-stones/supervisor-confirmed/v1\n"
 START = "0" * 64  # what the first change (the root's own record) follows
 LABEL = b"stepping-stones/directory/v1\n"
 FACTS = ("id", "name", "roles", "supervisors", "active", "created_at")
@@ -120,6 +122,9 @@ class Directory:
     last: str = START  # the hash of the last valid change
     # (person id, supervisor id) -> (who linked them, when): the change that first did
     links: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # Links an admin added to someone already in the directory: (person, supervisor) -> (by,
+    # at, the change's hash). Nothing is shared with such a supervisor until the person says yes.
+    newly_linked: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # plain sentences: changes not believed
     count: int = 0  # changes in the file
 
@@ -173,12 +178,20 @@ def replay(changes: list[dict]) -> Directory:
         facts = copy.deepcopy(chosen["person"])
         if directory.last == START:
             directory.root = facts["keys"]["sign_public"]
-        before = directory.people.get(facts["id"]) or {"supervisors": []}
+        known = directory.people.get(facts["id"])
+        before = known or {"supervisors": []}
+        this = change_hash(chosen)
         for supervisor in facts["supervisors"]:
             if supervisor not in before["supervisors"]:
                 directory.links[(facts["id"], supervisor)] = (chosen["by"], str(chosen.get("at")))
+                if known is not None and chosen.get("event") != "directory_signed":
+                    at = str(chosen.get("at"))
+                    directory.newly_linked[(facts["id"], supervisor)] = (chosen["by"], at, this)
+        for supervisor in before["supervisors"]:
+            if supervisor not in facts["supervisors"]:
+                directory.newly_linked.pop((facts["id"], supervisor), None)
         directory.people[facts["id"]] = facts
-        directory.last = change_hash(chosen)
+        directory.last = this
     for change in rows:
         if id(change) not in used:
             who = (change.get("person") or {}) if isinstance(change.get("person"), dict) else {}
@@ -210,7 +223,9 @@ def new_change(directory: Directory, signer, row: dict, event: str) -> dict:
     return change
 
 
-def effective_rows(rows: list[dict], directory: Directory) -> list[dict]:
+def effective_rows(
+    rows: list[dict], directory: Directory, confirmed: set[tuple[str, str]] | None = None
+) -> list[dict]:
     """The people the directory vouches for who have a row here, each with the facts of their
     last signed change and, from their row, only the sign-in envelope, and that only while the
     row's public key is the signed one (a row with no signed change is nobody)."""
@@ -221,6 +236,12 @@ def effective_rows(rows: list[dict], directory: Directory) -> list[dict]:
         if row is None:  # signed, but not in this store (a laptop set up from a bundle)
             continue
         record = {k: copy.deepcopy(facts[k]) for k in FACTS}
+        if confirmed is not None:  # reading: a newly linked supervisor only once confirmed
+            record["supervisors"] = [
+                s
+                for s in record["supervisors"]
+                if (person_id, s) not in directory.newly_linked or (person_id, s) in confirmed
+            ]
         keys = copy.deepcopy(facts["keys"])
         row_keys = row.get("keys") if isinstance(row.get("keys"), dict) else {}
         record["passphrase"] = {}
@@ -233,6 +254,37 @@ def effective_rows(rows: list[dict], directory: Directory) -> list[dict]:
         if keys:
             record["keys"] = keys
         out.append(record)
+    return out
+
+
+def new_confirmation(directory: Directory, person, supervisor_id: str) -> dict:
+    """The person's own signed yes to sharing with a supervisor an admin linked them to."""
+    _, _, change = directory.newly_linked[(person.id, supervisor_id)]
+    confirmation = {
+        "person": person.id,
+        "supervisor": supervisor_id,
+        "change": change,
+        "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    confirmation["sig"] = sign(person.private_key, CONFIRM_LABEL + canonical(confirmation))
+    return confirmation
+
+
+def confirmed_links(directory: Directory, confirmations: list[dict]) -> set[tuple[str, str]]:
+    """The (person, supervisor) links their person has confirmed, each signed by the person
+    for the very change that linked them (a link removed and added again is asked again)."""
+    out = set()
+    for item in confirmations:
+        if not isinstance(item, dict) or not isinstance(item.get("sig"), str):
+            continue
+        key = (item.get("person"), item.get("supervisor"))
+        linked = directory.newly_linked.get(key)  # type: ignore[arg-type]
+        person = directory.people.get(str(key[0]))
+        if linked is None or person is None or item.get("change") != linked[2]:
+            continue
+        data = CONFIRM_LABEL + canonical({k: v for k, v in item.items() if k != "sig"})
+        if _signed_by(_publics(person), data, item["sig"]):
+            out.add(key)  # type: ignore[arg-type]
     return out
 
 

@@ -25,11 +25,14 @@ from .crypto import (
 )
 from .directory import (
     CHANGES,
+    CONFIRMED,
     FACTS,
     Directory,
     Keeper,
+    confirmed_links,
     effective_rows,
     new_change,
+    new_confirmation,
     replay,
 )
 from .errors import InvalidInput, PermissionDenied, SignInError
@@ -131,16 +134,53 @@ class PeopleStore:
     def _records(self) -> list[dict]:
         """The people the signed directory vouches for (store/directory.py); an old store
         whose people nobody has signed yet: the rows, as before."""
-        rows, directory = self.read_directory()
-        return effective_rows(rows, directory) if directory.signed else rows
+        with self.file.transaction() as db:
+            rows = [dict(r) for r in self.file.table(db, TABLE).all()]
+            changes = [dict(c) for c in self.file.table(db, CHANGES).all()]
+            confirmations = [dict(c) for c in self.file.table(db, CONFIRMED).all()]
+        directory = self.keeper.state(changes)
+        if not directory.signed:
+            return rows
+        return effective_rows(rows, directory, confirmed_links(directory, confirmations))
 
     def read_directory(self) -> tuple[list[dict], Directory]:
         """(the rows as in the file, what the signed changes say); DirectoryRefused when the
         store's root is not the one pinned for it."""
         with self.file.transaction() as db:
             rows = [dict(r) for r in self.file.table(db, TABLE).all()]
-            changes = [dict(r) for r in self.file.table(db, CHANGES).all()]
+            changes = [dict(c) for c in self.file.table(db, CHANGES).all()]
         return rows, self.keeper.state(changes)
+
+    def _signed_supervisors(self, person: Person) -> list[str]:
+        _, directory = self.read_directory()
+        facts = directory.people.get(person.id) if directory.signed else None
+        return list(facts["supervisors"]) if facts else list(person.supervisors)
+
+    def waiting_supervisors(self, person: Person) -> list[tuple[str, str, str]]:
+        """Supervisors an admin linked `person` to since they were added, not yet confirmed by
+        them: (supervisor id, who linked them, when). Nothing is shared with them until then."""
+        with self.file.transaction() as db:
+            changes = [dict(c) for c in self.file.table(db, CHANGES).all()]
+            confirmations = [dict(c) for c in self.file.table(db, CONFIRMED).all()]
+        directory = self.keeper.state(changes)
+        done = confirmed_links(directory, confirmations)
+        return [
+            (sid, by, at)
+            for (pid, sid), (by, at, _) in directory.newly_linked.items()
+            if pid == person.id and (pid, sid) not in done
+        ]
+
+    def confirm_supervisor(self, person: Person, supervisor_id: str) -> None:
+        """`person` (signed in) says yes to sharing with a supervisor an admin linked them to."""
+        if person.private_key is None:
+            raise PermissionDenied("Sign in again first: a confirmation is signed with your key.")
+        with self.file.transaction() as db:
+            changes = [dict(c) for c in self.file.table(db, CHANGES).all()]
+            directory = self.keeper.state(changes)
+            if (person.id, supervisor_id) not in directory.newly_linked:
+                raise InvalidInput("Nobody was added as your supervisor under that name.")
+            confirmation = new_confirmation(directory, person, supervisor_id)
+            _append(self.file.table(db, CONFIRMED), confirmation)
 
     def all(self) -> list[Person]:
         people = [Person.from_record(r) for r in self._records()]
@@ -163,12 +203,13 @@ class PeopleStore:
         return None
 
     def public_view(self, person: Person, by_id: dict[str, Person] | None = None) -> dict:
-        """What `users list --json` shows: nothing secret."""
+        """What `users list --json` shows: nothing secret. Supervisors as an admin set them
+        (signed), including any the person has yet to confirm."""
         by_id = by_id or {p.id: p for p in self.all()}
         return {
             "name": person.name,
             "roles": list(person.roles),
-            "supervisors": [by_id[s].name for s in person.supervisors if s in by_id],
+            "supervisors": [by_id[s].name for s in self._signed_supervisors(person) if s in by_id],
             "active": person.active,
         }
 
@@ -460,7 +501,7 @@ class PeopleStore:
             raise InvalidInput("Everyone needs at least one role.")
         if person.id == acting.id and "admin" not in roles:
             raise InvalidInput("You cannot remove your own admin role.")
-        supervisors = list(person.supervisors)
+        supervisors = self._signed_supervisors(person)  # with any not yet confirmed
         for supervisor_name in add_supervisors:
             supervisor = self.require(supervisor_name)
             if not supervisor.has("supervisor"):

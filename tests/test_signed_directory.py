@@ -162,7 +162,9 @@ def test_admin_changes_are_signed_and_a_row_added_by_hand_is_nobody(team) -> Non
     store = team.store
     alex = people.sign_in(store, "Alex Reid", PASSPHRASE)
     people.update_person(store, alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
-    assert team.sam.id in store.people.get(team.kit.id).supervisors
+    from services.directory import waiting_supervisors  # signed; shared once Kit says yes
+
+    assert [w["name"] for w in waiting_supervisors(store, team.kit)] == ["Sam Supervisor"]
 
     eves = dict(
         _row(store, "Jo Patel"),
@@ -348,3 +350,50 @@ def test_a_laptop_set_up_from_a_bundle_pins_the_root_only_once_confirmed(
     assert {p.name for p in there.people.all()} == {"Jo Patel", "Sam Supervisor"}
     assert jo_l.supervisors == [team.sam.id]
     assert verify_store(laptop)[1] == []
+
+
+# -- a supervisor added later is confirmed once by the practitioner (step 4) --------------------
+def test_nothing_is_shared_with_a_newly_added_supervisor_until_the_practitioner_says_yes(
+    team, checklist
+) -> None:
+    from services import directory
+    from services.sessions import readable
+
+    store, kit = team.store, team.kit
+    finish_session(store, kit, checklist, "2026-11-02T10:00:00+00:00", {})
+    alex = people.sign_in(store, "Alex Reid", PASSPHRASE)
+    people.update_person(store, alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+
+    kit = people.sign_in(store, "Kit Novak", PASSPHRASE)
+    [waiting] = directory.waiting_supervisors(store, kit)
+    assert waiting["question"].startswith(
+        "Share your sessions with Sam Supervisor, added by Alex Reid on "
+    )
+    people.reshare(store, kit)
+    assert store.people.get(kit.id).supervisors == []  # not a reader of hers yet
+    for record in _session_rows(store, kit.id):
+        assert team.sam.id not in record["sealed"]["readers"]
+
+    directory.confirm_supervisor(store, kit, waiting)
+    people.reshare(store, kit)
+    assert directory.waiting_supervisors(store, kit) == []
+    sam = people.sign_in(store, "Sam Supervisor", PASSPHRASE)
+    assert len(readable(store, sam, of=store.people.get(kit.id))) == 1
+    assert "supervisor_confirmed" in [e["event"] for e in store.audit.entries()]
+
+
+def test_the_command_line_asks_or_takes_confirm_supervisor(team, checklist, tmp_path) -> None:
+    from tests.helpers import run_cli
+
+    store = team.store
+    alex = people.sign_in(store, "Alex Reid", PASSPHRASE)
+    people.update_person(store, alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+    pp = tmp_path / "pp.txt"
+    pp.write_text(PASSPHRASE + "\n")
+    args = ["sessions", "list", "--user", "Kit Novak", "--passphrase-file", str(pp)]
+    result = run_cli(*args, data_dir=store.data_dir)
+    assert "nothing is shared with them until you confirm it" in result.stderr
+    assert store.people.get(team.kit.id).supervisors == []
+    result = run_cli(*args, "--confirm-supervisor", "sam supervisor", data_dir=store.data_dir)
+    assert result.returncode == 0, result.stderr
+    assert store.people.get(team.kit.id).supervisors == [team.sam.id]
