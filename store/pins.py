@@ -35,16 +35,30 @@ def user_file() -> Path:
     return user_config_path(APP) / FILE
 
 
+_seen: dict[Path, tuple[tuple[int, int], dict[str, str]]] = {}
+
+
 def _read(path: Path) -> dict[str, str]:
+    """The file's pins (read again only when it changed: people are read very often)."""
     try:
-        if not path.is_file() or path.stat().st_size > 1 << 20:
+        stat = path.stat()
+    except OSError:
+        return {}
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _seen.get(path)
+    if known is not None and known[0] == stamp:
+        return dict(known[1])
+    try:
+        if not path.is_file() or stat.st_size > 1 << 20:
             return {}
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    pins = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    _seen[path] = (stamp, pins)
+    return dict(pins)
 
 
 def _key(data_dir: Path) -> str:
