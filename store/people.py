@@ -125,6 +125,7 @@ class PeopleStore:
     def __init__(self, file: StoreFile, keeper: Keeper | None = None) -> None:
         self.file = file
         self.keeper = keeper or Keeper(file.path.parent, Pins())
+        self._signed_seen: tuple[object, dict[str, list[str]]] | None = None
 
     def _rows(self) -> list[dict]:
         """The people rows as they are in the file (believed only through `_records`)."""
@@ -152,9 +153,19 @@ class PeopleStore:
         return rows, self.keeper.state(changes)
 
     def _signed_supervisors(self, person: Person) -> list[str]:
-        _, directory = self.read_directory()
-        facts = directory.people.get(person.id) if directory.signed else None
-        return list(facts["supervisors"]) if facts else list(person.supervisors)
+        """Their supervisors as signed, including any not yet confirmed (read once for a
+        whole list of people: the file is read again only when it changed)."""
+        try:
+            stat = self.file.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        if stamp is None or self._signed_seen is None or self._signed_seen[0] != stamp:
+            _, directory = self.read_directory()
+            signed = {pid: f["supervisors"] for pid, f in directory.people.items()}
+            self._signed_seen = (stamp, signed if directory.signed else {})
+        facts = self._signed_seen[1].get(person.id)
+        return list(facts) if facts is not None else list(person.supervisors)
 
     def waiting_supervisors(self, person: Person) -> list[tuple[str, str, str]]:
         """Supervisors an admin linked `person` to since they were added, not yet confirmed by
