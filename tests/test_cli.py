@@ -191,6 +191,7 @@ def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> No
             "reasons": [],
             "note": "",
             "requirements": list(items[0].requirements),
+            "shown": True,
         },
         items[1].id: {
             "response": "not_done",
@@ -199,6 +200,7 @@ def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> No
             "reasons": ["not-enough-time", "no-private-room"],
             "note": "Booked a longer slot",
             "requirements": list(items[1].requirements),
+            "shown": True,
         },
     }
     complete = run(

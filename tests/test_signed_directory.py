@@ -397,3 +397,14 @@ def test_the_command_line_asks_or_takes_confirm_supervisor(team, checklist, tmp_
     result = run_cli(*args, "--confirm-supervisor", "sam supervisor", data_dir=store.data_dir)
     assert result.returncode == 0, result.stderr
     assert store.people.get(team.kit.id).supervisors == [team.sam.id]
+
+
+def test_audit_head_shows_the_fingerprint_beside_the_anchor(team) -> None:
+    from services.directory import root_fingerprint
+    from tests.helpers import run_cli
+
+    result = run_cli("audit", "head", data_dir=team.store.data_dir)
+    assert result.returncode == 0 and ":" in result.stdout.strip()
+    assert f"This store's fingerprint: {root_fingerprint(team.store)}" in result.stderr
+    as_json = run_cli("audit", "head", "--json", data_dir=team.store.data_dir)
+    assert set(json.loads(as_json.stdout)) == {"anchor", "entry", "hash"}  # as before
