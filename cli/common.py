@@ -54,6 +54,14 @@ def acting_flags(parser: argparse.ArgumentParser, required: bool = True) -> None
         metavar="FILE",
         help="read the passphrase from the first line of FILE (else you are asked, without echo)",
     )
+    parser.add_argument(
+        "--confirm-supervisor",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="yes, share my sessions with NAME, a supervisor an admin added for me (asked once; "
+        "else you are asked on a terminal)",
+    )
 
 
 def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
@@ -155,4 +163,29 @@ def sign_in_cli(store: Store, args: argparse.Namespace):
     passphrase = read_passphrase(args.passphrase_file)
     from services import people as people_use
 
-    return people_use.sign_in(store, args.user, passphrase, via="cli")
+    person = people_use.sign_in(store, args.user, passphrase, via="cli")
+    _confirm_supervisors(store, person, getattr(args, "confirm_supervisor", None) or [])
+    return person
+
+
+def _confirm_supervisors(store: Store, person, named: list[str]) -> None:  # noqa: F821
+    """Before the first re-share to a supervisor an admin added: the person's yes, once
+    (`--confirm-supervisor NAME`, or asked on a terminal); else say what is waiting."""
+    from services import directory
+
+    for waiting in directory.waiting_supervisors(store, person):
+        if directory.is_named(waiting, named):
+            yes = True
+        elif on_terminal():
+            sys.stderr.write(f"{waiting['question']} y/n: ")
+            sys.stderr.flush()
+            yes = sys.stdin.readline().strip().casefold() in ("y", "yes")
+        else:
+            sys.stderr.write(
+                f"{PROG}: {waiting['name']} was added as your supervisor by {waiting['by']} on "
+                f"{waiting['on']}: nothing is shared with them until you confirm it "
+                f"(--confirm-supervisor '{waiting['name']}')\n"
+            )
+            continue
+        if yes:
+            directory.confirm_supervisor(store, person, waiting)

@@ -16,6 +16,7 @@ from .common import (
     PROG,
     acting_flags,
     json_flag,
+    on_terminal,
     open_store,
     out,
     read_passphrase,
@@ -95,6 +96,13 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         help="say what importing would do and change nothing; only your sign-in is recorded "
         "in the audit trail, as every sign-in is",
     )
+    imp.add_argument(
+        "--root-fingerprint",
+        metavar="FINGERPRINT",
+        help="into an empty store: the fingerprint of the root of the store the bundle was "
+        "made in, as an admin there reads it out (People screen or `users list`); without it "
+        "you are asked on a terminal",
+    )
     json_flag(imp)
 
 
@@ -127,7 +135,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Importing may set up a new store from a bundle (an empty laptop), as adding its first
     # person may; a dry run only reads, so it never makes a folder.
     store = open_store(args, may_create=not args.dry_run)
-    report = import_bundle(store, bundle, args.user, passphrase, dry_run=args.dry_run)
+    root = args.root_fingerprint
+    if root is None and not args.dry_run and on_terminal():
+        root = _ask_root(store, bundle)
+    report = import_bundle(store, bundle, args.user, passphrase, dry_run=args.dry_run, root=root)
     if not args.dry_run:
         wrote(store.data_dir)
     out(args, report, "\n".join(report_lines(report)))
@@ -151,3 +162,21 @@ def _trouble(report: dict) -> str:
 
 
 COMMANDS = {"export": cmd_export, "import": cmd_import}
+
+
+def _ask_root(store, bundle) -> str | None:
+    """Into an empty store, from a signed one: show the root's fingerprint and ask the person
+    to compare it with what an admin of that store reads out."""
+    from services.exchange import bundle_fingerprint, target_is_empty
+
+    shown = bundle_fingerprint(bundle)
+    if shown is None or not target_is_empty(store):
+        return None
+    sys.stderr.write(
+        f"This bundle comes from a store whose fingerprint is {shown}.\n"
+        "Ask an admin of that store to read theirs out (People screen, or `users list`).\n"
+    )
+    sys.stderr.write("Is it the same? y/n: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().casefold()
+    return shown if answer in ("y", "yes") else None

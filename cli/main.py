@@ -398,9 +398,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from services import audit as audit_use
 
     if args.action == "head":
+        from services.directory import root_fingerprint
+
         anchor = audit_use.head(store)
         number, digest = anchor.split(":")
+        root = root_fingerprint(store)  # written down with the head, away from the store
         out(args, {"anchor": anchor, "entry": int(number), "hash": digest}, anchor)
+        sys.stderr.write(f"This store's fingerprint: {root}\n")  # stdout stays NUMBER:HASH
         return 0
     problems = audit_use.verify(store, args.anchor)
     text = "The audit trail is intact."

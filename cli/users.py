@@ -133,6 +133,10 @@ def cmd_users(args: argparse.Namespace) -> int:
             )
             or "Nobody yet.",
         )
+        if not args.json and people:
+            from services.directory import root_fingerprint
+
+            print(f"This store's fingerprint: {root_fingerprint(store)}")
         return 0
     if args.action == "update":
         acting = sign_in_cli(store, args)

@@ -15,12 +15,15 @@ from datetime import date
 from pathlib import Path
 
 from store import Person, Store
+from store.directory import show_fingerprint
 from store.errors import PermissionDenied
 from store.exchange import (
     REPORT_LISTS,
     SUFFIX,
     Bundle,
     Import,
+    bundle_root,
+    confirm_root,
     default_bundle_name,
     open_target,
     parse_day,
@@ -38,6 +41,8 @@ from . import audit, people
 # one reading of a --since day, and checking a bundle whole before anything else happens.
 __all__ = [
     "SUFFIX",
+    "bundle_fingerprint",
+    "target_is_empty",
     "default_bundle_name",
     "export_bundle",
     "import_bundle",
@@ -97,6 +102,7 @@ def import_bundle(
     dry_run: bool = False,
     progress: Progress | None = None,
     via: str = "cli",
+    root: str | None = None,
 ) -> dict:
     """Merge a checked bundle into a store as `name`; returns the report
     (`reports.transfer.report_lines` says it in words).
@@ -104,6 +110,8 @@ def import_bundle(
     Into a store with people, `name` signs in to it and must be its admin or one of the
     bundle's people. Into an empty store, `name` must be the bundle's maker (the only person
     whose sign-in it carries), checked against it, and is an ordinary account there afterwards.
+    Into an empty store, a bundle from a signed store needs `root`: the fingerprint of that
+    store's root as an admin there read it out (`RootNotConfirmed` says which to check).
     With `dry_run` nothing is written except what signing in always writes (the audit entry,
     and the count of wrong passphrases).
     """
@@ -112,6 +120,9 @@ def import_bundle(
     store, empty = open_target(target)
     if empty:
         importer = sign_in_from_bundle(bundle, name, passphrase)
+        # A store set up from a bundle trusts the root it came from only once the person has
+        # confirmed its fingerprint, as an admin there reads it out (`root`).
+        pinned = bundle_root(bundle) if dry_run else confirm_root(bundle, root)
     else:
         importer = _sign_in_to_import(store, bundle, name, passphrase, via)
     run = Import(store, bundle, importer, empty, dry_run, progress)
@@ -124,6 +135,8 @@ def import_bundle(
             {"via": "import", "roles": ",".join(person["roles"])},
         )
     report = run.add_records()
+    if empty and not dry_run and pinned:
+        store.people.keeper.pin(pinned)
     if not dry_run:
         detail = {
             "format": "bundle",
@@ -136,6 +149,18 @@ def import_bundle(
         # supervisor assigned on this machine), rather than at someone's next sign-in.
         report["reshared"] = people.reshare(store, importer)
     return report
+
+
+def bundle_fingerprint(bundle: Bundle | str | Path) -> str | None:
+    """The fingerprint of the root of the store a bundle was made in (None: an old store)."""
+    if not isinstance(bundle, Bundle):
+        bundle = read_bundle(bundle)
+    root = bundle_root(bundle)
+    return show_fingerprint(root) if root else None
+
+
+def target_is_empty(target: Store | str | Path) -> bool:
+    return open_target(target)[1]
 
 
 def _sign_in_to_import(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from store.errors import PermissionDenied, SignInError, StoreError
 from store.lockout import LockedOut
 
-from . import audit
+from . import audit, directory
 
 if TYPE_CHECKING:
     from store import Person, Store
@@ -54,6 +54,7 @@ def sign_in(store: Store, name: str, passphrase: str, via: str = "app") -> Perso
                 audit.record(store, "locked_out", None, attempt.subject, until)
         raise
     audit.record(store, "sign_in", person.name, None, {"via": via}, person)
+    directory.after_sign_in(store, person)  # the signed directory: services/directory.py
     return person
 
 

@@ -66,6 +66,8 @@ EVENTS = (
     "action_updated",
     "session_discarded",
     "sessions_vouched",
+    "directory_signed",
+    "supervisor_confirmed",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

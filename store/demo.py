@@ -17,7 +17,7 @@ from checklists import NEEDS_REASON
 from .crypto import new_key_pair, public_bytes
 from .errors import InvalidInput
 from .passwords import new_secret, passphrase_problem
-from .people import now_iso
+from .people import Person, now_iso
 from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session
 from .store import Store
 
@@ -230,6 +230,9 @@ def build_demo_store(
     supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
     staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]
     store.people.insert_many([supervisor, *staff])
+    admin = Person.from_record(supervisor)  # signs the directory, as its first admin would
+    admin.private_key = privates[supervisor["id"]]
+    store.people.sign_directory(admin)
 
     now = datetime.now().astimezone().replace(microsecond=0)
     finished_total = drafts_total = 0

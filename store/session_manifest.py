@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .crypto import SealError, sign, signature_ok
+from .directory import trusted_rows
 from .errors import CorruptFileError, StoreError
 from .people import Person, now_iso
 from .session_signing import SIGNATURE, record_hash
@@ -52,9 +53,8 @@ def _people(data_dir: Path) -> dict[str, Person]:
         data = read_json(Path(data_dir) / "people.json") or {}
     except CorruptFileError:
         return {}
-    table = data.get("people")
     out = {}
-    for record in table.values() if isinstance(table, dict) else ():
+    for record in trusted_rows(data):
         try:
             person = Person.from_record(record)
         except (KeyError, TypeError, ValueError, AttributeError):

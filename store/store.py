@@ -22,8 +22,10 @@ from .lockout import LockedOut, Lockouts
 
 if TYPE_CHECKING:
     from checklists.loader import Library
+from .directory import Keeper
 from .files import StoreFile, doc
 from .people import PeopleStore, Person
+from .pins import Pins
 from .sessions import FOLDER as SESSIONS_FOLDER
 from .sessions import Session, SessionStore, new_session
 from .storage import ensure_dir
@@ -33,14 +35,19 @@ VERSIONS_TABLE = "versions"
 
 
 class Store:
-    def __init__(self, data_dir: Path, library: Library | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, library: Library | None = None, pins: Pins | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
         ensure_dir(self.data_dir)
         self._library = library
         # Plain sentences about damaged files found and set aside, for the app to show.
         self.notices: list[str] = []
+        # Whose root this machine trusts for the store: never read from the store folder.
+        self.pins = pins or Pins()
         self.people = PeopleStore(
-            StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices)
+            StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices),
+            Keeper(self.data_dir, self.pins),
         )
         self.sessions = SessionStore(self.data_dir / SESSIONS_FOLDER, self.people, self.notices)
         self.supervision = SupervisionStore(

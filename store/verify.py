@@ -13,8 +13,11 @@ from pathlib import Path
 from checklists import RESPONSES
 
 from . import session_manifest
+from .directory import trusted_rows
+from .directory import findings as directory_findings
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
+from .pins import Pins
 from .sealed_table import doc_id as filed_under
 from .session_signing import Trust
 from .sessions import KEPT, SessionStore
@@ -166,7 +169,9 @@ def _check_kept(doc_id: str, record: dict, folder: str) -> list[str]:
     return problems
 
 
-def verify_file(path: Path, root: Path, trust: Trust | None = None) -> list[Finding]:
+def verify_file(
+    path: Path, root: Path, trust: Trust | None = None, pins: Pins | None = None
+) -> list[Finding]:
     name = str(path.relative_to(root))
     kind = _kind_of(path)
     try:
@@ -194,7 +199,7 @@ def verify_file(path: Path, root: Path, trust: Trust | None = None) -> list[Find
         for doc_id, record in table.items():
             if not doc_id.isdigit() or not isinstance(record, dict):
                 problems.append(f"record {doc_id!r} in '{table_name}' is not a record")
-            elif kind == "people":
+            elif kind == "people" and table_name == "people":
                 problems += _check_person(doc_id, record)
             elif kind == "drafts" and "finished" in record:
                 if not _is_time(record["finished"]):  # the marker a finished draft leaves
@@ -206,21 +211,22 @@ def verify_file(path: Path, root: Path, trust: Trust | None = None) -> list[Find
                 problems += _check_supervision(doc_id, record, table_name, owner)
             elif kind in KEPT:
                 problems += _check_kept(doc_id, record, owner)
+    if path.name == "people.json":
+        problems += directory_findings(path, data, pins or Pins())
     return [Finding(name, p) for p in problems]
 
 
 def _trust(root: Path) -> Trust:
-    """Who signs what, from people.json as it is (its own findings are reported apart)."""
+    """Who signs what: only keys the people directory vouches for (its own findings are
+    reported apart)."""
     try:
         data = read_json(root / "people.json") or {}
     except CorruptFileError:
         data = {}
-    table = data.get("people")
-    records = [r for r in table.values() if isinstance(r, dict)] if isinstance(table, dict) else []
-    return Trust.of_records(records, session_manifest.vouched_in(root))
+    return Trust.of_records(trusted_rows(data), session_manifest.vouched_in(root))
 
 
-def verify_store(root: Path) -> tuple[int, list[Finding]]:
+def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Finding]]:
     """(files checked, findings). A store folder that does not exist is a finding too."""
     root = Path(root)
     if not root.is_dir():
@@ -249,7 +255,7 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
                 findings.append(Finding(name, problem))
         elif path.suffix == ".json" or path.name.endswith(".json.bak"):
             checked += 1
-            findings += verify_file(path, root, trust)
+            findings += verify_file(path, root, trust, pins)
     if not (root / "people.json").exists() and checked:
         findings.append(Finding("people.json", "missing: nobody can sign in"))
     return checked, findings

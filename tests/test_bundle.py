@@ -14,14 +14,38 @@ from pathlib import Path
 import pytest
 
 from reports.transfer import report_lines
-from services.exchange import export_bundle, import_bundle
+from services.exchange import bundle_fingerprint, export_bundle
+from services.exchange import import_bundle as _import_bundle
 from store import PermissionDenied, SignInError, Store
 from store.exchange import BundleError, conflicts_file, history_file, read_bundle
 from store.exchange.bundle_file import canonical, sha256_of
 from store.exchange.merge import decide
 from store.verify import verify_store
 from tests.helpers import PASSPHRASE, one_line_error
-from tests.helpers import run_cli as run
+from tests.helpers import run_cli as _run
+
+
+def confirmed(bundle) -> str | None:
+    """The fingerprint of the store a bundle was made in, as an admin there reads it out: a
+    laptop set up from a bundle here always confirms it (refusing without it, and pinning
+    only once confirmed, is tested in tests/test_signed_directory.py)."""
+    try:
+        return bundle_fingerprint(read_bundle(bundle))
+    except BundleError:
+        return None
+
+
+def import_bundle(target, bundle, *args, **kwargs):
+    kwargs.setdefault("root", confirmed(bundle))
+    return _import_bundle(target, bundle, *args, **kwargs)
+
+
+def run(*args: str, **kwargs):
+    """The command, confirming a bundle's fingerprint on import as `import_bundle` does."""
+    if args[:1] == ("import",) and "--help" not in args and confirmed(args[1]):
+        args = (*args, "--root-fingerprint", confirmed(args[1]))
+    return _run(*args, **kwargs)
+
 
 NOTE = "Offered a later appointment time"
 REFLECTION = "Ask about a quieter room at booking"

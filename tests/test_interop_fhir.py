@@ -27,7 +27,7 @@ from store.interop.fhir import (
     questionnaire,
     questionnaire_response,
 )
-from tests.helpers import PASSPHRASE, one_line
+from tests.helpers import PASSPHRASE, confirm_supervisors, one_line
 
 SECRET_NOTE = "Offered the quiet room upstairs next time"
 FORMULA_NOTE = '=HYPERLINK("https://example.invalid","synthetic")'
@@ -596,6 +596,7 @@ def test_cli_refuses_a_supervisee_not_yours_a_bad_date_and_a_file(
 def test_cli_warns_about_sessions_not_yet_shared(team, passphrase_file, tmp_path, capsys) -> None:
     store = team.store
     store.people.update(team.alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+    confirm_supervisors(store, "Kit Novak")  # her yes, before her sessions are shared
     code = cli(
         team,
         passphrase_file,

@@ -101,7 +101,8 @@ async def test_an_admin_changes_roles_and_supervisors(team) -> None:
         ]
     kit = store.people.find("Kit Novak")
     assert kit.roles == ["practitioner", "supervisor"]
-    assert kit.supervisors == [team.sam.id]
+    # Signed by the admin; shared with once Kit says yes at her next sign-in.
+    assert [s for s, _by, _at in store.people.waiting_supervisors(kit)] == [team.sam.id]
 
 
 async def test_reset_says_what_is_lost_and_until_when(team) -> None:
@@ -173,3 +174,24 @@ async def test_the_palette_offers_people_to_an_admin(team) -> None:
 def test_the_first_person_is_an_admin_whatever_roles_were_asked_for(store) -> None:
     first = people.add_person(store, None, "Lee First", ["practitioner"], PASSPHRASE)
     assert first.roles == ["admin", "practitioner"]
+
+
+async def test_signing_in_asks_once_before_sharing_with_a_newly_added_supervisor(team) -> None:
+    """Sam is added as Kit's supervisor by an admin: at her next sign-in Kit is asked first;
+    `n` shares nothing (and she is asked again next time), `y` shares."""
+    store = team.store
+    alex = people.sign_in(store, "Alex Reid", PASSPHRASE)
+    people.update_person(store, alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+    for answer, waiting in (("n", 1), ("y", 0)):
+        app = SteppingStonesApp(data_dir=store.data_dir)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(app, pilot, "Kit Novak")
+            await settle(app, pilot, workers=True)
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "Share your sessions with Sam Supervisor, added by Alex Reid on" in (
+                rendered_text(app)
+            )
+            await press(pilot, answer, then=HomeScreen)
+        kit = store.people.find("Kit Novak")
+        assert len(store.people.waiting_supervisors(kit)) == waiting
+    assert store.people.find("Kit Novak").supervisors == [team.sam.id]

@@ -77,13 +77,15 @@ def test_a_supervisor_assigned_later_gains_older_sessions_after_the_author_signs
     store, sam, jo, kit = team
     write_session(store, kit, checklist)
     store.people.update(alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+    kit_in = sign_in(store, "Kit Novak")
+    [(sam_id, _, _)] = store.people.waiting_supervisors(kit_in)
+    store.people.confirm_supervisor(kit_in, sam_id)  # her yes, asked once at sign-in
     kit_record = store.people.find("Kit Novak")
     sam_in = sign_in(store, "Sam Supervisor")
     problems: list = []
     assert Store(store.data_dir).readable_sessions(sam_in, of=kit_record, problems=problems) == []
     assert "not been shared" in str(problems[0])  # reported, not silently skipped
 
-    kit_in = sign_in(store, "Kit Novak")
     assert Store(store.data_dir).reshare_all(kit_in) == 1
     [shared] = Store(store.data_dir).readable_sessions(sam_in, of=kit_record)
     assert shared.reflection["feelings"] == SECRET_REFLECTION

@@ -92,9 +92,9 @@ def test_only_the_author_their_supervisor_or_an_admin_exports(
 def test_the_import_service_audits_each_person_added_then_the_import(
     team, jo_session, tmp_path
 ) -> None:
-    report = exchange.import_bundle(
-        tmp_path / "laptop", _bundle(team, tmp_path), "Jo Patel", PASSPHRASE
-    )
+    bundle = _bundle(team, tmp_path)
+    root = exchange.bundle_fingerprint(exchange.read_bundle(bundle))
+    report = exchange.import_bundle(tmp_path / "laptop", bundle, "Jo Patel", PASSPHRASE, root=root)
     laptop = Store(tmp_path / "laptop")
     assert events(laptop) == ["person_added", "person_added", "import"]
     added = laptop.audit.entries()[0]

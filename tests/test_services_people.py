@@ -12,7 +12,7 @@ from services import people
 from services import sessions as session_use
 from store import PermissionDenied, SignInError, Store
 from store.lockout import ATTEMPTS, LockedOut
-from tests.helpers import PASSPHRASE, make_team, run_cli
+from tests.helpers import PASSPHRASE, confirm_supervisors, make_team, run_cli
 
 
 def trail(store: Store, before: int = 0) -> list[tuple]:
@@ -33,6 +33,7 @@ def kit_writes_then_gets_sam(team, checklist, alex) -> None:
     session = store.start_session(team.kit, checklist, {})
     store.sessions.save_draft(session)
     people.update_person(store, alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+    confirm_supervisors(store, "Kit Novak")  # her yes, asked once at sign-in
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -222,7 +223,8 @@ def test_the_command_line_leaves_the_same_trail(data_dir, tmp_path, checklist) -
     add("Kit Novak", "practitioner")
     write_a_draft("Kit Novak")
     assert cli("users", "update", "Kit Novak", "--supervisor", "Sam Supervisor").returncode == 0
-    assert cli("sessions", "list", user="Kit Novak").returncode == 0
+    confirm = ("--confirm-supervisor", "Sam Supervisor")  # else asked on a terminal
+    assert cli("sessions", "list", *confirm, user="Kit Novak").returncode == 0
 
     by_cli = {"via": "cli"}
     assert trail(Store(data_dir)) == [
@@ -242,6 +244,7 @@ def test_the_command_line_leaves_the_same_trail(data_dir, tmp_path, checklist) -
         ("sign_in", "Alex Reid", None, by_cli),
         ("supervisor_added", "Alex Reid", "Kit Novak", {"value": "Sam Supervisor"}),
         ("sign_in", "Kit Novak", None, by_cli),
+        ("supervisor_confirmed", "Kit Novak", "Sam Supervisor", {}),
         ("reshare", "Kit Novak", None, {"records": 1}),
     ]
 

@@ -110,6 +110,10 @@ def frozen_clock(monkeypatch, own_config_folder):
     monkeypatch.setattr(Input.cursor_blink, "_default", False)
     monkeypatch.setattr(TextArea.cursor_blink, "_default", False)
     monkeypatch.setattr(_Clock, "now", START)
+    # Keys are random, so the store's fingerprint (People screen) is drawn as a fixed one.
+    import services.directory
+
+    monkeypatch.setattr(services.directory, "root_fingerprint", lambda store: "0123 4567 89ab cdef")
 
     class Control:
         @staticmethod

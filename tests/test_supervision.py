@@ -15,7 +15,7 @@ from services import summaries
 from store import InvalidInput, PermissionDenied, Store
 from store.reports.period import STAFF_REQUIREMENTS, build_summary, choose_period, months_before
 from store.supervision import new_action
-from tests.helpers import PASSPHRASE, finish_session, one_line_error
+from tests.helpers import PASSPHRASE, confirm_supervisors, finish_session, one_line_error
 from tests.helpers import run_cli as run
 
 COMMENT = "Let's talk about the room next time"
@@ -202,6 +202,7 @@ def test_a_new_supervisor_gains_older_comments_at_sign_in(team, checklist, alex)
     lee = store.people.add("Lee Lead", ["supervisor"], PASSPHRASE, acting=alex)
     lee = store.sign_in("Lee Lead", PASSPHRASE)
     store.people.update(alex, "Jo Patel", add_supervisors=["Lee Lead"])
+    confirm_supervisors(store, "Jo Patel")  # her yes, asked once at sign-in
     problems: list = []
     assert store.supervision.comments(lee, jo.id, problems) == []
     assert problems  # reported as not yet shared, not silently empty

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, ProgressBar
 
-from services.exchange import export_bundle, import_bundle
+from services.exchange import bundle_fingerprint, export_bundle, import_bundle
 from store import Store
 from store.exchange import read_bundle
 from tests import helpers
@@ -103,7 +103,7 @@ def laptop_bundle(clinic, tmp_path: Path) -> tuple[Path, object]:
     setup = tmp_path / "setup.bundle"
     export_bundle(clinic.store, clinic.jo, setup)
     laptop = Store(tmp_path / "laptop")
-    import_bundle(laptop, setup, "Jo Patel", PASSPHRASE)
+    import_bundle(laptop, setup, "Jo Patel", PASSPHRASE, root=bundle_fingerprint(setup))
     jo = laptop.sign_in("Jo Patel", PASSPHRASE)
     new = write_session(laptop, jo, finish=True)
     back = tmp_path / "back.bundle"

@@ -11,7 +11,7 @@ disk), `admission` (signing in from a bundle into an empty store) and `importing
 outcomes: history, conflicts, quarantine).
 """
 
-from .admission import sign_in_from_bundle
+from .admission import RootNotConfirmed, bundle_root, confirm_root, sign_in_from_bundle
 from .bundle_file import FORMAT, SUFFIX, VERSION, BundleError, default_bundle_name, parse_day
 from .export import prepare_export
 from .importing import REPORT_LISTS, Import, conflicts_file, history_file, open_target
@@ -20,11 +20,14 @@ from .reading import Bundle, read_bundle
 __all__ = [
     "FORMAT",
     "REPORT_LISTS",
+    "RootNotConfirmed",
     "SUFFIX",
     "VERSION",
     "Bundle",
     "BundleError",
     "Import",
+    "bundle_root",
+    "confirm_root",
     "conflicts_file",
     "default_bundle_name",
     "history_file",

@@ -5,7 +5,8 @@ importer signs in to it as anywhere else; who may import is `services.exchange`'
 from __future__ import annotations
 
 from store.crypto import SealError, unwrap_private_key
-from store.errors import SignInError
+from store.directory import replay, show_fingerprint
+from store.errors import InvalidInput, SignInError
 from store.passwords import burn_time, check_passphrase
 from store.people import Person, name_key
 
@@ -23,7 +24,7 @@ def sign_in_from_bundle(bundle: Bundle, name: str, passphrase: str) -> Person:
     if record is None:
         burn_time(passphrase)
         raise wrong
-    if not record.get("passphrase"):
+    if not record.get("passphrase") or record is not bundle.maker:
         burn_time(passphrase)
         raise SignInError(
             f"Only the person who made this bundle ({bundle.created_by}) can import it into an "
@@ -43,3 +44,46 @@ def sign_in_from_bundle(bundle: Bundle, name: str, passphrase: str) -> Person:
             "the machine it came from, then export again."
         ) from None
     return person
+
+
+class RootNotConfirmed(InvalidInput):
+    """Into an empty store, a bundle from a signed store: its root is pinned here only once
+    the person has confirmed the fingerprint an admin of that store reads out."""
+
+
+def _digits(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def bundle_root(bundle: Bundle) -> str | None:
+    """The root of the store the bundle was made in (None: an old store, nobody signed it);
+    BundleError when it carries changes that do not start from a valid root."""
+    from .bundle_file import BundleError
+
+    if not bundle.directory:
+        return None
+    directory = replay(bundle.directory)
+    if directory.root is None:
+        raise BundleError(
+            f"{bundle.path}: its signed directory of people does not start from a valid root, "
+            "so it cannot be trusted and nothing was imported."
+        )
+    return directory.root
+
+
+def confirm_root(bundle: Bundle, confirmed: str | None) -> str | None:
+    """The bundle's root, once `confirmed` (the fingerprint the person was read out) matches
+    it; RootNotConfirmed, saying the fingerprint to check, otherwise."""
+    root = bundle_root(bundle)
+    if root is None:
+        return None
+    shown = show_fingerprint(root)
+    if confirmed is None or _digits(confirmed) != _digits(shown):
+        said = "" if confirmed is None else f"The fingerprint given ({confirmed}) does not match. "
+        raise RootNotConfirmed(
+            f"{said}This bundle comes from a store whose fingerprint is {shown}. Ask an admin "
+            "of that store to read theirs out (People screen, or `users list`); only if it is "
+            f"the same, import again confirming it (--root-fingerprint '{shown}'). Nothing was "
+            "imported."
+        )
+    return root

@@ -43,9 +43,14 @@ def prepare_export(
     out_path = check_out_path(store.data_dir, Path(out_path))
     day = parse_day(since)
     records, left_out = _collect_records(store, author, day, progress)
-    people = _collect_people(store, reader, author, records)
+    rows, changes = store.people.for_bundle()
+    people = _collect_people(rows, reader, author, records)
     checklists = _collect_checklists(store, records)
     data = _assemble(reader, records, people, checklists)
+    if changes:  # the signed directory's chain, so a new store can check it from the root
+        data = {**data, "directory": changes}
+        data.pop("digest")
+        data["digest"] = sha256_of(data)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
     result = {
         "path": str(out_path),
@@ -98,7 +103,7 @@ def _collect_records(
 
 
 def _collect_people(
-    store: Store, reader: Person, author: Person, records: list[dict]
+    rows: list[dict], reader: Person, author: Person, records: list[dict]
 ) -> list[dict]:
     """The author, everyone their records are sealed for now, and who wrote about them:
     public parts only, except the person making the bundle, whose sign-in envelope (scrypt
@@ -106,7 +111,6 @@ def _collect_people(
     with the same passphrase and open the same records on the other machine."""
     wanted = {author.id, *author.supervisors, reader.id}
     wanted |= {r["by"] for r in records if r["kind"] != "session" and isinstance(r.get("by"), str)}
-    rows = _records_of(store.people.file, "people")
     return [
         _person_entry(r, envelope=r.get("id") == reader.id)
         for r in sorted(rows, key=lambda r: r.get("name", ""))

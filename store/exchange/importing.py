@@ -31,6 +31,7 @@ from store.supervision import TABLES as SUPERVISION_TABLES
 
 from .bundle_file import (
     PERSON_FIELDS,
+    PUBLIC_KEYS,
     Progress,
     entry_fields,
     seal_problem,
@@ -189,12 +190,14 @@ class Import:
         if self.dry_run:
             self._plan_people(raw_table(self.store.data_dir / "people.json", "people"))
             return []
-        file = self.store.people.file
-        with file.transaction() as db:  # decide and add under the lock: no double adds
-            table = file.table(db, "people")
-            added = self._plan_people([dict(r) for r in table.all()])
-            if added:
-                table.insert_multiple(doc(r, _doc(r)) for r in added)
+        people = self.store.people
+        with people.file.transaction() as db:  # decide and add under the lock: no double adds
+            here, _ = people.vouched(db)
+            added = self._plan_people(here)
+            if added:  # signed by the importing admin, in a signed store
+                people.put_signed(db, self.importer, added, "person_added")
+            if self.empty and self.bundle.directory:  # its root confirmed: services.exchange
+                people.adopt_changes(db, self.bundle.directory)
         return added
 
     def _plan_people(self, rows: list[dict]) -> list[dict]:
@@ -241,6 +244,10 @@ class Import:
         """A bundle person as this store will hold them. Into a store that has people already,
         nobody arrives as an admin: a bundle must never be a way to gain admin rights."""
         record = {k: copy.deepcopy(person[k]) for k in PERSON_FIELDS if k in person}
+        if person is not self.bundle.maker:  # only the maker's sign-in envelope is accepted
+            record["passphrase"] = {}
+            keys = record.get("keys") or {}
+            record["keys"] = {k: v for k, v in keys.items() if k in PUBLIC_KEYS}
         roles = [r for r in dict.fromkeys(person.get("roles", [])) if r in ROLES]
         if not self.empty:
             roles = [r for r in roles if r != "admin"]

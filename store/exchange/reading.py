@@ -54,6 +54,19 @@ class Bundle:
         return self.data["people"]
 
     @property
+    def maker(self) -> dict | None:
+        """The one person in it whose sign-in envelope may be used: its maker's."""
+        from store.people import name_key
+
+        named = [p for p in self.people if name_key(p["name"]) == name_key(self.created_by)]
+        return named[0] if len(named) == 1 else None
+
+    @property
+    def directory(self) -> list[dict]:
+        """The signed changes of the store it was made in (none from an old store)."""
+        return self.data.get("directory") or []
+
+    @property
     def checklists(self) -> list[dict]:
         return self.data["checklists"]
 
@@ -184,6 +197,9 @@ def _check_contents(data: dict, path: Path) -> None:
         if problem or person["id"] in ids:
             raise _altered(path, f"person {number} {problem or 'is in it twice'}")
         ids.add(person["id"])
+    changes = data.get("directory", [])
+    if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+        raise _altered(path, "its signed directory of people is not a list of changes")
     hashes: set[str] = set()
     for number, wording in enumerate(data["checklists"], 1):
         if (

@@ -81,6 +81,7 @@ class PeopleScreen(SteppingNode, Screen):
         yield MarkedTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status", markup=False)
         yield Static("", id="people-audit", markup=False)
+        yield Static("", id="people-root", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,6 +106,9 @@ class PeopleScreen(SteppingNode, Screen):
             by_id = {p.id: p for p in people}
             rows = [store.people.public_view(p, by_id) for p in people]
             locked = people_use.locked_out(store, [row["name"] for row in rows])
+            from services.directory import root_fingerprint  # loads the crypto: only here
+
+            root = root_fingerprint(store)
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
             return
@@ -116,6 +120,12 @@ class PeopleScreen(SteppingNode, Screen):
         except StoreError as exc:
             head = str(exc)
         self.app.call_from_thread(self.show, rows, head)
+        self.app.call_from_thread(self.show_root, root)
+
+    def show_root(self, root: str) -> None:
+        """The store's fingerprint, for an admin to read out to someone setting up a laptop
+        from a bundle (they confirm it before their store trusts this one's people)."""
+        self.query_one("#people-root", Static).update(f"This store's fingerprint: {root}")
 
     def show(self, rows: list[dict], head: str = "") -> None:
         self.query_one("#people-audit", Static).update(head)

@@ -52,17 +52,49 @@ class SignInScreen(SteppingNode, Screen):
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, name: str, passphrase: str) -> None:
+        from services import directory
         from services import people as people_use  # after the first frame, like the store
 
+        store = self.stepping_app.store
         try:
-            person = people_use.sign_in(self.stepping_app.store, name, passphrase)
+            person = people_use.sign_in(store, name, passphrase)
+            waiting = directory.waiting_supervisors(store, person)
         except StoreError as exc:
             self.post_message(WorkFailed(str(exc)))
             return
+        if waiting:  # asked once, before anything is shared with them
+            self.app.call_from_thread(self.ask, person, waiting, [])
+            return
+        self.share(person, [])
+
+    def ask(self, person, waiting: list[dict], chosen: list[dict]) -> None:
+        """One question for each supervisor an admin added: yes confirms, anything else
+        leaves them waiting (asked again at the next sign-in)."""
+        from tui.screens.confirm import ConfirmScreen
+
+        if not waiting:
+            self.run_worker(lambda: self.share(person, chosen), thread=True, group="sign-in")
+            return
+        first, rest = waiting[0], waiting[1:]
+
+        def answered(yes: bool | None) -> None:
+            self.ask(person, rest, [*chosen, first] if yes else chosen)
+
+        detail = "Nothing of yours is shared with them until you say yes."
+        self.app.push_screen(ConfirmScreen(first["question"], detail), answered)
+
+    def share(self, person, confirmed: list[dict]) -> None:
+        """(In a worker thread.) Confirm what was said yes to, then share sessions with
+        supervisors assigned since (and seal any older ones)."""
+        from services import directory
+        from services import people as people_use
+
+        store = self.stepping_app.store
         notice = ""
         try:
-            # Share sessions with supervisors assigned since (and seal any older ones).
-            people_use.reshare(self.stepping_app.store, person)
+            for waiting in confirmed:
+                directory.confirm_supervisor(store, person, waiting)
+            people_use.reshare(store, person)
         except Exception as exc:  # noqa: BLE001 - sharing must never keep her from signing in
             notice = f"Sharing with your supervisors will be tried again: {exc}"
         self.post_message(PassphraseChecked(person, notice))
