@@ -63,3 +63,12 @@ def day_or_moment(stamp: str | None) -> date | datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def month_before(month: str) -> str:
+    """'2026-01' -> '2025-12'; anything unreadable -> '' (then every month is read)."""
+    try:
+        year, number = int(month[:4]), int(month[5:7])
+    except ValueError:
+        return ""
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"

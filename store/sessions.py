@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
+from checklists.dates import month_before
 from checklists.identifiers import find_identifiers, refused_summary
 
 from . import session_manifest
@@ -52,15 +53,6 @@ SETUP_DEFAULTS = {"setting": "clinic", "stage": "antenatal", "case_ref": ""}
 NOTE_LIMIT = 2000
 TOMBSTONE_KEEP = timedelta(days=7)
 REFLECTION_LIMIT = 4000
-
-
-def _month_before(month: str) -> str:
-    """'2026-01' -> '2025-12'; anything unreadable -> '' (then every month is read)."""
-    try:
-        year, number = int(month[:4]), int(month[5:7])
-    except ValueError:
-        return ""
-    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
 def archive_month(record: dict) -> str:
@@ -594,7 +586,7 @@ class SessionStore:
             return []
         # A draft is finished into the archive of a month no earlier than the one it started in
         # (one month of slack for a clock or time zone change): older months are not read.
-        first = _month_before(min(str(r.get("started_at") or "")[:7] for r in records))
+        first = month_before(min(str(r.get("started_at") or "")[:7] for r in records))
         finished = {
             r.get("id")
             for f in self.archive_files(person_id, since=first)

@@ -13,8 +13,8 @@ from pathlib import Path
 from checklists import RESPONSES
 
 from . import session_manifest
-from .directory import trusted_rows
 from .directory import findings as directory_findings
+from .directory import trusted_rows
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
 from .pins import Pins
