@@ -48,8 +48,9 @@ def as_person(store: TmuxStore, name: str, *args: str):
 @pytest.fixture
 def team(e2e_store: TmuxStore) -> TmuxStore:
     """Alex (admin) adds Sam (supervisor) and Jo (practitioner, Sam's supervisee)."""
-    people = Store(e2e_store.data_dir).people
-    alex = people.find(ALEX)
+    store = Store(e2e_store.data_dir)
+    people = store.people
+    alex = store.sign_in(ALEX, PASSPHRASE)  # changes to people are signed with an admin's key
     people.add(SUPERVISOR, ["supervisor"], PASSPHRASE, acting=alex)
     people.add(PRACTITIONER, ["practitioner"], PASSPHRASE, [SUPERVISOR], acting=alex)
     return e2e_store
