@@ -37,6 +37,7 @@ def __getattr__(name: str):
 
     return getattr(import_module(f".{module}", __name__), name)
 
+
 __all__ = [
     "COMPLETE",
     "DRAFT",

@@ -44,6 +44,38 @@ NEW_STORE_ENTRIES = frozenset({"config.toml", "checklists"})
 NOBODY_YET_EVENTS = frozenset({"sign_in_failed", "sign_in_refused", "locked_out"})
 
 
+def is_new_folder(data_dir: Path) -> bool:
+    """Whether `data_dir` is a new store's folder, which alone may have nobody in it yet.
+
+    A new store's folder holds `config.toml` and `checklists/` and nothing of anyone's:
+    lock files, a people file (and its backup) with nobody in it, as an older version left
+    on opening it, and what a sign-in tried before anyone was there leaves (the lockout
+    counts, an audit trail of failed sign-ins only). Anything else (sessions, a backup copy
+    with people in it, an audit trail of anything else) means people.json was lost, which
+    is never taken as a fresh start (`StoreFile._not_lost`).
+    """
+    try:
+        entries = list(Path(data_dir).iterdir())
+    except OSError:
+        return False
+    for entry in entries:
+        name = entry.name
+        if name in NEW_STORE_ENTRIES or name.endswith(".lock"):
+            continue
+        if name in ("people.json", "people.json.bak", "lockouts.json"):
+            try:
+                data = read_tables(entry)
+            except CorruptFileError:
+                return False
+            if name != "lockouts.json" and holds_records(data):
+                return False
+            continue
+        if name == AUDIT_FILE and AuditLog(Path(data_dir)).only(NOBODY_YET_EVENTS):
+            continue
+        return False
+    return True
+
+
 class Store:
     def __init__(self, data_dir: Path, library: Library | None = None) -> None:
         self.data_dir = Path(data_dir)
@@ -85,35 +117,8 @@ class Store:
         self._versions: dict[str, Checklist] = {}
 
     def is_new_folder(self) -> bool:
-        """Whether this folder is a new store's, which alone may have nobody in it yet.
-
-        A new store's folder holds `config.toml` and `checklists/` and nothing of anyone's:
-        lock files, a people file (and its backup) with nobody in it, as an older version
-        left on opening it, and what a sign-in tried before anyone was there leaves (the
-        lockout counts, an audit trail of failed sign-ins only). Anything else (sessions, a
-        backup copy with people in it, an audit trail of anything else) means people.json
-        was lost, which is never taken as a fresh start (`StoreFile._not_lost`).
-        """
-        try:
-            entries = list(self.data_dir.iterdir())
-        except OSError:
-            return False
-        for entry in entries:
-            name = entry.name
-            if name in NEW_STORE_ENTRIES or name.endswith(".lock"):
-                continue
-            if name in ("people.json", "people.json.bak", "lockouts.json"):
-                try:
-                    data = read_tables(entry)
-                except CorruptFileError:
-                    return False
-                if name != "lockouts.json" and holds_records(data):
-                    return False
-                continue
-            if name == AUDIT_FILE and self.audit.only(NOBODY_YET_EVENTS):
-                continue
-            return False
-        return True
+        """Whether this folder is a new store's, which alone may have nobody in it yet."""
+        return is_new_folder(self.data_dir)
 
     @property
     def library(self) -> Library:
