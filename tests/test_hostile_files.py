@@ -49,6 +49,14 @@ def pf(passphrase_file: Path) -> str:
     return str(passphrase_file)
 
 
+def list_sessions(data_dir: Path, pf: str):
+    """`sessions list` as Alex: a command that signs in, so reads people, lockouts, the
+    audit trail and Alex's sessions."""
+    return run_cli(
+        "sessions", "list", "--user", "Alex Reid", "--passphrase-file", pf, data_dir=data_dir
+    )
+
+
 # -- the service's checklist folder (finding 10) --------------------------------------------------
 @pytest.mark.parametrize("content", HOSTILE_YAML.values(), ids=HOSTILE_YAML.keys())
 def test_a_hostile_checklist_file_is_named_and_the_others_still_load(
@@ -152,9 +160,7 @@ def test_a_hostile_config_toml_gives_the_strict_defaults_and_a_notice(
     assert idle_lock_seconds(argparse.Namespace(idle_lock=None), store.data_dir) == 300.0
     [notice] = Store(store.data_dir).notices
     assert "config.toml: " in notice and "default settings" in notice
-    listed = run_cli(
-        "sessions", "list", "--user", "Alex Reid", "--passphrase-file", pf, data_dir=store.data_dir
-    )
+    listed = list_sessions(store.data_dir, pf)
     no_traceback(listed)
     assert listed.returncode == 0
     assert "warning: " in listed.stderr and "config.toml" in listed.stderr
@@ -224,9 +230,7 @@ def test_a_hostile_store_file_is_named_and_set_aside(store, alex, pf, which, con
         for line in checked.stdout.splitlines()
     ), checked.stdout
 
-    listed = run_cli(
-        "sessions", "list", "--user", "Alex Reid", "--passphrase-file", pf, data_dir=store.data_dir
-    )
+    listed = list_sessions(store.data_dir, pf)
     no_traceback(listed)
     assert listed.returncode == 0, listed.stderr  # carried on: the damaged file set aside
     if which in ("people.json", "lockouts.json", "drafts.json"):  # the files this one reads
@@ -236,9 +240,7 @@ def test_a_hostile_store_file_is_named_and_set_aside(store, alex, pf, which, con
 def test_a_hostile_people_file_and_backup_stop_with_one_line(store, alex, pf) -> None:
     for name in ("people.json", "people.json.bak"):
         (store.data_dir / name).write_bytes(DEEP_JSON)
-    result = run_cli(
-        "sessions", "list", "--user", "Alex Reid", "--passphrase-file", pf, data_dir=store.data_dir
-    )
+    result = list_sessions(store.data_dir, pf)
     no_traceback(result)
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
@@ -251,9 +253,7 @@ def test_a_store_file_too_large_is_refused_before_it_is_read(store, alex, pf, mo
     monkeypatch.setattr(storage, "MAX_STORE_BYTES", 64 * 1024)
     drafts = _files(store, alex)["drafts.json"]
     drafts.write_bytes(b"{" + b" " * 100_000 + b"}")
-    listed = run_cli(
-        "sessions", "list", "--user", "Alex Reid", "--passphrase-file", pf, data_dir=store.data_dir
-    )
+    listed = list_sessions(store.data_dir, pf)
     no_traceback(listed)
     assert listed.returncode == 0 and "drafts.json was damaged (it is too large" in listed.stderr
 
@@ -280,9 +280,7 @@ def test_a_hostile_audit_line_is_named_never_a_traceback(store, alex, pf, line) 
     verified = run_cli("audit", "verify", data_dir=store.data_dir)
     no_traceback(verified)
     assert verified.returncode == 1 and "cannot be read as an entry" in verified.stdout
-    signed = run_cli(
-        "sessions", "list", "--user", "Alex Reid", "--passphrase-file", pf, data_dir=store.data_dir
-    )
+    signed = list_sessions(store.data_dir, pf)
     no_traceback(signed)
     [said] = signed.stderr.strip().splitlines()
     assert signed.returncode == 1 and "audit" in said and "not a readable entry" in said
@@ -382,9 +380,7 @@ def test_deleting_people_json_while_the_app_runs_never_lets_anyone_in_as_new(tea
 
 def test_a_new_folder_is_still_new_after_a_failed_sign_in(data_dir, pf, tmp_path) -> None:
     (data_dir / "config.toml").write_text("idle_lock_seconds = 120\n")
-    tried = run_cli(
-        "sessions", "list", "--user", "Alex Reid", "--passphrase-file", pf, data_dir=data_dir
-    )
+    tried = list_sessions(data_dir, pf)
     assert tried.returncode == 1
     first = run_cli(
         "users",
