@@ -52,6 +52,17 @@ def discard_draft(store: Store, person: Person, session_id: str) -> None:
     audit.record(store, "session_discarded", person.name, None, {"session": session_id})
 
 
+def json_view(store: Store, session: Session, author_name: str) -> dict:
+    """The session as `sessions list --json` gives it: each answer says whether its item is
+    still shown (`shown`). When the checklist wording it was answered with is missing, every
+    answer counts as shown, as the summaries count them."""
+    try:
+        shown = {item.id for item in session.visible_items(store.checklist_for(session))}
+    except StoreError:
+        shown = None
+    return session.json_view(author_name, shown)
+
+
 def summary(store: Store, session: Session, checklist: Checklist) -> SessionSummary:
     """One session's counts, and why things were not done, by reason level (the words of the
     checklist it was answered with)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -243,8 +243,10 @@ class Session(SealedRecord):
         return Session(copy.deepcopy(self.record), self.key, dict(self.readers))
 
     # -- views -------------------------------------------------------------------------------
-    def json_view(self, author_name: str) -> dict:
-        """The shape `sessions list --json` promises."""
+    def json_view(self, author_name: str, shown: Collection[str] | None = None) -> dict:
+        """The shape `sessions list --json` promises. `shown`: the ids of the items the
+        session shows now (an answer to any other was taken back when an earlier answer
+        hid its item); None when that cannot be worked out, and then every answer counts."""
         r = self.record
         return {
             "id": r["id"],
@@ -262,6 +264,7 @@ class Session(SealedRecord):
                     "reasons": answer_reasons(a),
                     "note": a.get("note", ""),
                     "requirements": list(a.get("requirements", [])),
+                    "shown": shown is None or item_id in shown,
                 }
                 for item_id, a in self.answers.items()
             },

@@ -876,8 +876,15 @@ def test_the_command_line_round_trip(clinic: Team, tmp_path: Path) -> None:
     )
     assert made.returncode == 0, made.stderr
     assert json.loads(made.stdout)["sessions"] == 2
-    # Alex made it, so Alex (an admin) sets up the empty laptop with it.
+    # Alex made it, so Alex (an admin) sets up the empty laptop with it. A dry run only reads:
+    # it refuses a store folder that is not there and makes none; in an empty one it changes
+    # nothing.
     laptop = tmp_path / "laptop"
+    check = ["import", str(bundle), "--user", "Alex Reid", "--passphrase-file", str(pp)]
+    refused = run(*check, "--dry-run", data_dir=laptop)
+    assert refused.returncode == 1 and "there is no store at" in refused.stderr
+    assert not laptop.exists()
+    laptop.mkdir()
     dry = run(
         "import",
         str(bundle),
@@ -890,6 +897,7 @@ def test_the_command_line_round_trip(clinic: Team, tmp_path: Path) -> None:
     )
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("Only a check: nothing was changed")
+    assert list(laptop.iterdir()) == []
     done = run(
         "import",
         str(bundle),

@@ -21,6 +21,7 @@ from store import sealed_table
 from store.crypto import fingerprint
 from store.errors import CorruptFileError, StoreError
 from store.files import StoreFile, doc, holds_records, raw_table
+from store.names import looks_like
 from store.people import ROLES, Person, name_key, now_iso
 from store.sessions import COMPLETE, KEPT_TABLE, archive_month, finished_marker, is_marker
 from store.storage import ensure_dir, read_json, write_atomic
@@ -215,6 +216,13 @@ class Import:
                     f"this store has a different account called {by_name[name_key(name)]['name']}"
                     " (made separately), so their records were not imported; an admin can "
                     "rename one of them and import again"
+                )
+                self._block(pid, name, why)
+            elif similar := looks_like(name, [r.get("name", "") for r in by_name.values()]):
+                why = (
+                    f"the name looks too much like {similar}, who is already in this store, so "
+                    "their records were not imported; an admin can rename one of them and "
+                    "import again"
                 )
                 self._block(pid, name, why)
             elif not may_add:
