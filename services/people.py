@@ -87,6 +87,9 @@ def reshare(store: Store, person: Person) -> int:
     """Share what this person can open with everyone who may read it now (a supervisor assigned
     since, a colleague whose keys were reset); returns how many records changed, recorded
     (`reshare`) only when some did."""
+    from . import sessions  # the first admin sign-in after the upgrade vouches for old records
+
+    sessions.vouch_old_records(store, person)
     changed = store.reshare_all(person)
     if changed:
         audit.record(store, "reshare", person.name, None, {"records": changed}, changed)

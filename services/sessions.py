@@ -67,3 +67,23 @@ def summary(store: Store, session: Session, checklist: Checklist) -> SessionSumm
     """One session's counts, and why things were not done, by reason level (the words of the
     checklist it was answered with)."""
     return summarise_session(session, checklist, store.library)
+
+
+def vouch_old_records(store: Store, person: Person) -> int | None:
+    """At the first admin sign-in after the upgrade to signed sessions: seal what is still in
+    clear and sign a manifest of every session record from before signing, audited
+    (`sessions_vouched`, with how many). Made once: not again when the audit trail says it was
+    made, even if the manifest is gone. None when nothing was done."""
+    from store import session_manifest
+
+    if not (person.has("admin") and person.active and person.private_key is not None):
+        return None
+
+    def made_before() -> bool:
+        return any(e.get("event") == session_manifest.EVENT for e in store.audit.entries())
+
+    if not session_manifest.needed(store.data_dir, made_before):
+        return None
+    count = store.sessions.vouch_old_records(person)
+    audit.record(store, session_manifest.EVENT, person.name, None, {"records": count}, count)
+    return count

@@ -68,6 +68,7 @@ EVENTS = (
     "action_updated",
     "session_discarded",
     "file_restored",
+    "sessions_vouched",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

@@ -166,6 +166,7 @@ class Store:
     def start_session(self, person: Person, checklist: Checklist, setup: dict) -> Session:
         self.remember_version(checklist)
         session = new_session(person.id, checklist, setup)
+        session.signer = person.private_key  # every save of it is signed by its author
         self.sessions.save_draft(session)
         return session
 
