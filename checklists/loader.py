@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from .model import (
     MODES,
     REASON_LEVELS,
@@ -392,10 +390,7 @@ def parse_reflection(path: Path) -> tuple[list[ReflectionPrompt], str, list[Prob
     flag_label = "Take this contact to supervision"
     text = read_text(path, Reporter(str(path)))
     if text:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:  # already reported by load_list
-            data = None
+        data = parse_yaml(text, Reporter(str(path)))  # its problems: reported by load_list
         if isinstance(data, dict) and isinstance(data.get("flag_label"), str):
             flag_label = data["flag_label"]
     return out, flag_label, rep.problems

@@ -16,6 +16,11 @@ from pathlib import Path
 
 import yaml
 
+from .untrusted import MAX_DEPTH, MAX_TEXT_BYTES, UntrustedFileError, decode_text, read_capped
+
+# At most this many `*alias` references in one file: an alias repeats a whole part of the
+# document, so a few of them nested ("billion laughs") would stand for an enormous one.
+MAX_ALIASES = 200
 # An id a file may use: lowercase letters, digits, "-" and "_".
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -49,7 +54,34 @@ class LineList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping key and list entry."""
+    """A safe loader that remembers the line of every mapping key and list entry, and refuses
+    a document nested deeper than `MAX_DEPTH` or with more than `MAX_ALIASES` aliases, before
+    building it (PyYAML builds nested documents by recursion, and a few kilobytes of brackets
+    would otherwise end in RecursionError)."""
+
+    _depth = 0
+    _aliases = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
@@ -105,6 +137,8 @@ def parse_yaml(text: str, rep: Reporter) -> object | None:
     """The document, with line numbers; None (and a problem reported) if it is not YAML."""
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:  # a last guard: the depth limit above should stop it first
+        rep.error(1, "YAML syntax error: nested too deeply to be read")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -245,13 +279,16 @@ def entries(seq: LineList, rep: Reporter, what: str) -> Iterable[tuple[int, Line
 
 
 def read_text(path: Path, rep: Reporter) -> str | None:
-    """The file as UTF-8 text, or None with the reason reported."""
+    """The file as UTF-8 text, or None with the reason reported (through the shared reader
+    of untrusted files: too large, not an ordinary file, not UTF-8, NUL bytes)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        rep.error(1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        rep.error(1, f"cannot be read: {exc.strerror or exc}")
+        raw = read_capped(path, MAX_TEXT_BYTES)
+        if raw is None:
+            rep.error(1, "no such file")
+            return None
+        return decode_text(raw, path)
+    except UntrustedFileError as exc:
+        rep.error(exc.line, exc.why)
     return None
 
 

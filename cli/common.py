@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store import resolve_data_dir
+from store import StoreError, resolve_data_dir
 
 if TYPE_CHECKING:
     from store import Store
@@ -155,7 +155,15 @@ def report_notices() -> None:
     """Once, at the end of a command: stores are forgotten once reported, so a later call of
     `main` in the same process (tests run the command in-process) reports only its own."""
     while opened_stores:
-        for notice in opened_stores.pop(0).notices:
+        store = opened_stores.pop(0)
+        if store.repairs:  # a file put back from its backup copy, not yet in the audit trail
+            from services.audit import record_repairs
+
+            try:
+                record_repairs(store)
+            except StoreError as exc:
+                store.notices.append(f"the audit trail could not record it: {exc}")
+        for notice in store.notices:
             sys.stderr.write(f"{PROG}: warning: {notice}\n")
 
 

@@ -477,43 +477,22 @@ COMMANDS = {
 }
 
 
-def read_config(data_dir: Path) -> dict:
-    """`<data dir>/config.toml`, if there is one (a service's settings for this store)."""
-    path = data_dir / "config.toml"
-    if not path.exists():
-        return {}
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CommandError(f"{path} cannot be read: {exc}") from exc
-
-
-DEFAULT_IDLE_LOCK = 300
 # A setting that protects people can only be made stricter: whatever the store's config.toml
 # (which any colleague can edit) says, the screen locks after at most 15 minutes.
 MAX_IDLE_LOCK = 900
 
 
 def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
+    """The flag's value, else the store's config.toml's (`store.config`: a file or value that
+    cannot be used gives the default, and the app says so when it opens the store)."""
     value = args.idle_lock
     if value is not None:
         if not 5 <= value <= MAX_IDLE_LOCK:
             raise CommandError("the idle lock must be between 5 seconds and 15 minutes (900)")
         return float(value)
-    value = read_config(data_dir).get("idle_lock_seconds", DEFAULT_IDLE_LOCK)
-    # `not value >= 5` rather than `value < 5`: TOML's `nan` is a float that compares false
-    # with everything, and an idle lock of nan seconds would never lock.
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 5:
-        raise CommandError(
-            f"idle_lock_seconds in {data_dir / 'config.toml'} must be a number of seconds, "
-            "at least 5"
-        )
-    return float(min(value, MAX_IDLE_LOCK))
+    from services import settings
+
+    return settings.idle_lock_seconds(data_dir)
 
 
 def run_app(args: argparse.Namespace) -> int:

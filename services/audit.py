@@ -21,9 +21,19 @@ def record(
     """Append one entry; if that fails after the change itself was saved, raise `AuditFailed`
     carrying `result`, so the caller can say "saved, but not audited"."""
     try:
+        record_repairs(store)
         store.audit.append(event, actor, subject, detail)
     except StoreError as exc:
         raise AuditFailed(result, exc) from exc
+
+
+def record_repairs(store: Store) -> None:
+    """One `file_restored` entry for each file the store put back from its backup copy (a
+    lost people.json), before anything else is recorded. Written by nobody: the store did it
+    on opening, whoever opened it."""
+    while store.repairs:
+        store.audit.append("file_restored", None, None, store.repairs[0])
+        store.repairs.pop(0)
 
 
 def record_first(

@@ -29,7 +29,9 @@ from typing import NamedTuple
 
 from filelock import FileLock
 
-from .errors import StoreError, StoreFullError, StoreWriteError
+from checklists.untrusted import UntrustedFileError, parse_json, read_capped
+
+from .errors import CorruptFileError, StoreError, StoreFullError, StoreWriteError
 from .storage import FILE_MODE, ensure_dir, fsync_dir, lock_for, locked
 
 AUDIT_FILE = "audit.jsonl"
@@ -65,6 +67,7 @@ EVENTS = (
     "supervision_record_added",
     "action_updated",
     "session_discarded",
+    "file_restored",
     "sessions_vouched",
     "directory_signed",
     "supervisor_confirmed",
@@ -88,6 +91,9 @@ CONTENT_KEYS = frozenset(
 )
 MAX_DETAIL_KEYS = 20
 MAX_DETAIL_VALUE_CHARS = 1000
+# No entry the log writes comes near this; a longer line was put there by someone else.
+MAX_LINE_BYTES = 64 * 1024
+MAX_AUDIT_BYTES = 1024 * 1024 * 1024
 
 FIELDS = ("seq", "at", "event", "actor", "subject", "detail", "prev", "hash")
 _TAIL_CHUNK = 4096
@@ -188,10 +194,13 @@ def _check_detail(detail: dict | None) -> dict:
 
 
 def _parse(raw: bytes) -> dict | None:
-    """One complete line (without its newline) as an entry, or None when it is not one."""
+    """One complete line (without its newline) as an entry, or None when it is not one (too
+    long to be an entry, not UTF-8, not JSON, nested too deeply: `checklists.untrusted`)."""
+    if len(raw) > MAX_LINE_BYTES:
+        return None
     try:
-        entry = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        entry = parse_json(raw, AUDIT_FILE)
+    except UntrustedFileError:
         return None
     if not isinstance(entry, dict) or set(entry) != set(FIELDS):
         return None
@@ -206,6 +215,8 @@ def _parse(raw: bytes) -> dict | None:
             return None
     if not isinstance(entry["detail"], dict):
         return None
+    if any(v is not None and not isinstance(v, (str, int)) for v in entry["detail"].values()):
+        return None  # `_facts` never writes anything else: a nested detail was put there
     return entry
 
 
@@ -221,6 +232,8 @@ def _read_last_line(fd: int, size: int) -> tuple[int, bytes]:
         cut = buf.rfind(b"\n", 0, len(buf) - 1)
         if cut != -1:
             return pos + cut + 1, buf[cut + 1 :]
+        if len(buf) > MAX_LINE_BYTES:
+            return pos, buf  # longer than any entry: `_parse` refuses it, unread to its start
     return 0, buf
 
 
@@ -397,9 +410,9 @@ class AuditLog:
             return b""
         with self._locked():
             try:
-                return self.path.read_bytes()
-            except FileNotFoundError:
-                return b""
+                return read_capped(self.path, MAX_AUDIT_BYTES) or b""
+            except UntrustedFileError as exc:
+                raise CorruptFileError(self.path, exc.why, damaged=False) from exc
 
     def head(self) -> tuple[int, str]:
         """(number, hash) of the last entry, or (0, 64 zeros) for an empty log.
@@ -423,6 +436,13 @@ class AuditLog:
                 raise AuditDamaged(self.path, number, "the line is not a readable entry", False)
             result.append(entry)
         return result
+
+    def only(self, events: frozenset[str]) -> bool:
+        """Whether the log is readable and every entry in it is one of `events`."""
+        try:
+            return all(entry["event"] in events for entry in self.entries())
+        except StoreError:
+            return False
 
     def newest_since(self, moment: datetime, limit: int = 10_000) -> list[dict]:
         """Readable entries written at or after `moment`, newest first (at most `limit`),

@@ -197,7 +197,6 @@ def build_demo_store(
         raise InvalidInput(f"{data_dir} already has people in it: demo needs a new, empty folder.")
     rng = random.Random(seed)
     checklist = store.library.checklists["any-contact"]
-    store.remember_version(checklist)
     reasons = store.library.reasons
     stamp = now_iso()
 
@@ -229,10 +228,11 @@ def build_demo_store(
 
     supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
     staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]
-    store.people.insert_many([supervisor, *staff])
+    store.people.insert_many([supervisor, *staff])  # first: only then is the store not new
     admin = Person.from_record(supervisor)  # signs the directory, as its first admin would
     admin.private_key = privates[supervisor["id"]]
     store.people.sign_directory(admin)
+    store.remember_version(checklist)
 
     now = datetime.now().astimezone().replace(microsecond=0)
     finished_total = drafts_total = 0

@@ -21,6 +21,20 @@ class CorruptFileError(StoreError):
         super().__init__(f"The file {path} cannot be used: {why}. It has not been changed.")
 
 
+class LostFileError(StoreError):
+    """A file that holds the store's people is missing (or holds nobody) in a store that is
+    not new, and cannot be put back: nothing may go on as if the store were new."""
+
+    def __init__(self, path: Path, why: str, because: str) -> None:
+        self.path = Path(path)
+        self.why = why
+        super().__init__(
+            f"{path.name} in {path.parent} {why} and {because}, so this "
+            "store cannot be used: nobody could sign in, and it is never set up again as new. "
+            f"Put back {path.name} from a copy of the folder."
+        )
+
+
 class StoreWriteError(StoreError):
     def __init__(self, path: Path, why: str) -> None:
         self.path = Path(path)

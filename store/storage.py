@@ -22,6 +22,8 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from checklists.untrusted import MAX_STORE_BYTES, UntrustedFileError, parse_json, read_capped
+
 from .errors import CorruptFileError, StoreBusyError, StoreFullError, StoreWriteError
 
 TEMP_SUFFIX = ".tmp"
@@ -108,23 +110,41 @@ def write_atomic(path: Path, payload: bytes) -> None:
 
 
 def read_json(path: Path) -> dict | None:
-    """Read one store file; None when it does not exist yet, CorruptFileError when unusable."""
+    """Read one store file; None when it does not exist yet, CorruptFileError when unusable.
+
+    Anyone who can write the store folder can leave anything here, so the bytes go through
+    the shared reader of untrusted files (`checklists.untrusted`: size, kind of file, encoding,
+    nesting) and must be one JSON object.
+    """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        raw = read_capped(path, MAX_STORE_BYTES)
+    except UntrustedFileError as exc:
+        # A file that cannot be opened may be a passing fault (permissions, a vanished
+        # drive); one that is too large, not a file at all, or endless is damaged.
+        passing = "cannot be read" in exc.why
+        raise CorruptFileError(path, exc.why, damaged=not passing) from exc
+    if raw is None:
         return None
-    except OSError as exc:
-        raise CorruptFileError(
-            path, f"it cannot be read ({exc.strerror or exc})", damaged=False
-        ) from exc
     if not raw.strip():
         raise CorruptFileError(path, "it is empty")
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CorruptFileError(path, f"it is not valid JSON ({exc})") from exc
+        data = parse_json(raw, path)
+    except UntrustedFileError as exc:
+        raise CorruptFileError(path, exc.why) from exc
     if not isinstance(data, dict):
         raise CorruptFileError(path, "it does not hold a table of records")
+    return data
+
+
+def read_tables(path: Path) -> dict | None:
+    """`read_json` of a TinyDB file, which must be tables of numbered records (TinyDB itself
+    would stop with a traceback on a table that is a list, or a record that is text)."""
+    data = read_json(path)
+    for name, table in (data or {}).items():
+        if not isinstance(table, dict) or not all(
+            key.isdigit() and isinstance(record, dict) for key, record in table.items()
+        ):
+            raise CorruptFileError(path, f"its table '{name}' does not hold numbered records")
     return data
 
 
@@ -152,10 +172,12 @@ def set_aside(path: Path) -> Path:
 class AtomicJSONStorage(Storage):
     """TinyDB storage over `read_json` / `write_atomic`; optionally keeps a second copy."""
 
-    def __init__(self, path: str | Path, backup: bool = False) -> None:
+    def __init__(self, path: str | Path, backup: bool = False, stamp: dict | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.backup = backup
+        # Tables every write carries (the format stamp of a file first written by TinyDB).
+        self.stamp = stamp or {}
         # While the caller holds the file's lock nobody else can change it, so one read
         # serves the whole transaction (TinyDB itself reads again for every step).
         self._held: dict | None = None
@@ -172,12 +194,14 @@ class AtomicJSONStorage(Storage):
     def read(self) -> dict | None:
         if self._holding and self._held is not None:
             return self._held
-        data = read_json(self.path)
+        data = read_tables(self.path)
         if self._holding:
             self._held = data
         return data
 
     def write(self, data: dict) -> None:
+        if any(name not in data for name in self.stamp):
+            data = {**self.stamp, **data}
         payload = dump_json(data)
         write_atomic(self.path, payload)
         if self.backup:
@@ -189,8 +213,8 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def open_db(path: Path, backup: bool = False) -> TinyDB:
-    return TinyDB(path, storage=AtomicJSONStorage, backup=backup)
+def open_db(path: Path, backup: bool = False, stamp: dict | None = None) -> TinyDB:
+    return TinyDB(path, storage=AtomicJSONStorage, backup=backup, stamp=stamp)
 
 
 def lock_for(path: Path) -> FileLock:

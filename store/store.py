@@ -15,23 +15,67 @@ from typing import TYPE_CHECKING
 
 from checklists import Checklist
 
-from .audit import AuditLog
-from .errors import FailedAttempt, NotFound, PermissionDenied, SignInError, StoreError
+from .audit import AUDIT_FILE, AuditLog
+from .errors import (
+    CorruptFileError,
+    FailedAttempt,
+    NotFound,
+    PermissionDenied,
+    SignInError,
+    StoreError,
+)
 from .location import ENV_DATA_DIR, default_data_dir, resolve_data_dir  # noqa: F401
 from .lockout import LockedOut, Lockouts
 
 if TYPE_CHECKING:
     from checklists.loader import Library
+from .config import idle_lock_seconds, read_config
 from .directory import Keeper
-from .files import StoreFile, doc
+from .files import StoreFile, doc, holds_records
 from .people import PeopleStore, Person
 from .pins import Pins
 from .sessions import FOLDER as SESSIONS_FOLDER
 from .sessions import Session, SessionStore, new_session
-from .storage import ensure_dir
+from .storage import ensure_dir, read_tables
 from .supervision import SupervisionStore
 
 VERSIONS_TABLE = "versions"
+# What the folder of a store nobody has set up yet may hold (besides lock files).
+NEW_STORE_ENTRIES = frozenset({"config.toml", "checklists"})
+# What the audit trail of such a store may hold: sign-ins tried before anyone was there.
+NOBODY_YET_EVENTS = frozenset({"sign_in_failed", "sign_in_refused", "locked_out"})
+
+
+def is_new_folder(data_dir: Path) -> bool:
+    """Whether `data_dir` is a new store's folder, which alone may have nobody in it yet.
+
+    A new store's folder holds `config.toml` and `checklists/` and nothing of anyone's:
+    lock files, a people file (and its backup) with nobody in it, as an older version left
+    on opening it, and what a sign-in tried before anyone was there leaves (the lockout
+    counts, an audit trail of failed sign-ins only). Anything else (sessions, a backup copy
+    with people in it, an audit trail of anything else) means people.json was lost, which
+    is never taken as a fresh start (`StoreFile._not_lost`).
+    """
+    try:
+        entries = list(Path(data_dir).iterdir())
+    except OSError:
+        return False
+    for entry in entries:
+        name = entry.name
+        if name in NEW_STORE_ENTRIES or name.endswith(".lock"):
+            continue
+        if name in ("people.json", "people.json.bak", "lockouts.json"):
+            try:
+                data = read_tables(entry)
+            except CorruptFileError:
+                return False
+            if name != "lockouts.json" and holds_records(data):
+                return False
+            continue
+        if name == AUDIT_FILE and AuditLog(Path(data_dir)).only(NOBODY_YET_EVENTS):
+            continue
+        return False
+    return True
 
 
 class Store:
@@ -45,8 +89,24 @@ class Store:
         self.notices: list[str] = []
         # Whose root this machine trusts for the store: never read from the store folder.
         self.pins = pins or Pins()
+        # The store's config.toml: one that cannot be used gives the (strict) defaults.
+        self.config = read_config(self.data_dir)
+        self.notices.extend(self.config.problems)
+        if self.config.settings:
+            _, problem = idle_lock_seconds(self.config, self.data_dir)
+            if problem:
+                self.notices.append(problem)
+        # Files put back from their backup copy, for the audit trail (`services.audit`).
+        self.repairs: list[dict] = []
         self.people = PeopleStore(
-            StoreFile(self.data_dir / "people.json", "people", backup=True, notices=self.notices),
+            StoreFile(
+                self.data_dir / "people.json",
+                "people",
+                backup=True,
+                notices=self.notices,
+                new_store=self.is_new_folder,
+                repairs=self.repairs,
+            ),
             Keeper(self.data_dir, self.pins),
         )
         self.sessions = SessionStore(self.data_dir / SESSIONS_FOLDER, self.people, self.notices)
@@ -62,6 +122,10 @@ class Store:
             notices=self.notices,
         )
         self._versions: dict[str, Checklist] = {}
+
+    def is_new_folder(self) -> bool:
+        """Whether this folder is a new store's, which alone may have nobody in it yet."""
+        return is_new_folder(self.data_dir)
 
     @property
     def library(self) -> Library:

@@ -16,13 +16,14 @@ from . import session_manifest
 from .directory import findings as directory_findings
 from .directory import trusted_rows
 from .errors import CorruptFileError
-from .files import META_TABLE, SCHEMA_VERSION, schema_of
+from .files import META_TABLE, SCHEMA_VERSION, holds_records, schema_of
 from .pins import Pins
 from .sealed_table import doc_id as filed_under
 from .session_signing import Trust
 from .sessions import KEPT, SessionStore
 from .sessions import STATUS_IN as STATUSES
 from .storage import TEMP_SUFFIX, read_json
+from .store import is_new_folder
 from .supervision import SupervisionStore
 
 KINDS = {"people.json": "people", "checklist-versions.json": "checklists"}
@@ -185,7 +186,10 @@ def verify_file(
         return [Finding(name, "its format stamp is unreadable")]
     if version > SCHEMA_VERSION:
         return [Finding(name, f"format {version} is newer than this version understands")]
-    meta_kind = next(iter(data.get(META_TABLE, {}).values()), {}).get("kind")
+    try:
+        meta_kind = next(iter(data.get(META_TABLE, {}).values()), {}).get("kind")
+    except (AttributeError, TypeError):
+        return [Finding(name, "its format stamp is unreadable")]
     if meta_kind and kind and meta_kind != kind:
         return [Finding(name, f"it says it holds {meta_kind}, but its name says {kind}")]
     problems: list[str] = []
@@ -235,13 +239,20 @@ def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Findin
     checked = 0
     trust = _trust(root)
     for path in sorted(root.rglob("*")):
+        name = str(path.relative_to(root))
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            findings.append(
+                Finding(name, "it is not an ordinary file (a link, a device or a pipe)")
+            )
+            continue
         if not path.is_file():
             continue
-        name = str(path.relative_to(root))
         if ".corrupt-" in path.name:
             findings.append(
                 Finding(name, "a damaged file kept aside for recovery: restore or remove it")
             )
+        elif ".restored-" in path.name:
+            findings.append(_restored_note(path, root))
         elif path.relative_to(root).parts[0] == "quarantine":
             findings.append(
                 Finding(name, "a record an import set aside: look at it, then remove it")
@@ -256,6 +267,35 @@ def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Findin
         elif path.suffix == ".json" or path.name.endswith(".json.bak"):
             checked += 1
             findings += verify_file(path, root, trust, pins)
-    if not (root / "people.json").exists() and checked:
-        findings.append(Finding("people.json", "missing: nobody can sign in"))
+    people = root / "people.json"
+    if not is_new_folder(root):
+        try:
+            lost = not people.exists() or not holds_records(read_json(people))
+        except CorruptFileError:
+            lost = False  # already a finding of its own
+        if lost:
+            what = "missing" if not people.exists() else "it lists nobody"
+            findings.append(
+                Finding(
+                    "people.json",
+                    f"{what}: nobody can sign in. The app puts back its backup copy when it "
+                    "opens the store, if there is one",
+                )
+            )
     return checked, findings
+
+
+def _restored_note(path: Path, root: Path) -> Finding:
+    """The note left beside a file the store put back from its backup copy."""
+    original = path.name.split(".restored-")[0]
+    try:
+        note = read_json(path) or {}
+    except CorruptFileError:
+        note = {}
+    when = str(note.get("restored_at", "at some time"))[:19].replace("T", " ")
+    why = note.get("why") if note.get("why") in ("was missing", "held nobody") else "was lost"
+    return Finding(
+        str(path.relative_to(root)),
+        f"{original} {why} and was restored from its backup copy ({when}): find out who "
+        "removed it and check the people in it, then remove this note",
+    )

@@ -186,10 +186,11 @@ class SteppingStonesApp(App[int]):
     def _open_store(self) -> None:
         """Import and open the store off the screen's thread, after the first frame."""
         try:
+            from services import opening
             from store import Store
 
             store = Store(self.data_dir)
-            store.people.is_empty()  # read the people now, not on the screen's thread
+            opening.is_new(store)  # read the people now, not on the screen's thread
         except StoreError as exc:
             self.post_message(self.StoreOpened(None, str(exc)))
             return
@@ -218,8 +219,10 @@ class SteppingStonesApp(App[int]):
 
     def _show_first_screen(self, replace: bool = False) -> None:
         show = self.switch_screen if replace else self.push_screen
+        from services import opening
+
         try:
-            empty = self.store.people.is_empty()
+            empty = opening.is_new(self.store)
         except StoreError as exc:
             show(MessageScreen("The store cannot be opened", str(exc), fatal=True))
             return

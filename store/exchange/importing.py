@@ -20,7 +20,7 @@ from pathlib import Path
 from store import sealed_table
 from store.crypto import fingerprint
 from store.errors import CorruptFileError, StoreError
-from store.files import StoreFile, doc, raw_table
+from store.files import StoreFile, doc, holds_records, raw_table
 from store.names import looks_like
 from store.people import ROLES, Person, name_key, now_iso
 from store.session_signing import Trust, Unverified
@@ -86,12 +86,16 @@ def open_target(target: Store | str | Path) -> tuple[Store, bool]:
 
 
 def _is_empty(store: Store) -> bool:
-    """Whether the store has nobody yet, read without creating people.json."""
+    """Whether the store has nobody yet, read without creating people.json. Only a new
+    store's folder may have nobody (`Store.is_new_folder`): a lost people.json is the store's
+    to put back from its backup copy, or to refuse (`LostFileError`)."""
     try:
         data = read_json(store.data_dir / "people.json")
     except CorruptFileError:
         return store.people.is_empty()  # the store's own recovery (the backup copy)
-    return not data or not data.get("people")
+    if holds_records(data):
+        return False
+    return store.is_new_folder() or store.people.is_empty()
 
 
 @dataclass

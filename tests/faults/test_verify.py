@@ -64,7 +64,7 @@ FAULTS = {
     "garbage people": (
         lambda s: s.data_dir / "people.json",
         lambda p: p.write_bytes(b"\x00\xff"),
-        "not valid",
+        "NUL bytes",
     ),
     "sealed for nobody": (
         _archive,
