@@ -389,9 +389,7 @@ class Keeper:
 
 def findings(path: Path, data: dict, pins: Pins) -> list[str]:
     """What `verify` says about a people file's directory, in plain words."""
-    rows = [r for r in (data.get("people") or {}).values() if isinstance(r, dict)]
-    table = data.get(CHANGES) or {}
-    changes = list(table.values()) if isinstance(table, dict) else []
+    rows, changes = _records(data, "people"), _records(data, CHANGES)
     try:
         directory = Keeper(path.parent, pins).state(changes)
     except DirectoryRefused as exc:
@@ -410,9 +408,13 @@ def trusted_rows(data: dict) -> list[dict]:
     """The people rows a reader outside PeopleStore may trust from a people file's content:
     in a signed store only what the signed changes vouch for (a row or key added by hand is
     nobody); in a store not signed yet, the rows as they are (verify says it is unsigned)."""
-    table = data.get("people")
-    rows = [r for r in table.values() if isinstance(r, dict)] if isinstance(table, dict) else []
-    changes_table = data.get(CHANGES)
-    changes = list(changes_table.values()) if isinstance(changes_table, dict) else []
+    rows, changes = _records(data, "people"), _records(data, CHANGES)
     directory = replay(changes)
     return effective_rows(rows, directory) if directory.signed else rows
+
+
+def _records(data: object, table_name: str) -> list[dict]:
+    """The records of one table in a people file's content, whatever shape a hand edit gave
+    it (a table that is not a table holds nothing)."""
+    table = data.get(table_name) if isinstance(data, dict) else None
+    return [r for r in table.values() if isinstance(r, dict)] if isinstance(table, dict) else []
