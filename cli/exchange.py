@@ -125,8 +125,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     bundle = read_bundle(args.file)  # checked whole before the store is even opened
     passphrase = read_passphrase(args.passphrase_file)
     # Importing may set up a new store from a bundle (an empty laptop), as adding its first
-    # person may.
-    store = open_store(args, may_create=True)
+    # person may; a dry run only reads, so it never makes a folder.
+    store = open_store(args, may_create=not args.dry_run)
     report = import_bundle(store, bundle, args.user, passphrase, dry_run=args.dry_run)
     if not args.dry_run:
         wrote(store.data_dir)

@@ -113,7 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="check the chain; exit 1 if an entry was removed or changed",
     )
+    averify.add_argument(
+        "--anchor",
+        metavar="NUMBER:HASH",
+        help="an earlier `audit head`, kept outside the store folder: also prove that nothing "
+        "up to that entry was cut off or rewritten",
+    )
     json_flag(averify)
+    ahead = sub.add_parser(
+        "head",
+        parents=[common],
+        help="print NUMBER:HASH of the last entry; write it down (outside the store folder) "
+        "for `audit verify --anchor`",
+    )
+    json_flag(ahead)
 
     # check-text
     check = commands.add_parser(
@@ -281,7 +294,10 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     damaged = [p for p in problems if not isinstance(p, (NotShared, NotSharedEntry))]
     rows = [
-        {**s.json_view(names.get(s.author, "unknown")), "comments": comments.get(s.id, [])}
+        {
+            **session_use.json_view(store, s, names.get(s.author, "unknown")),
+            "comments": comments.get(s.id, []),
+        }
         for s in sessions
     ]
     out(
@@ -298,9 +314,6 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions_discard(args: argparse.Namespace) -> int:
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    if not data_dir.is_dir():
-        raise CommandError(f"there is no store at {data_dir}")
     from services import sessions as session_use
 
     store = open_store(args)
@@ -382,15 +395,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
             or "The audit trail is empty.",
         )
         return 0
-    problems = store.audit.verify()
+    from services import audit as audit_use
+
+    if args.action == "head":
+        anchor = audit_use.head(store)
+        number, digest = anchor.split(":")
+        out(args, {"anchor": anchor, "entry": int(number), "hash": digest}, anchor)
+        return 0
+    problems = audit_use.verify(store, args.anchor)
+    text = "The audit trail is intact."
+    if args.anchor is not None:
+        text = f"The audit trail is intact, and holds entry {args.anchor.split(':')[0]} unchanged."
     out(
         args,
         {
             "ok": not problems,
             "entries": len(store.audit.entries()) if not problems else None,
             "problems": problems,
+            "anchor": args.anchor,
         },
-        "\n".join(problems) if problems else "The audit trail is intact.",
+        "\n".join(problems) if problems else text,
     )
     return 1 if problems else 0
 

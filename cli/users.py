@@ -50,7 +50,10 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     )
     acting_flags(add, required=False)
     json_flag(add)
-    ulist = sub.add_parser("list", parents=[common], help="everyone, with roles and supervisors")
+    ulist = sub.add_parser(
+        "list", parents=[common], help="everyone, with roles and supervisors (needs a sign-in)"
+    )
+    acting_flags(ulist)
     json_flag(ulist)
     update = sub.add_parser(
         "update", parents=[common], help="change someone's roles or supervisors (admin)"
@@ -69,26 +72,26 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     update.add_argument("--deactivate", action="store_true", help="switch the account off")
     acting_flags(update)
     json_flag(update)
-    reset = sub.add_parser(
+    reset = _on_someone(
+        sub,
+        common,
         "reset-passphrase",
-        parents=[common],
-        help="give someone a new passphrase (admin), asked twice without echo; says what "
+        "give someone a new passphrase (admin), asked twice without echo; says what "
         "they lose until their supervisor's next sign-in shares their sessions back",
     )
-    reset.add_argument("name", metavar="NAME")
     reset.add_argument(
         "--new-passphrase-file",
         metavar="FILE",
         help="read the new passphrase from FILE (else you are asked twice, without echo)",
     )
-    acting_flags(reset)
-    json_flag(reset)
-    reactivate = sub.add_parser(
-        "reactivate", parents=[common], help="switch a switched-off account back on (admin)"
+    _on_someone(sub, common, "reactivate", "switch a switched-off account back on (admin)")
+    _on_someone(
+        sub,
+        common,
+        "unlock",
+        "lift someone's lockout after too many wrong passphrases, so they can sign in again "
+        "now (admin)",
     )
-    reactivate.add_argument("name", metavar="NAME")
-    acting_flags(reactivate)
-    json_flag(reactivate)
     own = sub.add_parser("passphrase", parents=[common], help="change your own passphrase")
     acting_flags(own)
     own.add_argument(
@@ -99,6 +102,15 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     json_flag(own)
 
 
+def _on_someone(sub, common: argparse.ArgumentParser, action: str, text: str):
+    """An admin's action on one person: NAME, the acting admin's flags and --json."""
+    parser = sub.add_parser(action, parents=[common], help=text)
+    parser.add_argument("name", metavar="NAME")
+    acting_flags(parser)
+    json_flag(parser)
+    return parser
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from checklists.loader import Library
     from services import people as people_use
@@ -106,6 +118,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     # Only adding may set up a new store (its first person); everything else needs one there.
     store = open_store(args, library=Library(), may_create=args.action == "add")
     if args.action == "list":
+        sign_in_cli(store, args)  # who works here is for colleagues only
         people = store.people.all()
         by_id = {p.id: p for p in people}
         rows = [store.people.public_view(p, by_id) for p in people]
@@ -163,10 +176,22 @@ def cmd_users(args: argparse.Namespace) -> int:
         else:
             new = read_passphrase(None, prompt="New passphrase: ")
             again = read_passphrase(None, prompt="Again: ")
-        person = store.people.require(args.user)
-        people_use.change_passphrase(store, person, old, new, again)
+        person = people_use.change_passphrase(store, args.user, old, new, again)
         wrote(store.data_dir)
         out(args, {"name": person.name, "changed": True}, "Your passphrase has been changed.")
+        return 0
+    if args.action == "unlock":
+        acting = sign_in_cli(store, args)
+        person, lifted = people_use.lift_lockout(store, acting, args.name)
+        name = person.name
+        if lifted:
+            wrote(store.data_dir)
+        said = (
+            f"Lifted the lockout for {name}: they can sign in again now."
+            if lifted
+            else f"{name} was not locked out and had no wrong passphrases counted: nothing to lift."
+        )
+        out(args, {"name": name, "lifted": lifted}, said)
         return 0
     # add
     acting = None

@@ -574,6 +574,8 @@ def _actions(summary: Summary) -> str:
         if record.by:
             source += f" with {record.by}"
         out.append(f"<p>{e(source)}.</p>")
+    for ignored in summary.ignored_records:
+        out.append(f'<p class="kind">{e(t.ignored_record(ignored))}</p>')
     if not actions:
         words = (
             "No actions were agreed last time."

@@ -305,6 +305,9 @@ def _actions(summary: Summary) -> list[str]:
             source += f" with {record.by}"
         lines.extend(_para(source + "."))
         lines.append("")
+    for ignored in summary.ignored_records:
+        lines.extend(_para(t.ignored_record(ignored)))
+        lines.append("")
     if not actions:
         lines.append(
             "No actions were agreed last time."

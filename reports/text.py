@@ -16,6 +16,7 @@ from checklists import SETTINGS, STAGES
 from checklists.dates import day_or_moment as _parse
 from store.reports.summary_model import (
     BarrierDetail,
+    IgnoredRecord,
     RequirementFigures,
     SessionRow,
     Summary,
@@ -332,3 +333,12 @@ def suggested_theme(number: str) -> str | None:
     Practise effectively. Anything else gets no suggestion."""
     head = str(number).split(".")[0]
     return {"7": "Prioritise people", "8": "Practise effectively"}.get(head)
+
+
+def ignored_record(record: IgnoredRecord) -> str:
+    """One plain sentence naming a supervision record the period did not start from."""
+    by = f" naming {record.by}" if record.by and record.by != "unknown" else ""
+    return (
+        f"Not counted: a supervision record of {format_date(record.date)}{by} ({record.why}), "
+        "so this period does not start from it."
+    )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from store.errors import PermissionDenied, SignInError
+from store.errors import PermissionDenied, SignInError, StoreError
+from store.lockout import LockedOut
 
 from . import audit
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = [
     "add_person",
     "change_passphrase",
+    "lift_lockout",
+    "locked_out",
     "reactivate",
     "require_admin_to_add",
     "reset_passphrase",
@@ -34,11 +37,15 @@ __all__ = [
 def sign_in(store: Store, name: str, passphrase: str, via: str = "app") -> Person:
     """The person, with their private key, or `SignInError` (`LockedOut` after too many wrong
     passphrases). A wrong try is recorded even though it raises (`sign_in_failed`, then
-    `locked_out` when it was the last one allowed); a try while the name is locked out is
-    refused before any check and records nothing, as the lockout rule has always done."""
+    `locked_out` when it was the last one allowed). A try while the name is locked out, or one
+    the store could not count, is refused before any check and recorded as `sign_in_refused`.
+    Every front end signs in here, the command line's `users passphrase` too."""
     try:
         person = store.sign_in(name, passphrase)
     except SignInError as exc:
+        if getattr(exc, "refused", False):
+            _refused(store, exc, via)
+            raise
         attempt = exc.attempt
         if attempt is not None:
             audit.record(store, "sign_in_failed", None, attempt.subject, {"via": via})
@@ -50,10 +57,39 @@ def sign_in(store: Store, name: str, passphrase: str, via: str = "app") -> Perso
     return person
 
 
+def _refused(store: Store, exc: SignInError, via: str) -> None:
+    """Record a try turned away unchecked. When even that cannot be written (a full disk),
+    the refusal itself still stands and is what the person is told."""
+    detail = {"via": via, "why": "locked_out" if isinstance(exc, LockedOut) else "not_counted"}
+    try:
+        audit.record(store, "sign_in_refused", None, getattr(exc, "subject", None), detail)
+    except StoreError:
+        pass
+
+
+def lift_lockout(store: Store, acting: Person, name: str) -> tuple[Person, bool]:
+    """An admin lifts someone's lockout (and forgets their wrong tries), so they can sign in
+    again now; recorded as `lockout_lifted`. False, and nothing recorded, when there was none."""
+    _require_admin(acting)
+    person = store.people.require(name)
+    lifted = store.lockouts.lift(person.name)
+    if lifted:
+        audit.record(store, "lockout_lifted", acting.name, person.name, None, (person, lifted))
+    return person, lifted
+
+
+def locked_out(store: Store, names: Sequence[str]) -> set[str]:
+    """Which of these people are locked out now (for the People screen)."""
+    return store.lockouts.locked_now(list(names))
+
+
 def reshare(store: Store, person: Person) -> int:
     """Share what this person can open with everyone who may read it now (a supervisor assigned
     since, a colleague whose keys were reset); returns how many records changed, recorded
     (`reshare`) only when some did."""
+    from . import sessions  # the first admin sign-in after the upgrade vouches for old records
+
+    sessions.vouch_old_records(store, person)
     changed = store.reshare_all(person)
     if changed:
         audit.record(store, "reshare", person.name, None, {"records": changed}, changed)
@@ -168,8 +204,12 @@ def reset_passphrase(
 
 
 def change_passphrase(
-    store: Store, person: Person, old: str, new: str, again: str | None = None
-) -> None:
-    """A person changes their own passphrase, knowing the old one."""
+    store: Store, name: str, old: str, new: str, again: str | None = None, via: str = "cli"
+) -> Person:
+    """A person changes their own passphrase, knowing the old one. Checking the old one is a
+    sign-in (`sign_in`): refused while the name is locked out, a wrong one counted and
+    recorded, and a name nobody has answered exactly like a wrong passphrase."""
+    person = sign_in(store, name, old, via)
     store.people.change_passphrase(person, old, new, again)
-    audit.record(store, "passphrase_changed", person.name, person.name)
+    audit.record(store, "passphrase_changed", person.name, person.name, None, person)
+    return person

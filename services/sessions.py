@@ -52,7 +52,38 @@ def discard_draft(store: Store, person: Person, session_id: str) -> None:
     audit.record(store, "session_discarded", person.name, None, {"session": session_id})
 
 
+def json_view(store: Store, session: Session, author_name: str) -> dict:
+    """The session as `sessions list --json` gives it: each answer says whether its item is
+    still shown (`shown`). When the checklist wording it was answered with is missing, every
+    answer counts as shown, as the summaries count them."""
+    try:
+        shown = {item.id for item in session.visible_items(store.checklist_for(session))}
+    except StoreError:
+        shown = None
+    return session.json_view(author_name, shown)
+
+
 def summary(store: Store, session: Session, checklist: Checklist) -> SessionSummary:
     """One session's counts, and why things were not done, by reason level (the words of the
     checklist it was answered with)."""
     return summarise_session(session, checklist, store.library)
+
+
+def vouch_old_records(store: Store, person: Person) -> int | None:
+    """At the first admin sign-in after the upgrade to signed sessions: seal what is still in
+    clear and sign a manifest of every session record from before signing, audited
+    (`sessions_vouched`, with how many). Made once: not again when the audit trail says it was
+    made, even if the manifest is gone. None when nothing was done."""
+    from store import session_manifest
+
+    if not (person.has("admin") and person.active and person.private_key is not None):
+        return None
+
+    def made_before() -> bool:
+        return any(e.get("event") == session_manifest.EVENT for e in store.audit.entries())
+
+    if not session_manifest.needed(store.data_dir, made_before):
+        return None
+    count = store.sessions.vouch_old_records(person)
+    audit.record(store, session_manifest.EVENT, person.name, None, {"records": count}, count)
+    return count

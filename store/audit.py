@@ -39,7 +39,9 @@ EVENTS = (
     "sign_in",
     "sign_out",
     "sign_in_failed",
+    "sign_in_refused",
     "locked_out",
+    "lockout_lifted",
     "idle_lock",
     "screen_lock",
     "unlock",
@@ -63,6 +65,7 @@ EVENTS = (
     "supervision_record_added",
     "action_updated",
     "session_discarded",
+    "sessions_vouched",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.
@@ -104,6 +107,28 @@ class AuditDamaged(StoreError):
             f"The audit log {path} is damaged at line {line}: {why}. Nothing was added to it."
             + advice
         )
+
+
+def format_anchor(head: tuple[int, str]) -> str:
+    """`NUMBER:HASH`, the form `audit head` prints and `audit verify --anchor` reads."""
+    return f"{head[0]}:{head[1]}"
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """(number, hash) from `NUMBER:HASH`; ValueError in plain words otherwise."""
+    number, sep, digest = text.strip().partition(":")
+    digest = digest.lower()
+    if (
+        not sep
+        or not (number.isascii() and number.isdigit())
+        or len(digest) != 64
+        or any(c not in "0123456789abcdef" for c in digest)
+    ):
+        raise ValueError(
+            f"{text!r} is not an audit anchor: it should be the entry number, a colon and the "
+            "64-character hash, as `stepping-stones audit head` prints it."
+        )
+    return int(number), digest
 
 
 class TornTail(NamedTuple):
@@ -395,6 +420,53 @@ class AuditLog:
             if entry is None:
                 raise AuditDamaged(self.path, number, "the line is not a readable entry", False)
             result.append(entry)
+        return result
+
+    def newest_since(self, moment: datetime, limit: int = 10_000) -> list[dict]:
+        """Readable entries written at or after `moment`, newest first (at most `limit`),
+        reading back from the end of the file only as far as that."""
+        if not self.path.exists():
+            return []
+        found: list[dict] = []
+        with self._locked():
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                return []
+            try:
+                pos, carry = os.fstat(fd).st_size, b""
+                while pos > 0:
+                    step = min(1 << 16, pos)
+                    pos -= step
+                    lines = (os.pread(fd, step, pos) + carry).split(b"\n")
+                    # The first piece may be the end of a line that starts further back.
+                    carry = lines.pop(0) if pos > 0 else b""
+                    for raw in reversed(lines):
+                        entry = _parse(raw) if raw.strip() else None
+                        if entry is None:
+                            continue
+                        try:
+                            at = datetime.fromisoformat(entry["at"])
+                        except ValueError:
+                            continue
+                        if (at if at.tzinfo else at.astimezone()) < moment:
+                            return found
+                        found.append(entry)
+                        if len(found) >= limit:
+                            return found
+            finally:
+                os.close(fd)
+        return found
+
+    def readable_entries(self) -> list[dict]:
+        """Every entry that can be read, oldest first, skipping lines that cannot (for
+        rebuilding what the log tells, such as the lockout counts, from a damaged log)."""
+        result = []
+        for line in _lines(self._read_all()):
+            if line.endswith(b"\n"):
+                entry = _parse(line[:-1])
+                if entry is not None:
+                    result.append(entry)
         return result
 
     def verify(self, anchor: tuple[int, str] | None = None) -> list[str]:

@@ -202,12 +202,14 @@ def build_demo_store(
     stamp = now_iso()
 
     publics: dict[str, bytes] = {}
+    privates: dict[str, object] = {}
 
     def person(name: str, roles: list[str], supervisors: list[str]) -> dict:
         person_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         hashed, kek = new_secret(passphrase)
         private_key, keys = new_key_pair(kek, person_id)
         publics[person_id] = public_bytes(private_key)
+        privates[person_id] = private_key
         return {
             "id": person_id,
             "name": name,
@@ -223,7 +225,7 @@ def build_demo_store(
         """Seal for the author and the supervisor, as the app would."""
         readers = {pid: publics[pid] for pid in (record["author"], supervisor["id"])}
         key, wraps = store.sessions.sealed.wraps(record, readers)
-        return store.sessions.seal_record(Session(record, key, wraps))
+        return store.sessions.seal_record(Session(record, key, wraps, privates[record["author"]]))
 
     supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
     staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]

@@ -1,8 +1,9 @@
 """Staff accounts: names, roles, supervisors and passphrase hashes.
 
-Names are matched without regard to case or surrounding spaces, because people type them
-on a shared terminal in a hurry. Nothing secret leaves this module: passphrases are
-kept only as scrypt-derived checks, and private keys only wrapped.
+Names are NFKC-normalised and matched without regard to case or surrounding spaces, because
+people type them on a shared terminal in a hurry; a name that looks like someone else's is
+refused (`store.names`). Nothing secret leaves this module: passphrases are kept only as
+scrypt-derived checks, and private keys only wrapped.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from .crypto import (
 )
 from .errors import InvalidInput, PermissionDenied, SignInError
 from .files import StoreFile, doc
-from .passwords import burn_time, check_passphrase, new_secret, passphrase_problem
+from .names import looks_like, name_key, tidy
+from .passwords import (
+    burn_time,
+    check_passphrase,
+    needs_upgrade,
+    new_secret,
+    passphrase_problem,
+)
 from .roles import ROLES
 
 NAME_PATTERN = re.compile(r"^[^\W_][\w .'-]{0,59}$")
@@ -37,10 +45,6 @@ def now_iso() -> str:
 def now_precise() -> str:
     """A timestamp fine enough to order two quick changes (microseconds, with the offset)."""
     return datetime.now().astimezone().isoformat(timespec="microseconds")
-
-
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 @dataclass
@@ -148,7 +152,7 @@ class PeopleStore:
         acting: Person | None = None,
         again: str | None = None,
     ) -> Person:
-        name = " ".join(name.split())
+        name = tidy(name)
         if not NAME_PATTERN.match(name):
             raise InvalidInput(
                 "A name needs 1 to 60 letters, digits, spaces, hyphens or apostrophes, "
@@ -162,9 +166,7 @@ class PeopleStore:
                 if bad
                 else f"Give at least one role ({', '.join(ROLES)})."
             )
-        problem = passphrase_problem(passphrase, again)
-        if problem:
-            raise InvalidInput(problem)
+        self._check_new_passphrase(passphrase, again, name)
         person_id = str(uuid.uuid4())
         hashed, kek = new_secret(passphrase)  # slow: done before taking the lock
         private_key, keys = new_key_pair(kek, person_id)
@@ -176,6 +178,13 @@ class PeopleStore:
             by_name = {name_key(r["name"]): r for r in records}
             if name_key(name) in by_name:
                 raise InvalidInput(f"There is already someone called {name}.")
+            similar = looks_like(name, [r["name"] for r in records])
+            if similar:
+                raise InvalidInput(
+                    f"That name looks too much like {similar}, who is already here, so people "
+                    "could mistake one for the other. Please write it in plain letters, or add "
+                    "something that tells them apart, such as a middle initial."
+                )
             supervisor_ids = []
             for supervisor in supervisors:
                 record = by_name.get(name_key(supervisor))
@@ -230,12 +239,36 @@ class PeopleStore:
             kek = check_passphrase(passphrase, record["passphrase"])
         person = Person.from_record(record)
         person.private_key = unwrap_private_key(record["keys"], kek, person.id)
+        if needs_upgrade(record["passphrase"]):
+            self._raise_cost(person, passphrase, record["passphrase"])
         if not record["keys"].get("sign_public"):
             # Keys from before signing: add the public half of the signing key once.
             sign_public = b64(signing_public(person.private_key))
             self._change(person.id, lambda r: r["keys"].update(sign_public=sign_public))
             person.sign_publics.insert(0, unb64(sign_public))
         return person
+
+    def _raise_cost(self, person: Person, passphrase: str, checked: dict) -> None:
+        """A hash from before the cost went up: made again at today's cost, with the same keys
+        wrapped by the key the new hash gives (as changing one's own passphrase does). Left as
+        it is if the passphrase changed meanwhile (a reset in another window)."""
+        hashed, kek = new_secret(passphrase)
+        wrapped = wrap_private_key(person.private_key, kek, person.id)
+
+        def change(record: dict) -> None:
+            keys = record.get("keys") or {}
+            if record.get("passphrase") == checked and keys.get("public") == wrapped["public"]:
+                record.update(passphrase=hashed, keys={**keys, "private": wrapped["private"]})
+
+        self._change(person.id, change)
+
+    def _check_new_passphrase(self, new: str, again: str | None, name: str) -> None:
+        """The one rule for a new passphrase (`passphrase_problem`): the person's own name and
+        the store's other names count as easy to guess."""
+        others = [r["name"] for r in self._records() if name_key(r["name"]) != name_key(name)]
+        problem = passphrase_problem(new, again, name=name, others=others)
+        if problem:
+            raise InvalidInput(problem)
 
     def _give_keys(self, person_id: str, passphrase: str) -> dict:
         """An account from before sealing existed: give it keys at its first sign-in."""
@@ -262,9 +295,7 @@ class PeopleStore:
 
     def change_passphrase(self, person: Person, old: str, new: str, again: str | None = None):
         """Your own passphrase: the same keys, wrapped anew, so nothing is lost."""
-        problem = passphrase_problem(new, again)
-        if problem:
-            raise InvalidInput(problem)
+        self._check_new_passphrase(new, again, person.name)
         signed_in = self.authenticate(person.name, old)
         hashed, kek = new_secret(new)
         keys = wrap_private_key(signed_in.private_key, kek, person.id)
@@ -280,10 +311,8 @@ class PeopleStore:
     ) -> Person:
         """An admin's reset: new keys too (nobody can unwrap the old ones without the old
         passphrase). Their supervisors' next sign-in shares their sessions with them again."""
-        problem = passphrase_problem(new, again)
-        if problem:
-            raise InvalidInput(problem)
         person = self.require(name)
+        self._check_new_passphrase(new, again, person.name)
         hashed, kek = new_secret(new)
         _, keys = new_key_pair(kek, person.id)
 

@@ -90,6 +90,20 @@ def document(record: dict) -> Document:
     return doc(record, doc_id(record["id"]))
 
 
+def replace(table, record: dict) -> None:
+    """Write `record` in place of the copy filed under its id, whole. TinyDB's `upsert` only
+    adds and changes fields, so a field the new form no longer has (the clear `content` of a
+    record sealed after an upgrade) would stay on disk and be read first."""
+
+    def whole(stored: dict) -> None:
+        stored.clear()
+        stored.update(record)
+
+    number = doc_id(record["id"])
+    if not table.update(whole, doc_ids=[number]):
+        table.insert(doc(record, number))
+
+
 def in_person_folder(path: Path) -> bool:
     return path.parent.parent.name == FOLDER
 
@@ -146,7 +160,7 @@ class SealedTable:
     def put(self, file: StoreFile, table: str, record: dict) -> None:
         """Write one sealed record, replacing the copy filed under its id."""
         with file.transaction() as db:
-            file.table(db, table).upsert(document(record))
+            replace(file.table(db, table), record)
 
     def put_new(self, file: StoreFile, table: str, records: Iterable[dict]) -> None:
         """Write many new sealed records with one rewrite of the file."""
@@ -238,7 +252,7 @@ class SealedTable:
                     if updated is not None:
                         changed.append(updated)
                 for record in changed:
-                    table.upsert(document(record))
+                    replace(table, record)
                 total += len(changed)
         return total
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,12 +21,13 @@ from pathlib import Path
 from checklists import NEEDS_REASON, RESPONSES, Checklist, Item
 from checklists.identifiers import find_identifiers, refused_summary
 
+from . import session_manifest
 from .crypto import open_sealed
 from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
 from .files import StoreFile, doc
 from .people import PeopleStore, Person, now_iso, now_precise
 from .sealed_table import FOLDER as FOLDER
-from .sealed_table import SealedRecord, SealedTable, doc_id, document, in_person_folder
+from .sealed_table import SealedRecord, SealedTable, doc_id, document, in_person_folder, replace
 from .sealed_table import owner_of as _owner_of
 from .session_rules import DiscardedElsewhere as DiscardedElsewhere
 from .session_rules import FinishedElsewhere as FinishedElsewhere
@@ -34,6 +35,7 @@ from .session_rules import NotShared as NotShared
 from .session_rules import answer_reasons as answer_reasons
 from .session_rules import check_answers, check_shape, context
 from .session_rules import merge_drafts as merge_drafts
+from .session_signing import SIGNATURE, Trust, signed, unsigned
 
 TABLE = "sessions"
 _DRAFTS = "drafts.json"
@@ -96,6 +98,8 @@ class Session(SealedRecord):
     # The session's own content key and the wrapped copies of it for each reader.
     key: bytes | None = field(default=None, repr=False, compare=False)
     readers: dict = field(default_factory=dict, repr=False, compare=False)
+    # The author's private key, when the author opened it: every save is signed with it.
+    signer: object | None = field(default=None, repr=False, compare=False)
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -240,11 +244,13 @@ class Session(SealedRecord):
         return now
 
     def copy(self) -> Session:
-        return Session(copy.deepcopy(self.record), self.key, dict(self.readers))
+        return Session(copy.deepcopy(self.record), self.key, dict(self.readers), self.signer)
 
     # -- views -------------------------------------------------------------------------------
-    def json_view(self, author_name: str) -> dict:
-        """The shape `sessions list --json` promises."""
+    def json_view(self, author_name: str, shown: Collection[str] | None = None) -> dict:
+        """The shape `sessions list --json` promises. `shown`: the ids of the items the
+        session shows now (an answer to any other was taken back when an earlier answer
+        hid its item); None when that cannot be worked out, and then every answer counts."""
         r = self.record
         return {
             "id": r["id"],
@@ -262,6 +268,7 @@ class Session(SealedRecord):
                     "reasons": answer_reasons(a),
                     "note": a.get("note", ""),
                     "requirements": list(a.get("requirements", [])),
+                    "shown": shown is None or item_id in shown,
                 }
                 for item_id, a in self.answers.items()
             },
@@ -380,28 +387,61 @@ class SessionStore:
         return {pid: people[pid].public for pid in wanted if pid in people and people[pid].public}
 
     def seal_record(self, session: Session) -> dict:
-        """The on-disk form: metadata in clear, content sealed."""
-        clear = {k: v for k, v in session.record.items() if k != "content"}
-        return self.sealed.seal(session, clear, session.content)
+        """The on-disk form: metadata in clear, content sealed, signed by its author when the
+        author is the one saving it (`session.signer`)."""
+        clear = {k: v for k, v in session.record.items() if k not in ("content", SIGNATURE)}
+        record = self.sealed.seal(session, clear, session.content)
+        return signed(record, session.signer) if session.signer is not None else record
 
-    def open_record(self, record: dict, reader: Person) -> Session:
-        """Open a record for `reader`; NotShared or SealError when that cannot be done."""
+    def trust(self) -> Trust:
+        """What checking who wrote each session needs, read once for a whole listing."""
+        return Trust.of(self.people.all(), self.vouched())
+
+    def vouched(self) -> frozenset[str]:
+        """Hashes of records from before signing that an admin's manifest vouches for."""
+        return session_manifest.vouched_in(self.root.parent)
+
+    def vouch_old_records(self, admin: Person) -> int:
+        """The first admin sign-in after the upgrade: seal what is still in clear and sign a
+        manifest of every record from before signing (`session_manifest`); how many."""
+        folders = sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        files = [file for folder in folders for file in self.files_of(folder.name)]
+        hashes = session_manifest.seal_and_collect(files, TABLE, self._sealed_clear)
+        session_manifest.write(self.root.parent, admin, hashes)
+        return len(set(hashes))
+
+    def _sealed_clear(self, record: dict) -> dict:
+        """A record from before sealing, sealed for its readers now (else itself)."""
+        if "content" not in record or not self.readers_for(record["author"]):
+            return record
+        return self.seal_record(Session(unsigned(record)))
+
+    def open_record(self, record: dict, reader: Person, trust: Trust | None = None) -> Session:
+        """Open a record for `reader`; NotShared, Unverified (not signed by its author) or
+        SealError when that cannot be done."""
         check_shape(record)
+        trust = trust or self.trust()
+        signer = reader.private_key if reader.id == record["author"] else None
         if "content" in record:  # written before sealing existed; sealed at the next sign-in
+            trust.check(record)
             check_answers(record, record["content"])
-            return Session(copy.deepcopy(record))
+            return Session(copy.deepcopy(record), signer=signer)
         wrap = self.sealed.wrap_of(record, reader)
         if wrap is None:
+            trust.check(record)  # one nobody signed is named as such, not as "not shared"
             raise NotShared(f"Session {record.get('id')} has not been shared with {reader.name}.")
+        # Unsealed first, so damage is named as damage; then whether its author signed it.
         opened = self.sealed.unseal(record, wrap, reader)
+        trust.check(record)
         check_answers(record, opened.content)
-        return Session({**opened.clear, "content": opened.content}, opened.key, opened.readers)
+        clear = {k: v for k, v in opened.clear.items() if k != SIGNATURE}
+        return Session({**clear, "content": opened.content}, opened.key, opened.readers, signer)
 
     def _open_with_key(self, record: dict, session: Session) -> dict:
         """The disk copy of `session` (same content key), opened: for merging two windows."""
         if "content" in record:
             return dict(record)
-        opened = {k: v for k, v in record.items() if k != "sealed"}
+        opened = {k: v for k, v in record.items() if k not in ("sealed", SIGNATURE)}
         opened["content"] = open_sealed(record["sealed"]["content"], session.key, context(record))
         return opened
 
@@ -421,7 +461,7 @@ class SessionStore:
         with file.transaction() as db:
             table = file.table(db, TABLE)
             to_write = self._merged_with(table.get(doc_id=doc_id(session.id)), session)
-            table.upsert(document(self.seal_record(to_write)))
+            replace(table, self.seal_record(to_write))
         return to_write.revision
 
     def _merged_with(self, current: dict | None, session: Session) -> Session:
@@ -441,7 +481,8 @@ class SessionStore:
         on_disk = self._open_with_key(current, session)
         if on_disk == session.record:
             return session
-        return Session(merge_drafts(on_disk, session.record), session.key, readers)
+        merged = merge_drafts(on_disk, unsigned(session.record))
+        return Session(merged, session.key, readers, session.signer)
 
     def finish(self, session: Session) -> Session:
         """Move a draft into the archive: archive first, then drop the draft.
@@ -539,8 +580,9 @@ class SessionStore:
 
     # -- reading -----------------------------------------------------------------------------
     def _open_all(self, records: list[dict], reader: Person, problems: list[StoreError] | None):
+        trust = self.trust()
         return self.sealed.open_each(
-            records, lambda record: self.open_record(record, reader), problems, _damaged
+            records, lambda record: self.open_record(record, reader, trust), problems, _damaged
         )
 
     def draft_records(self, person_id: str) -> list[dict]:
@@ -630,15 +672,30 @@ class SessionStore:
         and a record from before sealing is sealed. Returns how many records changed.
         """
         needed = self.readers_for(author_id)
+        trust = self.trust()
         return sum(
-            self.sealed.reshare(file, [TABLE], lambda r: self._reshared(r, needed, reader))
+            self.sealed.reshare(file, [TABLE], lambda r: self._reshared(r, needed, reader, trust))
             for file in self.files_of(author_id)
         )
 
-    def _reshared(self, record: dict, needed: dict[str, bytes], reader: Person) -> dict | None:
-        if "content" in record:  # clear content from before sealing
-            return self.seal_record(self.open_record(record, reader))
-        return self.sealed.rewrapped(record, needed, lambda r: self.open_record(r, reader))
+    def _reshared(
+        self, record: dict, needed: dict[str, bytes], reader: Person, trust: Trust
+    ) -> dict | None:
+        """The record shared with exactly `needed`, or None when it already is. Only what its
+        author signed (or a manifest vouches for) is re-shared: a planted record is left as
+        it is, and named whenever it is read. Its author signs a vouched one, so it no longer
+        needs the manifest (and can travel to another store)."""
+        if "content" in record:  # clear content from before sealing: its author seals it
+            if reader.id != record.get("author"):
+                return None
+            return self.seal_record(self.open_record(record, reader, trust))
+        updated = self.sealed.rewrapped(
+            record, needed, lambda r: self.open_record(r, reader, trust)
+        )
+        mine = reader.id == record.get("author") and reader.private_key is not None
+        if mine and SIGNATURE not in record and trust.problem(record) is None:
+            return signed(updated or record, reader.private_key)
+        return updated
 
 
 def _damaged(record: dict) -> str:

@@ -47,7 +47,7 @@ class Store:
             self.data_dir / SESSIONS_FOLDER, self.people, self.sessions.readers_for, self.notices
         )
         self.audit = AuditLog(self.data_dir)
-        self.lockouts = Lockouts(self.data_dir, self.notices)
+        self.lockouts = Lockouts(self.data_dir, self.notices, self.audit)
         self.versions_file = StoreFile(
             self.data_dir / "checklist-versions.json",
             "checklists",
@@ -102,18 +102,27 @@ class Store:
     def start_session(self, person: Person, checklist: Checklist, setup: dict) -> Session:
         self.remember_version(checklist)
         session = new_session(person.id, checklist, setup)
+        session.signer = person.private_key  # every save of it is signed by its author
         self.sessions.save_draft(session)
         return session
 
     # -- signing in -------------------------------------------------------------------------
     def sign_in(self, name: str, passphrase: str) -> Person:
         """Check a passphrase under the lockout rule; the audit entries are the service's
-        (`services.people.sign_in`), which reads what a wrong try was from `error.attempt`."""
-        self.lockouts.check(name)
+        (`services.people.sign_in`), which reads what a wrong try was from `error.attempt`.
+
+        The try is counted before the passphrase is checked (see `store.lockout`), so a try
+        refused while the name is locked, or one that cannot be counted, is never checked:
+        its error says `refused` and names the person it was for in `subject`."""
+        try:
+            until = self.lockouts.begin(name)
+        except SignInError as exc:
+            known = self.people.find(name)
+            exc.subject = known.name if known else None
+            raise
         try:
             person = self.people.authenticate(name, passphrase)
         except SignInError as exc:
-            until = self.lockouts.failed(name)
             known = self.people.find(name)
             attempt = FailedAttempt(known.name if known else None, until)
             if until is not None:

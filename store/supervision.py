@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
+from typing import NamedTuple
 
 from checklists import dates
 
@@ -58,6 +59,21 @@ def signed_part(record: dict) -> bytes:
 def context(record: dict) -> bytes:
     """What the sealed part is bound to: moving it to another person or kind breaks it."""
     return f"{record['kind']}|{record['id']}|{record['author']}".encode()
+
+
+def was_supervisor(people: PeopleStore, person_id: str, writer_id: object, day: str) -> bool:
+    """Whether `writer_id` was `person_id`'s supervisor on `day`: the one place that question
+    is asked. For now it reads the people directory as it is today (who supervises them now);
+    a directory of people with its history answers it for the day itself."""
+    person = people.get(person_id)
+    return person is not None and isinstance(writer_id, str) and writer_id in person.supervisors
+
+
+class Ignored(NamedTuple):
+    """A supervision record a summary did not start from, and why (in plain words)."""
+
+    record: dict
+    why: str
 
 
 class NotSharedEntry(StoreError):
@@ -407,11 +423,41 @@ class SupervisionStore:
         raise NotFound(f"There is no supervision record {record_id}.")
 
     def last_record_date(self, author_id: str, until: str | None = None) -> str | None:
-        """The date of the latest meeting on or before `until` (default: today), read from
-        the clear metadata (no passphrase needed)."""
+        """The date of the latest verified meeting on or before `until` (default: today)."""
+        last, _ignored = self.last_verified(author_id, until)
+        return last["date"] if last else None
+
+    def last_verified(
+        self, author_id: str, until: str | None = None
+    ) -> tuple[dict | None, list[Ignored]]:
+        """The latest supervision record on or before `until` (default: today) whose
+        signature holds and whose writer was the person's supervisor on its date, as stored;
+        and the later ones that were passed over, each with why. Read from the clear part and
+        the public keys alone (no passphrase needed), so a summary's period never starts from
+        a record nobody can vouch for."""
         until = until or Date.today().isoformat()
-        dates = [d for r in self.raw(author_id, "record") if isinstance(d := r.get("date"), str)]
-        return max((d for d in dates if d <= until), default=None)
+        candidates = [
+            r
+            for r in self.raw(author_id, "record")
+            if isinstance(r.get("date"), str) and r["date"] <= until
+        ]
+        candidates.sort(key=lambda r: (r["date"], str(r.get("created_at"))), reverse=True)
+        ignored: list[Ignored] = []
+        for record in candidates:
+            why = self._not_to_count(record, author_id)
+            if why is None:
+                return record, ignored
+            ignored.append(Ignored(record, why))
+        return None, ignored
+
+    def _not_to_count(self, record: dict, author_id: str) -> str | None:
+        try:
+            self.check_signature(record)
+        except StoreError:
+            return "not signed by the person it names, or changed since (its date included)"
+        if not was_supervisor(self.people, author_id, record.get("by"), record["date"]):
+            return "written by someone who was not the person's supervisor on that date"
+        return None
 
     # -- sharing -----------------------------------------------------------------------------
     def reshare(self, author_id: str, reader: Person) -> int:

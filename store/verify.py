@@ -12,9 +12,11 @@ from pathlib import Path
 
 from checklists import RESPONSES
 
+from . import session_manifest
 from .errors import CorruptFileError
 from .files import META_TABLE, SCHEMA_VERSION, schema_of
 from .sealed_table import doc_id as filed_under
+from .session_signing import Trust
 from .sessions import KEPT, SessionStore
 from .sessions import STATUS_IN as STATUSES
 from .storage import TEMP_SUFFIX, read_json
@@ -80,9 +82,19 @@ def _check_sealed(label: str, record: dict) -> list[str]:
     return problems
 
 
-def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[str]:
+def _check_session(
+    doc_id: str,
+    record: dict,
+    kind: str,
+    folder: str,
+    trust: Trust | None = None,
+    month: str | None = None,
+) -> list[str]:
     label = f"session {record.get('id', doc_id)}"
     problems = []
+    who = trust.problem(record) if trust is not None else None
+    if who:  # not signed by its author (nor vouched for): never shown as theirs
+        problems.append(f"{label} {who}")
     try:
         if filed_under(str(record.get("id"))) != int(doc_id):
             problems.append(f"{label} is filed under the wrong record number")
@@ -100,6 +112,12 @@ def _check_session(doc_id: str, record: dict, kind: str, folder: str) -> list[st
             problems.append(f"{label} has no valid '{key}'")
     if kind == "archive" and not _is_time(record.get("completed_at")):
         problems.append(f"{label} is finished but has no valid 'completed_at'")
+    elif kind == "archive" and month and record["completed_at"][:7] != month:
+        # Moved to another month's file, a summary would not read it there: named.
+        problems.append(
+            f"{label} was finished in {record['completed_at'][:7]} but is kept in "
+            f"the file of {month}"
+        )
     if "sealed" in record:
         return problems + _check_sealed(label, record)
     content = record.get("content")
@@ -148,7 +166,7 @@ def _check_kept(doc_id: str, record: dict, folder: str) -> list[str]:
     return problems
 
 
-def verify_file(path: Path, root: Path) -> list[Finding]:
+def verify_file(path: Path, root: Path, trust: Trust | None = None) -> list[Finding]:
     name = str(path.relative_to(root))
     kind = _kind_of(path)
     try:
@@ -182,12 +200,24 @@ def verify_file(path: Path, root: Path) -> list[Finding]:
                 if not _is_time(record["finished"]):  # the marker a finished draft leaves
                     problems.append(f"record {doc_id} is a finished marker with no valid time")
             elif kind in STATUSES:
-                problems += _check_session(doc_id, record, kind, owner)
+                month = path.stem.removeprefix("archive-") if kind == "archive" else None
+                problems += _check_session(doc_id, record, kind, owner, trust, month)
             elif kind == "supervision":
                 problems += _check_supervision(doc_id, record, table_name, owner)
             elif kind in KEPT:
                 problems += _check_kept(doc_id, record, owner)
     return [Finding(name, p) for p in problems]
+
+
+def _trust(root: Path) -> Trust:
+    """Who signs what, from people.json as it is (its own findings are reported apart)."""
+    try:
+        data = read_json(root / "people.json") or {}
+    except CorruptFileError:
+        data = {}
+    table = data.get("people")
+    records = [r for r in table.values() if isinstance(r, dict)] if isinstance(table, dict) else []
+    return Trust.of_records(records, session_manifest.vouched_in(root))
 
 
 def verify_store(root: Path) -> tuple[int, list[Finding]]:
@@ -197,6 +227,7 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
         return 0, [Finding(str(root), "there is no store folder here")]
     findings: list[Finding] = []
     checked = 0
+    trust = _trust(root)
     for path in sorted(root.rglob("*")):
         if not path.is_file():
             continue
@@ -211,9 +242,14 @@ def verify_store(root: Path) -> tuple[int, list[Finding]]:
             )
         elif path.name.endswith(TEMP_SUFFIX):
             findings.append(Finding(name, "a temporary file left by an interrupted save"))
+        elif path == session_manifest.path_in(root):
+            checked += 1
+            problem = session_manifest.read(root)[1]
+            if problem:
+                findings.append(Finding(name, problem))
         elif path.suffix == ".json" or path.name.endswith(".json.bak"):
             checked += 1
-            findings += verify_file(path, root)
+            findings += verify_file(path, root, trust)
     if not (root / "people.json").exists() and checked:
         findings.append(Finding("people.json", "missing: nobody can sign in"))
     return checked, findings

@@ -263,6 +263,8 @@ STORE_USE_CASES = {"add_comment", "add_record", "set_action_done", "mark_seen", 
 # `services.sessions`): `store.sign_in`, `store.people.add` and the like.
 STORE_USE_CASES |= {"sign_in", "readable_sessions", "reshare_all"}
 STORE_USE_CASES |= {"add", "create_first", "update", "reset_passphrase", "change_passphrase"}
+# Lifting a lockout (`services.people.lift_lockout`, audited as `lockout_lifted`).
+STORE_USE_CASES |= {"lift"}
 STORE_OWNERS = {"store", "supervision", "sessions", "people"}
 SERVICE_ONLY_IMPORTS = {"build_summary", "save"}
 

@@ -741,9 +741,12 @@ def test_export_and_import_are_in_the_audit_trail_of_each_store(
     target = tmp_path / "laptop"
     import_bundle(target, bundle, "Alex Reid", PASSPHRASE)
     events = audit_events(Store(target))
-    assert [e["event"] for e in events] == ["person_added"] * 3 + ["import"]
-    detail = events[-1]["detail"]
-    assert events[-1]["actor"] == "Alex Reid"
+    # A store with no manifest of sessions from before signing gets one (vouching for none)
+    # at its first admin's sign-in; making it is audited (tests/test_signed_sessions.py).
+    assert [e["event"] for e in events] == ["person_added"] * 3 + ["import", "sessions_vouched"]
+    assert events[-1]["detail"] == {"records": 0}
+    detail = events[-2]["detail"]
+    assert events[-2]["actor"] == "Alex Reid"
     assert (detail["added"], detail["from"], detail["format"]) == (4, "Alex Reid", "bundle")
     assert Store(target).audit.verify() == []
     # Into a store with people, the importer and the bundle's maker are recorded apart.
@@ -876,8 +879,15 @@ def test_the_command_line_round_trip(clinic: Team, tmp_path: Path) -> None:
     )
     assert made.returncode == 0, made.stderr
     assert json.loads(made.stdout)["sessions"] == 2
-    # Alex made it, so Alex (an admin) sets up the empty laptop with it.
+    # Alex made it, so Alex (an admin) sets up the empty laptop with it. A dry run only reads:
+    # it refuses a store folder that is not there and makes none; in an empty one it changes
+    # nothing.
     laptop = tmp_path / "laptop"
+    check = ["import", str(bundle), "--user", "Alex Reid", "--passphrase-file", str(pp)]
+    refused = run(*check, "--dry-run", data_dir=laptop)
+    assert refused.returncode == 1 and "there is no store at" in refused.stderr
+    assert not laptop.exists()
+    laptop.mkdir()
     dry = run(
         "import",
         str(bundle),
@@ -890,6 +900,7 @@ def test_the_command_line_round_trip(clinic: Team, tmp_path: Path) -> None:
     )
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("Only a check: nothing was changed")
+    assert list(laptop.iterdir()) == []
     done = run(
         "import",
         str(bundle),

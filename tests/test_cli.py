@@ -17,6 +17,11 @@ from tests.helpers import PASSPHRASE, one_line_error, run_installed
 from tests.helpers import run_cli as run
 
 
+def as_alex(passphrase_file: Path) -> tuple[str, ...]:
+    """`users list` and the like need a sign-in: Alex's."""
+    return ("--user", "Alex Reid", "--passphrase-file", str(passphrase_file))
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -138,7 +143,9 @@ def test_users_list_shows_nothing_secret(store, alex, passphrase_file) -> None:
         env_dir=store.data_dir,
     )
     assert result.returncode == 0, result.stderr
-    listing = json.loads(run("users", "list", "--json", data_dir=store.data_dir).stdout)
+    listing = json.loads(
+        run("users", "list", *as_alex(passphrase_file), "--json", data_dir=store.data_dir).stdout
+    )
     assert [set(row) for row in listing] == [{"name", "roles", "supervisors", "active"}] * 3
     jo = next(row for row in listing if row["name"] == "Jo Patel")
     assert jo["supervisors"] == ["Sam Supervisor"]
@@ -191,6 +198,7 @@ def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> No
             "reasons": [],
             "note": "",
             "requirements": list(items[0].requirements),
+            "shown": True,
         },
         items[1].id: {
             "response": "not_done",
@@ -199,6 +207,7 @@ def test_sessions_list_json_shape(store, alex, checklist, passphrase_file) -> No
             "reasons": ["not-enough-time", "no-private-room"],
             "note": "Booked a longer slot",
             "requirements": list(items[1].requirements),
+            "shown": True,
         },
     }
     complete = run(
@@ -250,20 +259,22 @@ def test_wrong_passphrase_and_missing_file_fail_in_one_line(store, alex, tmp_pat
 def test_corrupt_store_fails_in_one_line(store, alex, passphrase_file) -> None:
     (store.data_dir / "people.json").write_text("{not json")
     (store.data_dir / "people.json.bak").write_text("{not json either")
-    line = one_line_error(run("users", "list", data_dir=store.data_dir))
+    line = one_line_error(run("users", "list", *as_alex(passphrase_file), data_dir=store.data_dir))
     assert "people.json" in line and "no good backup" in line
     # The installed command, in a process of its own, says the same in one line and exits 1.
-    real = run_installed("users", "list", data_dir=store.data_dir)
+    real = run_installed("users", "list", *as_alex(passphrase_file), data_dir=store.data_dir)
     assert real.returncode == 1 and one_line_error(real) == line
 
 
-def test_the_installed_command_answers_help_and_json(store, alex) -> None:
+def test_the_installed_command_answers_help_and_json(store, alex, passphrase_file) -> None:
     result = run_installed("--help")
     assert result.returncode == 0 and "usage: stepping-stones" in result.stdout
-    listing = run_installed("users", "list", "--json", data_dir=store.data_dir)
+    listing = run_installed(
+        "users", "list", *as_alex(passphrase_file), "--json", data_dir=store.data_dir
+    )
     assert listing.returncode == 0, listing.stderr
     assert json.loads(listing.stdout) == json.loads(
-        run("users", "list", "--json", data_dir=store.data_dir).stdout
+        run("users", "list", *as_alex(passphrase_file), "--json", data_dir=store.data_dir).stdout
     )
 
 
@@ -283,13 +294,13 @@ def test_the_scrypt_cost_is_never_read_from_the_environment(tmp_path, passphrase
     )
     assert result.returncode == 0, result.stderr
     [record] = json.loads((data_dir / "people.json").read_text())["people"].values()
-    assert record["passphrase"]["n"] == FULL_N == 2**15
+    assert record["passphrase"]["n"] == FULL_N == 2**17
     assert Store(data_dir).people.authenticate("Alex Reid", PASSPHRASE).name == "Alex Reid"
 
 
-def test_damaged_people_file_is_restored_with_a_warning(store, alex) -> None:
+def test_damaged_people_file_is_restored_with_a_warning(store, alex, passphrase_file) -> None:
     (store.data_dir / "people.json").write_text("{not json")
-    result = run("users", "list", "--json", data_dir=store.data_dir)
+    result = run("users", "list", *as_alex(passphrase_file), "--json", data_dir=store.data_dir)
     assert result.returncode == 0
     assert [row["name"] for row in json.loads(result.stdout)] == ["Alex Reid"]
     assert "warning: people.json was damaged" in result.stderr
@@ -364,10 +375,12 @@ def test_check_text_reports_language_as_a_second_kind(tmp_path: Path) -> None:
     assert "phone" in both.stdout and "person who uses drugs" in both.stdout
 
 
-def test_a_warning_is_reported_by_the_command_that_met_it_only(store, alex) -> None:
+def test_a_warning_is_reported_by_the_command_that_met_it_only(
+    store, alex, passphrase_file
+) -> None:
     """In one process (as here), each call of `main` reports only its own stores' notices."""
     (store.data_dir / "people.json").write_text("{not json")
-    first = run("users", "list", "--json", data_dir=store.data_dir)
+    first = run("users", "list", *as_alex(passphrase_file), "--json", data_dir=store.data_dir)
     assert "warning: people.json was damaged" in first.stderr
-    again = run("users", "list", "--json", data_dir=store.data_dir)
+    again = run("users", "list", *as_alex(passphrase_file), "--json", data_dir=store.data_dir)
     assert again.returncode == 0 and again.stderr == ""

@@ -127,7 +127,7 @@ def test_reset_passphrase_warns_when_nobody_can_share_back(
 @pytest.mark.parametrize(
     "args",
     [
-        ("users", "list"),
+        ("users", "list", "--user", "Alex Reid"),
         ("sessions", "list", "--user", "Alex Reid"),
         ("summary", "--user", "Alex Reid"),
         ("audit", "verify"),
@@ -174,7 +174,8 @@ def test_adding_the_first_person_says_where_and_makes_them_an_admin(
     assert "always an admin" in result.stdout
     assert result.stderr == f"{WROTE}{folder}\n"
     assert folder.is_dir()
-    listed = run("users", "list", "--json", data_dir=folder)
+    signed_in = ("--user", "Alex Reid", "--passphrase-file", str(passphrase_file))
+    listed = run("users", "list", "--json", *signed_in, data_dir=folder)
     assert json.loads(listed.stdout)[0]["roles"] == ["admin", "practitioner"]
     assert listed.stderr == ""  # reading says nothing about writing
 

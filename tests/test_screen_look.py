@@ -18,6 +18,7 @@ from tests.helpers import (
     settle,
     sign_in,
     start_checklist,
+    wait_until,
 )
 from tui.app import SteppingStonesApp
 from tui.screens.box import BoxScreen
@@ -180,6 +181,16 @@ async def test_help_wraps_under_its_words(store, alex) -> None:
 
 
 # -- long summaries ----------------------------------------------------------------------------
+async def page_down_to_the_end(app, pilot, body) -> None:
+    """PageDown, a page at a time (never more presses than pages), until `body` is at its end."""
+    for _ in range(body.max_scroll_y // max(body.size.height - 1, 1) + 2):
+        if body.scroll_y >= body.max_scroll_y:
+            break
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+    assert body.scroll_y == body.max_scroll_y
+
+
 async def test_pagedown_reaches_the_end_of_a_long_session_summary(store, alex, checklist) -> None:
     count = len(store.start_session(alex, checklist, {}).visible_items(checklist))
     session = finish_session(
@@ -198,13 +209,63 @@ async def test_pagedown_reaches_the_end_of_a_long_session_summary(store, alex, c
         await settle(app, pilot)
         body = app.screen.query_one("#summary")
         assert body.max_scroll_y > app.size.height  # long: more than two pages
-        for _ in range(40):
-            if body.scroll_y >= body.max_scroll_y:
-                break
-            await pilot.press("pagedown")
-            await settle(app, pilot)
-        assert body.scroll_y == body.max_scroll_y
+        await page_down_to_the_end(app, pilot, body)
         assert any("home" in line for line in lines(app)[-6:])  # its last line, "esc: home"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"), [("Sam Supervisor", "v"), ("Jo Patel", "p")], ids=["supervisee", "own"]
+)
+async def test_pagedown_reaches_the_end_of_a_long_supervision_summary(
+    team, checklist, name, key
+) -> None:
+    """A supervisor's view of a supervisee's summary (`v`, `enter`) and a practitioner's own
+    (`p`): long, with last time's agreed actions at the very end, and PageDown gets there."""
+    from datetime import date, timedelta
+
+    from store.supervision import new_action
+    from tui.screens.supervision_summary import SupervisionSummaryScreen
+
+    store, sam, jo, _kit = team
+    store.supervision.add_record(
+        sam,
+        jo,
+        "We talked about asking for the quiet room earlier in the day.",
+        when=(date.today() - timedelta(days=40)).isoformat(),
+        actions=[new_action(f"Agreed action number {n}", "Jo Patel") for n in range(1, 4)],
+    )
+    count = len(store.start_session(jo, checklist, {}).visible_items(checklist))
+    for days_ago in range(1, 9):
+        when = (date.today() - timedelta(days=days_ago)).isoformat() + "T10:00:00+00:00"
+        finish_session(
+            store,
+            jo,
+            checklist,
+            when,
+            {i: ("not_done", "no-private-room") for i in range(count)},
+            reflection={
+                "differently": f"Ask about the room at booking, day {days_ago}",
+                "feelings": f"A long day, day {days_ago}",
+            },
+            flagged=True,
+        )
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, name)
+        await settle(app, pilot, workers=True)
+        await pilot.press(key)
+        await settle(app, pilot, workers=True)
+        if key == "v":
+            await pilot.press("enter")
+            await settle(app, pilot, workers=True)
+        screen = app.screen
+        assert isinstance(screen, SupervisionSummaryScreen)
+        await wait_until(pilot, lambda: screen.summary is not None, "the summary")
+        await settle(app, pilot)
+        body = screen.query_one("#summary-body")
+        assert body.max_scroll_y > 2 * app.size.height  # long: more than two pages
+        await page_down_to_the_end(app, pilot, body)
+        assert any("Agreed action number 3" in line for line in lines(app))
 
 
 # -- ▶ and [x] -----------------------------------------------------------------------------------
@@ -283,3 +344,49 @@ async def test_the_home_table_and_the_reasons_list_mark_their_highlighted_row(
         at = options.highlighted
         assert at is not None
         assert any(line.startswith("▶") for line in rows(options, options.size.height))
+
+
+def test_every_list_on_every_screen_is_one_that_marks_its_row() -> None:
+    """A plain DataTable, OptionList or SelectionList shows its highlighted row by colour
+    alone (as People's table did): screens use MarkedTable, MarkedOptionList or TickList."""
+    import re
+    from pathlib import Path
+
+    plain = re.compile(r"(?<![\w.])(DataTable|OptionList|SelectionList)\(")
+    root = Path(__file__).resolve().parent.parent / "tui"
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "marked.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if plain.search(line)
+    ]
+    assert found == []
+
+
+# -- no colour -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("env", "black_and_white"),
+    [
+        ({"NO_COLOR": "1", "TERM": "xterm-256color"}, True),
+        ({"TERM": "xterm-mono"}, True),
+        ({"TERM": "vt220-m"}, True),
+        ({"TERM": "xterm-256color"}, False),
+    ],
+)
+def test_a_black_and_white_terminal_gets_no_colour_and_leaves_the_environment_as_it_was(
+    data_dir, monkeypatch, env, black_and_white
+) -> None:
+    """`TERM=xterm-mono` gives what `NO_COLOR` gives (tests/e2e/test_no_colour_tmux.py shows it
+    in a real terminal), and sets nothing in the environment that later apps would inherit."""
+    import os
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    before = dict(os.environ)
+    assert SteppingStonesApp(data_dir=data_dir).no_color is black_and_white
+    assert dict(os.environ) == before
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert not SteppingStonesApp(data_dir=data_dir).no_color

@@ -1,5 +1,6 @@
-"""Pictures of the main screens at 80x24, a few at 60x20 and one without colour (NO_COLOR),
-so a layout change shows up as a changed picture.
+"""Pictures of the main screens (sign in, home, a checklist item, a session's summary, People,
+the supervision summary) at 80x24, at 60x20 and without colour (NO_COLOR), and of the other
+screens at 80x24, so a layout change shows up as a changed picture.
 
 Each test drives the app to one screen and compares an SVG of the terminal with the accepted
 one in `tests/__snapshots__/test_snapshots/`. After a deliberate layout change, look at the
@@ -35,6 +36,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.lock import LockScreen
 from tui.screens.note import NoteScreen
+from tui.screens.people import PeopleScreen
 from tui.screens.reasons import ReasonScreen
 from tui.screens.reflection import ReflectionScreen
 from tui.screens.session_summary import SessionSummaryScreen
@@ -384,3 +386,80 @@ def test_checklist_item_without_colour(snap_compare, store, alex, monkeypatch) -
     monkeypatch.setenv("NO_COLOR", "1")
     app = app_for(store)
     assert snap_compare(app, terminal_size=SIZE, run_before=_second_item)
+
+
+# -- the session summary, People and the supervision summary at every size, and no colour -------
+async def _session_summary(pilot) -> None:
+    await signed_in(pilot)
+    await to_end_of_list(pilot)
+    await press(pilot, "enter", then=ReflectionScreen)
+    await press(pilot, "ctrl+s", then=SessionSummaryScreen)
+
+
+@pytest.fixture
+def people_store(team, alex):
+    """Alex (admin), Sam (supervisor of Jo), Jo, and Kit, whose account is switched off."""
+    from services import people
+
+    store, *_ = team
+    people.update_person(store, alex, "Kit Novak", deactivate=True)
+    return store
+
+
+async def _people(pilot) -> None:
+    await signed_in(pilot)
+    await press(pilot, "u", then=PeopleScreen)
+    await settle(pilot.app, pilot, workers=True)
+
+
+async def _supervision_summary(pilot) -> None:
+    await signed_in(pilot, "Sam Supervisor")
+    await press(pilot, "v", then=SuperviseesScreen)
+    await press(pilot, "enter", then=SupervisionSummaryScreen)
+    await settle(pilot.app, pilot, workers=True)
+
+
+async def _sign_in_screen(pilot) -> None:
+    await settle(pilot.app, pilot)
+    assert isinstance(pilot.app.screen, SignInScreen)
+
+
+def test_session_summary(snap_compare, store, alex) -> None:
+    assert snap_compare(app_for(store), terminal_size=SIZE, run_before=_session_summary)
+
+
+def test_people(snap_compare, people_store) -> None:
+    assert snap_compare(app_for(people_store), terminal_size=SIZE, run_before=_people)
+
+
+def test_people_small(snap_compare, people_store) -> None:
+    assert snap_compare(app_for(people_store), terminal_size=SMALL, run_before=_people)
+
+
+def test_supervision_summary_small(snap_compare, supervised) -> None:
+    assert snap_compare(app_for(supervised), terminal_size=SMALL, run_before=_supervision_summary)
+
+
+@pytest.fixture
+def no_colour(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def test_sign_in_without_colour(snap_compare, no_colour, store, alex) -> None:
+    assert snap_compare(app_for(store), terminal_size=SIZE, run_before=_sign_in_screen)
+
+
+def test_home_without_colour(snap_compare, no_colour, busy_store) -> None:
+    assert snap_compare(app_for(busy_store), terminal_size=SIZE, run_before=signed_in)
+
+
+def test_session_summary_without_colour(snap_compare, no_colour, store, alex) -> None:
+    assert snap_compare(app_for(store), terminal_size=SIZE, run_before=_session_summary)
+
+
+def test_people_without_colour(snap_compare, no_colour, people_store) -> None:
+    assert snap_compare(app_for(people_store), terminal_size=SIZE, run_before=_people)
+
+
+def test_supervision_summary_without_colour(snap_compare, no_colour, supervised) -> None:
+    assert snap_compare(app_for(supervised), terminal_size=SIZE, run_before=_supervision_summary)

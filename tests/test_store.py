@@ -228,7 +228,7 @@ def test_a_crash_between_archive_and_draft_removal_loses_and_doubles_nothing(
     from store.files import doc
 
     with archive.transaction() as db:  # the archive was written; the crash came before the
-        archive.table(db, "sessions").insert(doc(done.record, 1))  # draft was dropped
+        archive.table(db, "sessions").insert(doc(store.sessions.seal_record(done), 1))
     fresh = Store(store.data_dir)
     assert fresh.sessions.drafts(alex.id, alex) == []
     assert [s.id for s in fresh.sessions.all_for(alex.id, alex)] == [session.id]
@@ -259,7 +259,7 @@ def _save_many(data_dir: str, person_id: str, count: int, tag: str) -> None:
     from store import Store as _Store
 
     store = _Store(Path(data_dir))
-    person = store.people.get(person_id)
+    person = store.people.authenticate(store.people.get(person_id).name, PASSPHRASE)
     checklist = store.library.checklists["any-contact"]
     for _ in range(count):
         session = store.start_session(person, checklist, {"case_ref": tag})

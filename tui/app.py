@@ -8,8 +8,11 @@ the app hands it answers and turns its reports into `save_state`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sys
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +47,28 @@ ALLOWED_WHILE_LOCKED = frozenset({"focus_next", "focus_previous"})
 WAIT_FOR_WRITE = 0.016
 LOAD_LIBRARY_AFTER = 0.3
 SCREENS_DIR = Path(__file__).parent / "screens"
+
+
+def black_and_white_terminal(environ: Mapping[str, str]) -> bool:
+    """True for a terminal without colour: NO_COLOR set (any value), or a TERM whose terminfo
+    name says monochrome (`xterm-mono`, or the `-m` suffix, as in `vt220-m`)."""
+    term = environ.get("TERM", "").strip().lower()
+    return "NO_COLOR" in environ or term.endswith(("-mono", "-m"))
+
+
+@contextlib.contextmanager
+def _no_color_while_textual_starts() -> Iterator[None]:
+    """Textual reads only NO_COLOR, once, when the app is made. On a monochrome TERM, set it
+    for that moment and put the environment back as it was afterwards (a variable left behind
+    would take the colour from every app made later in this process)."""
+    if "NO_COLOR" in os.environ or not black_and_white_terminal(os.environ):
+        yield
+        return
+    os.environ["NO_COLOR"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop("NO_COLOR", None)
 
 
 @dataclass(frozen=True)
@@ -95,7 +120,8 @@ class SteppingStonesApp(App[int]):
         store: Store | None = None,
         idle_lock: float = DEFAULT_IDLE_LOCK,
     ) -> None:
-        super().__init__()
+        with _no_color_while_textual_starts():
+            super().__init__()
         self.data_dir = Path(data_dir)
         self._store = store
         self.idle_lock = idle_lock

@@ -21,7 +21,9 @@ from store import sealed_table
 from store.crypto import fingerprint
 from store.errors import CorruptFileError, StoreError
 from store.files import StoreFile, doc, raw_table
+from store.names import looks_like
 from store.people import ROLES, Person, name_key, now_iso
+from store.session_signing import Trust, Unverified
 from store.sessions import COMPLETE, KEPT_TABLE, archive_month, finished_marker, is_marker
 from store.storage import ensure_dir, read_json, write_atomic
 from store.store import VERSIONS_TABLE, Store
@@ -37,7 +39,7 @@ from .bundle_file import (
     stored_form,
     wording_is_whole,
 )
-from .merge import Outcome, decide
+from .merge import Outcome, decide, essence
 from .reading import Bundle
 
 # The lists an import report holds, each of {"kind", "id", "author", "why"} (people: "name").
@@ -147,6 +149,7 @@ class Import:
         self.blocked: dict[str, str] = {}  # person id -> why their records stay out
         self.versions: set[str] = set()
         self.quarantine_dir: Path | None = None
+        self.trust: Trust | None = None
         self.done = 0
 
     # -- the whole run -------------------------------------------------------------------
@@ -211,6 +214,13 @@ class Import:
                     f"this store has a different account called {by_name[name_key(name)]['name']}"
                     " (made separately), so their records were not imported; an admin can "
                     "rename one of them and import again"
+                )
+                self._block(pid, name, why)
+            elif similar := looks_like(name, [r.get("name", "") for r in by_name.values()]):
+                why = (
+                    f"the name looks too much like {similar}, who is already in this store, so "
+                    "their records were not imported; an admin can rename one of them and "
+                    "import again"
                 )
                 self._block(pid, name, why)
             elif not may_add:
@@ -304,14 +314,33 @@ class Import:
                 f"the wording of checklist '{entry['checklist'].get('id')}' it was answered on "
                 "is neither in the bundle nor in this store"
             )
-        if entry["kind"] != "session":
-            # Anyone can seal for a public key; only the writer can sign. Checked for every
-            # comment and record, whether or not the importer can open it.
-            try:
-                self.store.supervision.check_signature(stored_form(entry), self._signer(entry))
-            except StoreError:
-                return "it is not signed by the person it says wrote it: it may have been altered"
+        # Anyone can seal for a public key; only the writer can sign. Checked for every
+        # session, comment and record, whether or not the importer can open it.
+        if entry["kind"] == "session":
+            damaged = self._does_not_open(entry)  # damage is named as damage
+            if damaged:
+                return damaged
+            return self._session_problem(stored_form(entry))
+        try:
+            self.store.supervision.check_signature(stored_form(entry), self._signer(entry))
+        except StoreError:
+            return "it is not signed by the person it says wrote it: it may have been altered"
         return self._does_not_open(entry)
+
+    def _session_problem(self, incoming: dict) -> str | None:
+        """Why an intact session cannot come in: not signed by its author (nor vouched for
+        here)."""
+        if self._trust().problem(incoming):
+            return "it is not signed by the person it says wrote it: it may have been altered"
+        return None
+
+    def _trust(self) -> Trust:
+        """Who signs what, as the people known after the merge say (this store's, and the
+        bundle's newcomers): read once per import."""
+        if self.trust is None:
+            vouched = self.store.sessions.vouched()
+            self.trust = Trust.of_records(self.people.values(), vouched)
+        return self.trust
 
     def _signer(self, entry: dict) -> Person | None:
         record = self.people.get(entry.get("by") or "")
@@ -329,9 +358,11 @@ class Import:
         stored = stored_form(entry)
         try:
             if entry["kind"] == "session":
-                self.store.sessions.open_record(stored, self.importer)
+                self.store.sessions.open_record(stored, self.importer, self._trust())
             else:
                 self.store.supervision.open_entry(stored, self.importer, self._signer(entry))
+        except Unverified:
+            return None  # it opens, but its author did not sign it: said as such by the caller
         except StoreError:
             return "it has been altered or damaged: its seal does not open"
         return None
@@ -414,6 +445,10 @@ class Import:
     def _place_session(self, entry: dict, current: dict, plan: _Plan) -> None:
         incoming = stored_form(entry)
         place, here = current.get(entry["id"], (None, None))
+        problem = _rolled_back_or_redated(incoming, here)
+        if problem:  # a replayed or doctored copy: set aside, named, never applied
+            self._quarantine(entry, problem)
+            return
         outcome = decide(incoming, here)
         if outcome.action in ("add", "replace"):
             doc_id = sealed_table.doc_id(entry["id"])
@@ -530,6 +565,22 @@ class Import:
                         fresh[doc_id] = kept
                 if fresh:
                     table.insert_multiple(doc(k, doc_id) for doc_id, k in fresh.items())
+
+
+def _rolled_back_or_redated(incoming: dict, here: dict | None) -> str | None:
+    """Why a signed session must not be applied over the copy here: it is an older revision
+    that differs from it (a replayed bundle), or it gives the session another start (its
+    author signs each revision, but a session starts once). None when neither."""
+    if here is None or is_marker(here) or essence(incoming) == essence(here):
+        return None
+    if int(incoming.get("revision", 0)) < int(here.get("revision", 0)):
+        return (
+            f"it is an older revision ({incoming.get('revision')}) than the one here "
+            f"({here.get('revision')}): a copy replayed from an earlier bundle is never applied"
+        )
+    if incoming.get("started_at") != here.get("started_at"):
+        return "it gives another start time than the copy here: it was re-dated"
+    return None
 
 
 def _archive(month: str) -> str:

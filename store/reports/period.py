@@ -218,8 +218,11 @@ def build_summary(
         drafts=[s for s in sessions if s.is_draft],
         shown=_shown_items(store, current, problems),
     )
+    # Only a verified record counts (signed by its writer, who was the person's supervisor on
+    # its date); the ones passed over are named in the summary itself.
+    chosen, ignored = store.supervision.last_verified(author.id, period.until.isoformat())
     records = store.supervision.records(reader, author.id, problems)
-    last = next((r for r in records if r.date <= period.until.isoformat()), None)
+    last = next((r for r in records if chosen is not None and r.id == chosen["id"]), None)
     critical, barriers, details, no_reason = _barriers_section(reading)
     return m.Summary(
         person=author.name,
@@ -239,6 +242,7 @@ def build_summary(
         last_record=m.LastRecord(last.id, last.date, reading.names.get(last.by, "unknown"))
         if last
         else None,
+        ignored_records=tuple(_ignored(item, reading.names) for item in ignored),
         actions=_actions_section(last),
         sessions=tuple(_session_row(s, reading.shown.get(s.id)) for s in current),
     )
@@ -424,6 +428,16 @@ def _comments_section(
         )
         for c in reading.store.supervision.comments(reader, author.id, problems)
         if c.session_id in in_period or reading.period.holds(c.record["created_at"])
+    )
+
+
+def _ignored(item, names: dict[str, str]) -> m.IgnoredRecord:
+    record = item.record
+    return m.IgnoredRecord(
+        id=str(record.get("id", "")),
+        date=str(record.get("date", "")),
+        by=names.get(str(record.get("by")), "unknown"),
+        why=item.why,
     )
 
 

@@ -254,6 +254,13 @@ class LastRecord(Record):
 
 
 @dataclass(frozen=True)
+class IgnoredRecord(LastRecord):
+    """A supervision record the period did not start from: who it names, and why."""
+
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Action(Record):
     id: str | None = None
     text: str = ""
@@ -297,6 +304,7 @@ class Summary(Record):
     flagged: tuple[Flagged, ...] = ()
     comments: tuple[Comment, ...] = ()
     last_record: LastRecord | None = None
+    ignored_records: tuple[IgnoredRecord, ...] = ()
     actions: tuple[Action, ...] = ()
     sessions: tuple[SessionRow, ...] = ()
 

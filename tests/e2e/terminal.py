@@ -25,11 +25,13 @@ POLL_SECONDS = 0.03
 _DROPPED = ("TMUX", "TMUX_PANE", "COLUMNS", "LINES", "STEPPING_STONES_DATA_DIR")
 
 # The tmux server's own settings: no status line (the pane gets all 24 rows), keep a pane
-# after its program exits (so a crash's traceback can still be read), plain xterm.
+# after its program exits (so a crash's traceback can still be read), plain xterm unless the
+# app's environment names another TERM (tmux gives its panes its default-terminal, whatever
+# `new-session -e TERM=...` says).
 TMUX_CONF = """\
 set -g status off
 set -g remain-on-exit on
-set -g default-terminal xterm-256color
+set -g default-terminal {term}
 set -g history-limit 2000
 """
 
@@ -47,8 +49,9 @@ class Terminal:
         self.socket = f"ss-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.workdir = workdir
         self.conf = workdir / "tmux.conf"
-        self.conf.write_text(TMUX_CONF, encoding="utf-8")
         self.app_env = dict(app_env)
+        term = self.app_env.get("TERM", "xterm-256color")
+        self.conf.write_text(TMUX_CONF.format(term=term), encoding="utf-8")
         self.env = {
             k: v for k, v in os.environ.items() if k not in _DROPPED and not k.startswith("TEXTUAL")
         }
@@ -150,6 +153,10 @@ class Terminal:
     def screen(self) -> str:
         """The visible screen as plain text (no colours)."""
         return self.tmux("capture-pane", "-p", "-t", self.target).stdout
+
+    def screen_with_attributes(self) -> str:
+        """The visible screen with its colours and attributes, as escape sequences."""
+        return self.tmux("capture-pane", "-e", "-p", "-t", self.target).stdout
 
     def send(self, *keys: str) -> None:
         """Send tmux key names: `Enter`, `Tab`, `Escape`, `Down`, `C-s`, `1`, `n`..."""

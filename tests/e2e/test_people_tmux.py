@@ -56,7 +56,9 @@ def test_the_admin_adds_a_colleague_who_then_signs_in(e2e_store: TmuxStore, term
     )
     quit_app(term)
 
-    listed = cli(e2e_store.data_dir, "users", "list", "--json")
+    alex = e2e_store.account(ALEX)
+    signed_in = ("--user", ALEX, "--passphrase-file", str(alex.passphrase_file))
+    listed = cli(e2e_store.data_dir, "users", "list", "--json", *signed_in)
     assert listed.returncode == 0, listed.stderr
     added = {"name": COLLEAGUE, "roles": ["practitioner"], "supervisors": [], "active": True}
     assert added in json.loads(listed.stdout)

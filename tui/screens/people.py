@@ -1,7 +1,9 @@
 """People (admins, `u` on home): everyone in the store with their roles, supervisors and
-whether their account is on; add a colleague, change roles and supervisors, reset a passphrase,
-switch an account off or back on. Every change goes through `services.people`, which checks
-the person acting is an admin and writes the audit entry."""
+whether their account is on (or locked out after too many wrong passphrases); add a colleague,
+change roles and supervisors, reset a passphrase, switch an account off or back on, lift a
+lockout. Every change goes through `services.people`, which checks the person acting is an
+admin and writes the audit entry. Below the list, the audit trail's head (`audit head`), to
+write down away from this computer for `audit verify --anchor`."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from store import StoreError
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.marked import MarkedTable
 
 
 class PeopleScreen(SteppingNode, Screen):
@@ -47,6 +50,15 @@ class PeopleScreen(SteppingNode, Screen):
             show=False,
             tooltip="Switch the highlighted person's account off, or back on",
         ),
+        Binding(
+            "l",
+            "lift",
+            "Lift lockout",
+            id="people.lift",
+            show=False,
+            tooltip="Let the highlighted person sign in again now, after too many wrong "
+            "passphrases",
+        ),
         Binding("escape", "back", "Back", id="people.back"),
     ]
 
@@ -61,12 +73,14 @@ class PeopleScreen(SteppingNode, Screen):
                 self,
                 "[b]{people.add}[/b] add a colleague   [b]{people.change}[/b] or enter: roles "
                 "and supervisors\n[b]{people.reset}[/b] reset a passphrase   "
-                "[b]{people.switch}[/b] switch an account off or back on",
+                "[b]{people.switch}[/b] switch an account off or back on   "
+                "[b]{people.lift}[/b] lift a lockout",
             ),
             id="people-intro",
         )
-        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status", markup=False)
+        yield Static("", id="people-audit", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -82,17 +96,29 @@ class PeopleScreen(SteppingNode, Screen):
 
     @work(thread=True, exclusive=True, group="people", exit_on_error=False)
     def load(self) -> None:
+        from services import audit as audit_use
+        from services import people as people_use
+
         store = self.stepping_app.store
         try:
             people = store.people.all()
             by_id = {p.id: p for p in people}
             rows = [store.people.public_view(p, by_id) for p in people]
+            locked = people_use.locked_out(store, [row["name"] for row in rows])
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
             return
-        self.app.call_from_thread(self.show, rows)
+        for row in rows:
+            row["locked"] = row["name"] in locked
+        try:
+            anchor = audit_use.head(store)
+            head = f"Audit trail head, to write down away from this computer:\n{anchor}"
+        except StoreError as exc:
+            head = str(exc)
+        self.app.call_from_thread(self.show, rows, head)
 
-    def show(self, rows: list[dict]) -> None:
+    def show(self, rows: list[dict], head: str = "") -> None:
+        self.query_one("#people-audit", Static).update(head)
         table = self.query_one(DataTable)
         highlighted = self.highlighted_name()
         table.clear()
@@ -102,7 +128,7 @@ class PeopleScreen(SteppingNode, Screen):
                 Text(row["name"]),
                 Text(", ".join(row["roles"])),
                 Text(", ".join(row["supervisors"]) or "–"),
-                "on" if row["active"] else "off",
+                ("locked" if row["locked"] else "on") if row["active"] else "off",
                 key=row["name"],
             )
             self.rows[row["name"]] = row
@@ -195,6 +221,27 @@ class PeopleScreen(SteppingNode, Screen):
             else:
                 people_use.update_person(app.store, app.user, name, deactivate=True)
                 said = f"{name}'s account is switched off."
+        except StoreError as exc:
+            said = str(exc)
+        self.app.call_from_thread(self.done, said)
+
+    def action_lift(self) -> None:
+        row = self.highlighted()
+        if row is not None:
+            self.lift(row["name"])
+
+    @work(thread=True, exclusive=True, group="people-change", exit_on_error=False)
+    def lift(self, name: str) -> None:
+        from services import people as people_use
+
+        app = self.stepping_app
+        try:
+            _, lifted = people_use.lift_lockout(app.store, app.user, name)
+            said = (
+                f"Lifted the lockout for {name}: they can sign in again now."
+                if lifted
+                else f"{name} is not locked out: nothing to lift."
+            )
         except StoreError as exc:
             said = str(exc)
         self.app.call_from_thread(self.done, said)

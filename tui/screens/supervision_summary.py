@@ -374,6 +374,8 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
             )
 
         heading("Agreed last time")
+        for ignored in summary.ignored_records:
+            parts.append(Text(f"  {words.ignored_record(ignored)}"))
         if summary.last_record is None:
             parts.append(Text("  No supervision record yet.", style="dim"))
         elif not summary.actions:
