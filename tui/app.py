@@ -46,6 +46,7 @@ DEFAULT_IDLE_LOCK = 300.0
 ALLOWED_WHILE_LOCKED = frozenset({"focus_next", "focus_previous"})
 WAIT_FOR_WRITE = 0.016
 LOAD_LIBRARY_AFTER = 0.3
+SCREENS_DIR = Path(__file__).parent / "screens"
 
 
 def black_and_white_terminal(environ: Mapping[str, str]) -> bool:
@@ -81,7 +82,16 @@ class SaveState:
 
 class SteppingStonesApp(App[int]):
     TITLE = "Stepping Stones"
-    CSS_PATH = "app.tcss"
+    # Every screen's stylesheet is read here, at start-up, not when that screen first opens:
+    # Textual would then re-parse every style source and restyle the whole screen stack (a
+    # visible pause on a slow terminal), and a screen's rules would stay loaded for the rest
+    # of the run anyway. Each file still sits beside its screen (and stays its CSS_PATH: the
+    # same resolved path, so Textual finds it already read); every rule in it is scoped to
+    # that screen, so no screen's look depends on which screens were opened before it.
+    CSS_PATH = [
+        "app.tcss",
+        *[f"screens/{path.name}" for path in sorted(SCREENS_DIR.glob("*.tcss"))],
+    ]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         # Priority: "everywhere" includes a note or question box open on top of a screen.
