@@ -55,7 +55,38 @@ def sign_in(store: Store, name: str, passphrase: str, via: str = "app") -> Perso
         raise
     audit.record(store, "sign_in", person.name, None, {"via": via}, person)
     directory.after_sign_in(store, person)  # the signed directory: services/directory.py
+    told = reset_told(store, person)
+    if told and told not in store.notices:
+        store.notices.append(told)
     return person
+
+
+def reset_told(store: Store, person: Person) -> str | None:
+    """What a person is told at their first sign-in after an admin reset their passphrase:
+    who did it and when, so a reset made to read their sessions (through a supervisor's
+    re-share) does not pass unseen. Looks back only to their previous sign-in."""
+    from contextlib import closing
+
+    from reports.text import format_datetime
+
+    seen_this_one = False
+    try:
+        with closing(store.audit.newest_first()) as entries:
+            for entry in entries:
+                event = entry.get("event")
+                if event == "sign_in" and entry.get("actor") == person.name:
+                    if seen_this_one:
+                        return None  # their previous sign-in: nothing since
+                    seen_this_one = True
+                elif event == "passphrase_reset" and entry.get("subject") == person.name:
+                    return (
+                        f"{entry.get('actor') or 'An admin'} reset your passphrase on "
+                        f"{format_datetime(entry.get('at'))}. If you did not ask for this, "
+                        "please tell your service lead."
+                    )
+    except StoreError:
+        return None  # an unreadable trail is reported by `audit verify`, not here
+    return None
 
 
 def _refused(store: Store, exc: SignInError, via: str) -> None:

@@ -23,6 +23,8 @@ import errno
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -447,14 +449,31 @@ class AuditLog:
     def newest_since(self, moment: datetime, limit: int = 10_000) -> list[dict]:
         """Readable entries written at or after `moment`, newest first (at most `limit`),
         reading back from the end of the file only as far as that."""
-        if not self.path.exists():
-            return []
         found: list[dict] = []
+        with closing(self.newest_first()) as entries:  # let go of the lock on leaving
+            for entry in entries:
+                try:
+                    at = datetime.fromisoformat(entry["at"])
+                except (KeyError, TypeError, ValueError):
+                    continue
+                if (at if at.tzinfo else at.astimezone()) < moment:
+                    break
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def newest_first(self) -> Iterator[dict]:
+        """Readable entries, newest first, read back from the end of the file only as far as
+        the caller goes on asking (a sign-in looks back only to the person's previous one).
+        The file stays locked while it is read: use it with `contextlib.closing`."""
+        if not self.path.exists():
+            return
         with self._locked():
             try:
                 fd = os.open(self.path, os.O_RDONLY)
             except FileNotFoundError:
-                return []
+                return
             try:
                 pos, carry = os.fstat(fd).st_size, b""
                 while pos > 0:
@@ -465,20 +484,10 @@ class AuditLog:
                     carry = lines.pop(0) if pos > 0 else b""
                     for raw in reversed(lines):
                         entry = _parse(raw) if raw.strip() else None
-                        if entry is None:
-                            continue
-                        try:
-                            at = datetime.fromisoformat(entry["at"])
-                        except ValueError:
-                            continue
-                        if (at if at.tzinfo else at.astimezone()) < moment:
-                            return found
-                        found.append(entry)
-                        if len(found) >= limit:
-                            return found
+                        if entry is not None:
+                            yield entry
             finally:
                 os.close(fd)
-        return found
 
     def readable_entries(self) -> list[dict]:
         """Every entry that can be read, oldest first, skipping lines that cannot (for
