@@ -125,6 +125,10 @@ class Directory:
     # Links an admin added to someone already in the directory: (person, supervisor) -> (by,
     # at, the change's hash). Nothing is shared with such a supervisor until the person says yes.
     newly_linked: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict)
+    # (person id, supervisor id) -> [[from, until or None]]: when each link held, by the signed
+    # changes' dates. A link made as the person joined the store (or as an old store was first
+    # signed) holds from the start: the store knows nothing of them before.
+    periods: dict[tuple[str, str], list[list]] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # plain sentences: changes not believed
     count: int = 0  # changes in the file
 
@@ -134,6 +138,15 @@ class Directory:
 
     def name(self, person_id: str) -> str:
         return (self.people.get(person_id) or {}).get("name") or "someone unknown"
+
+    def supervised_on(self, person_id: str, supervisor_id: str, day: str) -> bool:
+        """Whether the signed changes made `supervisor_id` this person's supervisor on `day`
+        (YYYY-MM-DD; the days a link began and ended both count)."""
+        day = str(day)[:10]
+        for start, end in self.periods.get((person_id, supervisor_id), []):
+            if start[:10] <= day and (end is None or day <= end[:10]):
+                return True
+        return False
 
 
 def _valid_next(directory: Directory, change: dict) -> bool:
@@ -154,6 +167,20 @@ def _valid_next(directory: Directory, change: dict) -> bool:
         if _signed_by(_publics(signer), data, signature):
             return True
     return False
+
+
+def _follow_periods(directory: Directory, before: list, change: dict, joining: bool) -> None:
+    """Open a period for each supervisor this change links, close one for each it unlinks."""
+    facts, at = change["person"], str(change.get("at") or "")
+    start = "" if joining or change.get("event") == "directory_signed" else at
+    for supervisor in facts["supervisors"]:
+        if supervisor not in before:
+            directory.periods.setdefault((facts["id"], supervisor), []).append([start, None])
+    for supervisor in before:
+        if supervisor not in facts["supervisors"]:
+            spans = directory.periods.get((facts["id"], supervisor))
+            if spans and spans[-1][1] is None:
+                spans[-1][1] = at
 
 
 def replay(changes: list[dict]) -> Directory:
@@ -190,6 +217,7 @@ def replay(changes: list[dict]) -> Directory:
         for supervisor in before["supervisors"]:
             if supervisor not in facts["supervisors"]:
                 directory.newly_linked.pop((facts["id"], supervisor), None)
+        _follow_periods(directory, before["supervisors"], chosen, joining=known is None)
         directory.people[facts["id"]] = facts
         directory.last = this
     for change in rows:

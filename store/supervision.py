@@ -63,10 +63,19 @@ def context(record: dict) -> bytes:
 
 def was_supervisor(people: PeopleStore, person_id: str, writer_id: object, day: str) -> bool:
     """Whether `writer_id` was `person_id`'s supervisor on `day`: the one place that question
-    is asked. For now it reads the people directory as it is today (who supervises them now);
-    a directory of people with its history answers it for the day itself."""
+    is asked. A signed store answers from its signed changes' dates (a link made as the person
+    joined counts from the start); an old store not signed yet can only say who supervises
+    them now."""
+    if not isinstance(writer_id, str):
+        return False
+    try:
+        _, directory = people.read_directory()
+    except StoreError:
+        return False
+    if directory.signed:
+        return directory.supervised_on(person_id, writer_id, day)
     person = people.get(person_id)
-    return person is not None and isinstance(writer_id, str) and writer_id in person.supervisors
+    return person is not None and writer_id in person.supervisors
 
 
 class Ignored(NamedTuple):

@@ -406,3 +406,38 @@ def test_a_session_moved_to_another_months_file_is_named_by_verify(team, checkli
     [problem] = json.loads(checked.stdout)["problems"]
     assert problem["file"].endswith("archive-2020-01.json")
     assert f"was finished in {month} but is kept in the file of 2020-01" in problem["problem"]
+
+
+def test_a_record_counts_only_if_its_writer_was_the_supervisor_on_its_date(team) -> None:
+    """Sam supervised Jo and wrote up a meeting 50 days ago; today an admin moves Jo to Kit.
+    Kit back-dates a record to 30 days ago, before he was her supervisor: passed over and
+    named. Sam's record still counts: he was her supervisor on its date."""
+    from tests.helpers import confirm_supervisors
+
+    store, sam, jo, kit = team
+    sams = store.supervision.add_record(sam, jo, "We met.", when=_day(50))
+    alex = people.sign_in(store, "Alex Reid", PASSPHRASE)
+    people.update_person(store, alex, "Kit Novak", add_roles=["supervisor"])
+    people.update_person(
+        store,
+        alex,
+        "Jo Patel",
+        add_supervisors=["Kit Novak"],
+        remove_supervisors=["Sam Supervisor"],
+    )
+    confirm_supervisors(store, "Jo Patel")
+    jo = people.sign_in(store, "Jo Patel", PASSPHRASE)
+    people.reshare(store, jo)  # as her sign-in does: what she can open is shared with Kit
+    kit = people.sign_in(store, "Kit Novak", PASSPHRASE)
+    back_dated = store.supervision.add_record(kit, jo, "Catching up.", when=_day(30))
+
+    summary = summaries.build(store, kit, of=jo)
+    assert summary.last_record is not None and summary.last_record.id == sams.id
+    assert (summary.period.basis, summary.period.since) == ("last_supervision", _day(50))
+    [ignored] = summary.ignored_records
+    assert ignored.id == back_dated.id and ignored.by == "Kit Novak"
+    assert "not the person's supervisor on that date" in ignored.why
+
+    today = store.supervision.add_record(kit, jo, "We met today.", when=_day(0))
+    summary = summaries.build(store, kit, of=jo)
+    assert summary.last_record is not None and summary.last_record.id == today.id
