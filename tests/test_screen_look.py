@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App
+from textual.command import CommandPalette
 from textual.widgets import Checkbox, DataTable, Footer, OptionList, SelectionList
 from textual.widgets._footer import FooterKey
 
@@ -26,7 +27,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.reasons import ReasonScreen
 from tui.screens.session_summary import SessionSummaryScreen
 from tui.widgets.hanging import KEY_COLUMN
-from tui.widgets.marked import MarkedOptionList, MarkedTable, TickBox, TickList
+from tui.widgets.marked import MarkedOptionList, MarkedSelect, MarkedTable, TickBox, TickList
 
 
 def lines(app) -> list[str]:
@@ -44,8 +45,20 @@ def footer_words(app) -> list[str]:
     ]
 
 
+def whole_and_no_palette_key_when_narrow(app, then: str) -> None:
+    """Below 80 columns: no footer key beyond the edge (cut mid-word), no palette key."""
+    if app.size.width < 80:
+        for key in app.screen.query(FooterKey):
+            assert key.region.width and key.region.right <= app.size.width, (then, key.description)
+            assert not key.has_class("-command-palette"), then
+
+
 # -- the footer --------------------------------------------------------------------------------
-async def test_the_footer_shows_quit_help_and_lock_on_every_screen_at_80x24(store, alex) -> None:
+@pytest.mark.parametrize("size", [SIZE, (60, 20)], ids=["80x24", "60x20"])
+async def test_the_footer_shows_quit_help_and_lock_on_every_screen(store, alex, size) -> None:
+    """At 80×24 and at 60×20, where the footer leaves out the palette key (ctrl+p still opens
+    it) and cuts no key mid-word (tests/test_narrow_screen.py: the "…" for keys that do not
+    fit)."""
     app = SteppingStonesApp(data_dir=store.data_dir)
     seen = []
 
@@ -55,11 +68,12 @@ async def test_the_footer_shows_quit_help_and_lock_on_every_screen_at_80x24(stor
         screen = type(app.screen).__name__
         seen.append(screen)
         assert {"Quit", "Help", "Lock"} <= set(words), (then, screen, words)
+        whole_and_no_palette_key_when_narrow(app, then)
         if close:
             await pilot.press(close)
             await settle(app, pilot)
 
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await opened(app, pilot)
         await check("sign in")
         await sign_in(app, pilot)
@@ -88,6 +102,12 @@ async def test_the_footer_shows_quit_help_and_lock_on_every_screen_at_80x24(stor
         assert isinstance(app.screen, HelpScreen)
         words = footer_words(app)  # `?` closes the help here
         assert {"Quit", "Close", "Lock"} <= set(words), words
+        whole_and_no_palette_key_when_narrow(app, "help")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
     assert len(set(seen)) >= 9, seen
 
 
@@ -346,13 +366,40 @@ async def test_the_home_table_and_the_reasons_list_mark_their_highlighted_row(
         assert any(line.startswith("▶") for line in rows(options, options.size.height))
 
 
+class DropDownApp(App):
+    def compose(self):
+        yield MarkedSelect([("Alex", 1), ("Jo", 2), ("Sam", 3)], value=1, allow_blank=False)
+
+
+async def test_an_open_drop_down_marks_its_highlighted_choice() -> None:
+    """Textual's Select shows the choice `enter` takes by colour alone (transfer's "Whose
+    records" did)."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    app = DropDownApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        select = app.query_one(Select)
+        select.focus()
+        await pilot.press("enter")  # open it
+        await pilot.pause()
+        assert select.expanded
+        overlay = select.query_one(SelectOverlay)
+        assert [line[:2] for line in rows(overlay, 3)] == ["▶ ", "  ", "  "]
+        await pilot.press("down")
+        await pilot.pause()
+        assert [line[:2] for line in rows(overlay, 3)] == ["  ", "▶ ", "  "]
+        assert "Jo" in rows(overlay, 3)[1]
+
+
 def test_every_list_on_every_screen_is_one_that_marks_its_row() -> None:
-    """A plain DataTable, OptionList or SelectionList shows its highlighted row by colour
-    alone (as People's table did): screens use MarkedTable, MarkedOptionList or TickList."""
+    """A plain DataTable, OptionList, SelectionList or Select (its drop-down) shows its
+    highlighted row by colour alone (as People's table did): screens use MarkedTable,
+    MarkedOptionList, TickList or MarkedSelect."""
     import re
     from pathlib import Path
 
-    plain = re.compile(r"(?<![\w.])(DataTable|OptionList|SelectionList)\(")
+    plain = re.compile(r"(?<![\w.])(DataTable|OptionList|SelectionList|Select)\(")
     root = Path(__file__).resolve().parent.parent / "tui"
     found = [
         f"{path.relative_to(root)}:{number}: {line.strip()}"

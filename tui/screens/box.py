@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from textual.binding import Binding
 from textual.screen import ModalScreen, ScreenResultType
-from textual.widgets import Footer
+
+from tui.widgets.footer import KeysFooter
 
 # The keys on show on every screen. The app binds them (tui/app.py); a box shows them too.
 QUIT = Binding(
@@ -33,6 +34,6 @@ class BoxScreen(ModalScreen[ScreenResultType]):
     ]
 
     def on_mount(self) -> None:
-        if not self.query(Footer):
-            self.mount(Footer(compact=True))
+        if not self.query(KeysFooter):
+            self.mount(KeysFooter(compact=True))
             self.refresh_bindings()

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from checklists import (
     NEEDS_REASON,
@@ -25,6 +25,7 @@ from checklists import (
 from store import Session, StoreError
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.save_indicator import SaveIndicator
 
 # Filled in from the bindings (tui/keys.py) when the screen is composed.
@@ -127,7 +128,7 @@ class ChecklistScreen(SteppingNode, Screen):
             )
         }
         yield Static(self._hints["keys hint"], id="keys")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -125,7 +125,9 @@ class DraftsScreen(BoxScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="drafts-box"):
             yield Static("Unfinished checklists", classes="screen-title")
-            yield MarkedTable(id="drafts", cursor_type="row", zebra_stripes=True)
+            yield MarkedTable(
+                id="drafts", cursor_type="row", zebra_stripes=True, keep=("Last changed",)
+            )
             yield Static("", id="drafts-message", markup=False)
             yield Static(
                 keys.fill(

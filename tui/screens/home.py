@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from services import sessions as session_use
 from store import Session, StoreError
@@ -18,6 +18,7 @@ from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.marked import MarkedTable
 
 from .drafts import DraftDeleted, DraftRow, DraftsScreen, ask_to_delete, draft_row
@@ -109,8 +110,10 @@ class HomeScreen(SteppingNode, Screen):
         yield Static("", id="unopened", markup=False)
         yield Static(self._actions(), id="actions")
         yield Static("Your recent sessions", classes="section-title")
-        yield MarkedTable(id="recent", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield MarkedTable(
+            id="recent", cursor_type="row", zebra_stripes=True, keep=("When", "✓ ◐ ✗ –")
+        )
+        yield KeysFooter()
 
     def _actions(self) -> str:
         text = (

@@ -10,7 +10,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from tui.widgets.footer import KeysFooter
 
 
 class OpeningScreen(Screen):
@@ -22,4 +24,4 @@ class OpeningScreen(Screen):
         with Center(), Vertical(classes="form"):
             yield Static("Stepping Stones", classes="screen-title")
             yield Static("Opening the store…", classes="hint")
-        yield Footer()
+        yield KeysFooter()

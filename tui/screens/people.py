@@ -12,12 +12,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from store import StoreError
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.marked import MarkedTable
 
 
@@ -82,7 +83,7 @@ class PeopleScreen(SteppingNode, Screen):
         yield Static("", id="people-status", markup=False)
         yield Static("", id="people-audit", markup=False)
         yield Static("", id="people-root", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

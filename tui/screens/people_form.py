@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import StoreError
 from tui import keys
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 
 ROLE_CHOICES = (
     ("practitioner", "Practitioner: fills in checklists"),
@@ -110,7 +111,7 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
                 yield Label("Passphrase again")
                 yield Input(id="again", password=True, max_length=200, compact=True)
             yield Static("", id="problem", classes="error", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         first = "#name" if self.person is None else "#roles"
@@ -235,7 +236,7 @@ class ResetPassphraseScreen(SteppingNode, Screen[str | None]):
                 keys.fill(self, "enter: reset the passphrase · {reset.back}: back, no change"),
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         from services import people as people_use

@@ -7,10 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.marked import MarkedOptionList
 
 
@@ -33,7 +34,7 @@ class PickerScreen(SteppingNode, Screen):
             )
             options.append(Option(prompt, id=checklist.id))
         yield MarkedOptionList(*options, id="checklists")
-        yield Footer()
+        yield KeysFooter()
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Label, Static, TextArea
+from textual.widgets import Checkbox, Header, Label, Static, TextArea
 
 from checklists import Checklist
 from checklists.identifiers import FieldCheck, check_field, describe
@@ -19,6 +19,7 @@ from tui.messages import WorkFailed
 from tui.screens.typing import SavesAfterTyping
 from tui.typed import SteppingNode
 from tui.widgets.field_status import FieldStatus
+from tui.widgets.footer import KeysFooter
 from tui.widgets.language_hint import LanguageHint
 from tui.widgets.marked import TickBox
 from tui.widgets.save_indicator import SaveIndicator
@@ -79,7 +80,7 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
                 classes="hint",
             )
             yield Static("", id="problem", classes="error", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         first = self.query(TextArea).first()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from checklists import Checklist
 from reports.wording import LABELS, RESPONSE_LABELS, RESPONSE_SYMBOLS, SYMBOLS
@@ -17,6 +17,7 @@ from store import Session
 from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 
 
 class SessionSummaryScreen(SteppingNode, Screen):
@@ -35,7 +36,7 @@ class SessionSummaryScreen(SteppingNode, Screen):
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(self._text())
-        yield Footer()
+        yield KeysFooter()
 
     def _text(self) -> Text:
         library = self.stepping_app.store.library

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from checklists import Checklist
 from reports.wording import LABELS, RESPONSE_SYMBOLS
@@ -25,6 +25,7 @@ from tui import keys
 from tui.format import SETTING_LABELS, STAGE_LABELS, friendly_time
 from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 
 
 class SessionViewScreen(SteppingNode, Screen):
@@ -62,7 +63,7 @@ class SessionViewScreen(SteppingNode, Screen):
         with VerticalScroll(id="session-view"):
             yield Static("Opening the session…", id="session-body")
             yield Static("", id="session-comments")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#session-view", VerticalScroll).focus()

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from checklists import SETTINGS, STAGES, Checklist
 from checklists.identifiers import check_case_reference
@@ -17,6 +17,7 @@ from tui import keys
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
 from tui.widgets.choice_field import ChoiceField
+from tui.widgets.footer import KeysFooter
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
 CASE_REF_HELP = (
@@ -66,7 +67,7 @@ class SetupScreen(SteppingNode, Screen):
             )
             yield Static(CASE_REF_HELP, classes="hint")
             yield Static("", id="problem", classes="error", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#setting", ChoiceField).focus()

@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from store import StoreError
 from tui import keys
 from tui.messages import PassphraseChecked, WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 
 
 class SignInScreen(SteppingNode, Screen):
@@ -31,7 +32,7 @@ class SignInScreen(SteppingNode, Screen):
                 keys.fill(self, "{next_field}: next field · enter: sign in · {quit}: quit"),
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

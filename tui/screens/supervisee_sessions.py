@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from checklists import dates
 from reports.wording import RESPONSE_SYMBOLS, RESPONSES, legend
@@ -25,6 +25,7 @@ from store import Person, Session, StoreError
 from tui.format import SETTING_LABELS, short_date
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.marked import MarkedTable
 
 LIMIT = 200  # enough for several months of contacts, and still quick to open
@@ -87,7 +88,7 @@ class SuperviseeSessionsScreen(SteppingNode, Screen):
         yield Static(f"Opening {self.author.name}'s sessions…", id="sessions-intro")
         yield Static(LEGEND, id="sessions-legend", classes="hint")
         yield MarkedTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)

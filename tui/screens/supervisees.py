@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reports import text as words
 from services import summaries
 from store import StoreError
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.marked import MarkedTable
 
 
@@ -38,7 +39,7 @@ class SuperviseesScreen(SteppingNode, Screen):
             id="supervisees-intro",
         )
         yield MarkedTable(id="supervisees", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from reports import text as words
 from services import supervision as supervising
@@ -23,6 +23,7 @@ from store import Person, StoreError
 from tui import keys
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 
 EXCERPT = 160  # characters of the notes: enough to recall the meeting
 
@@ -74,7 +75,7 @@ class SupervisionHistoryScreen(SteppingNode, Screen):
                 keys.fill(self, "↑/↓ pgup/pgdn read    {history.back}: back to the summary"),
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.of.name

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 
 from checklists import dates
 from checklists.identifiers import describe
@@ -27,6 +27,7 @@ from store.supervision import ACTION_LIMIT, NOTES_LIMIT, new_action
 from tui import keys
 from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.language_hint import LanguageHint
 from tui.widgets.marked import TickList
 
@@ -137,7 +138,7 @@ class SupervisionRecordScreen(SteppingNode, Screen):
                 id="record-keys",
             )
             yield Static("", id="problem", classes="error", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     @staticmethod
     def session_prompt(row: dict, ticked: bool) -> str:

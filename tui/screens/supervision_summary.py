@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, SelectionList, Sparkline, Static
+from textual.widgets import Header, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -31,6 +31,7 @@ from store.reports.summary_model import Action, Summary
 from tui import keys
 from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 from tui.widgets.marked import TickList
 from tui.widgets.requirement_bars import RequirementBars
 
@@ -141,7 +142,7 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
             yield RequirementBars(id="bars")
             yield Static("", id="summary-rest")
             yield TickList(id="actions")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.author.name

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Checkbox, Header, Input, Label, ProgressBar, Select, Static
 
 from reports.transfer import export_lines, report_lines
 from services.exchange import (
@@ -33,7 +33,8 @@ from store import Person, StoreError
 from tui import keys
 from tui.messages import WorkFailed
 from tui.typed import SteppingNode
-from tui.widgets.marked import TickBox
+from tui.widgets.footer import KeysFooter
+from tui.widgets.marked import MarkedSelect, TickBox
 
 
 class TransferProgress(Message):
@@ -87,7 +88,7 @@ class _TransferScreen(SteppingNode, Screen):
             yield Static("", id="status", markup=False)
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Static("", id="report", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
@@ -176,7 +177,7 @@ class ExportScreen(_TransferScreen):
         )
         if len(self.choices) > 1:
             yield Label("Whose records")
-            yield Select(
+            yield MarkedSelect(
                 [(p.name + (" (you)" if p.id == user.id else ""), p.id) for p in self.choices],
                 value=user.id,
                 allow_blank=False,

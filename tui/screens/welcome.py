@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from store import StoreError
 from tui import keys
 from tui.messages import PassphraseChecked, WorkFailed
 from tui.typed import SteppingNode
+from tui.widgets.footer import KeysFooter
 
 INTRO = (
     "This is a new, empty store. Create the first account: it can add colleagues later. "
@@ -40,7 +41,7 @@ class WelcomeScreen(SteppingNode, Screen):
                 keys.fill(self, "{next_field}: next field · enter: create the account"),
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     @on(Input.Submitted)
     def submit(self) -> None:

@@ -1,5 +1,6 @@
 """Lists and tick boxes that say where you are and what is ticked in characters, not only in
-colour: the highlighted row of a list starts with `▶`, a tick box reads `[x]` or `[ ]`.
+colour: the highlighted row of a list (a drop-down's too) starts with `▶`, a tick box reads
+`[x]` or `[ ]`; a table fits its width, ending a cut cell with "…".
 
 So a screen without colour (NO_COLOR, TERM=xterm-mono, a screen reader reading the text)
 still shows which row `enter` will open and which actions are ticked.
@@ -7,10 +8,16 @@ still shows which row `enter` will open and which actions are ticked.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from rich.cells import cell_len
 from rich.segment import Segment
+from rich.text import Text
+from textual.app import ComposeResult
 from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import Checkbox, DataTable, OptionList, SelectionList
+from textual.widgets import Checkbox, DataTable, OptionList, Select, SelectionList
+from textual.widgets._select import SelectCurrent, SelectOverlay  # the drop-down's own parts
 from textual.widgets.selection_list import SelectionType
 
 MARK = "▶"
@@ -25,8 +32,109 @@ def marked(strip: Strip, mark: str = MARK) -> Strip:
     return Strip([Segment(mark, style), *strip.crop(1, strip.cell_length)], strip.cell_length)
 
 
+MIN_COLUMN = 4  # the narrowest a column is made: three characters and "…"
+
+
+def fit(wanted: list[int], room: int, keep: Collection[int] = ()) -> list[int]:
+    """Column widths that fit `room`: narrow columns keep their width, the widest are made
+    equally narrower (never below MIN_COLUMN) until the sum fits. Columns at the indexes in
+    `keep` (a date, say) keep their width while the others can give way."""
+    if sum(wanted) <= room:
+        return list(wanted)
+    flexible = [at for at in range(len(wanted)) if at not in keep]
+    left = room - sum(wanted[at] for at in keep if at < len(wanted))
+    if not flexible or left < MIN_COLUMN * len(flexible):
+        flexible, left = list(range(len(wanted))), room
+    widths = list(wanted)
+    count = len(flexible)
+    for at in sorted(flexible, key=wanted.__getitem__):
+        if wanted[at] * count > left:
+            break
+        left, count = left - wanted[at], count - 1
+    cut = [at for at in flexible if wanted[at] * max(count, 1) > left] if count else []
+    for n, at in enumerate(cut):  # share out what is left, the first ones a cell more
+        widths[at] = max(MIN_COLUMN, left // count + (n < left % count))
+    return widths
+
+
+def _cut_with_ellipsis(value: object) -> object:
+    """A cell that ends with "…" where the column is too narrow for it (a string is markup to a
+    DataTable, so it stays markup here)."""
+    if isinstance(value, str):
+        value = Text.from_markup(value, end="")
+    if isinstance(value, Text):
+        value = value.copy()
+        value.overflow = "ellipsis"
+    return value
+
+
 class MarkedTable(DataTable):
-    """A table whose cursor row starts with ▶ (rows are one line high)."""
+    """A table whose cursor row starts with ▶ (rows are one line high), that fits its width:
+    when the columns are wider than the table, the widest are made narrower and a cut cell
+    ends with "…", so nothing is cut without saying so (at 60×20 too)."""
+
+    def __init__(self, *args, keep: Collection[str] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.keep = keep  # the headings of columns that keep their width while others give way
+        self._wanted: dict[object, int | None] = {}  # a fixed width asked for, or None: measure
+        self._fitting = False
+
+    def add_column(self, label, *, width=None, key=None, default=None):  # type: ignore[override]
+        column_key = super().add_column(
+            _cut_with_ellipsis(label), width=width, key=key, default=default
+        )
+        self._wanted[column_key] = width
+        self._fit_soon()
+        return column_key
+
+    def add_row(self, *cells, **kwargs):  # type: ignore[override]
+        row_key = super().add_row(*(_cut_with_ellipsis(cell) for cell in cells), **kwargs)
+        self._fit_soon()
+        return row_key
+
+    def update_cell(self, row_key, column_key, value, *, update_width=False) -> None:  # type: ignore[override]
+        super().update_cell(
+            row_key, column_key, _cut_with_ellipsis(value), update_width=update_width
+        )
+        self._fit_soon()
+
+    def on_resize(self) -> None:
+        self._fit_soon()
+
+    def _fit_soon(self) -> None:
+        if not self._fitting and self.is_attached:
+            self._fitting = True
+            self.call_after_refresh(self.fit_columns)
+
+    def _measure(self, key) -> int:
+        column = self.columns[key]
+        widths = [cell_len(column.label.plain)]
+        for value in self.get_column(key):
+            text = value.plain if isinstance(value, Text) else str(value)
+            widths.append(max((cell_len(line) for line in text.splitlines()), default=0))
+        return max(widths)
+
+    def fit_columns(self) -> None:
+        """Make the columns fit the table's width (and wide again when there is room)."""
+        self._fitting = False
+        room = self.scrollable_content_region.width
+        keys = [key for key in self.columns if key in self._wanted]
+        if not room or not keys:
+            return
+        wanted = [self._wanted[key] or self._measure(key) for key in keys]
+        kept = [at for at, key in enumerate(keys) if self.columns[key].label.plain in self.keep]
+        widths = fit(wanted, room - 2 * self.cell_padding * len(self.columns), kept)
+        changed = False
+        for key, width in zip(keys, widths, strict=True):
+            column = self.columns[key]
+            if column.auto_width or column.width != width:
+                column.auto_width, column.width = False, width
+                changed = True
+        if changed:
+            # Textual's own re-measuring on its next idle (it sets the table's virtual width).
+            self._require_update_dimensions = True
+            self._clear_caches()
+            self.refresh()
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -54,8 +162,8 @@ class _Marks:
         return self.GUTTER
 
 
-class MarkedOptionList(_Marks, OptionList):
-    """An option list whose highlighted option starts with ▶."""
+class _MarkedOptions(_Marks):
+    """An option list's lines, the highlighted option's first line starting with ▶."""
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -65,6 +173,25 @@ class MarkedOptionList(_Marks, OptionList):
         mark = MARK if at == (self.highlighted, 0) else " "
         style = next(iter(strip)).style
         return Strip([Segment(f"{mark} ", style), *strip], strip.cell_length + 2)
+
+
+class MarkedOptionList(_MarkedOptions, OptionList):
+    """An option list whose highlighted option starts with ▶."""
+
+
+class _MarkedSelectOverlay(_MarkedOptions, SelectOverlay):
+    """A drop-down's list of choices, the highlighted one starting with ▶."""
+
+
+class MarkedSelect(Select):
+    """A drop-down whose open list marks its highlighted choice with ▶, not only by colour."""
+
+    def compose(self) -> ComposeResult:
+        # Textual's Select.compose, with the marking list in place of its own.
+        yield SelectCurrent(self.prompt)
+        yield _MarkedSelectOverlay(type_to_search=self._type_to_search).data_bind(
+            compact=Select.compact
+        )
 
 
 class TickList(_Marks, SelectionList[SelectionType]):
