@@ -231,7 +231,7 @@ async def test_supervisees_table_is_read_again_on_coming_back(team) -> None:
         assert isinstance(app.screen, SuperviseesScreen)
         table = app.screen.query_one("DataTable")
         assert "Jo Patel" in str(table.get_row_at(0)[0])
-        assert table.get_row_at(0)[2] == "2"
+        assert str(table.get_row_at(0)[2]) == "2"
 
 
 TODAY = date(2026, 11, 30)
