@@ -181,16 +181,33 @@ def make_team(store, alex, signed_in: bool = True) -> Team:
 
 # -- Pilot -------------------------------------------------------------------------------------
 async def settle(app, pilot, rounds: int = 3, workers: bool = False) -> None:
-    """Let workers (disk writes, sign-in) finish and the screen catch up: `rounds` rounds of
-    waiting until idle. With `workers`, go on (up to 100 rounds) while the screen has a worker
-    running (reading and sealing; never the app's long-lived draft writer)."""
-    for done in range(100):
+    """Let workers (disk writes, sign-in) finish and the screen catch up: `rounds` quiet rounds
+    of waiting until idle in a row (up to 100 rounds in all). A round is busy while a table is
+    still fitting its columns, and with `workers` while the screen has a worker running
+    (reading and sealing; never the app's long-lived draft writer): a busy machine can finish a
+    worker on the last round, and its rows must be drawn before anyone looks."""
+    quiet = 0  # rounds in a row with nothing left to do
+    for _ in range(100):
         await app.wait_until_idle()
         await pilot.pause()
-        if done + 1 >= rounds and (
-            not workers or all(w.is_finished or w.group == "writer" for w in app.workers)
-        ):
+        busy = (
+            workers and not all(w.is_finished or w.group == "writer" for w in app.workers)
+        ) or _tables_fitting(app)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= rounds:
             break
+
+
+def _tables_fitting(app) -> bool:
+    """A table that still has to fit its columns to its width (it does so after a refresh, and
+    then Textual measures it again on its next idle): a screen is not settled until it has."""
+    from tui.widgets.marked import MarkedTable
+
+    try:
+        tables = list(app.screen.query(MarkedTable))
+    except Exception:  # noqa: BLE001 - no screen yet
+        return False
+    return any(t._fitting or t._require_update_dimensions for t in tables)  # noqa: SLF001
 
 
 async def press(pilot, *keys: str, then=None) -> None:

@@ -101,6 +101,11 @@ class MarkedTable(DataTable):
     def on_resize(self) -> None:
         self._fit_soon()
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        # A scroll bar appearing (more rows than fit) takes two columns from the width the
+        # columns were fitted to, and the table is not resized: fit again.
+        self._fit_soon()
+
     def _fit_soon(self) -> None:
         if not self._fitting and self.is_attached:
             self._fitting = True
