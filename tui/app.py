@@ -146,6 +146,13 @@ class SteppingStonesApp(App[int]):
         self._leaving = True
         super().exit(*args, **kwargs)
 
+    def on_exit_app(self) -> None:
+        """However the app is asked to close (ctrl+q, or a browser tab closed under `serve`,
+        which asks without a key), what may be kept is handed to the writer first; the writer's
+        last try, as the app unmounts, puts it on disk."""
+        if self._store is not None and self.user is not None:
+            self.keep_typing()
+
     def get_system_commands(self, screen: Screen):
         """The command palette offers this app's own actions only (tui/commands.py)."""
         from .commands import for_screen
