@@ -197,3 +197,15 @@ def _confirm_supervisors(store: Store, person, named: list[str]) -> None:  # noq
             continue
         if yes:
             directory.confirm_supervisor(store, person, waiting)
+
+
+# A setting that protects people can only be made stricter: whatever the store's config.toml
+# (which any colleague can edit) says, the screen locks after at most 15 minutes.
+MAX_IDLE_LOCK = 900
+
+
+def checked_idle_lock(value: float) -> float:
+    """`--idle-lock` (the app's, and each browser tab's under `serve`)."""
+    if not 5 <= value <= MAX_IDLE_LOCK:
+        raise CommandError("the idle lock must be between 5 seconds and 15 minutes (900)")
+    return float(value)

@@ -25,6 +25,7 @@ from .common import (
     CommandError,
     Parser,
     acting_flags,
+    checked_idle_lock,
     common_options,
     existing_store_folder,
     json_flag,
@@ -477,19 +478,12 @@ COMMANDS = {
 }
 
 
-# A setting that protects people can only be made stricter: whatever the store's config.toml
-# (which any colleague can edit) says, the screen locks after at most 15 minutes.
-MAX_IDLE_LOCK = 900
-
-
 def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
     """The flag's value, else the store's config.toml's (`store.config`: a file or value that
     cannot be used gives the default, and the app says so when it opens the store)."""
     value = args.idle_lock
     if value is not None:
-        if not 5 <= value <= MAX_IDLE_LOCK:
-            raise CommandError("the idle lock must be between 5 seconds and 15 minutes (900)")
-        return float(value)
+        return checked_idle_lock(value)
     from services import settings
 
     return settings.idle_lock_seconds(data_dir)

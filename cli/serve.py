@@ -2,9 +2,9 @@
 
 Each browser tab gets its own app process (its own sign-in, idle lock and audit), run with the
 same store folder as the command. textual-serve itself accepts a websocket from any web page
-and starts as many processes as are asked for; `GuardedServer` adds what it leaves out (see
-docs/serve.md): the Host and Origin of every request must be the address being served, and
-only so many app processes run at once.
+and starts as many processes as are asked for; `GuardedServer` adds what it leaves out
+(SECURITY.md, "The app in a browser"): the Host and Origin of every request must be the
+address being served, and only so many app processes run at once.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from store import resolve_data_dir
-
-from .common import CommandError
+from .common import CommandError, checked_idle_lock, existing_store_folder
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -128,17 +126,22 @@ def app_command(data_dir: Path, idle_lock: float | None) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .main import MAX_IDLE_LOCK
     from .web import GuardedServer
 
     if not 1 <= args.port <= 65535:
         raise CommandError(f"--port must be between 1 and 65535 (got {args.port})")
     if not 1 <= args.max_apps <= 100:
         raise CommandError(f"--max-apps must be between 1 and 100 (got {args.max_apps})")
-    if args.idle_lock is not None and not 5 <= args.idle_lock <= MAX_IDLE_LOCK:
-        raise CommandError("the idle lock must be between 5 seconds and 15 minutes (900)")
+    if args.idle_lock is not None:
+        checked_idle_lock(args.idle_lock)
     url = public_url(args.host, args.port, args.public_url)
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None)).resolve()
+    try:
+        # Each tab would otherwise offer to set up a new store in a mistyped folder.
+        data_dir = existing_store_folder(args).resolve()
+    except CommandError as exc:
+        raise CommandError(
+            f"{exc}. Set a store up first: start the app (`stepping-stones`) or `users add`"
+        ) from None
     if not is_loopback(args.host):
         print(WARNING.format(url=url), file=sys.stderr)
     server = GuardedServer(
