@@ -24,7 +24,7 @@ from store.reports.summary_model import (
     WeekCount,
 )
 
-from .wording import RESPONSE_ORDER, requirement_key
+from .wording import MIN_CONTACTS_TO_COMPARE, NO_COMPARISON, RESPONSE_ORDER, requirement_key
 from .wording import response_label as response_label  # callers read it here too
 
 # --- requirements --------------------------------------------------------------------------
@@ -161,6 +161,28 @@ def activity_sentence(summary: Summary) -> str:
     if not finished:
         return f"No finished checklists in this period, and {unfinished} unfinished."
     return f"{plural(finished, 'finished checklist')} and {unfinished} unfinished in this period."
+
+
+def comparison_shown(summary: Summary) -> bool:
+    """Whether changes from the period before may be shown: only when both periods have at
+    least `MIN_CONTACTS_TO_COMPARE` finished checklists (contacts)."""
+    activity = summary.activity
+    return min(activity.finished, activity.previous_finished) >= MIN_CONTACTS_TO_COMPARE
+
+
+def no_comparison_text(summary: Summary) -> str:
+    """'fewer than 5 contacts: no comparison (3 in this period, 2 in the one before)'."""
+    activity = summary.activity
+    return (
+        f"{NO_COMPARISON} ({activity.finished} in this period, "
+        f"{activity.previous_finished} in the one before)"
+    )
+
+
+def compared_with_text(summary: Summary) -> str:
+    """The period before, and whether the figures are compared with it."""
+    previous = previous_period_text(summary) or "no earlier period"
+    return previous if comparison_shown(summary) else f"{previous}; {no_comparison_text(summary)}"
 
 
 def previous_period_text(summary: Summary) -> str | None:
