@@ -26,7 +26,8 @@ python-markdown and markdown-it-py and checks).
 from __future__ import annotations
 
 import re
-import textwrap
+
+from .text import wrap
 
 HARD_BREAK = "  "
 
@@ -91,14 +92,9 @@ def fold(text: str, width: int, prefix: str = "", first: str | None = None) -> l
     """Escaped text (or the template's own words) folded at spaces only, so an escape is
     never cut in two; the word that starts each line cannot start a block."""
     lead = prefix if first is None else first
-    folded = textwrap.wrap(
-        text,
-        width=width,
-        initial_indent=lead,
-        subsequent_indent=prefix,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [lead.rstrip()]
+    if not text.strip():
+        return [lead.rstrip()]
+    folded = wrap(" ".join(text.splitlines()), width, prefix, first, break_long_words=False)
     lines = []
     for index, line in enumerate(folded):
         head = lead if index == 0 else prefix

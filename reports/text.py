@@ -311,10 +311,17 @@ def session_label(
 # --- free text -----------------------------------------------------------------------------
 
 
-def wrap(text: str, width: int, prefix: str = "", first: str | None = None) -> list[str]:
+def wrap(
+    text: str,
+    width: int,
+    prefix: str = "",
+    first: str | None = None,
+    break_long_words: bool = True,
+) -> list[str]:
     """The practitioner's words, line breaks kept, wrapped to `width` with a prefix.
 
-    The words are not changed; only long lines are folded. Blank lines stay (as the prefix).
+    The words are not changed; only long lines are folded (a word longer than a line is cut,
+    unless `break_long_words` is False). Blank lines stay (as the prefix).
     """
     lines: list[str] = []
     first_prefix = prefix if first is None else first
@@ -329,6 +336,7 @@ def wrap(text: str, width: int, prefix: str = "", first: str | None = None) -> l
             initial_indent=lead,
             subsequent_indent=prefix,
             break_on_hyphens=False,
+            break_long_words=break_long_words,
             replace_whitespace=False,
             drop_whitespace=True,
         )

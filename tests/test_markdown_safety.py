@@ -175,12 +175,14 @@ RENDERERS = {
 class Page(HTMLParser):
     """Every element with its attributes, and the text, from rendered HTML."""
 
-    def __init__(self) -> None:
+    def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.elements: Counter = Counter()
         self.attributes: set[tuple[str, str, str]] = set()
         self.text: list[str] = []
         self.comments: list[str] = []
+        self.feed(html)
+        self.close()
 
     def handle_starttag(self, tag, attrs) -> None:
         self.elements[tag] += 1
@@ -200,13 +202,6 @@ class Page(HTMLParser):
         return " ".join("".join(self.text).split())
 
 
-def parse(html: str) -> Page:
-    page = Page()
-    page.feed(html)
-    page.close()
-    return page
-
-
 def squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -223,8 +218,8 @@ EXPORTS = {
 def test_typed_words_render_as_text_and_nothing_else(export: str, renderer: str) -> None:
     hostile, plain, typed = hostile_pair()
     make, render = EXPORTS[export], RENDERERS[renderer]
-    attacked = parse(render(make(hostile)))
-    twin = parse(render(make(plain)))
+    attacked = Page(render(make(hostile)))
+    twin = Page(render(make(plain)))
     # The same elements, as many of each, with the same attributes: nothing typed made one.
     assert attacked.elements == twin.elements
     assert attacked.attributes == twin.attributes
@@ -245,7 +240,7 @@ def test_typed_words_render_as_text_and_nothing_else(export: str, renderer: str)
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_the_nmc_draft_quotes_every_reflection_as_text(renderer: str) -> None:
     hostile, _, _ = hostile_pair()
-    shown = parse(RENDERERS[renderer](render_nmc(hostile))).words
+    shown = Page(RENDERERS[renderer](render_nmc(hostile))).words
     for part, group in (("learning", "differently"), ("learning", "went_well")):
         for entry in hostile[part][group]:
             for line in entry["text"].splitlines():
