@@ -9,8 +9,8 @@ list, table, code or emphasis the person did not get from the template.
   `<https://…>` autolink, no blockquote.
 - The inline punctuation that starts emphasis, code, links or table cells (\\ ` * _ [ ] |)
   gets a backslash; `~` (strikethrough) a character reference.
-- A word that could start a block when a line is folded before it (`#`, `+`, `-`, `=`, `1.`,
-  `1)`) has its first mark escaped, wherever it stands.
+- A word that would start a heading or a list at the start of a line (`#`, `+`, `-`, `=`,
+  `1.`, `1)`) has its first mark escaped wherever folding puts it there (`fold`).
 - Addresses are not linked: in a word that looks like a web address or an e-mail address
   (`https://…`, `www.…`, `name@host.uk`, `nhs.uk`) the `:`, `.` and `@` become character
   references, which the GitHub-flavoured renderers and markdown-it's linkify pass over. The
