@@ -65,9 +65,17 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         help="export one CSV row per answer, de-identified unless --include-notes",
         description="Write one row per answer of every session you may read (session, "
         "checklist and version, item, requirements, response, reason and its level, setting, "
-        "stage, started, completed, status). Notes, case references and reflections are left "
-        "out unless --include-notes. The file is UTF-8 with a byte-order mark and opens "
-        "cleanly in a spreadsheet; an existing FILE is replaced.",
+        "stage, started, completed, status, reasons, shown). An answer whose item is no "
+        "longer shown (a later answer or the setup hid it) keeps its row with shown=false. "
+        "Notes, case references and reflections are left out unless --include-notes; with "
+        "it, a note on an item not answered yet (in an unfinished checklist) has a row with "
+        "an empty response. Responses and reasons stay the project's own codes (done, "
+        "partly, not_done, not_applicable; no-private-room…), as in `sessions list --json`; "
+        "only `fhir export` translates them into FHIR codes. The file is UTF-8 with a "
+        "byte-order mark and opens cleanly in a spreadsheet: a cell that starts with =, +, -, @, "
+        "a tab or a carriage return gets an apostrophe in front of it, so that a spreadsheet "
+        "shows it as text and never runs it as a formula (take the apostrophe off to get the "
+        "words exactly as typed). An existing FILE is replaced.",
     )
     acting_flags(csv_parser)
     csv_parser.add_argument("--out", metavar="FILE", required=True, help="the CSV file to write")

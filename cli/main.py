@@ -89,7 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     # sessions
     sessions = commands.add_parser("sessions", parents=[common], help="list saved sessions")
     sub = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)
-    slist = sub.add_parser("list", parents=[common], help="the sessions you may read")
+    slist = sub.add_parser(
+        "list",
+        parents=[common],
+        help="the sessions you may read",
+        description="List the sessions you may read. With --json each answer carries "
+        "response, reason (the first), reasons (all), note, requirements and shown (false "
+        "when a later answer or the setup hid its item, so the summary does not count it). "
+        "Responses and reasons are the project's own codes (done, partly, not_done, "
+        "not_applicable; no-private-room…); only `fhir export` translates them.",
+    )
     acting_flags(slist)
     slist.add_argument("--status", choices=("draft", "complete"))
     slist.add_argument("--of", metavar="NAME", help="a supervisee's sessions instead of yours")

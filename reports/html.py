@@ -3,6 +3,12 @@
 No external files, scripts, web fonts or linked images: the style is inline, and the charts are
 inline SVG with numbers and symbols beside the colours (✓ ◐ ✗ – ·), in a colour-blind-friendly
 palette (Okabe and Ito). Every piece of text from the summary is HTML-escaped.
+
+Printed, headings, captions and table heads stay with what follows them, a table row or a quote
+is never split across pages, a long table repeats its head, and every page carries the
+person, the period and its page number in its margins (CSS `@page` margin boxes; the words
+go in as CSS escapes, so no name can end the style). Changes from the previous period are
+shown only when both periods have at least 5 finished checklists (`text.comparison_shown`).
 """
 
 from __future__ import annotations
@@ -47,8 +53,14 @@ body { font-family: "Segoe UI", Arial, "Liberation Sans", "DejaVu Sans", sans-se
   max-width: 820px; margin: 0 auto; padding: 24px 28px 40px; }
 h1 { font-size: 1.7em; margin: 0 0 .2em; }
 h2 { font-size: 1.3em; margin: 1.6em 0 .3em; padding-bottom: .15em;
-  border-bottom: 2px solid var(--ink); break-after: avoid; }
-h3 { font-size: 1.05em; margin: 1.2em 0 .3em; break-after: avoid; }
+  border-bottom: 2px solid var(--ink); }
+h3 { font-size: 1.05em; margin: 1.2em 0 .3em; }
+h1, h2, h3, caption, .function, .from { break-after: avoid; page-break-after: avoid; }
+h1, h2, h3 { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; }
+thead, tr { break-inside: avoid; page-break-inside: avoid; }
+table { break-inside: avoid; page-break-inside: avoid; }
+tbody tr:first-child { break-before: avoid; page-break-before: avoid; }
 p { margin: .35em 0 .6em; }
 .function { color: var(--muted); font-style: italic; margin-top: 0; }
 .muted, .from, .kind { color: var(--muted); }
@@ -102,12 +114,21 @@ ul.actions li { margin: 0 0 .4em; padding-left: 1.8em; text-indent: -1.8em; }
 .level h3 { margin-top: .6em; }
 footer { margin-top: 2.5em; border-top: 1px solid var(--rule); padding-top: .5em;
   font-size: .82em; color: var(--muted); }
-@page { size: A4; margin: 14mm 14mm 16mm; }
+@page { size: A4; margin: 16mm 14mm 16mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   h2 { margin-top: 1.1em; }
-  tr, li, figure, .level, blockquote { break-inside: avoid; }
+  tr, li, figure, .level, blockquote { break-inside: avoid; page-break-inside: avoid; }
   .note { border-left-color: #000; }
+}
+"""
+# The margins of every printed page: who, which period, which page. Filled by `_page_style`.
+PAGE_STYLE = """
+@page {
+  @top-left { content: %(person)s; font: 9pt sans-serif; color: #333; }
+  @top-right { content: %(period)s; font: 9pt sans-serif; color: #333; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9pt sans-serif;
+    color: #333; }
 }
 """
 
@@ -115,6 +136,26 @@ footer { margin-top: 2.5em; border-top: 1px solid var(--rule); padding-top: .5em
 def e(value: object) -> str:
     """Escape any value for HTML text or an attribute."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def css_string(value: object) -> str:
+    """Any value as a quoted CSS string: everything but letters, digits and spaces as a CSS
+    escape (`\\3a ` for `:`; the space ends the escape and is not shown), so no quote,
+    backslash, line break or `</style>` can end the string or the style."""
+    text = " ".join(str("" if value is None else value).split())
+    inner = "".join(
+        char if (char.isascii() and char.isalnum()) or char == " " else f"\\{ord(char):x} "
+        for char in text
+    )
+    return f'"{inner}"'
+
+
+def _page_style(summary: Summary) -> str:
+    period = summary.period
+    return PAGE_STYLE % {
+        "person": css_string(f"Supervision summary: {summary.person or '—'}"),
+        "period": css_string(t.date_range(period.since, period.until)),
+    }
 
 
 # --- charts --------------------------------------------------------------------------------
@@ -275,8 +316,7 @@ def _change_cell(figures: RequirementFigures) -> str:
 
 def _header(summary: Summary) -> str:
     person = summary.person or "—"
-    previous = t.previous_period_text(summary) or "no earlier period"
-    rows = [("Period", t.period_text(summary)), ("Compared with", previous)]
+    rows = [("Period", t.period_text(summary)), ("Compared with", t.compared_with_text(summary))]
     if summary.prepared_by or summary.prepared_at:
         prepared = " on ".join(
             p
@@ -374,6 +414,12 @@ def _standards(summary: Summary) -> str:
     )
     out.append(f'<ul class="legend" aria-label="Key">{legend}</ul>')
     out.append(f'<p class="muted">{e(wording.SHARE_DONE_NOTE)}</p>')
+    compared = t.comparison_shown(summary)
+    if not compared:
+        out.append(
+            f'<p class="kind">Change since the period before: {e(t.no_comparison_text(summary))}.'
+            "</p>"
+        )
     requirements = t.sorted_requirements(summary)
     if requirements:
         heads = "".join(
@@ -391,15 +437,16 @@ def _standards(summary: Summary) -> str:
                 f"{e(figures.title)}</th>"
                 f'<td class="bar">{stacked_bar(number, figures, width=156)}</td>{cells}'
                 f'<td class="n">{e(t.percent(figures.share_done))}</td>'
-                f"{_change_cell(figures)}</tr>"
+                f"{_change_cell(figures) if compared else ''}</tr>"
             )
         out.append(
             '<table><caption class="muted" style="text-align:left">Answers by requirement'
             "</caption><thead><tr>"
             '<th scope="col">Requirement</th>'
             f'<th scope="col">Answers</th>{heads}'
-            '<th scope="col" class="n">Share done</th><th scope="col" class="n">Change</th>'
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            '<th scope="col" class="n">Share done</th>'
+            + ('<th scope="col" class="n">Change</th>' if compared else "")
+            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
     else:
         out.append('<p class="kind">No requirements were answered in this period.</p>')
@@ -636,6 +683,7 @@ def render_html(summary: Summary | dict) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{e(title)}</title>\n<style>{STYLE}{_page_style(summary)}</style>\n</head>\n"
+        "<body>\n"
         f"{_header(summary)}\n<main>\n{body}\n</main>\n{FOOTER}\n</body>\n</html>\n"
     )

@@ -5,7 +5,10 @@ Its three parts follow Proctor's three functions of supervision, headed in plain
 I did" = normative, "What I learned" = formative, "How I am" = restorative, each named under
 its heading; see wording.PART_*), with Activity, Barriers, Flagged for supervision,
 Comments and the actions agreed last time. Lines stay within 100 characters, except table
-rows. The practitioner's own words are quoted as they wrote them.
+rows and a word longer than that. The practitioner's own words are quoted as they wrote them,
+as text (`markdown_text`): rendered, nothing they typed becomes HTML, a link, a heading or a
+list. The file is GitHub-flavoured Markdown (it says so in its first line): a blank line
+before every list, and each line that must stay a line is a paragraph of its own.
 """
 
 from __future__ import annotations
@@ -14,19 +17,27 @@ from store.reports.summary_model import Entry, Summary, as_summary
 
 from . import text as t
 from . import wording
+from .markdown_text import fold, md, md_lines
 
 WIDTH = 96  # wrap prose and quotes to this, leaving room under the 100-character limit
+FIRST_LINE = "<!-- GitHub-flavoured Markdown (GFM, with tables): a supervision summary. -->"
 
 
 def _para(words: str, prefix: str = "") -> list[str]:
-    return t.wrap(words, WIDTH, prefix=prefix)
+    """The template's own words (any typed words in them already escaped), folded."""
+    return fold(words, WIDTH, prefix=prefix)
+
+
+def _bullet(words: str) -> list[str]:
+    """One list item of the template's words (typed words in them already escaped)."""
+    return fold(words, WIDTH, "  ", "- ")
 
 
 def _quote(label: str, words: str | None, empty: str = "(nothing written)") -> list[str]:
     """A bullet naming where the words came from, then the words as a quote under it."""
-    lines = t.wrap(label, WIDTH, prefix="  ", first="- ")
+    lines = _bullet(md(label))
     if words and str(words).strip():
-        lines.extend(t.wrap(str(words), WIDTH, prefix="  > "))
+        lines.extend(md_lines(str(words), WIDTH, prefix="  > "))
     else:
         lines.append(f"  {empty}")
     return lines
@@ -36,7 +47,7 @@ def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[s
     """A Markdown table padded so it also lines up as plain text ('l' or 'r' per column)."""
 
     def cell(value: str) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        return md(value)
 
     body = [[cell(v) for v in row] for row in rows]
     head = [cell(v) for v in header]
@@ -60,20 +71,19 @@ def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[s
 
 
 def _header(summary: Summary) -> list[str]:
-    person = summary.person or "—"
-    lines = [f"# Supervision summary: {person}", ""]
-    previous = t.previous_period_text(summary) or "no earlier period"
-    lines.extend(t.wrap(f"Period: {t.period_text(summary)}", WIDTH, "  ", "- "))
-    lines.extend(t.wrap(f"Compared with: {previous}", WIDTH, "  ", "- "))
+    person = md(summary.person) or "—"
+    lines = [FIRST_LINE, "", f"# Supervision summary: {person}", ""]
+    lines.extend(_bullet(f"Period: {md(t.period_text(summary))}"))
+    lines.extend(_bullet(f"Compared with: {md(t.compared_with_text(summary))}"))
     by = summary.prepared_by
     at = summary.prepared_at
     if by or at:
         prepared = "Prepared"
         if by:
-            prepared += f" by {by}"
+            prepared += f" by {md(by)}"
         if at:
-            prepared += f" on {t.format_datetime(at)}"
-        lines.extend(t.wrap(prepared, WIDTH, "  ", "- "))
+            prepared += f" on {md(t.format_datetime(at))}"
+        lines.extend(_bullet(prepared))
     lines.append("")
     lines.extend(
         _para(
@@ -93,16 +103,19 @@ def _activity(summary: Summary) -> list[str]:
     if by_checklist:
         lines.append("")
         lines.append("By checklist:")
+        lines.append("")
         for key, entry in sorted(by_checklist.items(), key=lambda kv: -kv[1].count):
-            lines.extend(t.wrap(f"{entry.title or key} ({entry.count})", WIDTH, "  ", "- "))
+            lines.extend(_bullet(f"{md(entry.title or key)} ({entry.count})"))
     for heading, counts, labeller in (
         ("By setting", activity.by_setting, t.setting_label),
         ("By stage", activity.by_stage, t.stage_label),
     ):
         if counts:
-            parts = [f"{labeller(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
+            parts = [
+                f"{md(labeller(k))} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])
+            ]
             lines.append("")
-            lines.extend(t.wrap(f"{heading}: " + " · ".join(parts), WIDTH))
+            lines.extend(_para(f"{heading}: " + " · ".join(parts)))
 
     lines.append("")
     unit, buckets = t.activity_buckets(activity.by_week, summary.period.since)
@@ -121,7 +134,8 @@ def _activity(summary: Summary) -> list[str]:
         lines.append(heading)
         lines.append("")
         lines.append("```text")
-        for label, count in buckets:
+        for label, count in buckets:  # dates and numbers, inside a code block
+            label = label.replace("`", "'")  # never the end of the code block
             blocks = "█" * max(1 if count else 0, round(count * scale))
             lines.append(f"{prefix + label:<{width}}  {blocks:<{room}} {count:>3}".rstrip())
         lines.append("```")
@@ -131,9 +145,9 @@ def _activity(summary: Summary) -> list[str]:
     if activity.unfinished_sessions:
         lines.append("")
         lines.append("Unfinished checklists (they can be resumed or left):")
+        lines.append("")
         for s in activity.unfinished_sessions:
-            words = t.unfinished_text(s)
-            lines.extend(t.wrap(words, WIDTH, "  ", "- "))
+            lines.extend(_bullet(md(t.unfinished_text(s))))
     return lines
 
 
@@ -141,9 +155,15 @@ def _standards(summary: Summary) -> list[str]:
     lines = [f"## {wording.PART_HEADINGS['standards']}", ""]
     lines.extend(_para(wording.PART_INTROS["standards"]))
     lines.append("")
+    # Each its own paragraph: renderers join lines that follow one another.
     lines.append(f"Key: {wording.legend()}")
+    lines.append("")
     lines.extend(_para(wording.SHARE_DONE_NOTE))
     lines.append("")
+    compared = t.comparison_shown(summary)
+    if not compared:
+        lines.extend(_para(f"Change since the period before: {t.no_comparison_text(summary)}."))
+        lines.append("")
     requirements = t.sorted_requirements(summary)
     if requirements:
         header = [
@@ -151,7 +171,7 @@ def _standards(summary: Summary) -> list[str]:
             "Requirement",
             *(f"{wording.SYMBOLS[r]} {wording.SHORT_LABELS[r]}" for r in wording.RESPONSE_ORDER),
             "Share done",
-            "Change",
+            *(["Change"] if compared else []),
         ]
         rows = []
         for number, figures in requirements:
@@ -161,10 +181,11 @@ def _standards(summary: Summary) -> list[str]:
                     figures.title,
                     *(str(figures.count(r)) for r in wording.RESPONSE_ORDER),
                     f"{t.bar(figures.share_done)} {t.percent(figures.share_done):>4}",
-                    t.change_text(figures),
+                    *([t.change_text(figures)] if compared else []),
                 ]
             )
-        lines.extend(_table(header, rows, ["l", "l", "r", "r", "r", "r", "r", "l", "l"]))
+        align = ["l", "l", "r", "r", "r", "r", "r", "l", "l"][: len(header)]
+        lines.extend(_table(header, rows, align))
     else:
         lines.append("No requirements were answered in this period.")
 
@@ -176,10 +197,11 @@ def _standards(summary: Summary) -> list[str]:
         reason = t.reasons_words(summary, item) or "no reason given"
         where = t.session_label(summary, item.session_id, item.completed_at)
         words = (
-            f"“{item.prompt or item.item_id}”: "
-            f"{wording.response_label(item.response).lower()}. Why: {reason}. ({where})"
+            f"“{md(item.prompt or item.item_id)}”: "
+            f"{md(wording.response_label(item.response).lower())}. Why: {md(reason)}. "
+            f"({md(where)})"
         )
-        lines.extend(t.wrap(words, WIDTH, "  ", "- "))
+        lines.extend(_bullet(words))
     return lines
 
 
@@ -195,11 +217,11 @@ def _barriers(summary: Summary) -> list[str]:
         lines.extend(_para(wording.LEVEL_INTROS[level]))
         lines.append("")
         for entry in entries:
-            words = f"{entry.label or entry.reason}: {t.times(entry.count)}"
+            words = f"{md(entry.label or entry.reason)}: {t.times(entry.count)}"
             if entry.requirements:
-                points = "; ".join(f"{r.number} {r.title}".strip() for r in entry.requirements)
+                points = "; ".join(md(f"{r.number} {r.title}".strip()) for r in entry.requirements)
                 words += f". Service requirement: {points}"
-            lines.extend(t.wrap(words + ".", WIDTH, "  ", "- "))
+            lines.extend(_bullet(words + "."))
     no_reason = summary.no_reason
     if no_reason:
         lines.append("")
@@ -245,8 +267,8 @@ def _learning(summary: Summary) -> list[str]:
         )
         lines.append("")
         for term in terms:
-            words = f"“{term.term}” ({t.times(term.count)}): try “{term.prefer}”"
-            lines.extend(t.wrap(words, WIDTH, "  ", "- "))
+            words = f"“{md(term.term)}” ({t.times(term.count)}): try “{md(term.prefer)}”"
+            lines.extend(_bullet(words))
     return lines
 
 
@@ -269,7 +291,7 @@ def _wellbeing(summary: Summary) -> list[str]:
         lines.append("")
         for entry in heavy:
             where = t.session_label(summary, entry.session_id, entry.completed_at)
-            lines.extend(t.wrap(f"{where} — {entry.why}".rstrip(" —"), WIDTH, "  ", "- "))
+            lines.extend(_bullet(md(f"{where} — {entry.why}".rstrip(" —"))))
     return lines
 
 
@@ -300,13 +322,13 @@ def _actions(summary: Summary) -> list[str]:
     record = summary.last_record
     actions = summary.actions
     if record:
-        source = f"From the supervision record of {t.format_date(record.date)}"
+        source = f"From the supervision record of {md(t.format_date(record.date))}"
         if record.by:
-            source += f" with {record.by}"
+            source += f" with {md(record.by)}"
         lines.extend(_para(source + "."))
         lines.append("")
     for ignored in summary.ignored_records:
-        lines.extend(_para(t.ignored_record(ignored)))
+        lines.extend(_para(md(t.ignored_record(ignored))))
         lines.append("")
     if not actions:
         lines.append(
@@ -320,9 +342,9 @@ def _actions(summary: Summary) -> list[str]:
         extra = [action.owner]
         if action.due:
             extra.append(f"due {t.format_date(action.due)}")
-        details = ", ".join(p for p in extra if p)
-        words = f"{box} {action.text}" + (f" ({details})" if details else "")
-        lines.extend(t.wrap(words, WIDTH, "      ", "- "))
+        details = ", ".join(md(p) for p in extra if p)
+        words = f"{box} {md(action.text)}" + (f" ({details})" if details else "")
+        lines.extend(fold(words, WIDTH, "      ", "- "))
     done = sum(1 for a in actions if a.done)
     lines.append("")
     lines.append(f"{done} of {len(actions)} marked done.")

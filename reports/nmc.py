@@ -4,6 +4,8 @@ Under the NMC form's four headings, from one chosen session or from the whole pe
 draft for the practitioner to edit: it names nobody (not even the practitioner), carries no
 session ids and no contact dates (only the period), and warns about anything in the quoted
 words that looks like an identifier. A reflective account does not replace incident reporting.
+The practitioner's words, and titles from checklist files, are quoted as text
+(`markdown_text`): rendered, nothing they typed becomes HTML, a link, a heading or a list.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from store.reports.summary_model import SessionRow, Summary, as_summary
 
 from . import text as t
 from . import wording
+from .markdown_text import HARD_BREAK, fold, md, md_lines
 
 WIDTH = 96
+FIRST_LINE = "<!-- GitHub-flavoured Markdown (GFM): a draft reflective account to edit. -->"
 
 HEADINGS: tuple[str, ...] = (
     "What was the nature of the CPD activity and/or practice-related feedback and/or event or "
@@ -50,13 +54,15 @@ NOTE: tuple[str, ...] = (
 
 
 def _wrap(words: str, prefix: str = "", first: str | None = None) -> list[str]:
-    return t.wrap(words, WIDTH, prefix=prefix, first=first)
+    """The template's words (any typed words in them already escaped with `md`), folded."""
+    return fold(words, WIDTH, prefix=prefix, first=first)
 
 
 def _bullets(texts: list[str]) -> list[str]:
+    """The practitioner's own words, one list item each, as text, their line breaks kept."""
     lines: list[str] = []
     for words in texts:
-        lines.extend(_wrap(words, prefix="  ", first="- "))
+        lines.extend(md_lines(words, WIDTH, prefix="  ", first="- "))
     return lines
 
 
@@ -113,7 +119,7 @@ def _nature(draft: _Draft) -> list[str]:
         setting = SETTING_PHRASES.get(session.setting)
         words = kind + (f" {setting}" if setting else "") + " with a woman who uses drugs"
         if session.title:
-            words += f", which I went over afterwards with the “{session.title}” checklist"
+            words += f", which I went over afterwards with the “{md(session.title)}” checklist"
         lines.extend(_wrap(words + "."))
     else:
         finished = summary.activity.finished
@@ -173,7 +179,7 @@ def _period_figures(summary: Summary) -> list[str]:
     if answered:
         lowest = sorted(answered, key=lambda pair: pair[1].share_done)[:2]
         parts = [
-            f"{number} {figures.title}".strip() + f" ({t.percent(figures.share_done)} done)"
+            md(f"{number} {figures.title}".strip()) + f" ({t.percent(figures.share_done)} done)"
             for number, figures in lowest
         ]
         lines.extend(
@@ -189,7 +195,7 @@ def _period_figures(summary: Summary) -> list[str]:
         entries = t.barrier_entries(summary, level)
         if entries:
             top = entries[0]
-            reasons.append(f"{wording.LEVEL_PHRASES[level]} (most often: {top.label})")
+            reasons.append(f"{wording.LEVEL_PHRASES[level]} (most often: {md(top.label)})")
     if reasons:
         lines.extend(
             ["", *_wrap(f"When things were not done, the reasons were {t.join_words(reasons)}.")]
@@ -219,7 +225,7 @@ def _code(summary: Summary) -> list[str]:
     lines.append("")
     if touched:
         ranked = sorted(touched.items(), key=lambda kv: -len(kv[1]))
-        parts = [f"{theme} ({', '.join(numbers)})" for theme, numbers in ranked]
+        parts = [f"{theme} ({md(', '.join(numbers))})" for theme, numbers in ranked]
         lines.extend(
             _wrap(
                 "A suggestion only: the requirements my checklists touched in this period map "
@@ -266,11 +272,15 @@ def render_nmc(summary: Summary | dict, session_id: str | None = None) -> str:
     ]
     findings = [f for words in draft.quoted for f in find_identifiers(words)]
     head = [
+        FIRST_LINE,
+        "",
         "# DRAFT: NMC written reflective account",
         "",
         *_note(),
         "",
-        f"Period: {t.date_range(period.since, period.until)}",
+        # Each its own paragraph: renderers join lines that follow one another.
+        f"Period: {md(t.date_range(period.since, period.until))}",
+        "",
         f"Drawn from: {source}",
     ]
     if findings:
@@ -279,7 +289,9 @@ def render_nmc(summary: Summary | dict, session_id: str | None = None) -> str:
                 "",
                 *_wrap(
                     "**Check before you use this.** "
-                    + describe(findings, noun="draft").replace("identify her", "identify anyone")
+                    + md(
+                        describe(findings, noun="draft").replace("identify her", "identify anyone")
+                    )
                 ),
             ]
         )
@@ -306,10 +318,11 @@ def _note() -> list[str]:
 
 
 def _tidy(lines: list[str]) -> list[str]:
-    """No runs of blank lines."""
+    """No runs of blank lines, and no spaces at the end of a line but a hard break's."""
     out: list[str] = []
     for line in lines:
         if not line.strip() and out and not out[-1].strip():
             continue
-        out.append(line.rstrip())
+        kept = line.rstrip()
+        out.append(kept + HARD_BREAK if kept and line.endswith(HARD_BREAK) else kept)
     return out

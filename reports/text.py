@@ -24,7 +24,7 @@ from store.reports.summary_model import (
     WeekCount,
 )
 
-from .wording import RESPONSE_ORDER, requirement_key
+from .wording import MIN_CONTACTS_TO_COMPARE, NO_COMPARISON, RESPONSE_ORDER, requirement_key
 from .wording import response_label as response_label  # callers read it here too
 
 # --- requirements --------------------------------------------------------------------------
@@ -163,6 +163,28 @@ def activity_sentence(summary: Summary) -> str:
     return f"{plural(finished, 'finished checklist')} and {unfinished} unfinished in this period."
 
 
+def comparison_shown(summary: Summary) -> bool:
+    """Whether changes from the period before may be shown: only when both periods have at
+    least `MIN_CONTACTS_TO_COMPARE` finished checklists (contacts)."""
+    activity = summary.activity
+    return min(activity.finished, activity.previous_finished) >= MIN_CONTACTS_TO_COMPARE
+
+
+def no_comparison_text(summary: Summary) -> str:
+    """'fewer than 5 contacts: no comparison (3 in this period, 2 in the one before)'."""
+    activity = summary.activity
+    return (
+        f"{NO_COMPARISON} ({activity.finished} in this period, "
+        f"{activity.previous_finished} in the one before)"
+    )
+
+
+def compared_with_text(summary: Summary) -> str:
+    """The period before, and whether the figures are compared with it."""
+    previous = previous_period_text(summary) or "no earlier period"
+    return previous if comparison_shown(summary) else f"{previous}; {no_comparison_text(summary)}"
+
+
 def previous_period_text(summary: Summary) -> str | None:
     previous = summary.period.previous
     if previous is None:
@@ -289,10 +311,17 @@ def session_label(
 # --- free text -----------------------------------------------------------------------------
 
 
-def wrap(text: str, width: int, prefix: str = "", first: str | None = None) -> list[str]:
+def wrap(
+    text: str,
+    width: int,
+    prefix: str = "",
+    first: str | None = None,
+    break_long_words: bool = True,
+) -> list[str]:
     """The practitioner's words, line breaks kept, wrapped to `width` with a prefix.
 
-    The words are not changed; only long lines are folded. Blank lines stay (as the prefix).
+    The words are not changed; only long lines are folded (a word longer than a line is cut,
+    unless `break_long_words` is False). Blank lines stay (as the prefix).
     """
     lines: list[str] = []
     first_prefix = prefix if first is None else first
@@ -307,6 +336,7 @@ def wrap(text: str, width: int, prefix: str = "", first: str | None = None) -> l
             initial_indent=lead,
             subsequent_indent=prefix,
             break_on_hyphens=False,
+            break_long_words=break_long_words,
             replace_whitespace=False,
             drop_whitespace=True,
         )

@@ -34,6 +34,8 @@ __all__ = [
     "LEVEL_SCREEN",
     "LEVEL_SESSION_HEADINGS",
     "LEVEL_WHY",
+    "MIN_CONTACTS_TO_COMPARE",
+    "NO_COMPARISON",
     "PART_HEADINGS",
     "PART_INTROS",
     "PART_TERMS",
@@ -77,6 +79,11 @@ def response_label(response: str | None) -> str:
     """'Done', 'Partly', 'Not done', 'Not applicable' or 'Not answered'."""
     return LABELS.get(response or "unanswered", str(response))
 
+
+# Changes from the period before are shown only when both periods have at least this many
+# finished checklists (contacts): with fewer, a change of a point or two says nothing.
+MIN_CONTACTS_TO_COMPARE = 5
+NO_COMPARISON = f"fewer than {MIN_CONTACTS_TO_COMPARE} contacts: no comparison"
 
 SHARE_DONE_NOTE = (
     "Share done = done ÷ (done + partly + not done); not applicable and not answered are left out."

@@ -45,15 +45,19 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
         return list(reader.fieldnames or []), list(reader)
 
 
-def expected_answers(team) -> dict[str, int]:
-    """Answers counted from the sessions themselves: shown items with a response."""
+def expected_answers(team, include_notes: bool = False) -> dict[str, int]:
+    """Rows counted from the sessions themselves: every item with a response, shown or not,
+    and with notes, every item with a note but no response yet."""
     store = Store(team.store.data_dir)
     sam = store.people.authenticate("Sam Supervisor", PASSPHRASE)
     counts = {}
     for session in store.readable_sessions(sam, of=store.people.find(AUTHOR)):
         checklist = store.checklist_for(session)
         counts[session.id] = sum(
-            1 for item in session.visible_items(checklist) if session.response(item.id)
+            1
+            for item in checklist.items
+            if session.response(item.id)
+            or (include_notes and (session.answers.get(item.id) or {}).get("note"))
         )
     return counts
 
@@ -90,15 +94,21 @@ def test_one_row_per_answer_with_the_promised_columns(team, tmp_path) -> None:
     # `reason_id` is the first reason; `reasons` has every one given, in order.
     assert top["reasons"] == "no-private-room"
     assert first[1]["reasons"] == "she-chose-not-to; not-enough-time"
-    assert COLUMNS[-1] == "reasons"  # added last: the columns before it keep their places
+    # Added last: the columns before them keep their places.
+    assert COLUMNS[-2:] == ("reasons", "shown")
+    assert {r["shown"] for r in rows if r["session_id"] != team.hidden.id} == {"true"}
     multi = [r for r in rows if r["item_id"] == "asked-about-her"][0]
     assert multi["requirements"] == "7.1; 7.3"
 
     draft = [r for r in rows if r["session_id"] == team.draft.id]
     assert {r["completed_at"] for r in draft} == {""} and {r["status"] for r in draft} == {"draft"}
-    # The hidden answer is not a row; the removed-baby section's answers are.
-    hidden = {r["item_id"] for r in rows if r["session_id"] == team.hidden.id}
-    assert "safe-to-contact" not in hidden
+    # The hidden answer is a row marked shown=false; the removed-baby section's answers are
+    # rows too.
+    hidden = {r["item_id"]: r for r in rows if r["session_id"] == team.hidden.id}
+    assert hidden["safe-to-contact"]["shown"] == "false"
+    assert hidden["safe-to-contact"]["response"] == "done"
+    assert hidden["preferred-contact"]["shown"] == "true"
+    assert [i for i, r in hidden.items() if r["shown"] == "false"] == ["safe-to-contact"]
     removed = {r["item_id"] for r in rows if r["session_id"] == team.removed.id}
     assert "coping-and-safety" in removed
 
@@ -120,7 +130,7 @@ def test_include_notes_adds_notes_case_references_and_reflections(team, tmp_path
     header, rows = read_rows(out)
     assert header[: len(COLUMNS)] == list(COLUMNS)
     assert {"note", "case_ref", "reflection_feelings", "reflection_went_well"} <= set(header)
-    assert report["rows"] == len(rows) == sum(expected_answers(team).values())
+    assert report["rows"] == len(rows) == sum(expected_answers(team, True).values())
     first = [r for r in rows if r["session_id"] == team.first.id]
     assert first[0]["note"] == SECRET_NOTE
     assert {r["case_ref"] for r in first} == {CASE_REF}
@@ -129,6 +139,51 @@ def test_include_notes_adds_notes_case_references_and_reflections(team, tmp_path
     draft = [r for r in rows if r["session_id"] == team.draft.id]
     assert draft[0]["note"] == "'" + FORMULA_NOTE
     assert {r["reflection_went_well"] for r in draft} == {"'+ kept calm throughout"}
+
+
+def test_a_note_on_an_unanswered_item_is_kept_with_notes(team, tmp_path) -> None:
+    """Issue 14, point 2: a draft's note on an item with no answer yet is a row with an empty
+    response when notes are asked for (it used to be dropped), and is still left out without
+    them (no free text by default)."""
+    store = Store(team.store.data_dir)
+    jo = store.people.authenticate(AUTHOR, PASSPHRASE)
+    draft = store.start_session(jo, team.checklist, {"setting": "clinic"})
+    first, second = draft.visible_items(team.checklist)[:2]
+    draft.answer(first, "done")
+    draft.set_note(second, "Ask about the quiet room next time")
+    assert draft.response(second.id) is None
+    store.sessions.save_draft(draft)
+
+    out = tmp_path / "answers.csv"
+    report = export_as_sam(team, out, include_notes=True)
+    _, rows = read_rows(out)
+    mine = {r["item_id"]: r for r in rows if r["session_id"] == draft.id}
+    assert set(mine) == {first.id, second.id}
+    kept = mine[second.id]
+    assert kept["note"] == "Ask about the quiet room next time"
+    assert kept["response"] == "" and kept["reason_id"] == "" and kept["reasons"] == ""
+    assert kept["status"] == "draft" and kept["shown"] == "true"
+    assert report["rows"] == len(rows) == sum(expected_answers(team, True).values())
+
+    export_as_sam(team, out)
+    _, rows = read_rows(out)
+    assert [r["item_id"] for r in rows if r["session_id"] == draft.id] == [first.id]
+    assert "quiet room" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_help_names_the_formula_guard_the_codes_and_shown(capsys) -> None:
+    """Issue 14, point 7: `export-csv --help` says what the apostrophe is for, that the
+    project's own codes stay (only FHIR translates them), and what `shown` means."""
+    with pytest.raises(SystemExit):
+        main(["export-csv", "--help"])
+    words = " ".join(capsys.readouterr().out.split())
+    assert "apostrophe" in words and "never runs it as a formula" in words
+    assert "not_done" in words and "only `fhir export` translates them" in words
+    assert "shown=false" in words and "empty response" in words
+    with pytest.raises(SystemExit):
+        main(["sessions", "list", "--help"])
+    words = " ".join(capsys.readouterr().out.split())
+    assert "shown (false" in words and "only `fhir export` translates them" in words
 
 
 def test_opens_cleanly_in_a_spreadsheet(team, tmp_path) -> None:
@@ -186,7 +241,7 @@ def test_audit_records_the_export_without_content(team, tmp_path) -> None:
     [entry] = [e for e in Store(team.store.data_dir).audit.entries() if e["event"] == "export"]
     assert entry["actor"] == "Sam Supervisor" and entry["subject"] == AUTHOR
     assert entry["detail"]["format"] == "csv" and entry["detail"]["include_notes"] is True
-    assert entry["detail"]["rows"] == sum(expected_answers(team).values())
+    assert entry["detail"]["rows"] == sum(expected_answers(team, True).values())
     assert SECRET_NOTE not in json.dumps(entry)
 
 

@@ -72,6 +72,7 @@ def make_summary() -> dict:
         "activity": {
             "finished": 12,
             "unfinished": 1,
+            "previous_finished": 9,
             "by_checklist": {
                 "any-contact": {"title": "Any contact: approach and care delivery", "count": 12}
             },
@@ -472,7 +473,9 @@ def test_markdown_barriers_reflections_and_actions(summary: dict) -> None:
     # The practitioner's words are quoted as written, line breaks kept.
     assert "  > Drained, and a bit angry that there was nowhere private." in md
     assert "  > Glad I stayed calm." in md
-    assert SCRIPT in md  # Markdown is plain text: words as written
+    # Quoted as text: rendered, the words read as written (tests/test_markdown_safety.py).
+    assert SCRIPT not in md
+    assert "&lt;script&gt;alert(\"hi\")&lt;/script&gt;" in md
     assert "- [x] Book the perinatal substance-use training day" in md
     assert "- [ ] Raise the lack of a private room at the team meeting" in md
     assert "1 of 2 marked done." in md
@@ -506,7 +509,7 @@ def test_markdown_empty_sections_say_so_kindly(empty_summary: dict) -> None:
         "Nothing written here this time.",
     ]:
         assert kind in md
-    assert "no earlier figures" in md
+    assert "fewer than 5 contacts: no comparison" in md
     assert "three months" in md
 
 

@@ -1,16 +1,22 @@
 """CSV export: one row per answer, de-identified unless notes are asked for.
 
-A row is an answered item that the session shows (the items the summary counts): an item
-skipped, or hidden by the setup or an earlier answer, has no row. Drafts are included (their
-`completed_at` is empty and `status` is `draft`). Columns:
+A row is an answered item, in the checklist's order. An answer whose item the session no
+longer shows (a later answer or the setup hid it; the summary does not count it) keeps its
+row, marked `shown` false. With `include_notes`, a note on an item with no answer yet (in a
+draft) has a row too, with an empty response. Drafts are included (their `completed_at` is
+empty and `status` is `draft`). Responses and reasons are the project's own codes (`done`,
+`not_done`, `no-private-room`…), as in `sessions list --json`; only the FHIR export
+translates them. Columns:
 
     session_id, checklist_id, checklist_version, item_id, requirements ("7.1; 7.3"),
     response (done, partly, not_done, not_applicable), reason_id, reason_level
     (service, practice, woman), setting, stage, started_at, completed_at, status,
-    reasons ("no-private-room; not-enough-time": every reason given, in the order chosen)
+    reasons ("no-private-room; not-enough-time": every reason given, in the order chosen),
+    shown (true or false: whether the session still shows the item)
 
 `reason_id` and `reason_level` are the first reason given, as before more than one could be
-chosen; `reasons` was added last so that the columns before it keep their places.
+chosen; `reasons` and then `shown` were added last so that the columns before them keep
+their places.
 
 and only with `include_notes`: note, case_ref, and one `reflection_<prompt id>` column per
 reflection prompt (the session's reflection repeated on each of its rows).
@@ -52,6 +58,7 @@ COLUMNS = (
     "completed_at",
     "status",
     "reasons",
+    "shown",
 )
 NOTE_COLUMNS = ("note", "case_ref")
 REFLECTION_PREFIX = "reflection_"
@@ -104,10 +111,13 @@ def prepare_csv(
             continue
         exported += 1
         record = session.record
-        for item in session.visible_items(checklist):
+        shown = {item.id for item in session.visible_items(checklist)}
+        for item in checklist.items:
             entry = session.answers.get(item.id) or {}
             response = entry.get("response")
-            if response is None:
+            note = entry.get("note") or ""
+            # An item with no answer has no row, unless its note was asked for (a draft's).
+            if response is None and not (include_notes and str(note).strip()):
                 continue
             reasons = answer_reasons(entry)
             reason_id = reasons[0] if reasons else ""
@@ -118,7 +128,7 @@ def prepare_csv(
                 checklist.version,
                 item.id,
                 "; ".join(item.requirements),
-                response,
+                response or "",
                 reason_id,
                 reason.level if reason else "",
                 session.setup.get("setting") or "",
@@ -127,9 +137,10 @@ def prepare_csv(
                 record.get("completed_at") or "",
                 session.status,
                 "; ".join(reasons),
+                "true" if item.id in shown else "false",
             ]
             if include_notes:
-                row += [entry.get("note") or "", session.setup.get("case_ref") or ""]
+                row += [note, session.setup.get("case_ref") or ""]
                 row += [session.reflection.get(key) or "" for key in reflection_ids]
             rows.append([safe_cell(cell) for cell in row])
 

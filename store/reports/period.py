@@ -266,6 +266,7 @@ def _activity_section(reading: _Reading) -> m.Activity:
     return m.Activity(
         finished=len(current),
         unfinished=len(reading.drafts),
+        previous_finished=len(reading.earlier),
         by_checklist=_by_checklist(current),
         by_setting=dict(Counter(s.setup.get("setting", "") for s in current)),
         by_stage=dict(Counter(s.setup.get("stage", "") for s in current)),

@@ -125,6 +125,7 @@ class UnfinishedSession(Record):
 class Activity(Record):
     finished: int = 0
     unfinished: int = 0
+    previous_finished: int = 0  # finished in the period before (fewer than 5: no comparison)
     by_checklist: dict[str, ChecklistCount] = field(default_factory=dict)
     by_setting: dict[str, int] = field(default_factory=dict)
     by_stage: dict[str, int] = field(default_factory=dict)

@@ -242,7 +242,10 @@ class SupervisionSummaryScreen(SteppingNode, Screen):
         if stale:
             line.append(f"\n  {len(stale)} unfinished for more than a week", style="yellow")
         self.query_one("#activity-text", Static).update(line)
-        self.query_one("#bars", RequirementBars).requirements = summary.requirements
+        bars = self.query_one("#bars", RequirementBars)
+        shown = words.comparison_shown(summary)
+        bars.no_comparison = None if shown else words.no_comparison_text(summary)
+        bars.requirements = summary.requirements
         self.query_one("#summary-rest", Static).update(self.rest(summary))
         self.show_actions(summary.actions)
         self.refresh_bindings()

@@ -39,20 +39,27 @@ def bar(figures: RequirementFigures, width: int = WIDTH) -> Text:
 
 
 class RequirementBars(Static):
-    """The standards at a glance: set `requirements` to the summary's field of that name."""
+    """The standards at a glance: set `no_comparison` (None, or why changes from the period
+    before are not shown: `text.no_comparison_text`), then `requirements` to the summary's
+    field of that name."""
 
     requirements: reactive[dict] = reactive(dict, always_update=True)
+    no_comparison: str | None = None
 
     def watch_requirements(self, requirements: dict[str, RequirementFigures]) -> None:
-        self.update(self.render_rows(requirements))
+        self.update(self.render_rows(requirements, self.no_comparison))
 
     @staticmethod
-    def render_rows(requirements: dict[str, RequirementFigures]) -> Text:
+    def render_rows(
+        requirements: dict[str, RequirementFigures], no_comparison: str | None = None
+    ) -> Text:
         out = Text()
-        out.append(
-            "  █ done  ▓ partly  ░ not done  · not applicable  ▲▼ points since the period before\n",
-            style="dim",
-        )
+        out.append("  █ done  ▓ partly  ░ not done  · not applicable  ", style="dim")
+        if no_comparison is None:
+            out.append("▲▼ points since the period before\n", style="dim")
+        else:
+            # Fewer than 5 contacts on either side: no arrows, and say why.
+            out.append(f"\n  Change: {no_comparison}\n", style="dim")
         for number, figures in sorted(
             requirements.items(), key=lambda kv: words.requirement_key(kv[0])
         ):
@@ -61,7 +68,7 @@ class RequirementBars(Static):
             out.append(f" ✓{figures.done} ◐{figures.partly} ✗{figures.not_done}")
             share = words.percent(figures.share_done)
             out.append(f"  {share:>4}")
-            change = words.change_points(figures.change)
+            change = words.change_points(figures.change) if no_comparison is None else None
             if change is not None:
                 arrow = "▲" if change > 0 else "▼" if change < 0 else "="
                 out.append(f" {arrow}{abs(change)}", style="dim")
