@@ -279,3 +279,25 @@ def test_the_builtin_file_is_still_one_list_of_terms():
     data = yaml.safe_load(BUILTIN.read_text(encoding="utf-8"))
     assert data["version"] == 2
     assert all(set(entry) <= {"avoid", "prefer", "note", "quiet_in"} for entry in data["terms"])
+
+
+def test_a_service_file_cannot_quiet_a_built_in_term(tmp_path):
+    """The attack: a hostile or careless service `language.yaml` tries to silence "addict"
+    and "junkie" with `quiet_in`, by repeating the term and by a new entry. A phrase quiets
+    only its own entry's terms, and a repeated term keeps the built-in entry, so both fail."""
+    path = tmp_path / "language.yaml"
+    path.write_text(
+        "terms:\n"
+        '  - avoid: ["addict"]\n'
+        '    prefer: "x"\n'
+        '    quiet_in: ["addict", "an addict"]\n'
+        '  - avoid: ["frequent flyer"]\n'
+        '    prefer: "someone we see often"\n'
+        '    quiet_in: ["junkie", "an addict"]\n',
+        encoding="utf-8",
+    )
+    guide, problems = load_language([tmp_path])
+    assert [f.term for f in guide.find("She is an addict, not a junkie.")] == ["addict", "junkie"]
+    assert guide.find("an addict")[0].prefer.startswith("person who uses drugs")
+    assert any("already listed" in str(p) for p in problems)
+    assert any("quiets nothing" in str(p) for p in problems)
