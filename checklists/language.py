@@ -476,26 +476,14 @@ def parse_language(path: Path) -> tuple[list[LanguageEntry], list[Problem]]:
         prefer = fields.text("prefer")
         note = fields.text("note", required=False) or ""
         quiet_in = _quiet_in(entry, rep)
-        raw = entry.get("avoid")
+        raw = _as_list(entry, "avoid", "words", rep)
         avoid: list[str] = []
-        if raw is None:
+        if entry.get("avoid") is None:
             rep.error(line_of(entry), "a term is missing 'avoid'")
-        elif isinstance(raw, str):
-            raw = [raw]
-        elif not isinstance(raw, list):
-            rep.error(
-                line_of(entry, "avoid"),
-                f"'avoid' in a term must be a list of words, not {type_name(raw)}",
-            )
-            raw = None
-        elif not raw:
+        elif raw is not None and not raw:
             rep.error(line_of(entry, "avoid"), "'avoid' in a term must not be empty")
         for index, word in enumerate(raw or []):
-            where = (
-                raw.item_lines[index]
-                if isinstance(raw, LineList) and index < len(raw.item_lines)
-                else line_of(entry, "avoid")
-            )
+            where = _item_line(entry, "avoid", raw, index)
             if not isinstance(word, str) or not word.strip():
                 rep.error(
                     where, f"each word in 'avoid' must be non-empty text, not {type_name(word)}"
@@ -526,26 +514,33 @@ def parse_language(path: Path) -> tuple[list[LanguageEntry], list[Problem]]:
     return out, rep.problems
 
 
+def _as_list(entry: dict, key: str, kind: str, rep: Reporter) -> list | None:
+    """`entry[key]` as a list (one text alone is a list of one); None when missing or not a
+    list, which is reported."""
+    raw = entry.get(key)
+    if isinstance(raw, str):
+        return [raw]
+    if raw is not None and not isinstance(raw, list):
+        rep.error(
+            line_of(entry, key), f"'{key}' in a term must be a list of {kind}, not {type_name(raw)}"
+        )
+        return None
+    return raw
+
+
+def _item_line(entry: dict, key: str, raw: list, index: int) -> int:
+    """The line of the `index`th item of the list `entry[key]`, or of the key itself."""
+    if isinstance(raw, LineList) and index < len(raw.item_lines):
+        return raw.item_lines[index]
+    return line_of(entry, key)
+
+
 def _quiet_in(entry: dict, rep: Reporter) -> tuple[str, ...]:
     """The `quiet_in` phrases of an entry: a list of non-empty text."""
-    raw = entry.get("quiet_in")
-    if raw is None:
-        return ()
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list):
-        rep.error(
-            line_of(entry, "quiet_in"),
-            f"'quiet_in' in a term must be a list of phrases, not {type_name(raw)}",
-        )
-        return ()
+    raw = _as_list(entry, "quiet_in", "phrases", rep)
     out = []
-    for index, phrase in enumerate(raw):
-        where = (
-            raw.item_lines[index]
-            if isinstance(raw, LineList) and index < len(raw.item_lines)
-            else line_of(entry, "quiet_in")
-        )
+    for index, phrase in enumerate(raw or []):
+        where = _item_line(entry, "quiet_in", raw, index)
         if not isinstance(phrase, str) or not re.search(r"\w", phrase):
             rep.error(where, f"each phrase in 'quiet_in' must be words, not {type_name(phrase)}")
             continue
