@@ -46,6 +46,11 @@ They are never flagged in "clean and dry" or "clean and intact" (wounds, cords).
 can add its own "of a person" terms the same way. "A clean syringe" is not flagged: only
 "clean needle" is listed, and "clean injecting equipment" is ordinary harm-reduction wording.
 
+Names of treatments stay quiet. An entry's `quiet_in` lists phrases in which its terms are
+not flagged, matched the same way (plurals, hyphens): "opioid substitution therapy" is the name
+of a treatment, so only a bare "substitution therapy" is pointed out; "relapse prevention plan"
+names a plan, while "she relapsed" is still pointed out.
+
 Standard library and YAML only: the store and the screens both use this module.
 """
 
@@ -70,7 +75,7 @@ from .yaml_source import (
 )
 
 LANGUAGE_FILE = "language.yaml"
-ENTRY_FIELDS = ("avoid", "prefer", "note")
+ENTRY_FIELDS = ("avoid", "prefer", "note", "quiet_in")
 PERSON_NOTE = "of a person"
 
 # --- how words are joined and inflected -------------------------------------------------
@@ -142,6 +147,8 @@ class LanguageEntry:
     note: str = ""
     origin: str = ""
     line: int = 0
+    # Phrases in which these terms are not flagged: the names of treatments.
+    quiet_in: tuple[str, ...] = ()
 
     @property
     def of_a_person(self) -> bool:
@@ -182,6 +189,11 @@ class _Rule:
     term: str
     entry: LanguageEntry
     order: int
+    # The entry's `quiet_in` phrases: a finding inside one of them is left out.
+    quiet: tuple[re.Pattern[str], ...] = ()
+    # Every match contains one of these (the start of the term's last word, lower case), so
+    # a text without any of them skips the rule.
+    literals: frozenset[str] = frozenset()
 
 
 def _words(term: str) -> list[str]:
@@ -314,6 +326,23 @@ def _patterns(term: str, of_a_person: bool) -> list[str]:
     return out
 
 
+def _quiet(
+    rule: _Rule,
+    start: int,
+    end: int,
+    text: str,
+    spans: dict[re.Pattern[str], list[tuple[int, int]]],
+) -> bool:
+    """Whether a finding lies inside one of its entry's `quiet_in` phrases (each looked for
+    once per text)."""
+    for pattern in rule.quiet:
+        if pattern not in spans:
+            spans[pattern] = [m.span() for m in pattern.finditer(text)]
+        if any(q_start <= start and end <= q_end for q_start, q_end in spans[pattern]):
+            return True
+    return False
+
+
 class LanguageGuide:
     """The compiled list of terms: `find` spots them, `describe` suggests kinder words."""
 
@@ -322,10 +351,16 @@ class LanguageGuide:
         rules: list[_Rule] = []
         person_terms: list[tuple[str, LanguageEntry]] = []
         for entry in self.entries:
+            quiet = tuple(
+                re.compile(rf"{_START}(?:{_phrase(_words(p), plain=False)}){_END}", re.IGNORECASE)
+                for p in entry.quiet_in
+                if _words(p)
+            )
             for term in entry.avoid:
+                literals = frozenset(_literals(_words(term)[-1])) if _words(term) else frozenset()
                 for pattern in _patterns(term, entry.of_a_person):
                     compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-                    rules.append(_Rule(compiled, term, entry, len(rules)))
+                    rules.append(_Rule(compiled, term, entry, len(rules), quiet, literals))
                 if entry.of_a_person:
                     person_terms.append((term, entry))
         # "clean and sober": two terms "of a person" side by side describe a person.
@@ -340,7 +375,8 @@ class LanguageGuide:
                     rf"{_START}(?:{alternatives}){_GAP}(?:and|&|or){_GAP}(?P<t>{body}){_END}",
                 ):
                     compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-                    rules.append(_Rule(compiled, term, entry, len(rules)))
+                    literals = frozenset(_literals(_words(term)[-1]))
+                    rules.append(_Rule(compiled, term, entry, len(rules), (), literals))
         self._rules: tuple[_Rule, ...] = tuple(rules)
         # Every finding contains the start of its term's last word, so a quick look for those
         # skips the full set of rules for most text, which has none of them.
@@ -372,10 +408,13 @@ class LanguageGuide:
         if not any(literal in lowered for literal in self._quick):
             return []
         candidates: list[tuple[int, int, _Rule]] = []
+        quiet_spans: dict[re.Pattern[str], list[tuple[int, int]]] = {}
         for rule in self._rules:
+            if rule.literals and not any(literal in lowered for literal in rule.literals):
+                continue
             for match in rule.pattern.finditer(text):
                 start, end = match.span("t")
-                if end > start:
+                if end > start and not _quiet(rule, start, end, text, quiet_spans):
                     candidates.append((start, end, rule))
         candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2].order))
         # Longest first; the spans kept so far never overlap, so keep them sorted by start and
@@ -436,26 +475,15 @@ def parse_language(path: Path) -> tuple[list[LanguageEntry], list[Problem]]:
         fields = Fields(entry, rep, "a term", ENTRY_FIELDS)
         prefer = fields.text("prefer")
         note = fields.text("note", required=False) or ""
-        raw = entry.get("avoid")
+        quiet_in = _quiet_in(entry, rep)
+        raw = _as_list(entry, "avoid", "words", rep)
         avoid: list[str] = []
-        if raw is None:
+        if entry.get("avoid") is None:
             rep.error(line_of(entry), "a term is missing 'avoid'")
-        elif isinstance(raw, str):
-            raw = [raw]
-        elif not isinstance(raw, list):
-            rep.error(
-                line_of(entry, "avoid"),
-                f"'avoid' in a term must be a list of words, not {type_name(raw)}",
-            )
-            raw = None
-        elif not raw:
+        elif raw is not None and not raw:
             rep.error(line_of(entry, "avoid"), "'avoid' in a term must not be empty")
         for index, word in enumerate(raw or []):
-            where = (
-                raw.item_lines[index]
-                if isinstance(raw, LineList) and index < len(raw.item_lines)
-                else line_of(entry, "avoid")
-            )
+            where = _item_line(entry, "avoid", raw, index)
             if not isinstance(word, str) or not word.strip():
                 rep.error(
                     where, f"each word in 'avoid' must be non-empty text, not {type_name(word)}"
@@ -474,10 +502,63 @@ def parse_language(path: Path) -> tuple[list[LanguageEntry], list[Problem]]:
         if avoid and prefer:
             out.append(
                 LanguageEntry(
-                    avoid=tuple(avoid), prefer=prefer, note=note, origin=str(path), line=line
+                    avoid=tuple(avoid),
+                    prefer=prefer,
+                    note=note,
+                    origin=str(path),
+                    line=line,
+                    quiet_in=quiet_in,
                 )
             )
+            _check_quiet_in(out[-1], rep)
     return out, rep.problems
+
+
+def _as_list(entry: dict, key: str, kind: str, rep: Reporter) -> list | None:
+    """`entry[key]` as a list (one text alone is a list of one); None when missing or not a
+    list, which is reported."""
+    raw = entry.get(key)
+    if isinstance(raw, str):
+        return [raw]
+    if raw is not None and not isinstance(raw, list):
+        rep.error(
+            line_of(entry, key), f"'{key}' in a term must be a list of {kind}, not {type_name(raw)}"
+        )
+        return None
+    return raw
+
+
+def _item_line(entry: dict, key: str, raw: list, index: int) -> int:
+    """The line of the `index`th item of the list `entry[key]`, or of the key itself."""
+    if isinstance(raw, LineList) and index < len(raw.item_lines):
+        return raw.item_lines[index]
+    return line_of(entry, key)
+
+
+def _quiet_in(entry: dict, rep: Reporter) -> tuple[str, ...]:
+    """The `quiet_in` phrases of an entry: a list of non-empty text."""
+    raw = _as_list(entry, "quiet_in", "phrases", rep)
+    out = []
+    for index, phrase in enumerate(raw or []):
+        where = _item_line(entry, "quiet_in", raw, index)
+        if not isinstance(phrase, str) or not re.search(r"\w", phrase):
+            rep.error(where, f"each phrase in 'quiet_in' must be words, not {type_name(phrase)}")
+            continue
+        out.append(" ".join(phrase.split()))
+    return tuple(out)
+
+
+def _check_quiet_in(entry: LanguageEntry, rep: Reporter) -> None:
+    """A `quiet_in` phrase that holds none of the entry's terms quiets nothing: say so."""
+    if not entry.quiet_in:
+        return
+    alone = LanguageGuide([LanguageEntry(avoid=entry.avoid, prefer=entry.prefer, note=entry.note)])
+    for phrase in entry.quiet_in:
+        if not alone.find(phrase):
+            rep.warn(
+                entry.line,
+                f"'{phrase}' in 'quiet_in' holds none of this term's words, so it quiets nothing",
+            )
 
 
 @functools.cache
@@ -534,6 +615,7 @@ def load_language(extra_dirs: Iterable[Path] = ()) -> tuple[LanguageGuide, list[
                         note=entry.note,
                         origin=entry.origin,
                         line=entry.line,
+                        quiet_in=entry.quiet_in,
                     )
                 )
     if not added:

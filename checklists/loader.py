@@ -337,7 +337,7 @@ def parse_reasons(
             entry,
             rep,
             "a reason",
-            ("id", "label", "level", "requirements", "only_if", "asks_note"),
+            ("id", "label", "level", "requirements", "only_if", "asks_note", "retired"),
         )
         reason_id = fields.slug("id")
         fields.what = f"reason '{reason_id}'" if reason_id else "a reason"
@@ -356,6 +356,8 @@ def parse_reasons(
                 f" ('{only_if}'; known: {', '.join(sorted(setup_ids)) or 'none'})",
             )
         asks_note = fields.flag("asks_note")
+        # `retired: true`: no longer offered, still labelled and counted in old sessions.
+        retired = fields.flag("retired")
         if reason_id in seen:
             rep.error(
                 line_of(entry, "id"),
@@ -373,6 +375,7 @@ def parse_reasons(
                     requirements=requirements,
                     only_if=only_if,
                     asks_note=asks_note,
+                    retired=retired,
                 )
             )
     return out, rep.problems

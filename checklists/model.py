@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 # The four answers, in key order (1-4). "Not answered" is the absence of a response, never
@@ -290,10 +290,18 @@ class Reason:
     only_if: str | None = None
     # "Something else (say in a note)": the note box opens after the reasons are chosen.
     asks_note: bool = False
+    # A reason that has gone: never offered again, but still labelled and counted wherever an
+    # old session gave it. Reason ids are never deleted or reused.
+    retired: bool = False
 
     def applies(self, setup: dict | None) -> bool:
         """Whether this reason makes sense for a session with this setup."""
         return self.only_if is None or bool((setup or {}).get(self.only_if))
+
+    def offered(self, setup: dict | None, given: Iterable[str] = ()) -> bool:
+        """Whether the picker shows this reason: it applies and is not retired, or it was
+        already given for this answer (so that looking again never drops it)."""
+        return self.id in set(given) or (not self.retired and self.applies(setup))
 
     def to_dict(self) -> dict:
         out = {
@@ -306,6 +314,8 @@ class Reason:
             out["only_if"] = self.only_if
         if self.asks_note:
             out["asks_note"] = True
+        if self.retired:
+            out["retired"] = True
         return out
 
 

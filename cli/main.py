@@ -276,7 +276,12 @@ def cmd_checklists(args: argparse.Namespace) -> int:
         return 0
     if args.action == "reasons":
         rows = [r.to_dict() for r in lib.reasons]
-        out(args, rows, "\n".join(f"{r['level']:<9} {r['id']:<26} {r['label']}" for r in rows))
+        retired = {True: " (retired)", False: ""}
+        text = "\n".join(
+            f"{r['level']:<9} {r['id']:<26} {r['label']}{retired[bool(r.get('retired'))]}"
+            for r in rows
+        )
+        out(args, rows, text)
         return 0
     raise CommandError(f"unknown action {args.action}")
 

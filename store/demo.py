@@ -140,7 +140,7 @@ def _session(
         stamp += timedelta(seconds=rng.randint(3, 40))
         given: list[str] = []
         if response in NEEDS_REASON and rng.random() < 0.85:
-            offered = [r.id for r in reasons if r.applies(setup)]
+            offered = [r.id for r in reasons if r.offered(setup)]
             given = rng.sample(offered, 2 if rng.random() < 0.2 else 1)
         answers[item.id] = {
             "response": response,

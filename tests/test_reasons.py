@@ -97,19 +97,28 @@ async def test_enter_with_nothing_ticked_gives_the_highlighted_reason(store, ale
         assert screen.session.reasons(screen.items[0].id) == ["not-ready"]
 
 
-async def test_the_three_groups_and_the_hint_fit_at_80_by_24(store, alex) -> None:
+async def test_the_three_groups_scroll_under_the_title_and_hint_at_80_by_24(store, alex) -> None:
     from textual.widgets import Static
 
     async with picker(store) as (app, pilot, screen):
         option_list = _reasons_list(app)
-        # Nothing scrolled out of sight: every heading and every reason is on screen.
-        assert option_list.max_scroll_y == 0
+        # The list stays on screen; with more reasons than rows it scrolls, and the highlighted
+        # reason is always in view, down to the last one.
         assert option_list.region.bottom <= SIZE[1]
-        ids = set(_prompts(app))
-        assert {"heading-service", "heading-practice", "heading-woman"} <= ids
+        ids = list(_prompts(app))
+        assert {"heading-service", "heading-practice", "heading-woman"} <= set(ids)
+        assert ids.index("heading-service") < ids.index("heading-practice")
+        assert ids.index("heading-practice") < ids.index("heading-woman")
+        for target in (ids[-1], ids[1]):
+            option_list.highlighted = ids.index(target)
+            await settle(app, pilot)
+            row = ids.index(target) - round(option_list.scroll_y)
+            assert 0 <= row < option_list.scrollable_content_region.height, target
         hint = app.screen.query_one(".hint", Static)
         assert hint.region.height >= 1 and hint.region.bottom <= SIZE[1]
         assert "space" in str(hint.render()) and "enter" in str(hint.render())
+        title = app.screen.query_one(".screen-title", Static)
+        assert title.region.y >= 0 and "What got in the way?" in str(title.render())
         # One "Something else (say in a note)" in each group.
         assert list(_prompts(app).values()).count("[ ] Something else (say in a note)") == 3
 

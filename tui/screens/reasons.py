@@ -3,6 +3,9 @@
 More than one can be given: `space` ticks or unticks the highlighted reason and `enter`
 confirms (with nothing ticked, `enter` gives the highlighted reason alone). Reasons that only
 make sense for some sessions (after a removal) are shown only when the session's setup says so.
+A retired reason is not offered, except where this answer already gives it: it is then shown
+ticked, marked as no longer offered, so that looking again never drops it unseen.
+The list scrolls when the groups are longer than the screen; the hint stays in view.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tui.screens.box import BoxScreen
 from tui.widgets.marked import MarkedOptionList
 
 TICKED, UNTICKED = "[x]", "[ ]"
+RETIRED_MARK = " (no longer offered)"
 
 
 class ReasonScreen(BoxScreen[list[str] | None]):
@@ -41,18 +45,22 @@ class ReasonScreen(BoxScreen[list[str] | None]):
         setup: dict | None = None,
     ) -> None:
         super().__init__()
-        # In the order of the three groups, and only those that apply to this session.
-        self.reasons = [
-            r for level in REASON_LEVELS for r in reasons if r.level == level and r.applies(setup)
-        ]
         given = [current] if isinstance(current, str) else list(current or [])
+        # In the order of the three groups, and only those offered for this session and answer.
+        self.reasons = [
+            r
+            for level in REASON_LEVELS
+            for r in reasons
+            if r.level == level and r.offered(setup, given)
+        ]
         shown = {r.id for r in self.reasons}
         self.ticked: set[str] = {r for r in given if r in shown}
 
     def _prompt(self, reason: Reason) -> Content:
         # Plain content, not markup: "[x]" and any brackets in a label are shown as typed.
         box = TICKED if reason.id in self.ticked else UNTICKED
-        return Content(f"{box} {reason.label}")
+        mark = RETIRED_MARK if reason.retired else ""
+        return Content(f"{box} {reason.label}{mark}")
 
     def compose(self) -> ComposeResult:
         options: list[Option] = []
@@ -68,6 +76,8 @@ class ReasonScreen(BoxScreen[list[str] | None]):
         with Vertical(id="reason-box"):
             yield Static("What got in the way?", classes="screen-title")
             yield MarkedOptionList(*options, id="reasons")
+            # Which groups are scrolled out of view, so no group is missed.
+            yield Static("", id="reasons-more")
             yield Static(
                 keys.fill(
                     self,
@@ -85,6 +95,33 @@ class ReasonScreen(BoxScreen[list[str] | None]):
         if start is not None:
             option_list.highlighted = option_list.get_option_index(start)
         option_list.focus()
+        self.watch(option_list, "scroll_y", self._show_more, init=False)
+        self.call_after_refresh(self._show_more)
+
+    def _show_more(self, _: object = None) -> None:
+        """Name the groups above or below what the list shows: "↓ more below: Her own choice"."""
+        option_list = self.query_one("#reasons", OptionList)
+        top = round(option_list.scroll_y)
+        rows = option_list.scrollable_content_region.height
+        above, below = [], []
+        for index in range(option_list.option_count):
+            option_id = option_list.get_option_at_index(index).id or ""
+            if not option_id.startswith("heading-"):
+                continue
+            label = REASON_LEVEL_LABELS[option_id.removeprefix("heading-")]
+            # A group is out of view when its heading is; one scrolled past is above.
+            if index >= top + rows:
+                below.append(label)
+            elif index < top:
+                above.append(label)
+        parts = []
+        if below:
+            parts.append("↓ more below: " + ", ".join(below))
+        if above and not below:
+            parts.append("↑ more above: " + ", ".join(above))
+        more = self.query_one("#reasons-more", Static)
+        more.update(Content(" · ".join(parts)))
+        more.display = bool(parts)
 
     def _highlighted(self) -> Reason | None:
         option_list = self.query_one("#reasons", OptionList)
