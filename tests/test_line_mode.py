@@ -18,8 +18,7 @@ import pytest
 from tests.helpers import PASSPHRASE, run_cli
 
 ANSWER = (
-    "Answer 1 Done, 2 Partly, 3 Not done, 4 Not applicable, w why, n note, b back, "
-    "q stop for now: "
+    "Answer 1 Done, 2 Partly, 3 Not done, 4 Not applicable, w why, n note, b back, q stop for now: "
 )
 SIGN_IN = ["Alex Reid", PASSPHRASE]
 
@@ -291,9 +290,7 @@ def test_the_idle_time_is_the_apps_setting(alex, data_dir, monkeypatch) -> None:
     assert "Unlocked." in out
 
 
-def test_each_answer_is_on_disk_before_the_next_question_is_shown(
-    store, alex, checklist
-) -> None:
+def test_each_answer_is_on_disk_before_the_next_question_is_shown(store, alex, checklist) -> None:
     """Before every line is read, a second copy of the store reads what is on disk."""
     from services import people
     from store import Store
