@@ -270,7 +270,6 @@ class LineMode:
 
     # -- the items -------------------------------------------------------------------------
     def walk(self) -> None:
-        items = self.session.visible_items(self.checklist)
         index = self.session.first_unanswered(self.checklist)
         if not self.session.unanswered(self.checklist):
             return  # everything is answered: what is left is the reflection
@@ -347,6 +346,9 @@ class LineMode:
         lines = [f"Why it matters: {item.why}"]
         if item.guidance:
             lines.append(f"How to do it well: {item.guidance}")
+        source = getattr(item, "guidance_source", None)
+        if source:
+            lines.append(f"Guidance from: {source}")
         if item.requirements:
             lines.append(
                 "Theory of Change: "
