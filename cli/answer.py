@@ -34,6 +34,8 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         help="answer a checklist line by line (for screen readers and slow links)",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        # Python 3.14 colours help when FORCE_COLOR says so: never here.
+        **({"color": False} if sys.version_info >= (3, 14) else {}),
     )
     parser.add_argument("--user", metavar="NAME", help="who is answering (else: asked, Name)")
     parser.add_argument(

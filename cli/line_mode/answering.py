@@ -517,9 +517,9 @@ class LineMode:
         for level in REASON_LEVELS:
             labels = list(dict.fromkeys(g.reason_label for g in figures.by_level.get(level, [])))
             if labels:
-                got_in_way.append(f"{REASON_LEVEL_LABELS[level].lower()}: {'; '.join(labels)}")
+                got_in_way.append(f"{REASON_LEVEL_LABELS[level]}: {'; '.join(labels)}.")
         if got_in_way:
-            text += " What got in the way: " + ". ".join(got_in_way) + "."
+            text += " What got in the way. " + " ".join(got_in_way)
         notes = sum(1 for a in done.answers.values() if a.get("note"))
         if notes:
             text += f" {notes} note{'s' if notes != 1 else ''}."
