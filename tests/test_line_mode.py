@@ -96,6 +96,7 @@ def test_a_whole_checklist_with_reasons_a_note_and_a_reflection(
     code, out, err = answer(data_dir, *typed)
     assert code == 0, err
     assert_plain(out)
+    assert_plain(err)
     assert "Passphrase: " in out and PASSPHRASE not in out
     assert f"Item {total} of {total}. " in out and ANSWER in out
     assert "What got in the way?" in out and "Reasons (e.g. 1,4; empty for none): " in out
@@ -396,3 +397,58 @@ def test_the_plain_filter_keeps_words_and_line_ends_only() -> None:
     from cli.line_mode.conversation import plain
 
     assert plain("a\x1b[31mb\r\nc\td\u202ee\x9bf\u200bg") == "a[31mb\nc def" + "g"
+
+
+def test_an_answer_that_cannot_be_saved_yet_is_said_and_tried_until_it_is(
+    store, alex, checklist, monkeypatch
+) -> None:
+    """A full disk: "Not saved yet", never "saved", and the next question waits until the
+    answer is on disk."""
+    from cli.line_mode.answering import LineMode
+    from cli.line_mode.conversation import Conversation
+    from store import StoreError
+
+    real = store.sessions.save_draft
+    failures = []
+
+    def full_disk_once(session):
+        if session.answers and not failures:
+            failures.append(session.id)
+            raise StoreError("The disk is full.")
+        return real(session)
+
+    monkeypatch.setattr(store.sessions, "save_draft", full_disk_once)
+    typed = [*SIGN_IN, *setup_defaults(checklist), "1", "q"]
+    stdin, stdout = io.StringIO(lines(*typed)), io.StringIO()
+    code = LineMode(store, Conversation(stdin, stdout), retry_seconds=0.05).run(
+        None, None, "any-contact", False
+    )
+    out = stdout.getvalue()
+    assert code == 0 and failures
+    said = out.index("Not saved yet: The disk is full. Trying again until it works.")
+    assert said < out.index("Item 2 of ")
+    [draft] = store.sessions.drafts(alex.id, alex)
+    assert [a["response"] for a in draft.answers.values()] == ["done"]
+
+
+def test_pause_point_fields_are_used_when_a_checklist_has_them() -> None:
+    """Issue 15's fields, when present: the settings and stages a checklist fits come first
+    (the first is the default), and `w` reads an item's evidence, whatever its shape."""
+    from checklists import SETTINGS
+    from cli.line_mode.answering import evidence_lines, fitting, parse_numbers
+
+    assert fitting(SETTINGS, None) == SETTINGS
+    assert fitting(SETTINGS, ["home_visit", "outreach"]) == (
+        ("home_visit", "Home visit"),
+        ("outreach", "Outreach"),
+    )
+    assert fitting(SETTINGS, ["nowhere"]) == SETTINGS  # none known: all of them
+    assert evidence_lines("7.1: women valued time") == ["7.1: women valued time"]
+    assert evidence_lines([{"requirement": "7.1", "passage": "time"}, "8.2 x"]) == [
+        "7.1 time",
+        "8.2 x",
+    ]
+    assert evidence_lines(None) == []
+    assert parse_numbers("1,4", 5) == [1, 4] and parse_numbers("4 1 4", 5) == [4, 1]
+    assert parse_numbers("", 5) == [] and parse_numbers("0", 5) is None
+    assert parse_numbers("1,x", 5) is None and parse_numbers("6", 5) is None

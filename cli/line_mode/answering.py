@@ -43,9 +43,10 @@ class Stopped(Exception):
 class LineMode:
     """One run of `stepping-stones answer`."""
 
-    def __init__(self, store: Store, talk: Conversation) -> None:
+    def __init__(self, store: Store, talk: Conversation, retry_seconds: float | None = None):
         self.store = store
         self.talk = talk
+        self.retry_seconds = retry_seconds  # the draft writer's (tests make it short)
         self.person: Person | None = None
         self.session: Session | None = None
         self.checklist: Checklist | None = None
@@ -148,7 +149,7 @@ class LineMode:
         from services import sessions as session_use
         from services.drafts import DraftWriter
 
-        self.writer = DraftWriter(self.store, self._reported)
+        self.writer = DraftWriter(self.store, self._reported, self.retry_seconds)
         self.writer.start()
         problems: list[StoreError] = []
         drafts = session_use.readable(self.store, self.person, status="draft", problems=problems)
