@@ -452,3 +452,22 @@ def test_pause_point_fields_are_used_when_a_checklist_has_them() -> None:
     assert parse_numbers("1,4", 5) == [1, 4] and parse_numbers("4 1 4", 5) == [4, 1]
     assert parse_numbers("", 5) == [] and parse_numbers("0", 5) is None
     assert parse_numbers("1,x", 5) is None and parse_numbers("6", 5) is None
+
+
+def test_a_supervisor_an_admin_added_is_asked_about_once_in_line_mode(team, data_dir) -> None:
+    """As the app asks at sign-in: nothing is shared with them until she says yes."""
+    from services import directory, people
+
+    alex = people.sign_in(team.store, "Alex Reid", PASSPHRASE)
+    people.update_person(team.store, alex, "Kit Novak", add_supervisors=["Sam Supervisor"])
+    code, out, _ = answer(data_dir, "Kit Novak", PASSPHRASE, "maybe", "y")
+    assert code == 0
+    asked = [line for line in out.splitlines() if line.startswith("Share your sessions")]
+    assert len(asked) == 2  # "maybe" is not an answer: asked again
+    question = asked[0]
+    assert question.startswith("Share your sessions with Sam Supervisor, added by Alex Reid on ")
+    assert "Please type y for yes or n for no (an empty line is no)." in out
+    from store import Store
+
+    kit = people.sign_in(Store(data_dir), "Kit Novak", PASSPHRASE)
+    assert directory.waiting_supervisors(Store(data_dir), kit) == []
