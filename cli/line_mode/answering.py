@@ -103,8 +103,10 @@ class LineMode:
         self.person = person
         self.talk.say(f"Signed in as {person.name}.")
         for waiting in directory.waiting_supervisors(self.store, person):
-            self.talk.say("Nothing of yours is shared with them until you say yes.")
-            if self.talk.yes_no(f"{waiting['question']} y/N: "):
+            self.talk.say(
+                waiting["question"], "Nothing of yours is shared with them until you say yes."
+            )
+            if self.talk.yes_no("Share with them? y/N: "):
                 directory.confirm_supervisor(self.store, person, waiting)
         try:
             people_use.reshare(self.store, person)
@@ -121,9 +123,8 @@ class LineMode:
 
         person = self.person
         session_lock.lock(self.store, person, idle=True)
-        minutes = max(1, round(waited / 60))
         self.talk.say(
-            f"Locked: nothing was typed for {minutes} minute{'s' if minutes != 1 else ''}. "
+            f"Locked: nothing was typed for {how_long(waited)}. "
             f"Your saved answers are safe. Type the passphrase for {person.name} to carry on; "
             "what you just typed is used once it is right."
         )
@@ -526,6 +527,15 @@ class LineMode:
             text += f" {notes} note{'s' if notes != 1 else ''}."
         text += " Taken to supervision." if done.flagged else " Not taken to supervision."
         return text
+
+
+def how_long(seconds: float) -> str:
+    """ "45 seconds", "1 minute", "5 minutes"."""
+    if seconds < 90:
+        count, unit = round(seconds), "second"
+    else:
+        count, unit = round(seconds / 60), "minute"
+    return f"{count} {unit}{'s' if count != 1 else ''}"
 
 
 def fitting(options: tuple[tuple[str, str], ...], wanted) -> tuple[tuple[str, str], ...]:
