@@ -472,3 +472,12 @@ def test_a_supervisor_an_admin_added_is_asked_about_once_in_line_mode(team, data
 
     kit = people.sign_in(Store(data_dir), "Kit Novak", PASSPHRASE)
     assert directory.waiting_supervisors(Store(data_dir), kit) == []
+
+
+def test_a_store_with_nobody_in_it_says_so_in_one_line(data_dir) -> None:
+    result = run_cli("answer", data_dir=data_dir, stdin=lines("Alex Reid", PASSPHRASE))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"stepping-stones: nobody has an account in {data_dir} yet: start the app "
+        "(stepping-stones) to make the first one"
+    ]

@@ -84,9 +84,14 @@ class LineMode:
 
     # -- signing in ------------------------------------------------------------------------
     def sign_in(self, user: str | None, passphrase: str | None) -> None:
-        from services import directory
+        from services import directory, opening
         from services import people as people_use
 
+        if opening.is_new(self.store):
+            raise CommandError(
+                f"nobody has an account in {self.store.data_dir} yet: start the app "
+                "(stepping-stones) to make the first one"
+            )
         while True:
             name = user if user else self.talk.ask("Name: ")
             if not name.strip():
