@@ -209,3 +209,15 @@ def checked_idle_lock(value: float) -> float:
     if not 5 <= value <= MAX_IDLE_LOCK:
         raise CommandError("the idle lock must be between 5 seconds and 15 minutes (900)")
     return float(value)
+
+
+def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
+    """The flag's value, else the store's config.toml's (`store.config`: a file or value that
+    cannot be used gives the default, and the app says so when it opens the store). The app
+    and line mode (`answer`) alike."""
+    value = getattr(args, "idle_lock", None)
+    if value is not None:
+        return checked_idle_lock(value)
+    from services import settings
+
+    return settings.idle_lock_seconds(data_dir)

@@ -25,9 +25,9 @@ from .common import (
     CommandError,
     Parser,
     acting_flags,
-    checked_idle_lock,
     common_options,
     existing_store_folder,
+    idle_lock_seconds,
     json_flag,
     open_store,
     out,
@@ -185,9 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list:
     """Groups of subcommands kept in modules of their own (each has add_parsers and COMMANDS)."""
-    from . import exchange, interop, serve, supervision
+    from . import answer, exchange, interop, serve, supervision
 
-    return [supervision, exchange, interop, serve]
+    return [supervision, exchange, interop, serve, answer]
 
 
 class _VersionAction(argparse.Action):
@@ -490,17 +490,6 @@ COMMANDS = {
     "sessions": cmd_sessions,
     "demo": cmd_demo,
 }
-
-
-def idle_lock_seconds(args: argparse.Namespace, data_dir: Path) -> float:
-    """The flag's value, else the store's config.toml's (`store.config`: a file or value that
-    cannot be used gives the default, and the app says so when it opens the store)."""
-    value = args.idle_lock
-    if value is not None:
-        return checked_idle_lock(value)
-    from services import settings
-
-    return settings.idle_lock_seconds(data_dir)
 
 
 def run_app(args: argparse.Namespace) -> int:
