@@ -76,6 +76,24 @@ function hasChildren(elements, p) {
   return Object.keys(elements).some((k) => k.startsWith(prefix));
 }
 
+// Evaluates the invariants of `element` on `node`; a result other than true is a finding.
+function checkConstraints(node, element, where, fpBase, resource, report, skip) {
+  for (const constraint of (element && element.constraint) || []) {
+    if (!constraint.expression || skip.includes(constraint.key)) continue;
+    let result;
+    try {
+      result = fhirpath.evaluate(node, { base: fpBase, expression: constraint.expression }, { resource, rootResource: resource }, r4Model, { traceFn: () => {} });
+    } catch (err) {
+      report(where, "fhirpath", "error", `${constraint.key} could not be evaluated: ${err.message}`);
+      continue;
+    }
+    // An empty result means there was nothing to test.
+    if (result.length && !(result.length === 1 && result[0] === true)) {
+      report(where, "fhirpath", constraint.severity, `${constraint.key}: ${constraint.human} (${constraint.expression})`);
+    }
+  }
+}
+
 // Walks `node` (an object) at `sdPath` in the definitions of `typeName`, evaluating the
 // constraints there, and calls `report` for each finding.
 function walk(node, typeName, sdPath, where, fpBase, resource, report) {
@@ -84,26 +102,9 @@ function walk(node, typeName, sdPath, where, fpBase, resource, report) {
     report(where, "structure", "error", `no R4 definition for type ${typeName}`);
     return;
   }
-  const element = definition.elements[sdPath];
-  for (const constraint of (element && element.constraint) || []) {
-    if (!constraint.expression) continue;
-    let result;
-    try {
-      result = fhirpath.evaluate(node, { base: fpBase, expression: constraint.expression }, { resource, rootResource: resource }, r4Model, { traceFn: () => {} });
-    } catch (err) {
-      report(where, "fhirpath", "error", `${constraint.key} could not be evaluated: ${err.message}`);
-      continue;
-    }
-    const passed = result.length === 1 && result[0] === true;
-    if (!passed && !(result.length === 0)) {
-      report(where, "fhirpath", constraint.severity, `${constraint.key}: ${constraint.human} (${constraint.expression})`);
-    } else if (result.length === 0 && constraint.severity === "error") {
-      // An empty result is not a failure in FHIRPath invariants (nothing to test).
-    }
-  }
+  checkConstraints(node, definition.elements[sdPath], where, fpBase, resource, report, []);
   for (const [key, value] of Object.entries(node)) {
     if (key === "resourceType" || key.startsWith("_") || key === "fhir_comments") continue;
-    if (key === "div" && typeName === "Narrative") continue;
     const child = childElement(definition.elements, sdPath, key);
     if (!child) {
       report(`${where}.${key}`, "structure", "error", `${sdPath}.${key} is not an element of R4 ${typeName}`);
@@ -112,12 +113,17 @@ function walk(node, typeName, sdPath, where, fpBase, resource, report) {
     const values = Array.isArray(value) ? value : [value];
     values.forEach((item, index) => {
       const at = Array.isArray(value) ? `${where}.${key}[${index}]` : `${where}.${key}`;
-      if (item === null || typeof item !== "object") return; // primitives: the schema checks them
+      if (item === null || typeof item !== "object") {
+        // A primitive: its own invariants (such as txt-1 on Narrative.div); ele-1 holds for
+        // any value present, and the schema checks the value's form.
+        checkConstraints(item, child.element, at, `${fpBase}.${key}`, resource, report, ["ele-1"]);
+        return;
+      }
       if (child.type === "Resource" || (item.resourceType && DEFINITIONS[item.resourceType] && child.type !== "Extension")) {
         if (item.resourceType) checkResource(item, at, report);
         return;
       }
-      const fpNext = `${fpBase}.${child.element.path.endsWith("[x]") ? key : key}`;
+      const fpNext = `${fpBase}.${key}`;
       if (hasChildren(definition.elements, child.next)) {
         walk(item, typeName, child.next, at, fpNext, resource, report);
       } else if (child.type && DEFINITIONS[child.type]) {
