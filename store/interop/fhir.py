@@ -1,29 +1,35 @@
 """HL7 FHIR R4 export: checklists as Questionnaires, sessions as QuestionnaireResponses.
 
 Everything here builds plain dicts in FHIR R4 JSON (UK Core is R4); no FHIR library is needed
-to run it (the tests validate the output with `fhir.resources`). The canonical URLs below are
-identifiers in a namespace of our own, never fetched: the app does not open a network
-connection.
+to run it. The tests check the output with tools this project did not write (HL7's R4 JSON
+Schema, FHIR.js and the R4 invariants in fhirpath.js: tests/fhir_check). The canonical URLs
+are identifiers under the service's own base URL (`fhir_terms.Canon`; example.org when none is
+given), never fetched: the app does not open a network connection. docs/fhir.md describes
+the shapes for the people who load them.
 
 What goes where
 - One `Questionnaire` per checklist version actually used. `url` is
-  `<BASE>/Questionnaire/<checklist id>`; `version` is `<checklist version>+<content hash>`, so
-  two wordings that share a version number are still told apart. Its items are:
+  `<base>/Questionnaire/<checklist id>`; `version` is `<checklist version>+<content hash>`,
+  so two wordings that share a version number are still told apart; `id` is
+  `<checklist id>-<version>-<first 8 of the hash>`, so a new version (or wording) never
+  overwrites the old one on a server. Its items are:
   - a group `contact.setup` ("About this contact") with `setup.setting` and `setup.stage`
     (choice) and one boolean `setup.<id>` per setup question of the checklist (for example
     `setup.baby_removed`), so that conditions on the setup can be written as `enableWhen`.
     The case reference is left out on purpose: it is not exported to FHIR at all;
   - one group per section (`linkId` = section id, or `section.<id>` in the unlikely case
-    that a section and an item share an id), holding one `choice` question per item
-    (`linkId` = item id, `text` = prompt). R4 has no `coding` item type (that is R5), so
-    `choice` with `answerOption` codings is the R4 form. The four answers come from
-    `<BASE>/CodeSystem/response` (done, partly, not-done, not-applicable). The Theory of
-    Change requirement numbers are item `code`s from `<BASE>/CodeSystem/toc-requirement`;
-    a critical item also carries the code `critical` from `<BASE>/CodeSystem/item-flag`;
+    that a section and an item share an id), holding for each item one `choice` question
+    (`linkId` = item id, `text` = prompt) and, beside it, its note `<item>.note` (text,
+    with the question's own enableWhen): R4 allows nothing under a question but its answers,
+    and a note may be written before the question is answered. R4 has no `coding` item type
+    (that is R5), so `choice` with `answerOption` codings is the R4 form. The four answers
+    come from `<base>/CodeSystem/response` (done, partly, not-done, not-applicable). The
+    Theory of Change requirement numbers and the critical flag are extensions of our own
+    (`fhir_terms`), not `item.code`, which extraction would read as the concept observed;
   - under each question: `<item>.why` (display: why it matters), `<item>.guidance` (display,
-    when there is guidance), `<item>.reason` (choice from the ValueSet `<BASE>/ValueSet/reason`,
-    `repeats: true` as more than one reason can be given, enabled only when the answer is
-    partly or not-done) and `<item>.note` (text).
+    when there is guidance), both shown as help (`questionnaire-itemControl` = help), and
+    `<item>.reason` (choice from the ValueSet `<base>/ValueSet/reason`, `repeats: true` as
+    more than one reason can be given, enabled only when the answer is partly or not-done).
 - `show_if` becomes `enableWhen`: an earlier item's answers (one `=` per answer, with
   `enableBehavior: any` for several; all four answers become `exists`), and setup choices
   (`=` on `setup.*`, or `!=` when all but one value is allowed). Conditions that combine
@@ -34,18 +40,18 @@ What goes where
   `questionnaire` = `url|version` of the exact wording the session was answered on,
   `status` completed or in-progress, `authored` = completed_at (or updated_at for a draft).
   Answers are given for the items the session shows (as the summary counts them); the
-  reasons (one answer each, in the order chosen, with the label as `display`) and a note
-  are nested under the answer they belong to. A reason's level (service, practice, the
-  woman's choice) is a property of its concept in the exported reason CodeSystem, not
-  repeated in every response.
+  reasons (one answer each, in the order chosen, with the label as `display`) are nested
+  under the answer they belong to, and a note is its own `<item>.note` item beside the
+  question, answered or not. A reason's level (service, practice, the woman's choice) is a
+  property of its concept in the exported reason CodeSystem, not repeated in every response.
   Left out: the case reference, the reflections and the supervision flag (reflective,
   personal material for supervision, not part of the record of care), and the author unless
   asked for (then `author.display` only: no Practitioner resource, no identifier). No
   `subject`: the woman is never the record.
-- `CodeSystem`s for the responses, reasons (with `level`), requirements (with `level`),
-  settings, stages and item flags, and the reason `ValueSet`, so the codes can be read
-  without this app.
-- A `Bundle` of type `collection` holds them all (`fullUrl`s are stable `urn:uuid:`s).
+- Every resource has a short generated narrative (`text`): counts and titles, never what
+  anyone typed.
+- The CodeSystems, the ValueSet and the Bundle (collection or transaction) are in
+  `fhir_terms` and `fhir_export`.
 """
 
 from __future__ import annotations
