@@ -125,8 +125,8 @@ def checked(shared) -> SimpleNamespace:
     broken_dir.mkdir()
     note_link = f"{shared.noted_item.id}.note"
 
-    def broken(name: str, change) -> Path:
-        resource = json.loads(json.dumps(files[name]))
+    def broken(name: str, change, source: dict = files) -> Path:
+        resource = json.loads(json.dumps(source[name]))
         change(resource)
         path = broken_dir / f"{len(list(broken_dir.iterdir()))}-{name}"
         path.write_text(json.dumps(resource), encoding="utf-8")
@@ -149,7 +149,11 @@ def checked(shared) -> SimpleNamespace:
     def unknown_field(form: dict) -> None:  # the JSON schema and FHIR.js
         form["colour"] = "blue"
 
+    def no_request(bundle: dict) -> None:  # bdl-3: a transaction entry needs its request
+        del bundle["entry"][0]["request"]
+
     broken_files = {
+        broken("bundle.json", no_request, shared.transaction[1]): "fhirpath",
         broken(response_name, nest_the_note): "questionnaire",
         broken(form_name, duplicate_link): "fhirpath",
         broken(form_name, bad_narrative): "fhirpath",
@@ -217,7 +221,8 @@ def test_the_checker_reports_broken_resources(checked) -> None:
         mine = checked.by_file.get(str(path), [])
         assert any(f["tool"] == tool and f["severity"] == "error" for f in mine), (path.name, mine)
     messages = " ".join(f["message"] for f in checked.findings)
-    assert "que-2" in messages and "txt-1" in messages and "must be under an answer" in messages
+    for expected in ("que-2", "txt-1", "bdl-3", "must be under an answer"):
+        assert expected in messages
 
 
 def test_transaction_puts_every_resource_under_the_base_url_and_loads_twice_the_same(

