@@ -42,9 +42,11 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         help="write FHIR JSON files and a Bundle into a folder",
         description="Write one Questionnaire per checklist version used, one "
         "QuestionnaireResponse per session you may read (unfinished ones as in-progress), the "
-        "code systems they use, and bundle.json (a Bundle of type collection holding them "
+        "code systems and reason value set they use, and bundle.json (a Bundle holding them "
         "all) into DIR. Answers, reasons and notes are included; case references, "
         "reflections and the author's name are not (the name only with --include-author). "
+        "The project's own answer codes (not_done, not_applicable) become FHIR codes "
+        "(not-done, not-applicable) here only. "
         "DIR may exist already: files of the same name in it are replaced.",
     )
     acting_flags(export)
@@ -56,6 +58,21 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         "--include-author",
         action="store_true",
         help="name the practitioner who wrote each session (author.display)",
+    )
+    export.add_argument(
+        "--bundle-type",
+        choices=("collection", "transaction"),  # services.interop.BUNDLE_TYPES
+        default="collection",
+        help="collection (the default: a file to keep or send) or transaction (to load into a "
+        "FHIR server: every entry is PUT Type/id, so loading it twice changes nothing; needs "
+        "a base URL)",
+    )
+    export.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="your service's own address for the Questionnaire, CodeSystem and ValueSet "
+        "canonical URLs (default: fhir_base_url in the store's config.toml; without either, "
+        "a placeholder under example.org, with a warning)",
     )
     json_flag(export)
 
@@ -88,7 +105,7 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     json_flag(csv_parser)
 
 
-def _prepare(args: argparse.Namespace, directory: bool):
+def _prepare(args: argparse.Namespace, directory: bool, check=None):
     """Check the options, then sign in (and share what needs sharing), as `sessions` does."""
     from services import people as people_use
     from services.interop import check_out_path, parse_since
@@ -96,6 +113,8 @@ def _prepare(args: argparse.Namespace, directory: bool):
     since = parse_since(args.since)  # a bad date fails before anyone signs in
     store = open_store(args)
     out_path = check_out_path(store, Path(args.out), directory=directory)
+    if check is not None:
+        check(store)
     person = sign_in_cli(store, args)
     people_use.reshare(store, person)
     of = store.people.require(args.of) if args.of else None
@@ -112,9 +131,12 @@ def _warn(problems: list[StoreError]) -> int:
 
 
 def cmd_fhir(args: argparse.Namespace) -> int:
-    from services.interop import export_fhir
+    from services.interop import check_fhir_options, export_fhir
 
-    store, person, of, since, out_dir = _prepare(args, directory=True)
+    def check(store) -> None:  # a bad base URL, or a transaction without one, fails first
+        check_fhir_options(store, args.bundle_type, args.base_url)
+
+    store, person, of, since, out_dir = _prepare(args, directory=True, check=check)
     problems: list[StoreError] = []
     report = export_fhir(
         store,
@@ -124,14 +146,19 @@ def cmd_fhir(args: argparse.Namespace) -> int:
         since=since,
         include_author=args.include_author,
         problems=problems,
+        bundle_type=args.bundle_type,
+        base_url=args.base_url,
     )
     code = _warn(problems)
+    for warning in report["warnings"]:
+        sys.stderr.write(f"{PROG}: warning: {warning}\n")
     out(
         args,
         report,
         f"Wrote {report['questionnaires']} questionnaire(s) and {report['responses']} "
         f"response(s) ({report['completed']} completed, {report['in_progress']} in progress) "
-        f"to {report['out']}, with bundle.json holding them all.",
+        f"to {report['out']}, with bundle.json (a {report['bundle_type']} bundle) holding "
+        "them all.",
     )
     for sentence in report["conditions_not_expressed"]:
         sys.stderr.write(f"{PROG}: note: {sentence}\n")

@@ -12,15 +12,53 @@ from datetime import date
 from pathlib import Path
 
 from store import Person, Store, StoreError
+from store.config import check_base_url
+from store.config import fhir_base_url as _config_base_url
+from store.errors import InvalidInput
 from store.interop import check_out_path, parse_since
 from store.interop.csv_export import prepare_csv
-from store.interop.fhir import prepare_fhir
+from store.interop.fhir_export import BUNDLE_TYPES, bundle_canon, prepare_fhir
 from store.paths import PendingFiles
 
 from . import audit
 
-# The checks a front end makes before anyone signs in (a bad date or --out fails first).
-__all__ = ["check_out_path", "export_csv", "export_fhir", "parse_since"]
+# The checks a front end makes before anyone signs in (a bad date, base URL or --out fails
+# first).
+__all__ = [
+    "BUNDLE_TYPES",
+    "check_fhir_options",
+    "check_out_path",
+    "export_csv",
+    "export_fhir",
+    "parse_since",
+]
+
+BAD_BASE_URL = (
+    "the base URL must be a plain http or https address, such as "
+    "https://fhir.example.nhs.uk/stepping-stones (a host and a path; no spaces, query or #)"
+)
+
+
+def fhir_base_url(store: Store, given: str | None = None) -> tuple[str | None, list[str]]:
+    """The base URL for an export: `given` (InvalidInput when it is not a plain address), else
+    `fhir_base_url` from the store's config.toml (hostile input: a bad one is not used, and
+    the warning says so), else None."""
+    if given is not None:
+        url = check_base_url(given)
+        if url is None:
+            raise InvalidInput(BAD_BASE_URL)
+        return url, []
+    url, problem = _config_base_url(store.config, store.data_dir)
+    return url, [problem] if problem else []
+
+
+def check_fhir_options(
+    store: Store, bundle_type: str = "collection", base_url: str | None = None
+) -> list[str]:
+    """Refuse a bad base URL, or a transaction without one, before anyone signs in; returns
+    the warnings the export will give."""
+    url, warnings = fhir_base_url(store, base_url)
+    return warnings + bundle_canon(bundle_type, url)[1]
 
 
 def export_fhir(
@@ -31,11 +69,19 @@ def export_fhir(
     since: str | date | None = None,
     include_author: bool = False,
     problems: list[StoreError] | None = None,
+    bundle_type: str = "collection",
+    base_url: str | None = None,
 ) -> dict:
     """Write the FHIR resources for every session `reader` may read into `out_dir`; returns
-    what was written. Sessions that cannot be opened go in `problems` and are left out."""
-    pending = prepare_fhir(store, reader, out_dir, of, since, include_author, problems)
-    keys = ("questionnaires", "include_author", "since", "unreadable")
+    what was written, with `warnings` (sentences for the person exporting). Sessions that
+    cannot be opened go in `problems` and are left out. `base_url` None means the one in
+    config.toml, if any; a transaction bundle without any is refused (InvalidInput)."""
+    url, warnings = fhir_base_url(store, base_url)
+    pending = prepare_fhir(
+        store, reader, out_dir, of, since, include_author, problems, bundle_type, url
+    )
+    pending.result["warnings"] = warnings + pending.result["warnings"]
+    keys = ("questionnaires", "bundle_type", "include_author", "since", "unreadable")
     detail = {"format": "fhir", "sessions": pending.result["responses"]}
     return _audited(store, reader, of, pending, {**detail, **_pick(pending.result, keys)})
 

@@ -10,6 +10,7 @@ only be made stricter: the screen locks after at most 15 minutes whatever the fi
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,3 +53,34 @@ def idle_lock_seconds(config: Config, data_dir: Path) -> tuple[float, str | None
             f"at least {MIN_IDLE_LOCK}; the screen locks after {DEFAULT_IDLE_LOCK} seconds instead."
         )
     return float(min(value, MAX_IDLE_LOCK)), None
+
+
+# A FHIR base URL names the service's own namespace for canonical URLs (never fetched). It is
+# written into every exported resource, so only a plain http(s) address is taken: a host, an
+# optional port and path, and nothing that could mean something else in JSON, XHTML or a
+# server's request line (no spaces, quotes, angle brackets, user names, queries or fragments).
+_BASE_URL = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~-]+)*"
+)
+MAX_BASE_URL = 200
+
+
+def check_base_url(value: object) -> str | None:
+    """`value` as a FHIR base URL without a trailing slash, or None when it is not one."""
+    if not isinstance(value, str) or len(value) > MAX_BASE_URL:
+        return None
+    url = value[:-1] if value.endswith("/") else value
+    return url if _BASE_URL.fullmatch(url) else None
+
+
+def fhir_base_url(config: Config, data_dir: Path) -> tuple[str | None, str | None]:
+    """`fhir_base_url` from config.toml, and a problem if the file's value was not used."""
+    if "fhir_base_url" not in config.settings:
+        return None, None
+    url = check_base_url(config.settings["fhir_base_url"])
+    if url is None:
+        return None, (
+            f"fhir_base_url in {Path(data_dir) / CONFIG_FILE} must be a plain http or https "
+            "address (a host and a path, no spaces, query or #); it is not used."
+        )
+    return url, None

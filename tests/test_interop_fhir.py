@@ -22,6 +22,7 @@ from services.interop import export_fhir
 from store import PermissionDenied, Store
 from store.errors import InvalidInput
 from store.interop.fhir import (
+    BASE,
     CS_REASON,
     conditions_not_expressed,
     questionnaire,
@@ -301,19 +302,47 @@ def test_questionnaire_carries_answers_requirements_conditions_and_why(team) -> 
         "not-done",
         "not-applicable",
     ]
-    assert [c["code"] for c in question["code"] if c["system"].endswith("toc-requirement")] == list(
-        item.requirements
+    # Requirement numbers and the critical flag are extensions, not item.code (which
+    # extraction would read as the concept observed).
+    assert "code" not in question
+    requirement_ext = [
+        e
+        for e in question["extension"]
+        if e["url"].endswith("/StructureDefinition/toc-requirement")
+    ]
+    assert [e["valueCoding"]["code"] for e in requirement_ext] == list(item.requirements)
+    assert all(
+        e["valueCoding"]["system"].endswith("/CodeSystem/toc-requirement") for e in requirement_ext
     )
+    help_control = {
+        "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
+        "valueCodeableConcept": {
+            "coding": [
+                {
+                    "system": "http://hl7.org/fhir/questionnaire-item-control",
+                    "code": "help",
+                    "display": "Help-Button",
+                }
+            ]
+        },
+    }
     assert found[f"{item.id}.why"] == {
         "linkId": f"{item.id}.why",
         "text": item.why,
         "type": "display",
+        "extension": [help_control],
     }
+    guided = next(i for i in checklist.items if i.guidance)
+    assert found[f"{guided.id}.guidance"]["extension"] == [help_control]
     reason = found[f"{item.id}.reason"]
     assert reason["enableBehavior"] == "any"
     assert {t["answerCoding"]["code"] for t in reason["enableWhen"]} == {"partly", "not-done"}
     critical = [i for i in checklist.items if i.critical][0]
-    assert any(c["code"] == "critical" for c in found[critical.id]["code"])
+    assert {"url": f"{BASE}/StructureDefinition/critical", "valueBoolean": True} in found[
+        critical.id
+    ]["extension"]
+    plain = next(i for i in checklist.items if not i.critical)
+    assert all(not e["url"].endswith("/critical") for e in found[plain.id].get("extension", []))
     # An earlier item's answers: one test per answer, any of them.
     safe = found["safe-to-contact"]
     assert safe["enableBehavior"] == "any"
@@ -392,7 +421,9 @@ def test_responses_carry_status_answers_reasons_and_notes(team, tmp_path) -> Non
         "code": "no-private-room",
         "display": "No private room to talk",
     }
-    assert nested[f"{item_id}.note"]["answer"][0]["valueString"] == SECRET_NOTE
+    # The note sits beside the question (its own item), not under the answer.
+    assert f"{item_id}.note" not in nested
+    assert found[f"{item_id}.note"]["answer"][0]["valueString"] == SECRET_NOTE
     # More than one reason: one answer each, in the order given; the question repeats.
     second = team.checklist.items[1].id
     [answer] = found[second]["answer"]
@@ -411,7 +442,11 @@ def test_responses_carry_status_answers_reasons_and_notes(team, tmp_path) -> Non
         shown = session.visible_items(team.checklist)
         expected = {i.id for i in shown if session.response(i.id)}
         got = questions(responses[session.id]["item"])
-        answered = {k for k, v in got.items() if "answer" in v and not k.startswith("setup.")}
+        answered = {
+            k
+            for k, v in got.items()
+            if "answer" in v and not k.startswith("setup.") and not k.endswith(".note")
+        }
         assert answered == expected
 
 

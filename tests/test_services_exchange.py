@@ -12,7 +12,7 @@ from services import demo, exchange, interop, store_health
 from store import PermissionDenied, Store, StoreError
 from store.exchange import Import, open_target, prepare_export, read_bundle, sign_in_from_bundle
 from store.interop.csv_export import prepare_csv
-from store.interop.fhir import prepare_fhir
+from store.interop.fhir_export import prepare_fhir
 from tests.helpers import PASSPHRASE
 from tests.test_supervision import finished_session
 
@@ -143,6 +143,7 @@ def test_the_fhir_service_writes_the_export_entry(team, jo_session, tmp_path) ->
         "format": "fhir",
         "sessions": 1,
         "questionnaires": 1,
+        "bundle_type": "collection",
         "include_author": False,
         "since": None,
         "unreadable": 0,

@@ -1,29 +1,35 @@
 """HL7 FHIR R4 export: checklists as Questionnaires, sessions as QuestionnaireResponses.
 
 Everything here builds plain dicts in FHIR R4 JSON (UK Core is R4); no FHIR library is needed
-to run it (the tests validate the output with `fhir.resources`). The canonical URLs below are
-identifiers in a namespace of our own, never fetched: the app does not open a network
-connection.
+to run it. The tests check the output with tools this project did not write (HL7's R4 JSON
+Schema, FHIR.js and the R4 invariants in fhirpath.js: tests/fhir_check). The canonical URLs
+are identifiers under the service's own base URL (`fhir_terms.Canon`; example.org when none is
+given), never fetched: the app does not open a network connection. docs/fhir.md describes
+the shapes for the people who load them.
 
 What goes where
 - One `Questionnaire` per checklist version actually used. `url` is
-  `<BASE>/Questionnaire/<checklist id>`; `version` is `<checklist version>+<content hash>`, so
-  two wordings that share a version number are still told apart. Its items are:
+  `<base>/Questionnaire/<checklist id>`; `version` is `<checklist version>+<content hash>`,
+  so two wordings that share a version number are still told apart; `id` is
+  `<checklist id>-<version>-<first 8 of the hash>`, so a new version (or wording) never
+  overwrites the old one on a server. Its items are:
   - a group `contact.setup` ("About this contact") with `setup.setting` and `setup.stage`
     (choice) and one boolean `setup.<id>` per setup question of the checklist (for example
     `setup.baby_removed`), so that conditions on the setup can be written as `enableWhen`.
     The case reference is left out on purpose: it is not exported to FHIR at all;
   - one group per section (`linkId` = section id, or `section.<id>` in the unlikely case
-    that a section and an item share an id), holding one `choice` question per item
-    (`linkId` = item id, `text` = prompt). R4 has no `coding` item type (that is R5), so
-    `choice` with `answerOption` codings is the R4 form. The four answers come from
-    `<BASE>/CodeSystem/response` (done, partly, not-done, not-applicable). The Theory of
-    Change requirement numbers are item `code`s from `<BASE>/CodeSystem/toc-requirement`;
-    a critical item also carries the code `critical` from `<BASE>/CodeSystem/item-flag`;
+    that a section and an item share an id), holding for each item one `choice` question
+    (`linkId` = item id, `text` = prompt) and, beside it, its note `<item>.note` (text,
+    with the question's own enableWhen): R4 allows nothing under a question but its answers,
+    and a note may be written before the question is answered. R4 has no `coding` item type
+    (that is R5), so `choice` with `answerOption` codings is the R4 form. The four answers
+    come from `<base>/CodeSystem/response` (done, partly, not-done, not-applicable). The
+    Theory of Change requirement numbers and the critical flag are extensions of our own
+    (`fhir_terms`), not `item.code`, which extraction would read as the concept observed;
   - under each question: `<item>.why` (display: why it matters), `<item>.guidance` (display,
-    when there is guidance), `<item>.reason` (choice from the ValueSet `<BASE>/ValueSet/reason`,
-    `repeats: true` as more than one reason can be given, enabled only when the answer is
-    partly or not-done) and `<item>.note` (text).
+    when there is guidance), both shown as help (`questionnaire-itemControl` = help), and
+    `<item>.reason` (choice from the ValueSet `<base>/ValueSet/reason`, `repeats: true` as
+    more than one reason can be given, enabled only when the answer is partly or not-done).
 - `show_if` becomes `enableWhen`: an earlier item's answers (one `=` per answer, with
   `enableBehavior: any` for several; all four answers become `exists`), and setup choices
   (`=` on `setup.*`, or `!=` when all but one value is allowed). Conditions that combine
@@ -34,79 +40,63 @@ What goes where
   `questionnaire` = `url|version` of the exact wording the session was answered on,
   `status` completed or in-progress, `authored` = completed_at (or updated_at for a draft).
   Answers are given for the items the session shows (as the summary counts them); the
-  reasons (one answer each, in the order chosen, with the label as `display`) and a note
-  are nested under the answer they belong to. A reason's level (service, practice, the
-  woman's choice) is a property of its concept in the exported reason CodeSystem, not
-  repeated in every response.
+  reasons (one answer each, in the order chosen, with the label as `display`) are nested
+  under the answer they belong to, and a note is its own `<item>.note` item beside the
+  question, answered or not. A reason's level (service, practice, the woman's choice) is a
+  property of its concept in the exported reason CodeSystem, not repeated in every response.
   Left out: the case reference, the reflections and the supervision flag (reflective,
   personal material for supervision, not part of the record of care), and the author unless
   asked for (then `author.display` only: no Practitioner resource, no identifier). No
   `subject`: the woman is never the record.
-- `CodeSystem`s for the responses, reasons (with `level`), requirements (with `level`),
-  settings, stages and item flags, and the reason `ValueSet`, so the codes can be read
-  without this app.
-- A `Bundle` of type `collection` holds them all (`fullUrl`s are stable `urn:uuid:`s).
+- Every resource has a short generated narrative (`text`): counts and titles, never what
+  anyone typed.
+- The CodeSystems, the ValueSet and the Bundle (collection or transaction) are in
+  `fhir_terms` and `fhir_export`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import uuid
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checklists import NEEDS_REASON, RESPONSE_LABELS, RESPONSES, SETTINGS, STAGES
-from checklists.model import REASON_LEVEL_LABELS, Checklist, Condition, Item
-from store.errors import StoreError
-from store.interop import check_out_path, parse_since, select_sessions
-from store.paths import PendingFiles
+from checklists import NEEDS_REASON, RESPONSES, SETTINGS, STAGES
+from checklists.model import Checklist, Condition, Item
 from store.sessions import COMPLETE, NOTE_LIMIT, Session, answer_reasons
+
+from .fhir_terms import (
+    DEFAULT,
+    Canon,
+    critical_extension,
+    help_control,
+    name_of,
+    narrative,
+    requirement_extension,
+    response_code,
+    response_coding,
+)
 
 if TYPE_CHECKING:
     from checklists.loader import Library
-    from store.people import Person
-    from store.store import Store
 
-BASE = "https://stepping-stones.example.org/fhir"
-QUESTIONNAIRE_BASE = f"{BASE}/Questionnaire"
-CS_RESPONSE = f"{BASE}/CodeSystem/response"
-CS_REASON = f"{BASE}/CodeSystem/reason"
-CS_REQUIREMENT = f"{BASE}/CodeSystem/toc-requirement"
-CS_SETTING = f"{BASE}/CodeSystem/setting"
-CS_STAGE = f"{BASE}/CodeSystem/stage"
-CS_ITEM_FLAG = f"{BASE}/CodeSystem/item-flag"
-VS_REASON = f"{BASE}/ValueSet/reason"
-SESSION_IDENTIFIER = f"{BASE}/identifier/session"
+# The default (placeholder) namespace, for callers that give no base URL.
+BASE = DEFAULT.base
+CS_REASON = DEFAULT.cs_reason
+CS_RESPONSE = DEFAULT.cs_response
 
 SETUP_GROUP = "contact.setup"
 SETUP_TEXT = "About this contact"
 REASON_TEXT = "What got in the way?"
 NOTE_TEXT = "Note"
-CRITICAL = {"system": CS_ITEM_FLAG, "code": "critical", "display": "Critical item"}
 SETTING_LABELS = dict(SETTINGS)
 STAGE_LABELS = dict(STAGES)
 
 _FHIR_ID = re.compile(r"[^A-Za-z0-9.-]+")
 
+__all__ = ["CS_REASON", "response_code"]
+
 
 # -- small pieces ----------------------------------------------------------------------------
-def response_code(response: str) -> str:
-    """The FHIR code of an answer: `not_done` -> `not-done`."""
-    return response.replace("_", "-")
-
-
-def response_coding(response: str) -> dict:
-    return {
-        "system": CS_RESPONSE,
-        "code": response_code(response),
-        "display": RESPONSE_LABELS[response],
-    }
-
-
 def setup_link(name: str) -> str:
     return f"setup.{name}"
 
@@ -121,26 +111,22 @@ def fhir_id(text: str) -> str:
     return _FHIR_ID.sub("-", text).strip("-.")[:64] or "x"
 
 
-def _name(text: str) -> str:
-    """A computer-friendly name (que-0: starts with a capital, letters, digits, '_')."""
-    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text))
-    return name if name[:1].isalpha() else f"Checklist{name}"
-
-
-def questionnaire_url(checklist: Checklist) -> str:
-    return f"{QUESTIONNAIRE_BASE}/{checklist.id}"
+def questionnaire_url(checklist: Checklist, canon: Canon = DEFAULT) -> str:
+    return f"{canon.questionnaire}/{checklist.id}"
 
 
 def questionnaire_version(checklist: Checklist) -> str:
     return f"{checklist.version}+{checklist.content_hash}"
 
 
-def questionnaire_canonical(checklist: Checklist) -> str:
-    return f"{questionnaire_url(checklist)}|{questionnaire_version(checklist)}"
+def questionnaire_canonical(checklist: Checklist, canon: Canon = DEFAULT) -> str:
+    return f"{questionnaire_url(checklist, canon)}|{questionnaire_version(checklist)}"
 
 
 def questionnaire_id(checklist: Checklist) -> str:
-    suffix = f"-v{fhir_id(checklist.version)}-{checklist.content_hash[:8]}"
+    """`<id>-<version>-<first 8 of the content hash>`: a new version, or a new wording of one
+    version, never overwrites the old Questionnaire on a server."""
+    suffix = f"-{fhir_id(checklist.version)}-{checklist.content_hash[:8]}"
     return fhir_id(checklist.id)[: 64 - len(suffix)] + suffix
 
 
@@ -158,27 +144,17 @@ def _setup_domain(name: str) -> list:
     return [True, False]
 
 
-def _setup_answer(name: str, value) -> dict:
-    if name == "setting":
+def _setup_answer(name: str, value, canon: Canon) -> dict:
+    if name in ("setting", "stage"):
+        system = canon.cs_setting if name == "setting" else canon.cs_stage
+        labels = SETTING_LABELS if name == "setting" else STAGE_LABELS
         return {
-            "answerCoding": {
-                "system": CS_SETTING,
-                "code": value,
-                "display": SETTING_LABELS.get(value, value),
-            }
-        }
-    if name == "stage":
-        return {
-            "answerCoding": {
-                "system": CS_STAGE,
-                "code": value,
-                "display": STAGE_LABELS.get(value, value),
-            }
+            "answerCoding": {"system": system, "code": value, "display": labels.get(value, value)}
         }
     return {"answerBoolean": bool(value)}
 
 
-def _enable_when(condition: Condition) -> tuple[list[dict], str | None]:
+def _enable_when(condition: Condition, canon: Canon) -> tuple[list[dict], str | None]:
     """(enableWhen, enableBehavior) for a show_if; ValueError when it cannot be expressed.
 
     Each part of a condition (a setup field, the earlier item) must hold, and a part holds
@@ -195,16 +171,17 @@ def _enable_when(condition: Condition) -> tuple[list[dict], str | None]:
         if not others:
             continue  # every value allowed: no test needed
         if len(wanted) == 1:
-            parts.append(
-                [{"question": question, "operator": "=", **_setup_answer(name, wanted[0])}]
-            )
+            test = {"question": question, "operator": "=", **_setup_answer(name, wanted[0], canon)}
+            parts.append([test])
         elif len(others) == 1:  # setup answers are always present, so `!=` is safe here
-            parts.append(
-                [{"question": question, "operator": "!=", **_setup_answer(name, others[0])}]
-            )
+            test = {"question": question, "operator": "!=", **_setup_answer(name, others[0], canon)}
+            parts.append([test])
         else:
             parts.append(
-                [{"question": question, "operator": "=", **_setup_answer(name, v)} for v in wanted]
+                [
+                    {"question": question, "operator": "=", **_setup_answer(name, v, canon)}
+                    for v in wanted
+                ]
             )
     if condition.item is not None:
         wanted = [r for r in RESPONSES if r in condition.answers]
@@ -218,7 +195,7 @@ def _enable_when(condition: Condition) -> tuple[list[dict], str | None]:
                     {
                         "question": condition.item,
                         "operator": "=",
-                        "answerCoding": response_coding(r),
+                        "answerCoding": response_coding(r, canon),
                     }
                     for r in wanted
                 ]
@@ -233,12 +210,12 @@ def _enable_when(condition: Condition) -> tuple[list[dict], str | None]:
     raise ValueError("an 'and' of several 'or's")
 
 
-def _apply_condition(target: dict, condition: Condition | None) -> bool:
+def _apply_condition(target: dict, condition: Condition | None, canon: Canon = DEFAULT) -> bool:
     """Add enableWhen to `target`; False when the condition could not be expressed."""
     if condition is None:
         return True
     try:
-        tests, behaviour = _enable_when(condition)
+        tests, behaviour = _enable_when(condition, canon)
     except ValueError:
         return False
     if tests:
@@ -268,27 +245,18 @@ def conditions_not_expressed(checklist: Checklist) -> list[str]:
 
 
 # -- Questionnaire ---------------------------------------------------------------------------
-def _setup_group(checklist: Checklist) -> dict:
+def _setup_group(checklist: Checklist, canon: Canon) -> dict:
     items: list[dict] = [
         {
-            "linkId": setup_link("setting"),
-            "text": "Setting",
+            "linkId": setup_link(name),
+            "text": text,
             "type": "choice",
             "required": True,
             "answerOption": [
-                {"valueCoding": _setup_answer("setting", key)["answerCoding"]}
-                for key, _ in SETTINGS
+                {"valueCoding": _setup_answer(name, key, canon)["answerCoding"]} for key, _ in pairs
             ],
-        },
-        {
-            "linkId": setup_link("stage"),
-            "text": "Stage",
-            "type": "choice",
-            "required": True,
-            "answerOption": [
-                {"valueCoding": _setup_answer("stage", key)["answerCoding"]} for key, _ in STAGES
-            ],
-        },
+        }
+        for name, text, pairs in (("setting", "Setting", SETTINGS), ("stage", "Stage", STAGES))
     ]
     items += [
         {"linkId": setup_link(q.id), "text": q.label, "type": "boolean"}
@@ -297,64 +265,79 @@ def _setup_group(checklist: Checklist) -> dict:
     return {"linkId": SETUP_GROUP, "text": SETUP_TEXT, "type": "group", "item": items}
 
 
-def _question(item: Item) -> dict:
+def _help(link: str, text: str) -> dict:
+    return {"linkId": link, "text": text, "type": "display", "extension": [help_control()]}
+
+
+def _question(item: Item, library: Library | None, canon: Canon) -> list[dict]:
+    """The question for `item`, then its note item beside it (the same conditions)."""
     question: dict = {"linkId": item.id}
-    codes = [{"system": CS_REQUIREMENT, "code": number} for number in item.requirements]
+    extensions = []
+    for number in item.requirements:
+        requirement = library.requirements.get(number) if library is not None else None
+        title = requirement.title if requirement is not None else None
+        extensions.append(requirement_extension(number, title, canon))
     if item.critical:
-        codes.append(dict(CRITICAL))
-    if codes:
-        question["code"] = codes
+        extensions.append(critical_extension(canon))
+    if extensions:
+        question["extension"] = extensions
     question["text"] = item.prompt
     question["type"] = "choice"
-    _apply_condition(question, item.show_if)
-    question["answerOption"] = [{"valueCoding": response_coding(r)} for r in RESPONSES]
-    children = [{"linkId": child_link(item.id, "why"), "text": item.why, "type": "display"}]
+    _apply_condition(question, item.show_if, canon)
+    question["answerOption"] = [{"valueCoding": response_coding(r, canon)} for r in RESPONSES]
+    children = [_help(child_link(item.id, "why"), item.why)]
     if item.guidance:
-        children.append(
-            {"linkId": child_link(item.id, "guidance"), "text": item.guidance, "type": "display"}
-        )
+        children.append(_help(child_link(item.id, "guidance"), item.guidance))
     children.append(
         {
             "linkId": child_link(item.id, "reason"),
             "text": REASON_TEXT,
             "type": "choice",
             "enableWhen": [
-                {"question": item.id, "operator": "=", "answerCoding": response_coding(r)}
+                {"question": item.id, "operator": "=", "answerCoding": response_coding(r, canon)}
                 for r in RESPONSES
                 if r in NEEDS_REASON
             ],
             "enableBehavior": "any",
             "repeats": True,
-            "answerValueSet": VS_REASON,
-        }
-    )
-    children.append(
-        {
-            "linkId": child_link(item.id, "note"),
-            "text": NOTE_TEXT,
-            "type": "text",
-            "maxLength": NOTE_LIMIT,
+            "answerValueSet": canon.vs_reason,
         }
     )
     question["item"] = children
-    return question
+    # A note may be written before the question is answered, so it sits beside the question
+    # (R4 allows nothing under a question but its answers), shown when the question is.
+    note: dict = {"linkId": child_link(item.id, "note"), "text": f"{NOTE_TEXT}: {item.prompt}"}
+    for key in ("enableWhen", "enableBehavior"):
+        if key in question:
+            note[key] = question[key]
+    note["type"] = "text"
+    note["maxLength"] = NOTE_LIMIT
+    return [question, note]
 
 
-def questionnaire(checklist: Checklist) -> dict:
-    """One checklist version as a FHIR R4 Questionnaire (a plain dict)."""
+def questionnaire(
+    checklist: Checklist, library: Library | None = None, canon: Canon = DEFAULT
+) -> dict:
+    """One checklist version as a FHIR R4 Questionnaire (a plain dict). With `library`, the
+    requirement extensions carry each requirement's title as well as its number."""
     links = _section_links(checklist)
-    items = [_setup_group(checklist)]
+    items = [_setup_group(checklist, canon)]
     for section in checklist.sections:
         group: dict = {"linkId": links[section.id], "text": section.title, "type": "group"}
-        _apply_condition(group, section.show_if)
-        group["item"] = [_question(item) for item in section.items]
+        _apply_condition(group, section.show_if, canon)
+        group["item"] = [q for item in section.items for q in _question(item, library, canon)]
         items.append(group)
+    count = len(checklist.items)
     resource: dict = {
         "resourceType": "Questionnaire",
         "id": questionnaire_id(checklist),
-        "url": questionnaire_url(checklist),
+        "text": narrative(
+            f"{checklist.title}, version {checklist.version}: {count} question(s) in "
+            f"{len(checklist.sections)} section(s)."
+        ),
+        "url": questionnaire_url(checklist, canon),
         "version": questionnaire_version(checklist),
-        "name": _name(checklist.id),
+        "name": name_of(checklist.id),
         "title": checklist.title,
         "status": "active",
         "publisher": "Stepping Stones",
@@ -370,12 +353,12 @@ def questionnaire(checklist: Checklist) -> dict:
 
 
 # -- QuestionnaireResponse -------------------------------------------------------------------
-def _setup_answers(session: Session, checklist: Checklist) -> dict:
+def _setup_answers(session: Session, checklist: Checklist, canon: Canon) -> dict:
     items = []
     for name in ("setting", "stage"):
         value = session.setup.get(name)
         if value:
-            coding = _setup_answer(name, value)["answerCoding"]
+            coding = _setup_answer(name, value, canon)["answerCoding"]
             items.append({"linkId": setup_link(name), "answer": [{"valueCoding": coding}]})
     for q in checklist.setup_questions:
         items.append(
@@ -387,53 +370,46 @@ def _setup_answers(session: Session, checklist: Checklist) -> dict:
     return {"linkId": SETUP_GROUP, "text": SETUP_TEXT, "item": items}
 
 
-def _answered(session: Session, item: Item, library: Library) -> dict | None:
+def _answered(session: Session, item: Item, library: Library, canon: Canon) -> list[dict]:
+    """The answer to `item` (with its reasons nested under it), then its note beside it."""
     entry = session.answers.get(item.id) or {}
     response = entry.get("response")
     note = (entry.get("note") or "").strip()
-    reason_ids = answer_reasons(entry) if response in NEEDS_REASON else []
-    if response is None and not note:
-        return None
-    children = []
-    if reason_ids:
-        codings = []
-        for reason_id in reason_ids:
-            reason = library.reason(reason_id)
-            codings.append(
+    found = []
+    if response is not None:
+        answer: dict = {"valueCoding": response_coding(response, canon)}
+        reason_ids = answer_reasons(entry) if response in NEEDS_REASON else []
+        if reason_ids:
+            codings = []
+            for reason_id in reason_ids:
+                reason = library.reason(reason_id)
+                display = reason.label if reason else reason_id
+                codings.append({"system": canon.cs_reason, "code": reason_id, "display": display})
+            answer["item"] = [
                 {
-                    "system": CS_REASON,
-                    "code": reason_id,
-                    "display": reason.label if reason else reason_id,
+                    "linkId": child_link(item.id, "reason"),
+                    "text": REASON_TEXT,
+                    "answer": [{"valueCoding": coding} for coding in codings],
                 }
-            )
-        children.append(
-            {
-                "linkId": child_link(item.id, "reason"),
-                "text": REASON_TEXT,
-                "answer": [{"valueCoding": coding} for coding in codings],
-            }
-        )
+            ]
+        found.append({"linkId": item.id, "text": item.prompt, "answer": [answer]})
     if note:
-        children.append(
+        found.append(
             {
                 "linkId": child_link(item.id, "note"),
-                "text": NOTE_TEXT,
+                "text": f"{NOTE_TEXT}: {item.prompt}",
                 "answer": [{"valueString": note}],
             }
         )
-    out: dict = {"linkId": item.id, "text": item.prompt}
-    if response is not None:
-        answer: dict = {"valueCoding": response_coding(response)}
-        if children:
-            answer["item"] = children
-        out["answer"] = [answer]
-    else:  # a note on an item not answered yet: nested under the item, not an answer
-        out["item"] = children
-    return out
+    return found
 
 
 def questionnaire_response(
-    session: Session, checklist: Checklist, library: Library, author_name: str | None = None
+    session: Session,
+    checklist: Checklist,
+    library: Library,
+    author_name: str | None = None,
+    canon: Canon = DEFAULT,
 ) -> dict:
     """One session as a FHIR R4 QuestionnaireResponse; the checklist must be its own version.
 
@@ -442,231 +418,34 @@ def questionnaire_response(
     """
     shown = {item.id for item in session.visible_items(checklist)}
     links = _section_links(checklist)
-    items = [_setup_answers(session, checklist)]
+    items = [_setup_answers(session, checklist, canon)]
+    answered_count = 0
     for section in checklist.sections:
         answered = [
             found
             for item in section.items
-            if item.id in shown and (found := _answered(session, item, library)) is not None
+            if item.id in shown
+            for found in _answered(session, item, library, canon)
         ]
+        answered_count += sum(1 for a in answered if not a["linkId"].endswith(".note"))
         if answered:
             items.append({"linkId": links[section.id], "text": section.title, "item": answered})
     record = session.record
+    status = "completed" if session.status == COMPLETE else "in-progress"
+    authored = record.get("completed_at") or record["updated_at"]
     resource: dict = {
         "resourceType": "QuestionnaireResponse",
-        "id": session.id,
-        "identifier": {"system": SESSION_IDENTIFIER, "value": session.id},
-        "questionnaire": questionnaire_canonical(checklist),
-        "status": "completed" if session.status == COMPLETE else "in-progress",
-        "authored": record.get("completed_at") or record["updated_at"],
+        "id": fhir_id(session.id),
+        "text": narrative(
+            f"{checklist.title} (version {checklist.version}), {status}, {authored}: "
+            f"{answered_count} of {len(shown)} shown question(s) answered."
+        ),
+        "identifier": {"system": canon.session_identifier, "value": session.id},
+        "questionnaire": questionnaire_canonical(checklist, canon),
+        "status": status,
+        "authored": authored,
     }
     if author_name:
         resource["author"] = {"display": author_name}
     resource["item"] = items
     return resource
-
-
-# -- CodeSystems, ValueSet, Bundle -----------------------------------------------------------
-def _code_system(
-    key: str, url: str, title: str, concepts: list[dict], properties: Sequence[dict] = ()
-) -> dict:
-    digest = hashlib.sha256(
-        json.dumps(concepts, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    ).hexdigest()[:16]
-    resource: dict = {
-        "resourceType": "CodeSystem",
-        "id": f"stepping-stones-{key}",
-        "url": url,
-        "version": digest,
-        "name": _name(f"stepping-stones-{key}"),
-        "title": title,
-        "status": "active",
-        "publisher": "Stepping Stones",
-        "caseSensitive": True,
-        "content": "complete",
-        "count": len(concepts),
-    }
-    if properties:
-        resource["property"] = list(properties)
-    resource["concept"] = concepts
-    return resource
-
-
-def _level_property(description: str) -> dict:
-    return {"code": "level", "description": description, "type": "code"}
-
-
-def code_systems(library: Library) -> list[dict]:
-    """The code systems the Questionnaires use, and the reason ValueSet."""
-    reasons = _code_system(
-        "reason",
-        CS_REASON,
-        "Why an item was not done, or only partly",
-        [
-            {
-                "code": r.id,
-                "display": r.label,
-                "definition": f"{r.label} ({REASON_LEVEL_LABELS.get(r.level, r.level)})",
-                "property": [{"code": "level", "valueCode": r.level}],
-            }
-            for r in library.reasons
-        ],
-        [
-            _level_property(
-                "service: a barrier to escalate; practice: a point to reflect on; "
-                "woman: her own choice or circumstances"
-            )
-        ],
-    )
-    requirements = _code_system(
-        "toc-requirement",
-        CS_REQUIREMENT,
-        "Stepping Stones Theory of Change requirements",
-        [
-            {
-                "code": number,
-                "display": requirement.title,
-                "property": [{"code": "level", "valueCode": requirement.level}],
-            }
-            for number, requirement in library.requirements.items()
-        ],
-        [_level_property("the level the requirement belongs to")],
-    )
-    value_set = {
-        "resourceType": "ValueSet",
-        "id": "stepping-stones-reason",
-        "url": VS_REASON,
-        "version": reasons["version"],
-        "name": "SteppingStonesReason",
-        "title": "Why an item was not done, or only partly",
-        "status": "active",
-        "publisher": "Stepping Stones",
-        "compose": {"include": [{"system": CS_REASON, "version": reasons["version"]}]},
-    }
-    return [
-        _code_system(
-            "response",
-            CS_RESPONSE,
-            "Checklist answers",
-            [{"code": response_code(r), "display": RESPONSE_LABELS[r]} for r in RESPONSES],
-        ),
-        reasons,
-        requirements,
-        _code_system(
-            "setting",
-            CS_SETTING,
-            "Where the contact took place",
-            [{"code": key, "display": label} for key, label in SETTINGS],
-        ),
-        _code_system(
-            "stage",
-            CS_STAGE,
-            "Pregnancy or after the birth",
-            [{"code": key, "display": label} for key, label in STAGES],
-        ),
-        _code_system(
-            "item-flag",
-            CS_ITEM_FLAG,
-            "Checklist item flags",
-            [
-                {
-                    "code": CRITICAL["code"],
-                    "display": CRITICAL["display"],
-                    "definition": "A key item: missing it matters most for her care",
-                }
-            ],
-        ),
-        value_set,
-    ]
-
-
-def full_url(resource: dict) -> str:
-    """A stable `urn:uuid:` for a resource in a Bundle (the same for every export)."""
-    name = f"{BASE}/{resource['resourceType']}/{resource['id']}/{resource.get('version', '')}"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
-
-
-def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def bundle(resources: Iterable[dict], timestamp: str | None = None) -> dict:
-    """A Bundle of type `collection` holding `resources`."""
-    return {
-        "resourceType": "Bundle",
-        "id": str(uuid.uuid4()),
-        "type": "collection",
-        "timestamp": timestamp or _now(),
-        "entry": [{"fullUrl": full_url(r), "resource": r} for r in resources],
-    }
-
-
-# -- the export ------------------------------------------------------------------------------
-def file_name(resource: dict) -> str:
-    return f"{resource['resourceType']}-{resource['id']}.json"
-
-
-def _json_bytes(resource: dict) -> bytes:
-    return (json.dumps(resource, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def prepare_fhir(
-    store: Store,
-    reader: Person,
-    out_dir: str | Path,
-    of: Person | None = None,
-    since: str | date | None = None,
-    include_author: bool = False,
-    problems: list[StoreError] | None = None,
-) -> PendingFiles:
-    """The FHIR resources for every session `reader` may read, ready to write into `out_dir`.
-
-    `Questionnaire-<id>.json` per checklist version used, `QuestionnaireResponse-<id>.json`
-    per session (drafts as in-progress), the CodeSystems and ValueSet, and `bundle.json`
-    holding them all. Sessions that cannot be opened go in `problems` and are left out. The
-    service (`services.interop`) writes the audit entry, then the files.
-    """
-    out_dir = check_out_path(store, Path(out_dir), directory=True)
-    since_date = parse_since(since)
-    problems = problems if problems is not None else []
-    sessions, read = select_sessions(store, reader, of, since_date, problems)
-    names = {p.id: p.name for p in store.people.all()} if include_author else {}
-    questionnaires: dict[str, dict] = {}
-    not_expressed: list[str] = []
-    responses = []
-    for session in sessions:
-        try:
-            checklist = store.checklist_for(session)
-        except StoreError as exc:
-            problems.append(exc)
-            continue
-        key = questionnaire_id(checklist)
-        if key not in questionnaires:
-            questionnaires[key] = questionnaire(checklist)
-            not_expressed += conditions_not_expressed(checklist)
-        responses.append(
-            questionnaire_response(session, checklist, store.library, names.get(session.author))
-        )
-    resources = [
-        *code_systems(store.library),
-        *(questionnaires[k] for k in sorted(questionnaires)),
-        *responses,
-    ]
-    completed = sum(1 for r in responses if r["status"] == "completed")
-    files = [(out_dir / file_name(r), _json_bytes(r)) for r in resources]
-    files.append((out_dir / "bundle.json", _json_bytes(bundle(resources))))
-    result = {
-        "format": "fhir",
-        "out": str(out_dir),
-        "questionnaires": len(questionnaires),
-        "responses": len(responses),
-        "completed": completed,
-        "in_progress": len(responses) - completed,
-        "code_systems": sum(1 for r in resources if r["resourceType"] == "CodeSystem"),
-        "include_author": bool(include_author),
-        "since": since_date.isoformat() if since_date else None,
-        "unreadable": len(problems),
-        "conditions_not_expressed": not_expressed,
-        "files": [path.name for path, _ in files],
-    }
-    return PendingFiles(result, files, folder=out_dir, read=read)
