@@ -13,7 +13,7 @@ from store import Person, Store
 from store.errors import NotFound, PermissionDenied, StoreError
 from store.supervision import Comment, SupervisionRecord
 
-from . import audit, guard
+from . import audit, guard, service_parts
 
 # What each free text is called in the guard's messages (the same in the app and the CLI).
 NOUNS = {
@@ -104,6 +104,7 @@ def add_record(
     audit.record(
         store, "supervision_record_added", person.name, of.name, {"actions": len(actions)}, record
     )
+    service_parts.supervision_saved(store, person, of, record)
     return record
 
 
