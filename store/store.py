@@ -35,6 +35,7 @@ from .files import StoreFile, doc, holds_records
 from .part_writer import PartWriter, contact_part
 from .people import PeopleStore, Person
 from .pins import Pins
+from .roles import sees_sessions
 from .sessions import FOLDER as SESSIONS_FOLDER
 from .sessions import Session, SessionStore, new_session
 from .storage import ensure_dir, read_tables
@@ -177,6 +178,8 @@ class Store:
 
     # -- sessions ----------------------------------------------------------------------------
     def start_session(self, person: Person, checklist: Checklist, setup: dict) -> Session:
+        if not sees_sessions(person.roles):
+            raise PermissionDenied("As a service lead you see the service's figures only.")
         self.remember_version(checklist)
         session = new_session(person.id, checklist, setup)
         session.signer = person.private_key  # every save of it is signed by its author
@@ -227,11 +230,17 @@ class Store:
         return person
 
     def readable_authors(self, reader: Person) -> list[Person]:
-        """Whose sessions this person may read: their own, and their supervisees'."""
+        """Whose sessions this person may read: their own, and their supervisees' (nobody's
+        for a service lead who has no other role)."""
+        if not sees_sessions(reader.roles):
+            return []
         people = self.people.all()
         return [p for p in people if p.id == reader.id or reader.id in p.supervisors]
 
     def may_read(self, reader: Person, author: Person) -> bool:
+        """The author and their supervisors; never a service lead who has no other role."""
+        if not sees_sessions(reader.roles):
+            return False
         return author.id == reader.id or reader.id in author.supervisors
 
     def require_reader(self, reader: Person, author: Person) -> None:
