@@ -13,6 +13,7 @@ nothing in clear links an entry in the service file to anyone.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,6 +122,27 @@ class PartWriter:
             if isinstance(row.get("month"), str) and isinstance(row.get("keys"), list):
                 out.setdefault(row["month"], set()).update(str(k) for k in row["keys"])
         return out
+
+    def up_to_date(self, author_id: str) -> bool:
+        """Whether the person's index was checked (or written) after their last finished
+        session and supervision record were: then signing in need not look for sessions
+        without parts. Only a shortcut: a wrong answer delays parts, never invents one."""
+        folder = self.folder(author_id)
+        try:
+            index = (folder / INDEX).stat().st_mtime_ns
+            others = [p.stat().st_mtime_ns for p in folder.glob("*.json") if p.name != INDEX]
+        except OSError:
+            return False
+        return index >= max(others, default=0)
+
+    def mark_checked(self, author_id: str) -> None:
+        """Every session and record of this person that could have a part has one."""
+        path = self.folder(author_id) / INDEX
+        try:
+            if path.is_file():
+                os.utime(path)
+        except OSError:
+            pass
 
     def add(self, author_id: str, month: str, new: dict[str, dict], writer: Person) -> bool:
         """Add parts (key -> part) to `author_id`'s entry for `month`, signed by `writer` (the

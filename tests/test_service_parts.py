@@ -166,3 +166,15 @@ def test_older_sessions_gain_their_parts_when_their_author_or_supervisor_signs_i
     people.reshare(store, jo)
     read = read_parts(store, lee, "2026-09", "2026-09")
     assert len(read.contacts) == 2 and read.rejected == 0
+
+
+def test_a_supervision_record_gives_a_part_naming_nobody(team, lead):
+    from services import supervision
+
+    store = team.store
+    supervision.add_record(store, team.sam, team.jo, "We talked about the room.", when="2026-10-05")
+    read = read_parts(store, lead, MONTH, MONTH)
+    assert read.supervision == [
+        {"kind": "supervision", "month": MONTH, "practitioner": opaque_id(team.jo.sign_publics[0])}
+    ]
+    assert "room" not in month_path(store.data_dir, MONTH).read_text()
