@@ -34,7 +34,7 @@ from .errors import StoreError
 from .files import StoreFile, doc, raw_table
 from .people import PeopleStore, Person
 from .report_key import ReportKeys
-from .service_parts import expand, new_entry_id, opaque_id, put_entry, sealed_entry
+from .service_parts import expand, new_entry_id, opaque_id, pack, put_entry, sealed_entry
 
 INDEX = "report-index.json"
 TABLE = "months"
@@ -173,22 +173,16 @@ class PartWriter:
                 return True
             parts.update(new)
             keys = sorted(parts)
-            put_entry(
-                self.data_dir,
-                month,
-                sealed_entry(entry_id, [parts[k] for k in keys], writer.private_key, public),
-            )
+            blob = pack([parts[k] for k in keys])
+            entry = sealed_entry(entry_id, [], writer.private_key, public, blob)
+            put_entry(self.data_dir, month, entry)
             content_key = new_content_key()
             sealed = seal(
-                {"entry": entry_id, "keys": keys, "parts": b64(_pack(parts, keys))},
-                content_key,
-                context,
+                {"entry": entry_id, "keys": keys, "parts": b64(blob)}, content_key, context
             )
             wraps = {pid: wrap_for(content_key, pub, context) for pid, pub in readers.items()}
             record = {"month": month, "keys": keys, "sealed": sealed, "readers": wraps}
-            if table.contains(doc_id=_number(month)):
-                table.remove(doc_ids=[_number(month)])
-            table.insert(doc(record, _number(month)))
+            table.upsert(doc(record, _number(month)))  # the same fields, all replaced
         return True
 
     def _open(self, row: dict, writer: Person, context: bytes) -> tuple[str, dict] | None:
@@ -207,9 +201,3 @@ class PartWriter:
         if not isinstance(entry_id, str) or len(keys) != len(parts):
             return None
         return entry_id, dict(zip(keys, parts, strict=True))
-
-
-def _pack(parts: dict[str, dict], keys: list[str]) -> bytes:
-    from .service_parts import pack
-
-    return pack([parts[k] for k in keys])
