@@ -5,6 +5,7 @@ only as opaque parts (no session, no name). The report itself is `services.servi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,8 @@ from .errors import NotAllowed
 
 if TYPE_CHECKING:
     from store import Person, Store
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 __all__ = ["PartsRead", "catch_up", "read_parts", "require_lead", "supervision_saved"]
 
@@ -89,8 +92,8 @@ def catch_up(store: Store, person: Person) -> int:
     for author in store.readable_authors(person):
         try:
             added += _catch_up_author(store, person, author)
-        except StoreError:
-            continue
+        except (StoreError, OSError, KeyError, TypeError, ValueError):
+            continue  # a hostile or damaged file of one person never stops the rest
     return added
 
 
@@ -103,6 +106,8 @@ def _catch_up_author(store: Store, person: Person, author: Person) -> int:
     covered = store.parts.covered(author.id)
     missing: dict[str, list[dict]] = {}
     for month in store.sessions.archive_months(author.id):
+        if not MONTH.fullmatch(month):
+            continue  # a file named by hand, not one of the archive's
         have = covered.get(month, set())
         for record in store.sessions.peek(author.id, month):
             if record.get("status") == "complete" and record.get("id") not in have:
