@@ -21,6 +21,7 @@ from store.interop.fhir_export import BUNDLE_TYPES, bundle_canon, prepare_fhir
 from store.paths import PendingFiles
 
 from . import audit
+from .sessions import require_sessions
 
 # The checks a front end makes before anyone signs in (a bad date, base URL or --out fails
 # first).
@@ -76,6 +77,7 @@ def export_fhir(
     what was written, with `warnings` (sentences for the person exporting). Sessions that
     cannot be opened go in `problems` and are left out. `base_url` None means the one in
     config.toml, if any; a transaction bundle without any is refused (InvalidInput)."""
+    require_sessions(reader)
     url, warnings = fhir_base_url(store, base_url)
     pending = prepare_fhir(
         store, reader, out_dir, of, since, include_author, problems, bundle_type, url
@@ -97,6 +99,7 @@ def export_csv(
 ) -> dict:
     """Write one CSV row per answer of every session `reader` may read; returns what was
     written. Sessions that cannot be opened go in `problems` and are left out."""
+    require_sessions(reader)
     pending = prepare_csv(store, reader, out_path, of, since, include_notes, problems)
     keys = ("sessions", "rows", "include_notes", "since", "unreadable")
     return _audited(store, reader, of, pending, {"format": "csv", **_pick(pending.result, keys)})

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from store.errors import PermissionDenied, SignInError, StoreError
 from store.lockout import LockedOut
 
-from . import audit, directory
+from . import audit, directory, report_key, service_parts
 
 if TYPE_CHECKING:
     from store import Person, Store
@@ -125,6 +125,7 @@ def reshare(store: Store, person: Person) -> int:
     changed = store.reshare_all(person)
     if changed:
         audit.record(store, "reshare", person.name, None, {"records": changed}, changed)
+    service_parts.catch_up(store, person)  # older sessions gain their report part
     return changed
 
 
@@ -161,7 +162,10 @@ def add_person(
     person = store.people.add(
         name, list(roles), passphrase, supervisors=supervisors, acting=acting, again=again
     )
-    return _added(store, acting, person)
+    _added(store, acting, person)
+    if acting is not None and person.has("lead"):
+        report_key.made_for_first_lead(store, acting)
+    return person
 
 
 def _added(store: Store, acting: Person | None, person: Person) -> Person:
@@ -188,6 +192,8 @@ def update_person(
         event, _, value = change.partition(":")
         detail = {"value": value} if value else None
         audit.record(store, event, acting.name, person.name, detail, (person, changes))
+    if "role_added:lead" in changes:
+        report_key.made_for_first_lead(store, acting)
     return person, changes
 
 

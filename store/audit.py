@@ -73,6 +73,8 @@ EVENTS = (
     "sessions_vouched",
     "directory_signed",
     "supervisor_confirmed",
+    "report_key_made",
+    "report_key_shared",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.
