@@ -180,21 +180,28 @@ def make_team(store, alex, signed_in: bool = True) -> Team:
 
 
 # -- Pilot -------------------------------------------------------------------------------------
+SETTLE_DEADLINE = 60.0  # seconds: a worker still running after this is a fault, not a wait
+
+
 async def settle(app, pilot, rounds: int = 3, workers: bool = False) -> None:
     """Let workers (disk writes, sign-in) finish and the screen catch up: `rounds` quiet rounds
-    of waiting until idle in a row (up to 100 rounds in all). A round is busy while a table is
-    still fitting its columns, and with `workers` while the screen has a worker running
-    (reading and sealing; never the app's long-lived draft writer): a busy machine can finish a
-    worker on the last round, and its rows must be drawn before anyone looks."""
+    of waiting until idle in a row (while anything is busy, up to a minute). A round is busy
+    while a table is still fitting its columns, and with `workers` while the screen has a
+    worker running (reading and sealing; never the app's long-lived draft writer): a busy
+    machine can finish a worker on the last round, and its rows must be drawn before anyone
+    looks."""
     quiet = 0  # rounds in a row with nothing left to do
-    for _ in range(100):
+    # Rounds are quick when nothing is left to do, so a worker still busy (signing, sealing)
+    # on a loaded machine is waited for by the clock, not for a number of rounds.
+    give_up = time.monotonic() + SETTLE_DEADLINE
+    for done in range(10_000):
         await app.wait_until_idle()
         await pilot.pause()
         busy = (
             workers and not all(w.is_finished or w.group == "writer" for w in app.workers)
         ) or _tables_fitting(app)
         quiet = 0 if busy else quiet + 1
-        if quiet >= rounds:
+        if quiet >= rounds or (done >= 100 and time.monotonic() > give_up):
             break
 
 

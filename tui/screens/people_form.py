@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,6 +25,18 @@ ROLE_CHOICES = (
     ("admin", "Admin: adds and changes people"),
     ("lead", "Service lead: the service's figures, never anyone's sessions"),
 )
+
+
+class Done(Message):
+    """A form's worker has finished its change: the form closes with this sentence.
+
+    Posted rather than closing the form from the worker's thread: closing a screen cancels
+    its workers, and a worker still waiting for the close to run would be cancelled inside
+    its own call (seen as WorkerCancelled on a busy machine)."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__()
+        self.said = said
 
 
 class TickList(OptionList):
@@ -151,6 +164,10 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
             self.problem("Saving…")
             self.change(self.person, roles, supervisors)
 
+    @on(Done)
+    def finished(self, message: Done) -> None:
+        self.dismiss(message.said)
+
     @work(thread=True, exclusive=True, group="person-form", exit_on_error=False)
     def add(
         self, name: str, roles: list[str], supervisors: list[str], passphrase: str, again: str
@@ -166,7 +183,7 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
             self.app.call_from_thread(self.problem, str(exc))
             return
         said = f"Added {person.name} ({', '.join(person.roles)}): they can sign in now."
-        self.app.call_from_thread(self.dismiss, said)
+        self.post_message(Done(said))
 
     @work(thread=True, exclusive=True, group="person-form", exit_on_error=False)
     def change(self, person: dict, roles: list[str], supervisors: list[str]) -> None:
@@ -191,7 +208,7 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
             self.app.call_from_thread(self.problem, str(exc))
             return
         said = f"Saved the changes to {person['name']}." if changes else "Nothing to change."
-        self.app.call_from_thread(self.dismiss, said)
+        self.post_message(Done(said))
 
     def action_leave(self) -> None:
         typed = self.person is None and any(field.value for field in self.query(Input))
@@ -262,6 +279,10 @@ class ResetPassphraseScreen(SteppingNode, Screen[str | None]):
         self.query_one("#problem", Static).update("Resetting…")
         self.reset(new, again)
 
+    @on(Done)
+    def finished(self, message: Done) -> None:
+        self.dismiss(message.said)
+
     @work(thread=True, exclusive=True, group="reset", exit_on_error=False)
     def reset(self, new: str, again: str) -> None:
         from services import people as people_use
@@ -273,4 +294,4 @@ class ResetPassphraseScreen(SteppingNode, Screen[str | None]):
             self.app.call_from_thread(self.query_one("#problem", Static).update, str(exc))
             return
         said = f"{self.person_name} has a new passphrase: tell them in person."
-        self.app.call_from_thread(self.dismiss, said)
+        self.post_message(Done(said))
