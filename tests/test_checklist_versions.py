@@ -14,6 +14,19 @@ from tui.app import SteppingStonesApp
 from tui.screens.checklist import ChecklistScreen
 
 
+async def why_of_the_resumed_draft(data_dir, size=(100, 50)) -> str:
+    """Sign in, `r` (the one unfinished checklist), `w`: the screen's text."""
+    app = SteppingStonesApp(data_dir=data_dir)
+    async with app.run_test(size=size) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        await pilot.press("w")
+        await settle(app, pilot)
+        return screen_text(app)
+
+
 def test_the_shipped_core_is_a_new_version(checklist, checklist_v1) -> None:
     assert checklist.id == checklist_v1.id == "any-contact"
     assert (checklist_v1.version, checklist.version) == ("1", "2")
@@ -50,15 +63,7 @@ async def test_an_old_draft_of_version_1_resumes_on_its_own_wording(store, alex,
 async def test_w_shows_the_why_then_the_evidence(store, alex, checklist):
     session = store.start_session(alex, checklist, {})
     store.sessions.save_draft(session)
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=(100, 50)) as pilot:
-        await sign_in(app, pilot)
-        await pilot.press("r")
-        await settle(app, pilot)
-        assert isinstance(app.screen, ChecklistScreen)
-        await pilot.press("w")
-        await settle(app, pilot)
-        text = " ".join(screen_text(app).split())
+    text = " ".join((await why_of_the_resumed_draft(store.data_dir)).split())
     item = checklist.items[0]
     evidence = item.evidence[0]
     assert "Why it matters:" in text and "From the evidence:" in text
@@ -143,14 +148,7 @@ async def test_w_shows_a_services_own_text_as_text_never_as_markup(store, alex, 
     own = fresh.library.checklists["own"]
     session = fresh.start_session(fresh.people.find("Alex Reid"), own, {})
     fresh.sessions.save_draft(session)
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=(100, 50)) as pilot:
-        await sign_in(app, pilot)
-        await pilot.press("r")
-        await settle(app, pilot)
-        await pilot.press("w")
-        await settle(app, pilot)
-        text = screen_text(app)
+    text = await why_of_the_resumed_draft(store.data_dir)
     assert f"Why 0. {hostile}" in text  # the why itself, as typed
     assert text.count("[link=https://example.invalid]click[/link]") == 3
     assert "[reverse]x[/reverse]" in text
