@@ -111,7 +111,8 @@ async def test_whole_flow_with_reasons_notes_going_back_and_reflection(signed_up
         await put(pilot, app.focused, "We talked in a quiet room.")
         await pilot.press("tab")
         await put(pilot, app.focused, "Time was short.")
-        await pilot.press("tab", "tab", "tab", "tab", "space")  # the supervision flag
+        # Past the other four prompts to the supervision flag.
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "space")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, SessionSummaryScreen)
