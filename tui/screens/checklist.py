@@ -188,12 +188,30 @@ class ChecklistScreen(SteppingNode, Screen):
         why = self.query_one("#why", Static)
         why.display = self.show_why
         if self.show_why:
-            guidance = f"\n\n[b]How to do it well:[/b] {item.guidance}" if item.guidance else ""
-            numbers = "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
-            where = f"\n\n[b]Theory of Change:[/b] {escape(numbers)}" if numbers else ""
-            self._show("#why", f"[b]Why it matters:[/b] {item.why}{guidance}{where}")
+            self._show("#why", self._why_text(item))
         self._show("#sections", self._sections_text(items, item), layout=False)
         self._show("#items", self._items_text(items, item))
+
+    def _why_text(self, item: Item) -> str:
+        """Under `w`: why it matters, how to do it well, then where it comes from: the
+        evidence (requirement and the passage quoted) and any national guidance."""
+        library = self.stepping_app.store.library
+        parts = [f"[b]Why it matters:[/b] {escape(item.why)}"]
+        if item.guidance:
+            parts.append(f"[b]How to do it well:[/b] {escape(item.guidance)}")
+        if item.evidence:
+            quoted = "\n".join(
+                f"{escape(e.requirement)} {escape(library.requirement_title(e.requirement))}:"
+                f" “{escape(e.passage)}”"
+                for e in item.evidence
+            )
+            parts.append(f"[b]From the evidence:[/b]\n{quoted}")
+        if item.guidance_source:
+            parts.append(f"[b]National guidance:[/b] {escape(item.guidance_source)}")
+        numbers = "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
+        if numbers:
+            parts.append(f"[b]Theory of Change:[/b] {escape(numbers)}")
+        return "\n\n".join(parts)
 
     def _show_end(self, items: list[Item], answered: int) -> None:
         total = len(items)

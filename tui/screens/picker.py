@@ -24,13 +24,18 @@ class PickerScreen(SteppingNode, Screen):
         yield Header()
         yield Static("Which checklist? ↑/↓ to choose, enter to start.", classes="screen-title")
         options = []
-        for checklist in self.stepping_app.store.library.checklists.values():
+        # By moment of care, each with its one line of when to use it.
+        for checklist in self.stepping_app.store.library.in_picker_order():
             prompt = Text.assemble(
                 (checklist.title, "bold"),
                 "\n",
                 (f"When: {checklist.when}", "dim"),
                 "\n",
-                (f"{len(checklist.items)} items · version {checklist.version}", "dim"),
+                (
+                    f"{len(checklist.items)} items · {checklist.kind_label}"
+                    f" · version {checklist.version}",
+                    "dim",
+                ),
             )
             options.append(Option(prompt, id=checklist.id))
         yield MarkedOptionList(*options, id="checklists")

@@ -51,10 +51,16 @@ class SetupScreen(SteppingNode, Screen):
                 ),
                 classes="hint",
             )
+            # The settings and stages this checklist fits, starting from its first.
+            settings, stages = dict(SETTINGS), dict(STAGES)
+            setting_keys = self.checklist.setting_choices()
+            stage_keys = self.checklist.stage_choices()
             yield Label("Setting")
-            yield ChoiceField(list(SETTINGS), "clinic", id="setting")
+            yield ChoiceField(
+                [(key, settings[key]) for key in setting_keys], setting_keys[0], id="setting"
+            )
             yield Label("Stage")
-            yield ChoiceField(list(STAGES), "antenatal", id="stage")
+            yield ChoiceField([(key, stages[key]) for key in stage_keys], stage_keys[0], id="stage")
             for question in self.checklist.setup_questions:
                 yield Label(question.label)
                 yield ChoiceField(YES_NO, "no", id=f"q-{question.id}")
