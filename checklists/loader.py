@@ -13,13 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import (
+    CORE_SHOWN_MAX,
+    KINDS,
     MODES,
+    PAUSE_POINT_ITEMS,
     REASON_LEVELS,
     RESPONSES,
     SETTINGS,
     STAGES,
     Checklist,
     Condition,
+    Evidence,
     Item,
     Reason,
     ReflectionPrompt,
@@ -144,15 +148,107 @@ CHECKLIST_FIELDS = (
     "source",
     "sections",
     "setup_questions",
+    "kind",
+    "settings",
+    "stages",
+    "position",
 )
 SECTION_FIELDS = ("id", "title", "items", "show_if")
-ITEM_FIELDS = ("id", "prompt", "why", "requirements", "guidance", "critical", "show_if")
+ITEM_FIELDS = (
+    "id",
+    "prompt",
+    "why",
+    "requirements",
+    "guidance",
+    "critical",
+    "show_if",
+    "evidence",
+    "guidance_source",
+)
+# An evidence passage is a short quotation, not a page of the seed.
+EVIDENCE_MAX_WORDS = 40
+
+
+def _choices(top: Fields, data: dict, key: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    """`settings` or `stages`: known keys, each once."""
+    raw = top.seq(key, required=False)
+    if raw is None:
+        return ()
+    out: list[str] = []
+    for index, value in enumerate(raw):
+        line = raw.item_lines[index] if isinstance(raw, LineList) else line_of(data, key)
+        if value not in known:
+            top.rep.error(line, f"'{key}' cannot include {value!r} (known: {', '.join(known)})")
+        elif value in out:
+            top.rep.error(line, f"'{key}' lists {value!r} twice")
+        else:
+            out.append(value)
+    if not raw:
+        top.rep.error(line_of(data, key), f"'{key}' must not be empty")
+    return tuple(out)
+
+
+def _evidence(
+    fields: Fields, raw_item: dict, requirements: tuple[str, ...], known: set[str]
+) -> tuple[Evidence, ...]:
+    """An item's `evidence`: requirement and passage, each requirement one of the item's."""
+    rep, where = fields.rep, fields.what
+    raw = fields.seq("evidence", required=False)
+    if raw is None:
+        return ()
+    if not raw:
+        rep.error(line_of(raw_item, "evidence"), f"'evidence' in {where} must not be empty")
+    out: list[Evidence] = []
+    for _, entry in entries(raw, rep, f"evidence entry of {where}"):
+        efields = Fields(entry, rep, f"evidence in {where}", ("requirement", "passage"))
+        number = efields.numbers_one("requirement", known)
+        passage = efields.text("passage")
+        if number and requirements and number not in requirements:
+            rep.error(
+                line_of(entry, "requirement"),
+                f"evidence in {where} cites {number}, which is not in its 'requirements'",
+            )
+            continue
+        if passage and len(passage.split()) > EVIDENCE_MAX_WORDS:
+            rep.warn(
+                line_of(entry, "passage"),
+                f"evidence in {where} quotes {len(passage.split())} words;"
+                f" keep a passage to about 30",
+            )
+        if number and passage:
+            out.append(Evidence(requirement=number, passage=passage))
+    return tuple(out)
+
+
+def _check_limits(checklist: Checklist, line: int, rep: Reporter, builtin: bool) -> None:
+    """Pause-point: 5 to 9 items in all. Core: at most 12 shown with the default setup.
+    A built-in checklist outside them is refused; a service's own gets a warning."""
+    report = rep.error if builtin else rep.warn
+    if checklist.is_pause_point:
+        low, high = PAUSE_POINT_ITEMS
+        count = len(checklist.items)
+        if not low <= count <= high:
+            report(
+                line,
+                f"a pause-point checklist has {low} to {high} items; this one has {count}",
+            )
+    else:
+        shown = len(checklist.items_for_setup(checklist.default_setup()))
+        if shown > CORE_SHOWN_MAX:
+            report(
+                line,
+                f"a core checklist shows at most {CORE_SHOWN_MAX} items with the setup's"
+                f" default answers; this one shows {shown}",
+            )
 
 
 def parse_checklist(
-    text: str, path: str, known: set[str]
+    text: str, path: str, known: set[str], builtin: bool = False
 ) -> tuple[Checklist | None, list[Problem]]:
-    """Validate one checklist's text; return it only when there is no error."""
+    """Validate one checklist's text; return it only when there is no error.
+
+    `builtin`: a checklist shipped with the app, held to the limits and to `kind` and
+    `evidence`; a service's own checklist only gets warnings about them."""
     rep = Reporter(path)
     data = parse_yaml(text, rep)
     if rep.failed:
@@ -187,6 +283,24 @@ def parse_checklist(
     if mode is not None and mode not in MODES:
         rep.error(line_of(data, "mode"), f"'mode' must be one of {', '.join(MODES)} (got '{mode}')")
     source = top.text("source")
+    kind = top.text("kind", required=False)
+    if kind is None and "kind" not in data:
+        message = "the checklist has no 'kind' (core or pause-point)"
+        if builtin:
+            rep.error(line_of(data), message)
+        else:
+            rep.warn(line_of(data), message + "; it is treated as core")
+    elif kind is not None and kind not in KINDS:
+        rep.error(line_of(data, "kind"), f"'kind' must be one of {', '.join(KINDS)}")
+        kind = None
+    settings = _choices(top, data, "settings", tuple(key for key, _ in SETTINGS))
+    stages = _choices(top, data, "stages", tuple(key for key, _ in STAGES))
+    position = data.get("position")
+    if position is not None and (
+        isinstance(position, bool) or not isinstance(position, int) or position < 0
+    ):
+        rep.error(line_of(data, "position"), "'position' must be a whole number, 0 or more")
+        position = None
 
     setup_fields: dict[str, tuple] = {
         "setting": tuple(key for key, _ in SETTINGS),
@@ -237,11 +351,6 @@ def parse_checklist(
         raw_items = sfields.seq("items")
         if raw_items is not None and not raw_items:
             rep.error(line_of(raw_section, "items"), f"{where_section} has no items")
-        elif raw_items is not None and not 5 <= len(raw_items) <= 9:
-            rep.warn(
-                line_of(raw_section, "items"),
-                f"{where_section} has {len(raw_items)} items; 5 to 9 keep a checklist usable",
-            )
         for _item_line, raw_item in entries(raw_items or LineList(), rep, "item"):
             ifields = Fields(raw_item, rep, "an item", ITEM_FIELDS)
             item_id = ifields.slug("id")
@@ -258,6 +367,13 @@ def parse_checklist(
             requirements = ifields.numbers("requirements", known)
             guidance = ifields.text("guidance", required=False)
             critical = ifields.flag("critical")
+            evidence = _evidence(ifields, raw_item, requirements, known)
+            if builtin and not evidence and "evidence" not in raw_item:
+                rep.error(
+                    line_of(raw_item),
+                    f"{where} has no 'evidence' (the requirement and the passage it comes from)",
+                )
+            guidance_source = ifields.text("guidance_source", required=False)
             show_if = None
             if "show_if" in raw_item:
                 show_if = _condition(
@@ -282,6 +398,8 @@ def parse_checklist(
                         guidance=guidance,
                         critical=critical,
                         show_if=show_if,
+                        evidence=evidence,
+                        guidance_source=guidance_source,
                     )
                 )
         if section_id and section_title:
@@ -301,7 +419,14 @@ def parse_checklist(
         sections=tuple(sections),
         setup_questions=tuple(questions),
         origin=path,
+        kind=kind or "",
+        settings=settings,
+        stages=stages,
+        position=position,
     )
+    _check_limits(checklist, line_of(data, "sections"), rep, builtin)
+    if rep.failed:
+        return None, rep.problems
     return checklist, rep.problems
 
 
@@ -414,6 +539,14 @@ class Library:
         requirement = self.requirements.get(number)
         return requirement.title if requirement and requirement.title else number
 
+    def in_picker_order(self) -> list[Checklist]:
+        """The checklists by moment of care: by `position` (core first, then the moments in
+        the order of a pregnancy), those without one last, then by title."""
+        return sorted(
+            self.checklists.values(),
+            key=lambda c: (c.position is None, c.position or 0, c.title.casefold(), c.id),
+        )
+
     def reason(self, reason_id: str | None) -> Reason | None:
         for reason in self.reasons:
             if reason.id == reason_id:
@@ -466,7 +599,7 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
     questions: set[str] = set()
     for directory, builtin in [(data, True), *((d, False) for d in extra_dirs)]:
         for path in checklist_files(directory):
-            checklist, problems = load_checklist_file(path, known)
+            checklist, problems = load_checklist_file(path, known, builtin=builtin)
             lib.problems += problems
             if checklist is None:
                 lib.skipped.append(str(path))
@@ -499,12 +632,14 @@ def setup_ids(lib: Library) -> set[str]:
     return {q.id for c in lib.checklists.values() for q in c.setup_questions}
 
 
-def load_checklist_file(path: Path, known: set[str]) -> tuple[Checklist | None, list[Problem]]:
+def load_checklist_file(
+    path: Path, known: set[str], builtin: bool = False
+) -> tuple[Checklist | None, list[Problem]]:
     rep = Reporter(str(path))
     text = read_text(path, rep)
     if text is None:
         return None, rep.problems
-    return parse_checklist(text, str(path), known)
+    return parse_checklist(text, str(path), known, builtin=builtin)
 
 
 def validate_paths(paths: Iterable[Path]) -> list[Problem]:
@@ -533,5 +668,6 @@ def validate_paths(paths: Iterable[Path]) -> list[Problem]:
 
                 problems += parse_language(file)[1]
             else:
-                problems += load_checklist_file(file, known)[1]
+                builtin = file.resolve().parent == builtin_data_dir().resolve()
+                problems += load_checklist_file(file, known, builtin=builtin)[1]
     return problems

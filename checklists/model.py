@@ -70,12 +70,22 @@ SETTINGS: tuple[tuple[str, str], ...] = (
     ("hospital_ward", "Hospital ward"),
     ("phone_video", "Phone or video"),
     ("outreach", "Outreach"),
+    ("meeting", "Meeting or case conference"),
 )
 STAGES: tuple[tuple[str, str], ...] = (
     ("antenatal", "Antenatal"),
+    ("birth", "Birth or postnatal ward"),
     ("postnatal", "Postnatal"),
 )
 MODES: tuple[str, ...] = ("do-confirm", "read-do")
+# A core checklist fits any contact; a pause-point checklist is one short list for one moment
+# of care (first contact, a meeting, the birth...). A checklist without a kind is core.
+KINDS: tuple[str, ...] = ("core", "pause-point")
+# The limits checklist science gives (the loader refuses a built-in checklist outside them and
+# warns about a service's own): a pause-point list counts every item, a core list the items
+# shown with the setup's default answers.
+PAUSE_POINT_ITEMS: tuple[int, int] = (5, 9)
+CORE_SHOWN_MAX = 12
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,21 @@ class Condition:
             answers=tuple(answer if isinstance(answer, list) else [answer]),
         )
 
+    def holds_for_setup(self, setup: Mapping) -> bool:
+        """Whether the setup part holds, whatever the answers are."""
+        return Condition(setup=self.setup).holds(setup, {})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an item comes from: a requirement and a short passage quoted from the seed."""
+
+    requirement: str
+    passage: str
+
+    def to_dict(self) -> dict:
+        return {"requirement": self.requirement, "passage": self.passage}
+
 
 @dataclass(frozen=True)
 class Item:
@@ -129,6 +154,9 @@ class Item:
     guidance: str | None = None
     critical: bool = False
     show_if: Condition | None = None
+    evidence: tuple[Evidence, ...] = ()
+    # National guidance a claim in `why` or `guidance` comes from, when not from the seeds.
+    guidance_source: str | None = None
 
     def to_dict(self) -> dict:
         out: dict = {
@@ -141,6 +169,11 @@ class Item:
         }
         if self.show_if:
             out["show_if"] = self.show_if.to_dict()
+        # Written only when present, so the wording of a version 1 checklist keeps its hash.
+        if self.evidence:
+            out["evidence"] = [e.to_dict() for e in self.evidence]
+        if self.guidance_source:
+            out["guidance_source"] = self.guidance_source
         return out
 
 
@@ -182,6 +215,44 @@ class Checklist:
     sections: tuple[Section, ...]
     setup_questions: tuple[SetupQuestion, ...] = ()
     origin: str = field(default="", compare=False)
+    # "" when the file named no kind (a service's own, or a stored version 1): treated as core.
+    kind: str = ""
+    settings: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    position: int | None = None
+
+    @property
+    def is_pause_point(self) -> bool:
+        return self.kind == "pause-point"
+
+    @property
+    def kind_label(self) -> str:
+        return "pause point" if self.is_pause_point else "core"
+
+    def setting_choices(self) -> list[str]:
+        """The settings setup offers, the first being its default."""
+        return list(self.settings) or [key for key, _ in SETTINGS]
+
+    def stage_choices(self) -> list[str]:
+        return list(self.stages) or [key for key, _ in STAGES]
+
+    def default_setup(self) -> dict:
+        """The setup form's answers before anyone changes them."""
+        return {
+            "setting": self.setting_choices()[0],
+            "stage": self.stage_choices()[0],
+            **{q.id: False for q in self.setup_questions},
+        }
+
+    def items_for_setup(self, setup: Mapping) -> list[Item]:
+        """The items that can be shown with this setup, whatever the answers (an item shown
+        after an earlier answer counts)."""
+        out: list[Item] = []
+        for section in self.sections:
+            if section.show_if and not section.show_if.holds_for_setup(setup):
+                continue
+            out += [i for i in section.items if not i.show_if or i.show_if.holds_for_setup(setup)]
+        return out
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -218,7 +289,7 @@ class Checklist:
         return shown
 
     def to_dict(self) -> dict:
-        return {
+        out: dict = {
             "id": self.id,
             "version": self.version,
             "title": self.title,
@@ -229,6 +300,16 @@ class Checklist:
             "setup_questions": [{"id": q.id, "label": q.label} for q in self.setup_questions],
             "sections": [section.to_dict() for section in self.sections],
         }
+        # Written only when present, so a stored version 1 wording keeps its hash.
+        if self.kind:
+            out["kind"] = self.kind
+        if self.settings:
+            out["settings"] = list(self.settings)
+        if self.stages:
+            out["stages"] = list(self.stages)
+        if self.position is not None:
+            out["position"] = self.position
+        return out
 
     @property
     def content_hash(self) -> str:
@@ -250,6 +331,11 @@ class Checklist:
                     guidance=i.get("guidance"),
                     critical=bool(i.get("critical", False)),
                     show_if=Condition.from_dict(i.get("show_if")),
+                    evidence=tuple(
+                        Evidence(requirement=str(e["requirement"]), passage=e["passage"])
+                        for e in i.get("evidence") or []
+                    ),
+                    guidance_source=i.get("guidance_source"),
                 )
                 for i in s["items"]
             )
@@ -274,6 +360,10 @@ class Checklist:
                 SetupQuestion(id=q["id"], label=q["label"]) for q in data.get("setup_questions", [])
             ),
             origin=origin,
+            kind=data.get("kind", ""),
+            settings=tuple(data.get("settings") or ()),
+            stages=tuple(data.get("stages") or ()),
+            position=data.get("position"),
         )
 
 

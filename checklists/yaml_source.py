@@ -239,6 +239,22 @@ class Fields:
             return None
         return value  # type: ignore[return-value]
 
+    def numbers_one(self, key: str, known: set[str]) -> str | None:
+        """One requirement number, such as "7.1" (quoted: YAML reads 5.10 as 5.1)."""
+        value = self.data.get(key)
+        line = line_of(self.data, key)
+        if value is None:
+            self.rep.error(line_of(self.data), f"{self.what} is missing '{key}'")
+        elif isinstance(value, float):
+            self.rep.error(line, f'the requirement in {self.what} must be in quotes, such as "8.2"')
+        elif isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.rep.error(line, f"'{key}' in {self.what} must be a requirement number")
+        elif known and str(value) not in known:
+            self.rep.error(line, f"unknown requirement number '{value}' in {self.what}")
+        else:
+            return str(value)
+        return None
+
     def numbers(self, key: str, known: set[str], required: bool = True) -> tuple[str, ...]:
         value = self.seq(key, required=required)
         if value is None:

@@ -240,15 +240,24 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     for problem in lib.errors:
         print(f"skipped: {problem}", file=sys.stderr)
     if args.action == "list":
+        # By moment of care, as the picker lists them; a checklist without a kind is core.
         rows = [
-            {"id": c.id, "version": c.version, "title": c.title, "when": c.when}
-            for c in lib.checklists.values()
+            {
+                "id": c.id,
+                "version": c.version,
+                "title": c.title,
+                "kind": c.kind or "core",
+                "when": c.when,
+            }
+            for c in lib.in_picker_order()
         ]
         out(
             args,
             rows,
             "\n".join(
-                f"{r['id']}  (version {r['version']})  {r['title']}\n    {r['when']}" for r in rows
+                f"{r['id']}  (version {r['version']}, {r['kind']})  {r['title']}\n"
+                f"    When: {r['when']}"
+                for r in rows
             ),
         )
         return 0

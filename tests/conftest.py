@@ -66,6 +66,14 @@ def checklist(store):
     return store.library.checklists["any-contact"]
 
 
+@pytest.fixture(scope="session")
+def checklist_v1():
+    """Version 1 of any-contact: its conditional section and item exercise `show_if`."""
+    from tests.helpers import version_1_checklist
+
+    return version_1_checklist()
+
+
 @pytest.fixture
 def passphrase_file(tmp_path: Path) -> Path:
     path = tmp_path / "passphrase.txt"

@@ -367,3 +367,17 @@ def confirm_supervisors(store, name: str):
     for supervisor_id, _by, _at in store.people.waiting_supervisors(person):
         store.people.confirm_supervisor(person, supervisor_id)
     return person
+
+
+VERSION_1 = Path(__file__).parent / "data" / "any-contact-v1.yaml"
+
+
+def version_1_checklist():
+    """Version 1 of the core checklist (before issue 15), as sessions answered on it stored it:
+    24 items, a section shown after a removal and an item shown after an earlier answer."""
+    from checklists.loader import load_checklist_file, load_library
+
+    known = set(load_library().requirements)
+    checklist, problems = load_checklist_file(VERSION_1, known)
+    assert checklist is not None, [str(p) for p in problems]
+    return checklist

@@ -25,19 +25,19 @@ def as_alex(store, passphrase_file, *args: str):
 
 
 def test_an_answer_whose_item_is_no_longer_shown_says_shown_false(
-    store, alex, checklist, passphrase_file
+    store, alex, checklist_v1, passphrase_file
 ) -> None:
     """The item "I checked it is safe to contact her that way" is asked only after "preferred
     contact" was done or partly done; changing that to Not done hides it, and its answer."""
-    session = store.start_session(alex, checklist, {})
-    asks = checklist.item("preferred-contact")
-    follows = checklist.item("safe-to-contact")
+    session = store.start_session(alex, checklist_v1, {})
+    asks = checklist_v1.item("preferred-contact")
+    follows = checklist_v1.item("safe-to-contact")
     session.answer(asks, "done")
-    assert follows in session.visible_items(checklist)
+    assert follows in session.visible_items(checklist_v1)
     session.answer(follows, "not_done")
     session.set_reason(follows, "not-enough-time")
     session.answer(asks, "not_done")
-    assert follows not in session.visible_items(checklist)
+    assert follows not in session.visible_items(checklist_v1)
     store.sessions.save_draft(session)
 
     [listed] = as_alex(store, passphrase_file, "sessions", "list")
@@ -51,14 +51,14 @@ def test_an_answer_whose_item_is_no_longer_shown_says_shown_false(
 
 
 def test_when_the_checklist_wording_is_missing_every_answer_counts_as_shown(
-    store, alex, checklist, passphrase_file, monkeypatch
+    store, alex, checklist_v1, passphrase_file, monkeypatch
 ) -> None:
     """As the summaries count them: nothing to tell a hidden item from a shown one."""
     from store import Store
     from store.errors import NotFound
 
-    session = store.start_session(alex, checklist, {})
-    session.answer(checklist.item("preferred-contact"), "done")
+    session = store.start_session(alex, checklist_v1, {})
+    session.answer(checklist_v1.item("preferred-contact"), "done")
     store.sessions.save_draft(session)
 
     def missing(self, session):
@@ -79,7 +79,7 @@ def test_users_list_and_the_checklist_commands_give_the_promised_fields(
     assert jo["supervisors"] == ["Sam Supervisor"] and jo["active"] is True
 
     listed = json.loads(run_cli("checklists", "list", "--json").stdout)
-    assert listed and all({"id", "version", "title", "when"} <= set(c) for c in listed)
+    assert listed and all({"id", "version", "title", "kind", "when"} <= set(c) for c in listed)
     reasons = json.loads(run_cli("checklists", "reasons", "--json").stdout)
     assert all({"id", "label", "level", "requirements"} <= set(r) for r in reasons)
     assert any("only_if" in r for r in reasons) and any(r.get("asks_note") for r in reasons)

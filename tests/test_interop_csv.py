@@ -29,8 +29,9 @@ from tests.test_interop_fhir import (
 
 
 @pytest.fixture
-def team(store, checklist):
-    return build_team(store, checklist)
+def team(store, checklist_v1):
+    # Version 1: its removed-baby section and answer-dependent item are what this exercises.
+    return build_team(store, checklist_v1)
 
 
 def export_as_sam(team, out: Path, **options) -> dict:

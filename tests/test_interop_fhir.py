@@ -122,8 +122,9 @@ def build_team(store: Store, checklist: Checklist) -> SimpleNamespace:
 
 
 @pytest.fixture
-def team(store, checklist) -> SimpleNamespace:
-    return build_team(store, checklist)
+def team(store, checklist_v1) -> SimpleNamespace:
+    # Version 1: its removed-baby section and answer-dependent item are what this exercises.
+    return build_team(store, checklist_v1)
 
 
 def read_dir(folder: Path) -> dict[str, dict]:
@@ -336,7 +337,7 @@ def test_conditions_map_to_enable_when_or_are_named_when_they_cannot(team) -> No
     items = data["sections"][0]["items"]
     items[1]["show_if"] = {"setup": {"setting": ["clinic", "home_visit"]}}
     items[2]["show_if"] = {
-        "setup": {"setting": ["clinic", "home_visit", "hospital_ward", "phone_video"]}
+        "setup": {"setting": ["clinic", "home_visit", "hospital_ward", "phone_video", "outreach"]}
     }
     items[3]["show_if"] = {
         "item": items[0]["id"],
@@ -350,7 +351,7 @@ def test_conditions_map_to_enable_when_or_are_named_when_they_cannot(team) -> No
     assert one_of_two["enableBehavior"] == "any"
     assert [t["answerCoding"]["code"] for t in one_of_two["enableWhen"]] == ["clinic", "home_visit"]
     [all_but_one] = found[items[2]["id"]]["enableWhen"]
-    assert all_but_one["operator"] == "!=" and all_but_one["answerCoding"]["code"] == "outreach"
+    assert all_but_one["operator"] == "!=" and all_but_one["answerCoding"]["code"] == "meeting"
     assert found[items[3]["id"]]["enableWhen"] == [
         {"question": items[0]["id"], "operator": "exists", "answerBoolean": True}
     ]

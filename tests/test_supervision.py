@@ -413,12 +413,12 @@ def test_cli_comment_record_list_and_done(cli_team, tmp_path) -> None:
     assert "action_updated" in events
 
 
-def test_an_answer_hidden_by_a_changed_answer_is_not_counted(team, checklist) -> None:
+def test_an_answer_hidden_by_a_changed_answer_is_not_counted(team, checklist_v1) -> None:
     """Preferred contact Done shows 'safe to contact'; changing it to N/A hides that item
     again, and its old Not done (and barrier) no longer counts: the practitioner took it back."""
     store, sam, jo, _kit = team
-    items = {item.id: item for section in checklist.sections for item in section.items}
-    session = store.start_session(jo, checklist, {})
+    items = {item.id: item for section in checklist_v1.sections for item in section.items}
+    session = store.start_session(jo, checklist_v1, {})
     session.answer(items["preferred-contact"], "done")
     session.answer(items["safe-to-contact"], "not_done")
     session.set_reason(items["safe-to-contact"], "short-staffed")
@@ -428,7 +428,7 @@ def test_an_answer_hidden_by_a_changed_answer_is_not_counted(team, checklist) ->
     summary = summary_json(store, sam, of=jo)
     hidden = items["safe-to-contact"].requirements
     shown_only = {
-        number: sum(1 for i in session.visible_items(checklist) if number in i.requirements)
+        number: sum(1 for i in session.visible_items(checklist_v1) if number in i.requirements)
         for number in hidden
     }
     for number in hidden:
