@@ -17,7 +17,7 @@ import yaml
 from checklists import load_library
 from checklists.language import default_guide
 from checklists.yaml_source import builtin_data_dir
-from tests.helpers import SIZE, answer_the_rest, settle, sign_in
+from tests.helpers import PASSPHRASE, SIZE, answer_the_rest, screen_text, settle, sign_in
 
 PAUSE_POINTS = (
     "first-contact",
@@ -185,9 +185,18 @@ async def test_a_pause_point_is_picked_set_up_and_answered_to_the_reflection(sto
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
-        assert screen.session.setup["setting"] == "hospital_ward"
-        assert screen.session.setup["stage"] == "birth"
-        assert len(screen.items) == len(app.store.library.checklists["birth-ward"].items)
+        items = app.store.library.checklists["birth-ward"].items
+        assert [item.id for item in screen.items] == [item.id for item in items]
+        assert "Item 1 of 8" in screen_text(app)
         await answer_the_rest(app, pilot, "1")
         assert isinstance(app.screen, ReflectionScreen)
         assert app.screen.title == "Reflection"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Finished and saved" in screen_text(app)
+
+    person = store.people.authenticate("Alex Reid", PASSPHRASE)
+    [session] = store.sessions.finished(person.id, person)
+    assert session.checklist_id == "birth-ward"
+    assert {a["response"] for a in session.answers.values()} == {"done"}
+    assert set(session.answers) == {item.id for item in items}

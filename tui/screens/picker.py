@@ -24,7 +24,8 @@ class PickerScreen(SteppingNode, Screen):
         yield Header()
         yield Static("Which checklist? ↑/↓ to choose, enter to start.", classes="screen-title")
         options = []
-        for checklist in self.stepping_app.store.library.checklists.values():
+        # By moment of care, each with its one line of when to use it.
+        for checklist in self.stepping_app.store.library.in_picker_order():
             prompt = Text.assemble(
                 (checklist.title, "bold"),
                 "\n",
