@@ -26,6 +26,7 @@ from checklists.loader import (
 from checklists.model import RESPONSES, Checklist
 from tests import helpers
 from tests.helpers import CliResult
+from tests.test_pause_points import PAUSE_POINTS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -971,7 +972,7 @@ def test_valid_service_file_with_a_new_id_is_added(tmp_path):
     write(tmp_path, "demo.yaml", VALID)
     write(tmp_path, "notes.txt", "not a checklist")
     lib = load_library(extra_dirs=[tmp_path])
-    assert set(lib.checklists) == {"any-contact", "demo"}
+    assert set(lib.checklists) == set(load_library().checklists) | {"demo"}
     assert lib.checklists["demo"].origin == str(tmp_path / "demo.yaml")
     assert lib.problems == [] and lib.skipped == []
 
@@ -1081,12 +1082,13 @@ def test_cli_list_json_includes_service_checklists_and_skips_broken(tmp_path):
     result = run_cli(tmp_path, "checklists", "list", "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert {r["id"] for r in rows} == {"any-contact", "demo"}
     for row in rows:
         assert set(row) >= {"id", "version", "title", "kind", "when"}
     assert "bad.yaml:6:" in result.stderr
-    # By moment of care: the core (position 0) first, a file without a position last.
-    assert [r["id"] for r in rows] == ["any-contact", "demo"]
+    # By moment of care: the core (position 0) first, then the moments of care in the order
+    # of a pregnancy, a file without a position last.
+    assert [r["id"] for r in rows] == ["any-contact", *PAUSE_POINTS, "demo"]
+    assert {r["kind"] for r in rows[1:-1]} == {"pause-point"}
     assert rows[0]["kind"] == "core"
     text = run_cli(tmp_path, "checklists", "list").stdout
     assert "any-contact  (version 2, core)" in text
