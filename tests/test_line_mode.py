@@ -124,7 +124,8 @@ def test_bad_input_repeats_the_question_with_one_line_of_what_is_expected(
     assert f"Checklist number: \nPlease type a number from 1 to {n}.\nChecklist number: " in out
     assert (
         "Setting number (empty for Clinic): \n"
-        "Please type a number from 1 to 5, or an empty line for 1.\n"
+        f"Please type a number from 1 to {len(checklist.setting_choices())}, or an empty line "
+        "for 1.\n"
         "Setting number (empty for Clinic): "
     ) in out
     assert f"{ANSWER}\nPlease type 1, 2, 3 or 4 to answer, or w, n, b or q.\n{ANSWER}" in out

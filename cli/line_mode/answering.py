@@ -203,7 +203,7 @@ class LineMode:
 
     def choose_checklist(self, checklist_id: str | None) -> Checklist:
         library = self.store.library
-        checklists = list(library.checklists.values())
+        checklists = library.in_picker_order()  # as the app's picker lists them
         if checklist_id is not None:
             if checklist_id not in library.checklists:
                 known = ", ".join(library.checklists) or "none"
