@@ -175,9 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list:
     """Groups of subcommands kept in modules of their own (each has add_parsers and COMMANDS)."""
-    from . import exchange, interop, supervision
+    from . import exchange, interop, report, supervision
 
-    return [supervision, exchange, interop]
+    return [supervision, exchange, interop, report]
 
 
 class _VersionAction(argparse.Action):

@@ -73,6 +73,7 @@ EVENTS = (
     "sessions_vouched",
     "directory_signed",
     "supervisor_confirmed",
+    "read_service_report",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

@@ -227,11 +227,15 @@ def _shown(cell: Cell | None) -> int | None:
     return 0 if cell is None else cell.shown
 
 
+def _title(titles: Mapping[Any, str], checklist: str, item: str) -> str:
+    return titles.get((checklist, item)) or titles.get(item) or item
+
+
 def _items(
-    cells: Mapping[tuple[str, str], Cell], titles: Mapping[str, str]
+    cells: Mapping[tuple[str, str], Cell], titles: Mapping[Any, str]
 ) -> list[dict[str, Any]]:
     rows = [
-        {"checklist": c, "item": i, "title": titles.get(i, i), "count": cell.shown}
+        {"checklist": c, "item": i, "title": _title(titles, c, i), "count": cell.shown}
         for (c, i), cell in cells.items()
     ]
     return sorted(rows, key=lambda row: (-(row["count"] or 0), row["checklist"], row["item"]))
@@ -244,7 +248,7 @@ def build(
     until: str,
     reasons: Iterable[Any],
     requirement_titles: Mapping[str, str] | None = None,
-    item_titles: Mapping[str, str] | None = None,
+    item_titles: Mapping[Any, str] | None = None,
     rejected: int = 0,
 ) -> dict[str, Any]:
     """The report's JSON object for the whole months `since`..`until` (YYYY-MM, both
@@ -299,7 +303,7 @@ def build(
         {
             "checklist": c,
             "item": i,
-            "title": item_titles.get(i, i),
+            "title": _title(item_titles, c, i),
             "count": now.critical_total[(c, i)].shown,
             "reasons": {r: cell.shown for r, cell in cells.items()},
         }
