@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checklists.identifiers import Finding, describe, refused_summary
-from store.errors import InvalidInput, StoreError
+from store.errors import InvalidInput, PermissionDenied, StoreError
 
 
 class IdentifierRefused(InvalidInput):
@@ -40,3 +40,8 @@ class AuditFailed(StoreError):
         self.result = result
         self.cause = cause
         super().__init__(str(cause))
+
+
+class NotAllowed(PermissionDenied):
+    """The person's roles do not allow this: a service lead who has no other role opening a
+    session, or someone who is not a service lead reading the service's figures."""

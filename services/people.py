@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from store.errors import PermissionDenied, SignInError, StoreError
 from store.lockout import LockedOut
 
-from . import audit, directory
+from . import audit, directory, report_key
 
 if TYPE_CHECKING:
     from store import Person, Store
@@ -161,7 +161,10 @@ def add_person(
     person = store.people.add(
         name, list(roles), passphrase, supervisors=supervisors, acting=acting, again=again
     )
-    return _added(store, acting, person)
+    _added(store, acting, person)
+    if acting is not None and person.has("lead"):
+        report_key.made_for_first_lead(store, acting)
+    return person
 
 
 def _added(store: Store, acting: Person | None, person: Person) -> Person:
@@ -188,6 +191,8 @@ def update_person(
         event, _, value = change.partition(":")
         detail = {"value": value} if value else None
         audit.record(store, event, acting.name, person.name, detail, (person, changes))
+    if "role_added:lead" in changes:
+        report_key.made_for_first_lead(store, acting)
     return person, changes
 
 

@@ -73,6 +73,8 @@ EVENTS = (
     "sessions_vouched",
     "directory_signed",
     "supervisor_confirmed",
+    "report_key_made",
+    "report_key_shared",
     "read_service_report",
 )
 

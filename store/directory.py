@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from .crypto import fingerprint, sign, signature_ok, unb64
 from .errors import PermissionDenied, StoreError
-from .roles import ROLES
+from .roles import LEAD, ROLES
 
 if TYPE_CHECKING:
     from .pins import Pins
@@ -35,6 +35,7 @@ START = "0" * 64  # what the first change (the root's own record) follows
 LABEL = b"stepping-stones/directory/v1\n"
 FACTS = ("id", "name", "roles", "supervisors", "active", "created_at")
 PUBLIC_KEYS = ("public", "sign_public", "sign_before")
+REPORT = "report"  # a change that makes the service report key (not about one person)
 
 
 class DirectoryRefused(StoreError):
@@ -131,6 +132,12 @@ class Directory:
     periods: dict[tuple[str, str], list[list]] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # plain sentences: changes not believed
     count: int = 0  # changes in the file
+    # The service report key's public half (base64), from the admin-signed change that made
+    # it (docs/service-report-key.md), with who made it and when; None: no lead yet.
+    report_public: str | None = None
+    report_made: tuple[str, str] | None = None
+    # person id -> (the admin who gave them the lead role, when), by the signed changes.
+    lead_grants: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def signed(self) -> bool:
@@ -149,8 +156,32 @@ class Directory:
         return False
 
 
+def _report_ok(report: object) -> bool:
+    if not isinstance(report, dict) or not isinstance(report.get("public"), str):
+        return False
+    try:
+        return len(unb64(report["public"])) == 32
+    except ValueError:
+        return False
+
+
+def _by_admin(directory: Directory, change: dict) -> bool:
+    signer = directory.people.get(change.get("by"))  # type: ignore[arg-type]
+    if signer and signer["active"] and "admin" in signer["roles"]:
+        return _signed_by(_publics(signer), _signed_part(change), change["sig"])
+    return False
+
+
 def _valid_next(directory: Directory, change: dict) -> bool:
     """Whether `change` may follow the directory as it stands."""
+    if REPORT in change:  # the service report key, made by an admin once there is a lead
+        return (
+            directory.last != START
+            and directory.report_public is None
+            and _report_ok(change[REPORT])
+            and isinstance(change.get("sig"), str)
+            and _by_admin(directory, change)
+        )
     facts, by = change.get("person"), change.get("by")
     if not _facts_ok(facts) or not isinstance(by, str) or not isinstance(change.get("sig"), str):
         return False
@@ -162,11 +193,7 @@ def _valid_next(directory: Directory, change: dict) -> bool:
             and bool(facts["keys"].get("sign_public"))
             and _signed_by(_publics(facts), data, signature)
         )
-    signer = directory.people.get(by)
-    if signer and signer["active"] and "admin" in signer["roles"]:
-        if _signed_by(_publics(signer), data, signature):
-            return True
-    return False
+    return _by_admin(directory, change)
 
 
 def _follow_periods(directory: Directory, before: list, change: dict, joining: bool) -> None:
@@ -202,6 +229,11 @@ def replay(changes: list[dict]) -> Directory:
         if chosen is None:
             break
         used.add(id(chosen))
+        if REPORT in chosen:
+            directory.report_public = chosen[REPORT]["public"]
+            directory.report_made = (chosen["by"], str(chosen.get("at") or ""))
+            directory.last = change_hash(chosen)
+            continue
         facts = copy.deepcopy(chosen["person"])
         if directory.last == START:
             directory.root = facts["keys"]["sign_public"]
@@ -218,13 +250,18 @@ def replay(changes: list[dict]) -> Directory:
             if supervisor not in facts["supervisors"]:
                 directory.newly_linked.pop((facts["id"], supervisor), None)
         _follow_periods(directory, before["supervisors"], chosen, joining=known is None)
+        if LEAD in facts["roles"] and LEAD not in (known or {}).get("roles", []):
+            directory.lead_grants[facts["id"]] = (chosen["by"], str(chosen.get("at") or ""))
+        elif LEAD not in facts["roles"]:
+            directory.lead_grants.pop(facts["id"], None)
         directory.people[facts["id"]] = facts
         directory.last = this
     for change in rows:
         if id(change) not in used:
             who = (change.get("person") or {}) if isinstance(change.get("person"), dict) else {}
+            what = "the service report key" if REPORT in change else who.get("name") or "someone"
             directory.ignored.append(
-                f"a change to {who.get('name') or 'someone'} dated {change.get('at') or '?'} "
+                f"a change to {what} dated {change.get('at') or '?'} "
                 "is not validly signed by an admin, or does not follow the changes before it: "
                 "it was ignored"
             )
@@ -248,6 +285,25 @@ def new_change(directory: Directory, signer, row: dict, event: str) -> dict:
     change["sig"] = sign(signer.private_key, _signed_part(change))
     if not _valid_next(directory, change):
         raise PermissionDenied("Only an admin can change people's accounts.")
+    return change
+
+
+def new_report_change(directory: Directory, signer, public: str) -> dict:
+    """The change that makes the service report key (its public half, base64), signed by
+    `signer`, an admin signed in; PermissionDenied when they cannot sign it, or when the store
+    has a report key already."""
+    if getattr(signer, "private_key", None) is None:
+        raise PermissionDenied("Sign in again first: changes to people are signed with your key.")
+    change = {
+        "prev": directory.last,
+        "by": signer.id,
+        "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "event": "report_key_made",
+        REPORT: {"public": public},
+    }
+    change["sig"] = sign(signer.private_key, _signed_part(change))
+    if not _valid_next(directory, change):
+        raise PermissionDenied("Only an admin can make the service report key, and only once.")
     return change
 
 

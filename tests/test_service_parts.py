@@ -1,0 +1,110 @@
+"""The service report key and the sealed structured parts (issue 16, "Who" and "Sealing and
+trust"): who can read parts, what a planted part gets, and what the service file says."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from services import people
+from services.errors import NotAllowed
+from services.service_parts import read_parts
+from store.report_key import ReportKeys
+from store.service_parts import month_path, opaque_id, put_entry, sealed_entry, write_part
+from tests.helpers import PASSPHRASE
+
+MONTH = "2026-10"
+
+
+def contact(author, month: str = MONTH, **extra) -> dict:
+    part = {
+        "kind": "contact",
+        "checklist": "any-contact",
+        "version": 1,
+        "month": month,
+        "setup": {"setting": "clinic", "stage": "antenatal", "baby_removed": False},
+        "flagged": False,
+        "answers": [
+            {
+                "item": "private-space",
+                "requirements": ["7.1"],
+                "critical": True,
+                "response": "not_done",
+                "reasons": ["no_private_room"],
+            }
+        ],
+        "author": opaque_id(author.sign_publics[0]),
+    }
+    return {**part, **extra}
+
+
+@pytest.fixture
+def lead(team, alex):
+    store = team.store
+    people.add_person(store, alex, "Lee Lead", ["lead"], PASSPHRASE)
+    return people.sign_in(store, "Lee Lead", PASSPHRASE)
+
+
+def test_the_first_lead_gets_the_key_and_reads_parts(team, lead):
+    store = team.store
+    write_part(store, contact(team.jo), team.jo)
+    write_part(store, contact(team.kit, flagged=True), team.kit)
+    read = read_parts(store, lead, MONTH, MONTH)
+    assert read.has_key and read.rejected == 0
+    assert len(read.contacts) == 2
+    assert {c["author"] for c in read.contacts} == {
+        opaque_id(team.jo.sign_publics[0]),
+        opaque_id(team.kit.sign_publics[0]),
+    }
+    events = [e["event"] for e in store.audit.entries()]
+    assert "report_key_made" in events
+
+
+def test_someone_who_is_not_a_lead_cannot_read_parts(team, lead, alex):
+    with pytest.raises(NotAllowed):
+        read_parts(team.store, team.sam, MONTH, MONTH)
+    with pytest.raises(NotAllowed):
+        read_parts(team.store, alex, MONTH, MONTH)
+
+
+def test_a_part_planted_unsigned_or_by_a_non_member_is_rejected(team, lead, tmp_path):
+    """The attack: someone who can write to the store folder adds entries to the service file
+    (the report key's public half is in people.json for anyone to read)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from store.crypto import new_content_key, seal, wrap_for
+    from store.service_parts import _context
+
+    store = team.store
+    write_part(store, contact(team.jo), team.jo)
+    public = ReportKeys(store.people).public()
+    # 1. signed by a key of their own that nobody in the directory has
+    outsider = X25519PrivateKey.generate()
+    put_entry(store.data_dir, MONTH, sealed_entry("a" * 32, [contact(team.jo)], outsider, public))
+    # 2. sealed for the report key, not signed at all
+    key = new_content_key()
+    unsigned = {
+        "id": "b" * 32,
+        "key": wrap_for(key, public, _context("b" * 32)),
+        "sealed": seal({"parts": [contact(team.jo)]}, key, _context("b" * 32)),
+    }
+    put_entry(store.data_dir, MONTH, unsigned)
+    # 3. a genuine entry copied under another id
+    path = month_path(store.data_dir, MONTH)
+    data = json.loads(path.read_text())
+    genuine = next(e for e in data["parts"].values() if e["id"] not in ("a" * 32, "b" * 32))
+    put_entry(store.data_dir, MONTH, {**genuine, "id": "c" * 32})
+    read = read_parts(store, lead, MONTH, MONTH)
+    assert len(read.contacts) == 1
+    assert read.rejected == 3
+    assert read.problems
+
+
+def test_a_lead_who_is_not_also_given_the_key_reads_nothing(team, lead, alex):
+    store = team.store
+    people.add_person(store, alex, "Lou Later", ["lead"], PASSPHRASE)
+    lou = people.sign_in(store, "Lou Later", PASSPHRASE)
+    write_part(store, contact(team.jo), team.jo)
+    read = read_parts(store, lou, MONTH, MONTH)
+    assert not read.has_key and read.contacts == []
