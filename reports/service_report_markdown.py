@@ -15,6 +15,8 @@ from . import text as t
 from .markdown import _table
 
 WIDTH = 96
+# Columns of words rather than figures, aligned left.
+WORD_COLUMNS = frozenset({"Requirement", "Stage", "Barriers", "Setting"})
 
 
 def _para(words: str) -> list[str]:
@@ -211,7 +213,8 @@ def render_service_markdown(data: dict[str, Any]) -> str:
         if note:
             lines += _para(note)
         if rows:
-            lines += _table(header, rows, ["l"] + ["r"] * (len(header) - 1))
+            align = ["l" if k == 0 or h in WORD_COLUMNS else "r" for k, h in enumerate(header)]
+            lines += _table(header, rows, align)
         else:
             lines.append("Nothing in this period.")
         lines.append("")

@@ -53,9 +53,9 @@ def _table(header: list[str], rows: list[list[str]]) -> Table:
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold", expand=False)
     for k, heading in enumerate(header):
         if k == 0:
-            table.add_column(heading, overflow="ellipsis", no_wrap=True, max_width=34)
+            table.add_column(heading, overflow="ellipsis", no_wrap=True, max_width=40)
         else:
-            table.add_column(heading, justify="right", overflow="fold")
+            table.add_column(heading, justify="right", no_wrap=True)
     for row in rows:
         table.add_row(row[0], *(_short(v) for v in row[1:]))
     return table
@@ -71,6 +71,11 @@ def blocked_grid(data: dict) -> Table:
         for r in w.blocked_columns(data)
     ]
     return _table(["Barrier", *numbers], rows)
+
+
+def _numbers(data: dict, reason: str) -> str:
+    info = (data.get("reasons") or {}).get(reason) or {}
+    return ", ".join(str(q) for q in info.get("requirements") or []) or "–"
 
 
 class ServiceReportScreen(SteppingNode, Screen):
@@ -160,12 +165,22 @@ class ServiceReportScreen(SteppingNode, Screen):
             ),
             style="dim",
         )
-        head.append(f"{SHORT_HIDDEN}: {w.DISCLOSURE}", style="dim")
+        head.append(
+            f"{SHORT_HIDDEN}: fewer than 5, or from fewer than 3 practitioners: hidden, with "
+            "the rates built on it. Team figures only: no names, notes or reflections.",
+            style="dim",
+        )
         self.query_one("#report-head", Static).update(head)
         tables = {heading: (header, rows, note) for heading, header, rows, note in sections(data)}
         parts: list = []
         for heading in ON_SCREEN:
             header, rows, note = tables[heading]
+            if heading == "Service barriers":  # the requirement's number: the title is long
+                header = ["Barrier", "Req.", "Contacts", "Per 100", "Change"]
+                rows = [
+                    [row[0], _numbers(data, r), *row[2:]]
+                    for r, row in zip(w.reasons_listed(data), rows, strict=True)
+                ]
             parts.append(Text(f"\n{heading}", style="bold"))
             if note:
                 parts.append(Text(note, style="dim"))
