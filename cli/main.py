@@ -346,7 +346,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report,
         f"Made a demo store in {data_dir}: {report['people']} people, "
         f"{report['finished']} finished and {report['drafts']} unfinished sessions. "
-        f"Sign in as {report['supervisor']} or {report['first_practitioner']}.",
+        f"Sign in as {report['supervisor']} or {report['first_practitioner']}, or as "
+        f"{report['lead']} (service lead) for the service report.",
     )
     return 0
 

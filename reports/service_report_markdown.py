@@ -23,6 +23,20 @@ def _para(words: str) -> list[str]:
     return [*t.wrap(words, WIDTH), ""]
 
 
+def _critical_reasons(data: dict, reasons: dict) -> str:
+    """The barriers behind a critical item: those with a figure shown, biggest first; the
+    rest together, since each is fewer than 5."""
+    shown = sorted(
+        ((n, r) for r, n in reasons.items() if isinstance(n, int) and n),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    words = [f"{w.reason_label(data, r)}: {n}" for n, r in shown]
+    hidden = sum(1 for n in reasons.values() if n is None)
+    if hidden:
+        words.append(f"{hidden} other barrier(s), each fewer than 5")
+    return "; ".join(words)
+
+
 def sections(data: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
     """Each table of the report as (heading, header, rows, note): Markdown, the screen and
     CSV all show these same tables."""
@@ -49,17 +63,17 @@ def sections(data: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
         )
     )
     blocked = data.get("blocked") or {}
-    columns = w.blocked_columns(data)
+    numbers = list(blocked)
     out.append(
         (
             "Care not given against what blocked it",
-            ["Requirement", *(w.reason_label(data, r) for r in columns)],
+            ["Barrier", *numbers],
             [
-                [w.requirement(data, q), *(w.figure((row or {}).get(r)) for r in columns)]
-                for q, row in blocked.items()
+                [w.reason_label(data, r), *(w.figure((blocked[q] or {}).get(r)) for q in numbers)]
+                for r in w.blocked_columns(data)
             ],
-            "Answers Partly or Not done to items for each staff requirement, by the service "
-            "barrier given.",
+            "Answers Partly or Not done to items for each staff requirement (the columns), by "
+            "the service barrier given.",
         )
     )
     out.append(
@@ -70,10 +84,7 @@ def sections(data: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
                 [
                     str(row.get("title") or row.get("item")),
                     w.figure(row.get("count")),
-                    "; ".join(
-                        f"{w.reason_label(data, r)}: {w.figure(n)}"
-                        for r, n in (row.get("reasons") or {}).items()
-                    ),
+                    _critical_reasons(data, row.get("reasons") or {}),
                 ]
                 for row in data.get("critical_not_done") or []
             ],

@@ -85,6 +85,16 @@ def chosen_period(
     return model.month_name(start), model.month_name(end)
 
 
+def step_period(since: str, until: str, step: int, today: date | None = None) -> tuple[str, str]:
+    """The same number of whole months just before (`step` -1) or after (1) since..until;
+    InvalidInput when the later ones are not over yet."""
+    start, end = model.month_index(since), model.month_index(until)
+    if start is None or end is None:
+        raise InvalidInput(f"{since} to {until} is not a period of months.")
+    length = (end - start + 1) * step
+    return chosen_period(model.month_name(start + length), model.month_name(end + length), today)
+
+
 def _titles(store: Store) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     library = store.library
     requirements = {number: library.requirement_title(number) for number in library.requirements}

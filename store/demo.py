@@ -18,6 +18,8 @@ from .crypto import new_key_pair, public_bytes
 from .errors import InvalidInput
 from .passwords import new_secret, passphrase_problem
 from .people import Person, now_iso
+from .report_key import ReportKeys
+from .service_parts import new_entry_id, opaque_id, put_entry, sealed_entry
 from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session
 from .store import Store
 
@@ -111,6 +113,9 @@ SETTING_WEIGHTS = {
 RESPONSE_WEIGHTS = {"done": 70, "partly": 12, "not_done": 10, "not_applicable": 8}
 
 
+LEAD_NAME = "Lee Lead"
+
+
 def _names(count: int) -> list[str]:
     names = [f"{f} {s}" for s in LAST for f in FIRST]
     random.Random(7).shuffle(names)
@@ -183,6 +188,47 @@ def _session(
     }
 
 
+def _part(record: dict, checklist, author: str) -> dict:
+    """A finished session's structured part (issue 16): no free text, case reference, exact
+    time or name; the shown items' answers only."""
+    content = record["content"]
+    setup = content["setup"]
+    items = {item.id: item for item in checklist.items}
+    return {
+        "kind": "contact",
+        "checklist": record["checklist"]["id"],
+        "version": record["checklist"]["version"],
+        "month": record["completed_at"][:7],
+        "setup": {
+            k: v for k, v in setup.items() if k in ("setting", "stage") or v is True or v is False
+        },
+        "flagged": bool(content.get("flagged")),
+        "answers": [
+            {
+                "item": item_id,
+                "requirements": list(answer.get("requirements") or []),
+                "critical": bool(items[item_id].critical) if item_id in items else False,
+                "response": answer["response"],
+                "reasons": list(answer.get("reasons") or []),
+            }
+            for item_id, answer in content["answers"].items()
+        ],
+        "author": author,
+    }
+
+
+def _write_parts(store, records, checklist, member: Person, privates, report_public) -> None:
+    """Each finished session's part, sealed for the report key, one entry per month."""
+    author = opaque_id(member.sign_publics[0])
+    by_month: dict[str, list[dict]] = {}
+    for record in records:
+        part = _part(record, checklist, author)
+        by_month.setdefault(part["month"], []).append(part)
+    for month, parts in sorted(by_month.items()):
+        entry = sealed_entry(new_entry_id(), parts, privates[member.id], report_public)
+        put_entry(store.data_dir, month, entry)
+
+
 def build_demo_store(
     data_dir: Path, people: int, sessions_per_person: int, seed: int, passphrase: str
 ) -> dict:
@@ -228,20 +274,29 @@ def build_demo_store(
 
     supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
     staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]
-    store.people.insert_many([supervisor, *staff])  # first: only then is the store not new
+    lead = person(LEAD_NAME, ["lead"], [])  # the service lead: the service report, nothing else
+    store.people.insert_many([supervisor, *staff, lead])  # first: only then is it not new
     admin = Person.from_record(supervisor)  # signs the directory, as its first admin would
     admin.private_key = privates[supervisor["id"]]
     store.people.sign_directory(admin)
     store.remember_version(checklist)
+    report_keys = ReportKeys(store.people)
+    report_keys.make(admin)  # made for the first lead, as adding one in the app does
+    report_public = report_keys.public()
 
     now = datetime.now().astimezone().replace(microsecond=0)
     finished_total = drafts_total = 0
     for member in staff:
-        records = []
+        records, plain = [], []
         for _ in range(sessions_per_person):
             when = now - timedelta(days=rng.uniform(1, 365))
-            records.append(sealed(_session(rng, member["id"], checklist, reasons, when, True)))
+            plain.append(_session(rng, member["id"], checklist, reasons, when, True))
+            records.append(sealed(plain[-1]))
         store.sessions.write_archive_bulk(member["id"], records)
+        if report_public is not None:
+            _write_parts(
+                store, plain, checklist, Person.from_record(member), privates, report_public
+            )
         finished_total += len(records)
         if rng.random() < 0.2:
             when = now - timedelta(hours=rng.uniform(1, 200))
@@ -252,9 +307,10 @@ def build_demo_store(
             drafts_total += 1
     return {
         "data_dir": str(data_dir),
-        "people": len(staff) + 1,
+        "people": len(staff) + 2,
         "finished": finished_total,
         "drafts": drafts_total,
         "supervisor": supervisor["name"],
+        "lead": lead["name"],
         "first_practitioner": staff[0]["name"],
     }

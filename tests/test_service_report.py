@@ -106,6 +106,10 @@ def test_whole_past_months_only() -> None:
             report_use.chosen_period(since, until, today)
     with pytest.raises(InvalidInput, match="after the to month"):
         report_use.chosen_period("2026-06", "2026-05", today)
+    assert report_use.step_period("2026-08", "2026-10", -1, today) == ("2026-05", "2026-07")
+    assert report_use.step_period("2026-05", "2026-07", 1, today) == ("2026-08", "2026-10")
+    with pytest.raises(InvalidInput, match="not over yet"):
+        report_use.step_period("2026-08", "2026-10", 1, today)
 
 
 def _cli(data_dir, passphrase_file, *extra: str):

@@ -24,7 +24,6 @@ from reports import service_report_words as w
 from reports.service_report_markdown import sections, summary_lines
 from services import service_report
 from store import StoreError
-from store.reports.service_report_model import month_index, month_name
 from tui import keys
 from tui.messages import Notice, WorkFailed
 from tui.typed import SteppingNode
@@ -34,6 +33,7 @@ SHORT_HIDDEN = "<5"
 # The sections shown on screen, in this order (the others are in the files the command writes).
 ON_SCREEN = (
     "Service barriers",
+    "Care not given against what blocked it",
     "What is working (4.3)",
     "Supervision coverage (4.4)",
     "Critical items not done for a service reason",
@@ -59,18 +59,6 @@ def _table(header: list[str], rows: list[list[str]]) -> Table:
     for row in rows:
         table.add_row(row[0], *(_short(v) for v in row[1:]))
     return table
-
-
-def blocked_grid(data: dict) -> Table:
-    """Care not given against what blocked it, turned on its side to fit 80 columns: a row
-    per service barrier, a column per staff requirement."""
-    blocked = data.get("blocked") or {}
-    numbers = list(blocked)
-    rows = [
-        [w.reason_label(data, r), *(w.figure((blocked[q] or {}).get(r)) for q in numbers)]
-        for r in w.blocked_columns(data)
-    ]
-    return _table(["Barrier", *numbers], rows)
 
 
 def _numbers(data: dict, reason: str) -> str:
@@ -185,34 +173,16 @@ class ServiceReportScreen(SteppingNode, Screen):
             if note:
                 parts.append(Text(note, style="dim"))
             parts.append(_table(header, rows) if rows else Text("Nothing in this period."))
-            if heading == "Service barriers":
-                parts.append(Text("\nCare not given against what blocked it", style="bold"))
-                parts.append(
-                    Text(
-                        "Answers Partly or Not done for each staff requirement (columns), by "
-                        "the service barrier given.",
-                        style="dim",
-                    )
-                )
-                grid = blocked_grid(data)
-                parts.append(grid if grid.row_count else Text("No care was blocked."))
         self.query_one("#report-rest", Static).update(Group(*parts))
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_step(self, step: int) -> None:
-        start, end = month_index(self.since), month_index(self.until)
-        if start is None or end is None:
-            return
-        length = end - start + 1
         try:
-            since, until = service_report.chosen_period(
-                month_name(start + step * length), month_name(end + step * length)
-            )
+            self.since, self.until = service_report.step_period(self.since, self.until, step)
         except StoreError as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.since, self.until = since, until
         self.query_one("#report-head", Static).update("Counting the service's figures…")
         self.load()
