@@ -191,3 +191,19 @@ def test_the_command_refuses_in_one_line(service, passphrase_file, tmp_path) -> 
     result = _cli(store.data_dir, passphrase_file, "--out", str(inside))
     assert result.returncode == 1 and "inside the store folder" in result.stderr
     assert not inside.exists()
+
+
+def test_free_text_inside_a_part_never_reaches_the_report(service) -> None:
+    """A part is hostile even when signed: one carrying a case reference or a note (which no
+    version writes) adds its counts and nothing of its words."""
+    store, lead, staff, month = service
+    for person in staff:
+        odd = part(person, month, "not_done", ["no-private-room"])
+        odd["setup"]["case_ref"] = "CASE-7781"
+        odd["answers"][0]["note"] = "Met at the river flats"
+        write_part(store, odd, person)
+    data = report_use.build(store, lead, month, month).data
+    assert data["barriers"]["no-private-room"] == 15
+    for fmt in report_use.FORMATS:
+        text = report_use.render(data, fmt)
+        assert "CASE-7781" not in text and "river flats" not in text, fmt
