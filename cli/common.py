@@ -62,6 +62,14 @@ def acting_flags(parser: argparse.ArgumentParser, required: bool = True) -> None
         help="yes, share my sessions with NAME, a supervisor an admin added for me (asked once; "
         "else you are asked on a terminal)",
     )
+    parser.add_argument(
+        "--share-report-key",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="service leads: yes, share the service report key with NAME, a lead an admin "
+        "added (asked once; else you are asked on a terminal)",
+    )
 
 
 def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
@@ -173,7 +181,31 @@ def sign_in_cli(store: Store, args: argparse.Namespace):
 
     person = people_use.sign_in(store, args.user, passphrase, via="cli")
     _confirm_supervisors(store, person, getattr(args, "confirm_supervisor", None) or [])
+    _share_report_key(store, person, getattr(args, "share_report_key", None) or [])
     return person
+
+
+def _share_report_key(store: Store, person, named: list[str]) -> None:  # noqa: F821
+    """A lead who has the service report key shares it with each lead added since, once they
+    say yes (`--share-report-key NAME`, or asked on a terminal); else say who is waiting."""
+    from services import directory, report_key
+
+    for waiting in report_key.waiting_leads(store, person):
+        if directory.is_named(waiting, named):
+            yes = True
+        elif on_terminal():
+            sys.stderr.write(f"{waiting['question']} y/n: ")
+            sys.stderr.flush()
+            yes = sys.stdin.readline().strip().casefold() in ("y", "yes")
+        else:
+            sys.stderr.write(
+                f"{PROG}: {waiting['name']} was added as a service lead by {waiting['by']} on "
+                f"{waiting['on']} and does not have the service report key yet: share it "
+                f"with --share-report-key '{waiting['name']}'\n"
+            )
+            continue
+        if yes:
+            report_key.share(store, person, waiting)
 
 
 def _confirm_supervisors(store: Store, person, named: list[str]) -> None:  # noqa: F821

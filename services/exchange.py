@@ -83,6 +83,9 @@ def export_bundle(
 
 
 def _export_subject(store: Store, reader: Person, of: Person | None) -> Person:
+    from .sessions import require_sessions
+
+    require_sessions(reader)
     author = of or reader
     if author.id == reader.id or store.may_read(reader, author):
         return author

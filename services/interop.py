@@ -18,6 +18,7 @@ from store.interop.fhir import prepare_fhir
 from store.paths import PendingFiles
 
 from . import audit
+from .sessions import require_sessions
 
 # The checks a front end makes before anyone signs in (a bad date or --out fails first).
 __all__ = ["check_out_path", "export_csv", "export_fhir", "parse_since"]
@@ -34,6 +35,7 @@ def export_fhir(
 ) -> dict:
     """Write the FHIR resources for every session `reader` may read into `out_dir`; returns
     what was written. Sessions that cannot be opened go in `problems` and are left out."""
+    require_sessions(reader)
     pending = prepare_fhir(store, reader, out_dir, of, since, include_author, problems)
     keys = ("questionnaires", "include_author", "since", "unreadable")
     detail = {"format": "fhir", "sessions": pending.result["responses"]}
@@ -51,6 +53,7 @@ def export_csv(
 ) -> dict:
     """Write one CSV row per answer of every session `reader` may read; returns what was
     written. Sessions that cannot be opened go in `problems` and are left out."""
+    require_sessions(reader)
     pending = prepare_csv(store, reader, out_path, of, since, include_notes, problems)
     keys = ("sessions", "rows", "include_notes", "since", "unreadable")
     return _audited(store, reader, of, pending, {"format": "csv", **_pick(pending.result, keys)})

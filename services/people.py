@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from store.errors import PermissionDenied, SignInError, StoreError
 from store.lockout import LockedOut
 
-from . import audit, directory, report_key
+from . import audit, directory, report_key, service_parts
 
 if TYPE_CHECKING:
     from store import Person, Store
@@ -125,6 +125,7 @@ def reshare(store: Store, person: Person) -> int:
     changed = store.reshare_all(person)
     if changed:
         audit.record(store, "reshare", person.name, None, {"records": changed}, changed)
+    service_parts.catch_up(store, person)  # older sessions gain their report part
     return changed
 
 

@@ -17,7 +17,7 @@ from .errors import NotAllowed
 if TYPE_CHECKING:
     from store import Person, Store
 
-__all__ = ["PartsRead", "read_parts", "require_lead"]
+__all__ = ["PartsRead", "catch_up", "read_parts", "require_lead", "supervision_saved"]
 
 
 @dataclass
@@ -71,3 +71,81 @@ def read_parts(store: Store, lead: Person, since: str, until: str) -> PartsRead:
             "not sealed for this service, not signed by someone in it, or changed since.",
         )
     return out
+
+
+# -- writing: the worker that gives older sessions their parts --------------------------------
+def catch_up(store: Store, person: Person) -> int:
+    """At sign-in: give every finished session and supervision record that `person` may read
+    (their own, their supervisees') its structured part when it has none yet, signed by
+    `person`. Idempotent (the sealed index says which have parts); one that cannot be opened
+    is left for later and never stops the rest. Returns how many parts were added."""
+    from store.errors import StoreError
+
+    if person.private_key is None:
+        return 0
+    if ReportKeys(store.people).public() is None:
+        return 0
+    added = 0
+    for author in store.readable_authors(person):
+        try:
+            added += _catch_up_author(store, person, author)
+        except StoreError:
+            continue
+    return added
+
+
+def _catch_up_author(store: Store, person: Person, author: Person) -> int:
+    from store.errors import StoreError
+    from store.part_writer import contact_part, supervision_part
+
+    covered = store.parts.covered(author.id)
+    missing: dict[str, list[dict]] = {}
+    for month in store.sessions.archive_months(author.id):
+        have = covered.get(month, set())
+        for record in store.sessions.peek(author.id, month):
+            if record.get("status") == "complete" and record.get("id") not in have:
+                missing.setdefault(month, []).append(record)
+    added = 0
+    for month, records in missing.items():
+        trust = store.sessions.trust()
+        new = {}
+        for record in records:
+            try:
+                session = store.sessions.open_record(record, person, trust)
+                new[session.id] = contact_part(
+                    session, store.checklist_for(session), author.sign_publics[0]
+                )
+            except (StoreError, KeyError, TypeError, ValueError):
+                continue  # one that cannot be opened (not shared yet, damaged) waits
+        if new and store.parts.add(author.id, month, new, person):
+            added += len(new)
+    records = [
+        r for r in store.supervision.peek(author.id, "record") if isinstance(r.get("date"), str)
+    ]
+    if any(f"supervision:{r.get('id')}" not in covered.get(r["date"][:7], set()) for r in records):
+        for record in store.supervision.records(person, author.id, problems=[]):
+            month = record.date[:7]
+            key = f"supervision:{record.id}"
+            if key in covered.get(month, set()):
+                continue
+            part = supervision_part(month, author.sign_publics[0])
+            if store.parts.add(author.id, month, {key: part}, person):
+                covered.setdefault(month, set()).add(key)
+                added += 1
+    return added
+
+
+def supervision_saved(store: Store, person: Person, of: Person, record) -> None:
+    """A supervision record was just saved: its part, in `of`'s month entry. When it cannot
+    be written now it is added at a later sign-in (`catch_up`)."""
+    from store.errors import StoreError
+    from store.part_writer import supervision_part
+
+    if not of.sign_publics:
+        return
+    month = record.date[:7]
+    try:
+        part = supervision_part(month, of.sign_publics[0])
+        store.parts.add(of.id, month, {f"supervision:{record.id}": part}, person)
+    except StoreError:
+        pass

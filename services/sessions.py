@@ -9,6 +9,21 @@ from store.errors import StoreError
 from store.summary import SessionSummary, summarise_session
 
 from . import audit
+from .errors import NotAllowed
+
+LEAD_ONLY = (
+    "As a service lead you see the service's figures only, never anyone's sessions "
+    "(an admin can add another role if you also see women)."
+)
+
+
+def require_sessions(person: Person) -> None:
+    """NotAllowed for a service lead who has no other role: they see no session at all, not
+    even a list of them (their own, a supervisee's, a summary or an export)."""
+    from store.roles import sees_sessions
+
+    if not sees_sessions(person.roles):
+        raise NotAllowed(LEAD_ONLY)
 
 
 def readable(
@@ -24,6 +39,7 @@ def readable(
     them. A supervisor's reading is audited (`read_other`) with how many sessions were read,
     whatever `status` then keeps."""
     author = of or reader
+    require_sessions(reader)
     store.require_reader(reader, author)  # only the author and their supervisors
     sessions = store.readable_sessions(reader, of=of, problems=problems, limit=limit, since=since)
     if author.id != reader.id:
@@ -37,6 +53,7 @@ def readable(
 def opened(store: Store, reader: Person, author: Person) -> None:
     """`reader` opens one of `author`'s sessions: allowed for the author and their
     supervisors; a supervisor's reading is audited (`read_other`, view `session`)."""
+    require_sessions(reader)
     store.require_reader(reader, author)
     if reader.id != author.id:
         audit.record(store, "read_other", reader.name, author.name, {"view": "session"})

@@ -34,6 +34,7 @@ def build(
     """`person`'s own summary, or a supervisee's (`of`)."""
     from store.reports.period import build_summary
 
+    sessions.require_sessions(person)
     if of is not None and not store.may_read(person, of):
         raise PermissionDenied(
             f"You are not {of.name}'s supervisor, so you cannot read their summary."
@@ -102,6 +103,7 @@ def overview(store: Store, person: Person) -> list[OverviewRow]:
     order people are listed, as before the audit moved here)."""
     from store.reports.period import supervisee_overview
 
+    sessions.require_sessions(person)
     rows = supervisee_overview(store, person)
     by_name = sorted(rows, key=lambda row: row.name.casefold())
     for row in rows:

@@ -13,7 +13,7 @@ from store import Person, Store
 from store.errors import NotFound, PermissionDenied, StoreError
 from store.supervision import Comment, SupervisionRecord
 
-from . import audit, guard
+from . import audit, guard, service_parts, sessions
 
 # What each free text is called in the guard's messages (the same in the app and the CLI).
 NOUNS = {
@@ -32,6 +32,7 @@ def require_supervisor(store: Store, person: Person, author: Person, what: str) 
 
 
 def require_reader(store: Store, person: Person, author: Person) -> None:
+    sessions.require_sessions(person)
     if not store.may_read(person, author):
         raise PermissionDenied(
             "You can only read supervision of your own work or your supervisees'."
@@ -104,6 +105,7 @@ def add_record(
     audit.record(
         store, "supervision_record_added", person.name, of.name, {"actions": len(actions)}, record
     )
+    service_parts.supervision_saved(store, person, of, record)
     return record
 
 

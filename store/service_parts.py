@@ -19,19 +19,22 @@ month, `batch_id`), so a year of a service opens in a few hundred unsealings, no
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import uuid
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .crypto import (
     SealError,
     b64,
     new_content_key,
-    open_sealed,
-    seal,
     sign,
     signature_ok,
     signing_public,
@@ -42,7 +45,7 @@ from .crypto import (
 from .directory import Directory, canonical
 from .errors import CorruptFileError, InvalidInput
 from .files import StoreFile, doc
-from .storage import read_tables
+from .storage import ensure_dir, read_tables
 
 FOLDER = "service"
 TABLE = "parts"
@@ -50,6 +53,7 @@ LABEL = b"stepping-stones/service-parts/v1\n"
 OPAQUE_LABEL = b"stepping-stones/opaque-author/v1\n"
 KINDS = ("contact", "supervision")
 RESPONSES = ("done", "partly", "not_done", "not_applicable")
+UNPACKED_LIMIT = 64 * 1024 * 1024  # a batch that inflates past this is not one (a zip bomb)
 
 
 def opaque_id(sign_public: bytes) -> str:
@@ -69,34 +73,93 @@ def _context(entry_id: str) -> bytes:
     return f"stepping-stones/service-part:{entry_id}".encode()
 
 
-def _signed_bytes(entry_id: str, parts: list[dict]) -> bytes:
-    return LABEL + canonical({"id": entry_id, "parts": parts})
+def _signed_bytes(entry_id: str, blob: bytes) -> bytes:
+    return LABEL + entry_id.encode() + b"\n" + blob
 
 
 def new_entry_id() -> str:
     return uuid.uuid4().hex
 
 
+# -- packing: each distinct head and answer once per batch -------------------------------------
+def pack(parts: list[dict]) -> bytes:
+    """Parts as one compressed JSON document in which each distinct head (a part without its
+    answers) and each distinct answer is written once and the parts refer to them by number:
+    a month of one person's parts is a few kilobytes, and opens without parsing the same
+    answer a thousand times."""
+    heads: list[dict] = []
+    answers: list[dict] = []
+    numbers: dict[bytes, int] = {}
+    rows: list[list] = []
+
+    def number(table: list[dict], value: dict, kind: bytes) -> int:
+        key = kind + canonical(value)
+        if key not in numbers:
+            numbers[key] = len(table)
+            table.append(value)
+        return numbers[key]
+
+    for part in parts:
+        head = {k: v for k, v in part.items() if k != "answers"}
+        row: list = [number(heads, head, b"h")]
+        if "answers" in part:
+            row.append([number(answers, a, b"a") for a in part["answers"]])
+        rows.append(row)
+    document = {"heads": heads, "answers": answers, "parts": rows}
+    return zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
+
+
+def unpack(blob: bytes) -> tuple[list[dict], list[list], list[dict]]:
+    """(heads, rows, answers) of a packed batch; ValueError when it is not one."""
+    inflate = zlib.decompressobj()
+    try:
+        plain = inflate.decompress(blob, UNPACKED_LIMIT)
+    except zlib.error as exc:
+        raise ValueError("not a packed batch") from exc
+    if inflate.unconsumed_tail:
+        raise ValueError("a packed batch too large to be one month of one person's parts")
+    document = json.loads(plain)
+    heads, rows, answers = (
+        document.get("heads"),
+        document.get("parts"),
+        document.get("answers"),
+    )
+    if not (isinstance(heads, list) and isinstance(rows, list) and isinstance(answers, list)):
+        raise ValueError("not a packed batch")
+    return heads, rows, answers
+
+
+def expand(blob: bytes) -> list[dict]:
+    """The parts of a packed batch, as they were packed (for the people who wrote them)."""
+    heads, rows, answers = unpack(blob)
+    out = []
+    for row in rows:
+        part = dict(heads[row[0]])
+        if len(row) > 1:
+            part["answers"] = [answers[i] for i in row[1]]
+        out.append(part)
+    return out
+
+
 def sealed_entry(entry_id: str, parts: list[dict], signer, report_public: bytes) -> dict:
-    """One entry: `parts` signed by `signer` (an X25519 private key: the person's own),
-    sealed for the report key under `entry_id`."""
-    key = new_content_key()
-    envelope = {
-        "parts": parts,
-        "signer": b64(signing_public(signer)),
-        "sig": sign(signer, _signed_bytes(entry_id, parts)),
-    }
+    """One entry: `parts`, packed, signed by `signer` (an X25519 private key: a person's own)
+    and sealed with the signature for the report key under `entry_id`."""
+    blob = pack(parts)
+    signature = unb64(sign(signer, _signed_bytes(entry_id, blob)))
+    key, nonce = new_content_key(), os.urandom(12)
+    plain = signing_public(signer) + signature + blob
     return {
         "id": entry_id,
         "key": wrap_for(key, report_public, _context(entry_id)),
-        "sealed": seal(envelope, key, _context(entry_id)),
+        "nonce": b64(nonce),
+        "data": b64(AESGCM(key).encrypt(nonce, plain, _context(entry_id))),
     }
 
 
 def put_entry(data_dir: Path, month: str, entry: dict) -> None:
     """Write (or replace) one entry in its month's file."""
     file = month_file(data_dir, month)
-    file.path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_dir(file.path.parent)
     with file.transaction() as db:
         table = file.table(db, TABLE)
         number = uuid.UUID(entry["id"]).int
@@ -167,63 +230,76 @@ def _by_opaque(known: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _valid(part: object, month: str, authors: dict[str, str]) -> dict | None:
-    """The part with its author made the person's first opaque id, or None when it is not a
-    part of a shape this version writes (or its month is not the file's)."""
-    if not isinstance(part, dict) or part.get("kind") not in KINDS or part.get("month") != month:
+def _head(head: object, month: str, authors: dict[str, str]) -> dict | None:
+    """A part's head with its author made the person's first opaque id, or None when it is
+    not of a shape this version writes (or its month is not the file's)."""
+    if not isinstance(head, dict) or head.get("kind") not in KINDS or head.get("month") != month:
         return None
-    who = "author" if part["kind"] == "contact" else "practitioner"
-    first = authors.get(str(part.get(who)))
+    who = "author" if head["kind"] == "contact" else "practitioner"
+    first = authors.get(str(head.get(who)))
     if first is None:
         return None
-    if part["kind"] == "supervision":
+    if head["kind"] == "supervision":
         return {"kind": "supervision", "month": month, "practitioner": first}
-    setup, answers = part.get("setup"), part.get("answers")
-    if not isinstance(part.get("checklist"), str) or not isinstance(part.get("flagged"), bool):
+    setup = head.get("setup")
+    if not isinstance(head.get("checklist"), str) or not isinstance(head.get("flagged"), bool):
         return None
-    if not isinstance(setup, dict) or not isinstance(answers, list):
+    if not isinstance(setup, dict) or not all(isinstance(v, (str, bool)) for v in setup.values()):
         return None
-    if not all(isinstance(v, (str, bool)) for v in setup.values()):
-        return None
-    for answer in answers:
-        if not (
-            isinstance(answer, dict)
-            and isinstance(answer.get("item"), str)
-            and answer.get("response") in RESPONSES
-            and isinstance(answer.get("critical"), bool)
-            and isinstance(answer.get("requirements"), list)
-            and all(isinstance(r, str) for r in answer["requirements"])
-            and isinstance(answer.get("reasons"), list)
-            and all(isinstance(r, str) for r in answer["reasons"])
-        ):
-            return None
-    return {**part, "author": first}
+    return {**head, "author": first}
+
+
+def _answer_ok(answer: object) -> bool:
+    if type(answer) is not dict:
+        return False
+    requirements, reasons = answer.get("requirements"), answer.get("reasons")
+    return (
+        type(answer.get("item")) is str
+        and answer.get("response") in RESPONSES
+        and type(answer.get("critical")) is bool
+        and type(requirements) is list
+        and type(reasons) is list
+        and all(type(r) is str for r in requirements + reasons)
+    )
+
+
+def _parts(blob: bytes, month: str, authors: dict[str, str]) -> tuple[list[dict], int]:
+    """(the believable parts of a packed batch, how many were not). The answers are shared
+    between parts: read them, never change them."""
+    heads, rows, answers = unpack(blob)
+    good_heads = {n: h for n, h in enumerate(_head(h, month, authors) for h in heads) if h}
+    good = {n: a for n, a in enumerate(answers) if _answer_ok(a)}
+    out, bad = [], 0
+    for row in rows:
+        try:
+            head = good_heads[row[0]]
+            if head["kind"] == "contact":
+                out.append({**head, "answers": [good[n] for n in row[1]]})
+            else:
+                out.append(dict(head))
+        except (KeyError, IndexError, TypeError):
+            bad += 1
+    return out, bad
 
 
 def open_entry(
     entry: dict, private: X25519PrivateKey, known: dict[str, str]
-) -> tuple[list[object], str | None]:
-    """(the parts an entry holds, None) or ([], why it is not believed)."""
+) -> tuple[bytes | None, str | None]:
+    """(the packed parts of an entry, None) or (None, why it is not believed)."""
     entry_id = entry.get("id")
     if not isinstance(entry_id, str):
-        return [], "an entry with no id"
+        return None, "an entry with no id"
     try:
         key = unwrap(entry["key"], private, _context(entry_id))
-        envelope = open_sealed(entry["sealed"], key, _context(entry_id))
-    except (SealError, KeyError, TypeError):
-        return [], "an entry that is not sealed for the service report key, or was altered"
-    parts, signer, sig = envelope.get("parts"), envelope.get("signer"), envelope.get("sig")
-    if not isinstance(parts, list) or not isinstance(signer, str) or not isinstance(sig, str):
-        return [], "an entry that is not signed"
+        plain = AESGCM(key).decrypt(unb64(entry["nonce"]), unb64(entry["data"]), _context(entry_id))
+    except (SealError, InvalidTag, KeyError, TypeError, ValueError):
+        return None, "an entry that is not sealed for the service report key, or was altered"
+    signer, signature, blob = b64(plain[:32]), b64(plain[32:96]), plain[96:]
     if signer not in known:
-        return [], "an entry signed by someone who is not in the signed directory of people"
-    try:
-        ok = signature_ok([unb64(signer)], _signed_bytes(entry_id, parts), sig)
-    except ValueError:
-        ok = False
-    if not ok:
-        return [], "an entry whose signature does not match what it says"
-    return parts, None
+        return None, "an entry not signed by someone in the signed directory of people"
+    if not signature_ok([plain[:32]], _signed_bytes(entry_id, blob), signature):
+        return None, "an entry whose signature does not match what it says"
+    return blob, None
 
 
 def read_months(
@@ -251,17 +327,19 @@ def read_months(
                 continue
             if entry.get("id") in seen:
                 continue  # the same entry twice (copied by hand) counts once
-            parts, why = open_entry(entry, private, known)
-            if why:
+            blob, why = open_entry(entry, private, known)
+            if blob is None:
                 out.reject(1, f"{why} in {path.name}")
                 continue
             seen.add(str(entry["id"]))
-            for part in parts:
-                good = _valid(part, month, authors)
-                if good is None:
-                    out.reject(1, f"a part in {path.name} of a shape this version does not write")
-                else:
-                    out.parts.append(good)
+            try:
+                parts, bad = _parts(blob, month, authors)
+            except ValueError:
+                out.reject(1, f"an entry in {path.name} that is not a batch of parts")
+                continue
+            out.parts += parts
+            if bad:
+                out.reject(bad, f"a part in {path.name} of a shape this version does not write")
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -307,6 +307,8 @@ class SessionStore:
         self.people = people
         self.notices = notices if notices is not None else []
         self.sealed = SealedTable(self.root, self.readers_for, context, self.notices)
+        # Called with each session just finished (the store seals its structured part).
+        self.on_finish: Callable[[Session], None] | None = None
 
     def person_dir(self, person_id: str) -> Path:
         return self.sealed.folder(person_id)
@@ -497,6 +499,8 @@ class SessionStore:
         archive = self.archive_file(session.author, archive_month(done.record))
         self.sealed.put(archive, TABLE, self.seal_record(done))
         self._leave_tombstone(session.author, session.id, stamp)
+        if self.on_finish is not None:
+            self.on_finish(done)
         return done
 
     def _leave_tombstone(self, person_id: str, session_id: str, stamp: str) -> None:

@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 from .config import idle_lock_seconds, read_config
 from .directory import Keeper
 from .files import StoreFile, doc, holds_records
+from .part_writer import PartWriter, contact_part
 from .people import PeopleStore, Person
 from .pins import Pins
+from .roles import sees_sessions
 from .sessions import FOLDER as SESSIONS_FOLDER
 from .sessions import Session, SessionStore, new_session
 from .storage import ensure_dir, read_tables
@@ -113,6 +115,11 @@ class Store:
         self.supervision = SupervisionStore(
             self.data_dir / SESSIONS_FOLDER, self.people, self.sessions.readers_for, self.notices
         )
+        # The structured parts of finished sessions, for the service report (issue 16).
+        self.parts = PartWriter(
+            self.data_dir, self.people, self.sessions.readers_for, self.sessions.person_dir
+        )
+        self.sessions.on_finish = self.part_of_finished
         self.audit = AuditLog(self.data_dir)
         self.lockouts = Lockouts(self.data_dir, self.notices, self.audit)
         self.versions_file = StoreFile(
@@ -171,11 +178,28 @@ class Store:
 
     # -- sessions ----------------------------------------------------------------------------
     def start_session(self, person: Person, checklist: Checklist, setup: dict) -> Session:
+        if not sees_sessions(person.roles):
+            raise PermissionDenied("As a service lead you see the service's figures only.")
         self.remember_version(checklist)
         session = new_session(person.id, checklist, setup)
         session.signer = person.private_key  # every save of it is signed by its author
         self.sessions.save_draft(session)
         return session
+
+    def part_of_finished(self, done: Session) -> None:
+        """Seal a session just finished into its author's month entry for the service report.
+        When that cannot be done now (no lead yet, a damaged index, a full disk), the session
+        is finished all the same, and gains its part at the next sign-in of its author or a
+        supervisor (`services.service_parts.catch_up`)."""
+        author = self.people.get(done.author)
+        if author is None or done.signer is None or not author.sign_publics:
+            return
+        author.private_key = done.signer
+        try:
+            part = contact_part(done, self.checklist_for(done), author.sign_publics[0])
+            self.parts.add(author.id, part["month"], {done.id: part}, author)
+        except StoreError:
+            pass
 
     # -- signing in -------------------------------------------------------------------------
     def sign_in(self, name: str, passphrase: str) -> Person:
@@ -206,11 +230,17 @@ class Store:
         return person
 
     def readable_authors(self, reader: Person) -> list[Person]:
-        """Whose sessions this person may read: their own, and their supervisees'."""
+        """Whose sessions this person may read: their own, and their supervisees' (nobody's
+        for a service lead who has no other role)."""
+        if not sees_sessions(reader.roles):
+            return []
         people = self.people.all()
         return [p for p in people if p.id == reader.id or reader.id in p.supervisors]
 
     def may_read(self, reader: Person, author: Person) -> bool:
+        """The author and their supervisors; never a service lead who has no other role."""
+        if not sees_sessions(reader.roles):
+            return False
         return author.id == reader.id or reader.id in author.supervisors
 
     def require_reader(self, reader: Person, author: Person) -> None:

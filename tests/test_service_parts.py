@@ -4,6 +4,7 @@ trust"): who can read parts, what a planted part gets, and what the service file
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -72,9 +73,10 @@ def test_a_part_planted_unsigned_or_by_a_non_member_is_rejected(team, lead, tmp_
     """The attack: someone who can write to the store folder adds entries to the service file
     (the report key's public half is in people.json for anyone to read)."""
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from store.crypto import new_content_key, seal, wrap_for
-    from store.service_parts import _context
+    from store.crypto import b64, new_content_key, wrap_for
+    from store.service_parts import _context, pack
 
     store = team.store
     write_part(store, contact(team.jo), team.jo)
@@ -82,12 +84,14 @@ def test_a_part_planted_unsigned_or_by_a_non_member_is_rejected(team, lead, tmp_
     # 1. signed by a key of their own that nobody in the directory has
     outsider = X25519PrivateKey.generate()
     put_entry(store.data_dir, MONTH, sealed_entry("a" * 32, [contact(team.jo)], outsider, public))
-    # 2. sealed for the report key, not signed at all
-    key = new_content_key()
+    # 2. sealed for the report key, not signed at all (no signature where one goes)
+    key, nonce = new_content_key(), os.urandom(12)
+    plain = bytes(96) + pack([contact(team.jo)])
     unsigned = {
         "id": "b" * 32,
         "key": wrap_for(key, public, _context("b" * 32)),
-        "sealed": seal({"parts": [contact(team.jo)]}, key, _context("b" * 32)),
+        "nonce": b64(nonce),
+        "data": b64(AESGCM(key).encrypt(nonce, plain, _context("b" * 32))),
     }
     put_entry(store.data_dir, MONTH, unsigned)
     # 3. a genuine entry copied under another id
@@ -108,3 +112,57 @@ def test_a_lead_who_is_not_also_given_the_key_reads_nothing(team, lead, alex):
     write_part(store, contact(team.jo), team.jo)
     read = read_parts(store, lou, MONTH, MONTH)
     assert not read.has_key and read.contacts == []
+
+
+def test_finishing_seals_the_part_and_the_service_file_names_nobody(team, lead, checklist):
+    """A session finished in the app gains its part at once; the service file holds no id,
+    name or signing key of its author."""
+    store = team.store
+    jo = team.jo
+    session = store.start_session(jo, checklist, {"setting": "home", "case_ref": "BLUE-7"})
+    items = session.visible_items(checklist)
+    for item in items:
+        session.answer(item, "not_done")
+        session.set_reasons(item, ["no_private_space"])
+        session.set_note(item, "Talked with Jo Patel about the room")
+    store.sessions.save_draft(session)
+    done = store.sessions.finish(session)
+    month = done.record["completed_at"][:7]
+    read = read_parts(store, lead, month, month)
+    assert len(read.contacts) == 1
+    part = read.contacts[0]
+    assert part["setup"]["setting"] == "home" and "case_ref" not in part["setup"]
+    assert len(part["answers"]) == len(items)
+    assert all(a["reasons"] == ["no_private_space"] for a in part["answers"])
+    text = json.dumps(part)
+    assert "Jo Patel" not in text and "BLUE-7" not in text and "room" not in text
+    raw = month_path(store.data_dir, month).read_text()
+    from store.crypto import b64
+
+    for secret in (jo.id, "Jo Patel", b64(jo.sign_publics[0]), opaque_id(jo.sign_publics[0])):
+        assert secret not in raw
+
+
+def test_older_sessions_gain_their_parts_when_their_author_or_supervisor_signs_in(
+    team, alex, checklist
+):
+    """Sessions finished before any lead existed: the author's (or their supervisor's) next
+    sign-in adds their parts, once."""
+    from tests.helpers import finish_session
+
+    store = team.store
+    finish_session(store, team.jo, checklist, "2026-09-03T10:00:00+00:00", {0: ("done", None)})
+    finish_session(store, team.kit, checklist, "2026-09-04T10:00:00+00:00", {0: ("done", None)})
+    people.add_person(store, alex, "Lee Lead", ["lead"], PASSPHRASE)
+    lee = people.sign_in(store, "Lee Lead", PASSPHRASE)
+    assert read_parts(store, lee, "2026-09", "2026-09").contacts == []
+    sam = people.sign_in(store, "Sam Supervisor", PASSPHRASE)
+    people.reshare(store, sam)  # Jo's supervisor: Jo's session
+    assert len(read_parts(store, lee, "2026-09", "2026-09").contacts) == 1
+    kit = people.sign_in(store, "Kit Novak", PASSPHRASE)
+    people.reshare(store, kit)
+    people.reshare(store, kit)  # again: nothing twice
+    jo = people.sign_in(store, "Jo Patel", PASSPHRASE)
+    people.reshare(store, jo)
+    read = read_parts(store, lee, "2026-09", "2026-09")
+    assert len(read.contacts) == 2 and read.rejected == 0

@@ -168,6 +168,9 @@ class HomeScreen(SteppingNode, Screen):
             return self.has_supervisees
         if action == "people":
             return self.is_admin
+        if action == "new":  # a service lead who has no other role has no sessions
+            person = self.stepping_app.user
+            return person is None or any(role != "lead" for role in person.roles)
         return True
 
     def on_mount(self) -> None:

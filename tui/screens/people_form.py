@@ -22,6 +22,7 @@ ROLE_CHOICES = (
     ("practitioner", "Practitioner: fills in checklists"),
     ("supervisor", "Supervisor: reads supervisees' sessions"),
     ("admin", "Admin: adds and changes people"),
+    ("lead", "Service lead: the service's figures, never anyone's sessions"),
 )
 
 

@@ -53,13 +53,14 @@ class SignInScreen(SteppingNode, Screen):
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, name: str, passphrase: str) -> None:
-        from services import directory
+        from services import directory, report_key
         from services import people as people_use  # after the first frame, like the store
 
         store = self.stepping_app.store
         try:
             person = people_use.sign_in(store, name, passphrase)
             waiting = directory.waiting_supervisors(store, person)
+            waiting += [{**w, "lead": True} for w in report_key.waiting_leads(store, person)]
         except StoreError as exc:
             self.post_message(WorkFailed(str(exc)))
             return
@@ -81,20 +82,27 @@ class SignInScreen(SteppingNode, Screen):
         def answered(yes: bool | None) -> None:
             self.ask(person, rest, [*chosen, first] if yes else chosen)
 
-        detail = "Nothing of yours is shared with them until you say yes."
+        detail = (
+            "They can then read the service's figures with you (never anyone's sessions)."
+            if first.get("lead")
+            else "Nothing of yours is shared with them until you say yes."
+        )
         self.app.push_screen(ConfirmScreen(first["question"], detail), answered)
 
     def share(self, person, confirmed: list[dict]) -> None:
         """(In a worker thread.) Confirm what was said yes to, then share sessions with
         supervisors assigned since (and seal any older ones)."""
-        from services import directory
+        from services import directory, report_key
         from services import people as people_use
 
         store = self.stepping_app.store
         notice = ""
         try:
             for waiting in confirmed:
-                directory.confirm_supervisor(store, person, waiting)
+                if waiting.get("lead"):
+                    report_key.share(store, person, waiting)
+                else:
+                    directory.confirm_supervisor(store, person, waiting)
             people_use.reshare(store, person)
         except Exception as exc:  # noqa: BLE001 - sharing must never keep her from signing in
             notice = f"Sharing with your supervisors will be tried again: {exc}"
