@@ -16,10 +16,10 @@ from checklists import NEEDS_REASON
 
 from .crypto import new_key_pair, public_bytes
 from .errors import InvalidInput
+from .part_writer import contact_part
 from .passwords import new_secret, passphrase_problem
 from .people import Person, now_iso
 from .report_key import ReportKeys
-from .service_parts import new_entry_id, opaque_id, put_entry, sealed_entry
 from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session
 from .store import Store
 
@@ -188,45 +188,15 @@ def _session(
     }
 
 
-def _part(record: dict, checklist, author: str) -> dict:
-    """A finished session's structured part (issue 16): no free text, case reference, exact
-    time or name; the shown items' answers only."""
-    content = record["content"]
-    setup = content["setup"]
-    items = {item.id: item for item in checklist.items}
-    return {
-        "kind": "contact",
-        "checklist": record["checklist"]["id"],
-        "version": record["checklist"]["version"],
-        "month": record["completed_at"][:7],
-        "setup": {
-            k: v for k, v in setup.items() if k in ("setting", "stage") or v is True or v is False
-        },
-        "flagged": bool(content.get("flagged")),
-        "answers": [
-            {
-                "item": item_id,
-                "requirements": list(answer.get("requirements") or []),
-                "critical": bool(items[item_id].critical) if item_id in items else False,
-                "response": answer["response"],
-                "reasons": list(answer.get("reasons") or []),
-            }
-            for item_id, answer in content["answers"].items()
-        ],
-        "author": author,
-    }
-
-
-def _write_parts(store, records, checklist, member: Person, privates, report_public) -> None:
-    """Each finished session's part, sealed for the report key, one entry per month."""
-    author = opaque_id(member.sign_publics[0])
-    by_month: dict[str, list[dict]] = {}
+def _write_parts(store, records, checklist, member: Person) -> None:
+    """Each finished session's structured part (issue 16), sealed for the report key through
+    the author's own index, one entry per month, as finishing in the app writes them."""
+    by_month: dict[str, dict[str, dict]] = {}
     for record in records:
-        part = _part(record, checklist, author)
-        by_month.setdefault(part["month"], []).append(part)
+        part = contact_part(Session(record), checklist, member.sign_publics[0])
+        by_month.setdefault(part["month"], {})[record["id"]] = part
     for month, parts in sorted(by_month.items()):
-        entry = sealed_entry(new_entry_id(), parts, privates[member.id], report_public)
-        put_entry(store.data_dir, month, entry)
+        store.parts.add(member.id, month, parts, member)
 
 
 def build_demo_store(
@@ -294,9 +264,9 @@ def build_demo_store(
             records.append(sealed(plain[-1]))
         store.sessions.write_archive_bulk(member["id"], records)
         if report_public is not None:
-            _write_parts(
-                store, plain, checklist, Person.from_record(member), privates, report_public
-            )
+            author = Person.from_record(member)
+            author.private_key = privates[member["id"]]
+            _write_parts(store, plain, checklist, author)
         finished_total += len(records)
         if rng.random() < 0.2:
             when = now - timedelta(hours=rng.uniform(1, 200))
