@@ -37,6 +37,11 @@ def _critical_reasons(data: dict, reasons: dict) -> str:
     return "; ".join(words)
 
 
+def _figures(heading: str, *rows: tuple[str, str]) -> tuple[str, list[str], list[list[str]], str]:
+    """A table of single figures, each named on its row."""
+    return heading, ["Figure", "Value"], [list(row) for row in rows], ""
+
+
 def sections(data: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
     """Each table of the report as (heading, header, rows, note): Markdown, the screen and
     CSV all show these same tables."""
@@ -128,37 +133,24 @@ def sections(data: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
             )
         )
     removal = data.get("removal") or {}
+    gaps = removal.get("gaps") or {}
     out.append(
-        (
+        _figures(
             "Gaps after a removal (5.10)",
-            ["Figure", "Value"],
-            [
-                [
-                    "Contacts after a baby was removed",
-                    w.figure(removal.get("contacts_after_removal")),
-                ],
-                *(
-                    [f"Answers citing: {w.reason_label(data, r)}", w.figure(n)]
-                    for r, n in (removal.get("gaps") or {}).items()
-                ),
-            ],
-            "",
+            ("Contacts after a baby was removed", w.figure(removal.get("contacts_after_removal"))),
+            *((f"Answers citing: {w.reason_label(data, r)}", w.figure(n)) for r, n in gaps.items()),
         )
     )
     supervision = data.get("supervision") or {}
     out.append(
-        (
+        _figures(
             "Supervision coverage (4.4)",
-            ["Figure", "Value"],
-            [
-                [
-                    "Practitioners with a supervision record in the last 3 months",
-                    w.figure(supervision.get("practitioners_with_record_3m")),
-                ],
-                ["Share of practitioners", w.share(supervision.get("share_with_record_3m"))],
-                ["Contacts flagged for supervision", w.figure(supervision.get("flagged_contacts"))],
-            ],
-            "",
+            (
+                "Practitioners with a supervision record in the last 3 months",
+                w.figure(supervision.get("practitioners_with_record_3m")),
+            ),
+            ("Share of practitioners", w.share(supervision.get("share_with_record_3m"))),
+            ("Contacts flagged for supervision", w.figure(supervision.get("flagged_contacts"))),
         )
     )
     out.append(
@@ -191,16 +183,12 @@ def sections(data: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
     )
     quality = data.get("data_quality") or {}
     out.append(
-        (
+        _figures(
             "Data quality",
-            ["Figure", "Value"],
-            [
-                [
-                    "Partly and Not done answers without a reason",
-                    w.share(quality.get("no_reason_share")),
-                ]
-            ],
-            "",
+            (
+                "Partly and Not done answers without a reason",
+                w.share(quality.get("no_reason_share")),
+            ),
         )
     )
     return out
