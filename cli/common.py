@@ -188,24 +188,15 @@ def sign_in_cli(store: Store, args: argparse.Namespace):
 def _share_report_key(store: Store, person, named: list[str]) -> None:  # noqa: F821
     """A lead who has the service report key shares it with each lead added since, once they
     say yes (`--share-report-key NAME`, or asked on a terminal); else say who is waiting."""
-    from services import directory, report_key
+    from services import report_key
 
-    for waiting in report_key.waiting_leads(store, person):
-        if directory.is_named(waiting, named):
-            yes = True
-        elif on_terminal():
-            sys.stderr.write(f"{waiting['question']} y/n: ")
-            sys.stderr.flush()
-            yes = sys.stdin.readline().strip().casefold() in ("y", "yes")
-        else:
-            sys.stderr.write(
-                f"{PROG}: {waiting['name']} was added as a service lead by {waiting['by']} on "
-                f"{waiting['on']} and does not have the service report key yet: share it "
-                f"with --share-report-key '{waiting['name']}'\n"
-            )
-            continue
-        if yes:
-            report_key.share(store, person, waiting)
+    for waiting in _said_yes(
+        report_key.waiting_leads(store, person),
+        named,
+        "{name} was added as a service lead by {by} on {on} and does not have the service "
+        "report key yet: share it with --share-report-key '{name}'",
+    ):
+        report_key.share(store, person, waiting)
 
 
 def _confirm_supervisors(store: Store, person, named: list[str]) -> None:  # noqa: F821
@@ -213,19 +204,29 @@ def _confirm_supervisors(store: Store, person, named: list[str]) -> None:  # noq
     (`--confirm-supervisor NAME`, or asked on a terminal); else say what is waiting."""
     from services import directory
 
-    for waiting in directory.waiting_supervisors(store, person):
-        if directory.is_named(waiting, named):
-            yes = True
+    for waiting in _said_yes(
+        directory.waiting_supervisors(store, person),
+        named,
+        "{name} was added as your supervisor by {by} on {on}: nothing is shared with them "
+        "until you confirm it (--confirm-supervisor '{name}')",
+    ):
+        directory.confirm_supervisor(store, person, waiting)
+
+
+def _said_yes(waiting: list[dict], named: list[str], not_asked: str) -> list[dict]:
+    """Those of `waiting` the person says yes to: named with a flag, or asked on a terminal;
+    off a terminal, each one not named is said (`not_asked`, filled from it) and left waiting."""
+    from services import directory
+
+    yes = []
+    for one in waiting:
+        if directory.is_named(one, named):
+            yes.append(one)
         elif on_terminal():
-            sys.stderr.write(f"{waiting['question']} y/n: ")
+            sys.stderr.write(f"{one['question']} y/n: ")
             sys.stderr.flush()
-            yes = sys.stdin.readline().strip().casefold() in ("y", "yes")
+            if sys.stdin.readline().strip().casefold() in ("y", "yes"):
+                yes.append(one)
         else:
-            sys.stderr.write(
-                f"{PROG}: {waiting['name']} was added as your supervisor by {waiting['by']} on "
-                f"{waiting['on']}: nothing is shared with them until you confirm it "
-                f"(--confirm-supervisor '{waiting['name']}')\n"
-            )
-            continue
-        if yes:
-            directory.confirm_supervisor(store, person, waiting)
+            sys.stderr.write(f"{PROG}: {not_asked.format(**one)}\n")
+    return yes

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from store.report_key import ReportKeys
 
 from . import audit
+from .directory import _day
 
 if TYPE_CHECKING:
     from store import Person, Store
@@ -56,13 +57,3 @@ def share(store: Store, holder: Person, waiting: dict) -> None:
     """`holder` says yes: the key is wrapped for that lead (`report_key_shared`)."""
     ReportKeys(store.people).share(holder, waiting["id"])
     audit.record(store, "report_key_shared", holder.name, waiting["name"])
-
-
-def _day(stamp: str) -> str:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return "an unknown day"
-    return f"{moment.day} {moment:%b}"

@@ -5,6 +5,7 @@ only as opaque parts (no session, no name). The report itself is `services.servi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,8 @@ from .errors import NotAllowed
 
 if TYPE_CHECKING:
     from store import Person, Store
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 __all__ = ["PartsRead", "catch_up", "read_parts", "require_lead", "supervision_saved"]
 
@@ -89,8 +92,8 @@ def catch_up(store: Store, person: Person) -> int:
     for author in store.readable_authors(person):
         try:
             added += _catch_up_author(store, person, author)
-        except StoreError:
-            continue
+        except (StoreError, OSError, KeyError, TypeError, ValueError):
+            continue  # a hostile or damaged file of one person never stops the rest
     return added
 
 
@@ -98,14 +101,18 @@ def _catch_up_author(store: Store, person: Person, author: Person) -> int:
     from store.errors import StoreError
     from store.part_writer import contact_part, supervision_part
 
+    if store.parts.up_to_date(author.id):
+        return 0
     covered = store.parts.covered(author.id)
     missing: dict[str, list[dict]] = {}
     for month in store.sessions.archive_months(author.id):
+        if not MONTH.fullmatch(month):
+            continue  # a file named by hand, not one of the archive's
         have = covered.get(month, set())
         for record in store.sessions.peek(author.id, month):
             if record.get("status") == "complete" and record.get("id") not in have:
                 missing.setdefault(month, []).append(record)
-    added = 0
+    added, complete = 0, True
     for month, records in missing.items():
         trust = store.sessions.trust()
         new = {}
@@ -116,9 +123,11 @@ def _catch_up_author(store: Store, person: Person, author: Person) -> int:
                     session, store.checklist_for(session), author.sign_publics[0]
                 )
             except (StoreError, KeyError, TypeError, ValueError):
-                continue  # one that cannot be opened (not shared yet, damaged) waits
+                complete = False  # one that cannot be opened (not shared yet, damaged) waits
         if new and store.parts.add(author.id, month, new, person):
             added += len(new)
+        elif new:
+            complete = False
     records = [
         r for r in store.supervision.peek(author.id, "record") if isinstance(r.get("date"), str)
     ]
@@ -132,6 +141,12 @@ def _catch_up_author(store: Store, person: Person, author: Person) -> int:
             if store.parts.add(author.id, month, {key: part}, person):
                 covered.setdefault(month, set()).add(key)
                 added += 1
+            else:
+                complete = False
+        keys = {f"supervision:{r.get('id')}": r["date"][:7] for r in records}
+        complete = complete and all(k in covered.get(m, set()) for k, m in keys.items())
+    if complete:
+        store.parts.mark_checked(author.id)
     return added
 
 

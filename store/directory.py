@@ -273,6 +273,20 @@ def replay(changes: list[dict]) -> Directory:
 def new_change(directory: Directory, signer, row: dict, event: str) -> dict:
     """The next change: `row`'s facts as they are now, signed by `signer` (a signed-in Person
     with their private key); PermissionDenied when they cannot sign it."""
+    refused = "Only an admin can change people's accounts."
+    return _signed_change(directory, signer, event, {"person": facts_of(row)}, refused)
+
+
+def new_report_change(directory: Directory, signer, public: str) -> dict:
+    """The change that makes the service report key (its public half, base64), signed by
+    `signer`, an admin signed in; PermissionDenied when they cannot sign it, or when the store
+    has a report key already."""
+    refused = "Only an admin can make the service report key, and only once."
+    body = {REPORT: {"public": public}}
+    return _signed_change(directory, signer, "report_key_made", body, refused)
+
+
+def _signed_change(directory: Directory, signer, event: str, body: dict, refused: str) -> dict:
     if getattr(signer, "private_key", None) is None:
         raise PermissionDenied("Sign in again first: changes to people are signed with your key.")
     change = {
@@ -280,30 +294,11 @@ def new_change(directory: Directory, signer, row: dict, event: str) -> dict:
         "by": signer.id,
         "at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "event": event,
-        "person": facts_of(row),
+        **body,
     }
     change["sig"] = sign(signer.private_key, _signed_part(change))
     if not _valid_next(directory, change):
-        raise PermissionDenied("Only an admin can change people's accounts.")
-    return change
-
-
-def new_report_change(directory: Directory, signer, public: str) -> dict:
-    """The change that makes the service report key (its public half, base64), signed by
-    `signer`, an admin signed in; PermissionDenied when they cannot sign it, or when the store
-    has a report key already."""
-    if getattr(signer, "private_key", None) is None:
-        raise PermissionDenied("Sign in again first: changes to people are signed with your key.")
-    change = {
-        "prev": directory.last,
-        "by": signer.id,
-        "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "event": "report_key_made",
-        REPORT: {"public": public},
-    }
-    change["sig"] = sign(signer.private_key, _signed_part(change))
-    if not _valid_next(directory, change):
-        raise PermissionDenied("Only an admin can make the service report key, and only once.")
+        raise PermissionDenied(refused)
     return change
 
 

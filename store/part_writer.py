@@ -13,6 +13,7 @@ nothing in clear links an entry in the service file to anyone.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from .errors import StoreError
 from .files import StoreFile, doc, raw_table
 from .people import PeopleStore, Person
 from .report_key import ReportKeys
-from .service_parts import expand, new_entry_id, opaque_id, put_entry, sealed_entry
+from .service_parts import expand, new_entry_id, opaque_id, pack, put_entry, sealed_entry
 
 INDEX = "report-index.json"
 TABLE = "months"
@@ -122,6 +123,27 @@ class PartWriter:
                 out.setdefault(row["month"], set()).update(str(k) for k in row["keys"])
         return out
 
+    def up_to_date(self, author_id: str) -> bool:
+        """Whether the person's index was checked (or written) after their last finished
+        session and supervision record were: then signing in need not look for sessions
+        without parts. Only a shortcut: a wrong answer delays parts, never invents one."""
+        folder = self.folder(author_id)
+        try:
+            index = (folder / INDEX).stat().st_mtime_ns
+            others = [p.stat().st_mtime_ns for p in folder.glob("*.json") if p.name != INDEX]
+        except OSError:
+            return False
+        return index >= max(others, default=0)
+
+    def mark_checked(self, author_id: str) -> None:
+        """Every session and record of this person that could have a part has one."""
+        path = self.folder(author_id) / INDEX
+        try:
+            if path.is_file():
+                os.utime(path)
+        except OSError:
+            pass
+
     def add(self, author_id: str, month: str, new: dict[str, dict], writer: Person) -> bool:
         """Add parts (key -> part) to `author_id`'s entry for `month`, signed by `writer` (the
         author or a supervisor, signed in). False, with nothing written, when there is no report
@@ -151,22 +173,16 @@ class PartWriter:
                 return True
             parts.update(new)
             keys = sorted(parts)
-            put_entry(
-                self.data_dir,
-                month,
-                sealed_entry(entry_id, [parts[k] for k in keys], writer.private_key, public),
-            )
+            blob = pack([parts[k] for k in keys])
+            entry = sealed_entry(entry_id, [], writer.private_key, public, blob)
+            put_entry(self.data_dir, month, entry)
             content_key = new_content_key()
             sealed = seal(
-                {"entry": entry_id, "keys": keys, "parts": b64(_pack(parts, keys))},
-                content_key,
-                context,
+                {"entry": entry_id, "keys": keys, "parts": b64(blob)}, content_key, context
             )
             wraps = {pid: wrap_for(content_key, pub, context) for pid, pub in readers.items()}
             record = {"month": month, "keys": keys, "sealed": sealed, "readers": wraps}
-            if table.contains(doc_id=_number(month)):
-                table.remove(doc_ids=[_number(month)])
-            table.insert(doc(record, _number(month)))
+            table.upsert(doc(record, _number(month)))  # the same fields, all replaced
         return True
 
     def _open(self, row: dict, writer: Person, context: bytes) -> tuple[str, dict] | None:
@@ -185,9 +201,3 @@ class PartWriter:
         if not isinstance(entry_id, str) or len(keys) != len(parts):
             return None
         return entry_id, dict(zip(keys, parts, strict=True))
-
-
-def _pack(parts: dict[str, dict], keys: list[str]) -> bytes:
-    from .service_parts import pack
-
-    return pack([parts[k] for k in keys])

@@ -89,21 +89,43 @@ def pack(parts: list[dict]) -> bytes:
     answer a thousand times."""
     heads: list[dict] = []
     answers: list[dict] = []
-    numbers: dict[bytes, int] = {}
+    head_numbers: dict[bytes, int] = {}
+    answer_numbers: dict[tuple, int] = {}
     rows: list[list] = []
 
-    def number(table: list[dict], value: dict, kind: bytes) -> int:
-        key = kind + canonical(value)
-        if key not in numbers:
-            numbers[key] = len(table)
-            table.append(value)
-        return numbers[key]
+    seen: dict[int, int] = {}  # id() of an answer dict already numbered (expand shares them)
+
+    def answer_number(answer: dict) -> int:
+        number = seen.get(id(answer))
+        if number is not None:
+            return number
+        try:
+            key: tuple = (
+                answer["item"],
+                answer["response"],
+                answer["critical"],
+                tuple(answer["requirements"]),
+                tuple(answer["reasons"]),
+                len(answer),
+            )
+            hash(key)
+        except (KeyError, TypeError):  # not one this version writes: kept as it is
+            key = (canonical(answer),)
+        if key not in answer_numbers:
+            answer_numbers[key] = len(answers)
+            answers.append(answer)
+        seen[id(answer)] = answer_numbers[key]
+        return answer_numbers[key]
 
     for part in parts:
         head = {k: v for k, v in part.items() if k != "answers"}
-        row: list = [number(heads, head, b"h")]
+        key = canonical(head)
+        if key not in head_numbers:
+            head_numbers[key] = len(heads)
+            heads.append(head)
+        row: list = [head_numbers[key]]
         if "answers" in part:
-            row.append([number(answers, a, b"a") for a in part["answers"]])
+            row.append([answer_number(a) for a in part["answers"]])
         rows.append(row)
     document = {"heads": heads, "answers": answers, "parts": rows}
     return zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
@@ -141,10 +163,13 @@ def expand(blob: bytes) -> list[dict]:
     return out
 
 
-def sealed_entry(entry_id: str, parts: list[dict], signer, report_public: bytes) -> dict:
-    """One entry: `parts`, packed, signed by `signer` (an X25519 private key: a person's own)
-    and sealed with the signature for the report key under `entry_id`."""
-    blob = pack(parts)
+def sealed_entry(
+    entry_id: str, parts: list[dict], signer, report_public: bytes, blob: bytes | None = None
+) -> dict:
+    """One entry: `parts` (or `blob`, them packed already), signed by `signer` (an X25519
+    private key: a person's own) and sealed with the signature for the report key under
+    `entry_id`."""
+    blob = pack(parts) if blob is None else blob
     signature = unb64(sign(signer, _signed_bytes(entry_id, blob)))
     key, nonce = new_content_key(), os.urandom(12)
     plain = signing_public(signer) + signature + blob
@@ -162,10 +187,7 @@ def put_entry(data_dir: Path, month: str, entry: dict) -> None:
     ensure_dir(file.path.parent)
     with file.transaction() as db:
         table = file.table(db, TABLE)
-        number = uuid.UUID(entry["id"]).int
-        if table.contains(doc_id=number):
-            table.remove(doc_ids=[number])
-        table.insert(doc(entry, number))
+        table.upsert(doc(entry, uuid.UUID(entry["id"]).int))  # the same fields, all replaced
 
 
 def write_part(store, part: dict, signer) -> str:

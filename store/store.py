@@ -198,8 +198,8 @@ class Store:
         try:
             part = contact_part(done, self.checklist_for(done), author.sign_publics[0])
             self.parts.add(author.id, part["month"], {done.id: part}, author)
-        except StoreError:
-            pass
+        except (StoreError, OSError, KeyError, TypeError, ValueError):
+            pass  # finished all the same: the part is added at a later sign-in
 
     # -- signing in -------------------------------------------------------------------------
     def sign_in(self, name: str, passphrase: str) -> Person:

@@ -216,7 +216,7 @@ async def test_the_widget_uses_the_guide_it_is_given() -> None:
 
 
 async def test_square_brackets_in_a_suggestion_are_shown_as_written() -> None:
-    """"[drug]" in a suggestion is words, not markup: it stays on the line and in the
+    """ "[drug]" in a suggestion is words, not markup: it stays on the line and in the
     tooltip, and a service's own stray "[/" cannot break the screen."""
     guide = LanguageGuide(
         [

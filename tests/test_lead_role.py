@@ -141,3 +141,28 @@ def test_a_role_wrap_or_key_planted_in_people_json_gets_nobody_the_key(team, ale
     assert [w["name"] for w in report_key.waiting_leads(store, lee)] == []
     assert ReportKeys(store.people).public() != public_bytes(fake)
     assert fingerprint(ReportKeys(store.people).public() or b"") != fingerprint(public_bytes(fake))
+
+
+async def test_signing_in_the_app_asks_a_holder_to_share_the_key(team, alex, lee) -> None:
+    """Lee has the key; Lou is added as a lead: at Lee's next sign-in in the app she is asked
+    once, `n` leaves Lou waiting (asked again next time), `y` shares it."""
+    from tests.helpers import SIZE, press, rendered_text, settle, sign_in
+    from tui.app import SteppingStonesApp
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.home import HomeScreen
+
+    store = team.store
+    people.add_person(store, alex, "Lou Later", ["lead"], PASSPHRASE)
+    for answer, waiting in (("n", 1), ("y", 0)):
+        app = SteppingStonesApp(data_dir=store.data_dir)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(app, pilot, "Lee Lead")
+            await settle(app, pilot, workers=True)
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "Share the service report key with Lou Later, added by Alex Reid on" in (
+                rendered_text(app)
+            )
+            await press(pilot, answer, then=HomeScreen)
+        assert len(report_key.waiting_leads(store, lee)) == waiting
+    lou = people.sign_in(store, "Lou Later", PASSPHRASE)
+    assert read_parts(store, lou, "2026-09", "2026-09").has_key

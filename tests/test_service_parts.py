@@ -166,3 +166,36 @@ def test_older_sessions_gain_their_parts_when_their_author_or_supervisor_signs_i
     people.reshare(store, jo)
     read = read_parts(store, lee, "2026-09", "2026-09")
     assert len(read.contacts) == 2 and read.rejected == 0
+
+
+def test_a_supervision_record_gives_a_part_naming_nobody(team, lead):
+    from services import supervision
+
+    store = team.store
+    supervision.add_record(store, team.sam, team.jo, "We talked about the room.", when="2026-10-05")
+    read = read_parts(store, lead, MONTH, MONTH)
+    assert read.supervision == [
+        {"kind": "supervision", "month": MONTH, "practitioner": opaque_id(team.jo.sign_publics[0])}
+    ]
+    assert "room" not in month_path(store.data_dir, MONTH).read_text()
+
+
+def test_verify_is_quiet_on_parts_and_a_hostile_service_file_stops_nothing(team, lead, checklist):
+    """Genuine parts and indexes are ordinary store files to `verify`; a service file that is
+    not JSON, or an archive file named by hand, is named or passed over, never a traceback,
+    and the other months and people still count."""
+    from store.verify import verify_store
+    from tests.helpers import finish_session
+
+    store = team.store
+    finish_session(store, team.jo, checklist, "2026-09-03T10:00:00+00:00", {0: ("done", None)})
+    finish_session(store, team.kit, checklist, "2026-10-03T10:00:00+00:00", {0: ("done", None)})
+    (store.sessions.person_dir(team.kit.id) / "archive-evil.json").write_text("{}")
+    for name in ("Jo Patel", "Kit Novak"):
+        people.reshare(store, people.sign_in(store, name, PASSPHRASE))
+    _, findings = verify_store(store.data_dir)
+    assert [f for f in findings if "report" in str(f) or "service" in str(f)] == []
+    month_path(store.data_dir, "2026-09").write_text("not json")
+    read = read_parts(store, lead, "2026-09", "2026-10")
+    assert len(read.contacts) == 1 and read.rejected == 1
+    assert any("report-2026-09.json" in p for p in read.problems)
