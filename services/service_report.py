@@ -120,6 +120,8 @@ def build(
     since, until = chosen_period(since, until)
     first, _ = model.previous_period(since, until)
     read = read_parts(store, person, first, until)  # NotAllowed for anyone but a lead
+    if not getattr(read, "has_key", True):  # figures of nothing would read as a quiet service
+        raise InvalidInput(" ".join(read.problems) or "You do not have the service report key yet.")
     requirements, items = _titles(store)
     data = model.build(
         read.contacts,

@@ -207,3 +207,20 @@ def test_free_text_inside_a_part_never_reaches_the_report(service) -> None:
     for fmt in report_use.FORMATS:
         text = report_use.render(data, fmt)
         assert "CASE-7781" not in text and "river flats" not in text, fmt
+
+
+def test_a_lead_without_the_key_yet_is_told_so_not_shown_zeros(service, alex, passphrase_file):
+    store, _lead, _staff, month = service
+    people.add_person(store, alex, "Lou Later", ["lead"], PASSPHRASE)
+    lou = people.sign_in(store, "Lou Later", PASSPHRASE)
+    with pytest.raises(InvalidInput, match="report key"):
+        report_use.build(store, lou, month, month)
+    result = run_cli(
+        "report",
+        "--user",
+        "Lou Later",
+        "--passphrase-file",
+        str(passphrase_file),
+        data_dir=store.data_dir,
+    )
+    assert result.returncode == 1 and result.stdout == "" and "report key" in result.stderr
