@@ -248,6 +248,36 @@ def summary_and_bundle(data_dir: Path, work: Path, runs: int = 3) -> dict:
     }
 
 
+def service_report(data_dir: Path, runs: int = 3) -> dict:
+    """The service report (issue 16) over the last twelve full months, as the demo's lead:
+    reading and opening every structured part of those months and the twelve before, then
+    counting. Signing in (scrypt at its real cost) is not counted."""
+    from services import people
+    from services import service_report as report_use
+    from services.service_parts import read_parts
+    from store import Store
+    from store.demo import LEAD_NAME
+
+    store = Store(data_dir)
+    lead = people.sign_in(store, LEAD_NAME, PASSPHRASE, via="cli")
+    until = report_use.default_period()[1]
+    index = int(until[:4]) * 12 + int(until[5:]) - 1 - 11
+    since = f"{index // 12:04d}-{index % 12 + 1:02d}"
+    whole, reading = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        report = report_use.build(store, lead, since, until, "json")
+        whole.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        read_parts(store, lead, since, until)
+        reading.append(time.perf_counter() - started)
+    return {
+        "report_contacts": report.data["contacts"],
+        "report_year_s": round(statistics.median(whole), 3),
+        "report_reading_parts_s": round(statistics.median(reading), 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
@@ -286,6 +316,7 @@ def main(argv: list[str] | None = None) -> None:
                 peak_memory_after_sign_in(data_dir, name, env) / 1024, 1
             )
             row.update(summary_and_bundle(data_dir, root))
+            row.update(service_report(data_dir))
         results["sizes"][str(total)] = row
         print(json.dumps({"progress": total, **row}), file=sys.stderr)
     first, last = str(sizes[0]), str(sizes[-1])

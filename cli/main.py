@@ -185,9 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_modules() -> list:
     """Groups of subcommands kept in modules of their own (each has add_parsers and COMMANDS)."""
-    from . import answer, exchange, interop, serve, supervision
+    from . import answer, exchange, interop, report, serve, supervision
 
-    return [supervision, exchange, interop, serve, answer]
+    return [supervision, exchange, interop, report, serve, answer]
 
 
 class _VersionAction(argparse.Action):
@@ -370,7 +370,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report,
         f"Made a demo store in {data_dir}: {report['people']} people, "
         f"{report['finished']} finished and {report['drafts']} unfinished sessions. "
-        f"Sign in as {report['supervisor']} or {report['first_practitioner']}.",
+        f"Sign in as {report['supervisor']} or {report['first_practitioner']}, or as "
+        f"{report['lead']} (service lead) for the service report.",
     )
     return 0
 

@@ -75,6 +75,7 @@ EVENTS = (
     "supervisor_confirmed",
     "report_key_made",
     "report_key_shared",
+    "read_service_report",
 )
 
 # `detail` keys that would carry what a session says; refused so content never reaches the log.

@@ -16,8 +16,10 @@ from checklists import NEEDS_REASON
 
 from .crypto import new_key_pair, public_bytes
 from .errors import InvalidInput
+from .part_writer import contact_part
 from .passwords import new_secret, passphrase_problem
 from .people import Person, now_iso
+from .report_key import ReportKeys
 from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session
 from .store import Store
 
@@ -111,6 +113,9 @@ SETTING_WEIGHTS = {
 RESPONSE_WEIGHTS = {"done": 70, "partly": 12, "not_done": 10, "not_applicable": 8}
 
 
+LEAD_NAME = "Lee Lead"
+
+
 def _names(count: int) -> list[str]:
     names = [f"{f} {s}" for s in LAST for f in FIRST]
     random.Random(7).shuffle(names)
@@ -183,6 +188,17 @@ def _session(
     }
 
 
+def _write_parts(store, records, checklist, member: Person) -> None:
+    """Each finished session's structured part (issue 16), sealed for the report key through
+    the author's own index, one entry per month, as finishing in the app writes them."""
+    by_month: dict[str, dict[str, dict]] = {}
+    for record in records:
+        part = contact_part(Session(record), checklist, member.sign_publics[0])
+        by_month.setdefault(part["month"], {})[record["id"]] = part
+    for month, parts in sorted(by_month.items()):
+        store.parts.add(member.id, month, parts, member)
+
+
 def build_demo_store(
     data_dir: Path, people: int, sessions_per_person: int, seed: int, passphrase: str
 ) -> dict:
@@ -228,20 +244,29 @@ def build_demo_store(
 
     supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
     staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]
-    store.people.insert_many([supervisor, *staff])  # first: only then is the store not new
+    lead = person(LEAD_NAME, ["lead"], [])  # the service lead: the service report, nothing else
+    store.people.insert_many([supervisor, *staff, lead])  # first: only then is it not new
     admin = Person.from_record(supervisor)  # signs the directory, as its first admin would
     admin.private_key = privates[supervisor["id"]]
     store.people.sign_directory(admin)
     store.remember_version(checklist)
+    report_keys = ReportKeys(store.people)
+    report_keys.make(admin)  # made for the first lead, as adding one in the app does
+    report_public = report_keys.public()
 
     now = datetime.now().astimezone().replace(microsecond=0)
     finished_total = drafts_total = 0
     for member in staff:
-        records = []
+        records, plain = [], []
         for _ in range(sessions_per_person):
             when = now - timedelta(days=rng.uniform(1, 365))
-            records.append(sealed(_session(rng, member["id"], checklist, reasons, when, True)))
+            plain.append(_session(rng, member["id"], checklist, reasons, when, True))
+            records.append(sealed(plain[-1]))
         store.sessions.write_archive_bulk(member["id"], records)
+        if report_public is not None:
+            author = Person.from_record(member)
+            author.private_key = privates[member["id"]]
+            _write_parts(store, plain, checklist, author)
         finished_total += len(records)
         if rng.random() < 0.2:
             when = now - timedelta(hours=rng.uniform(1, 200))
@@ -252,9 +277,10 @@ def build_demo_store(
             drafts_total += 1
     return {
         "data_dir": str(data_dir),
-        "people": len(staff) + 1,
+        "people": len(staff) + 2,
         "finished": finished_total,
         "drafts": drafts_total,
         "supervisor": supervisor["name"],
+        "lead": lead["name"],
         "first_practitioner": staff[0]["name"],
     }

@@ -190,7 +190,7 @@ def test_verify_reads_and_audits_nothing(team, jo_session) -> None:
 
 def test_the_demo_store_is_built_for_an_empty_folder_only(tmp_path) -> None:
     report = demo.build(tmp_path / "demo", 2, 1, seed=1, passphrase=PASSPHRASE)
-    assert (report["people"], report["finished"]) == (3, 2)
+    assert (report["people"], report["finished"]) == (4, 2)  # with the service lead
     assert Store(tmp_path / "demo").audit.entries() == []
     with pytest.raises(StoreError, match="already has people"):
         demo.build(tmp_path / "demo", 2, 1, seed=1, passphrase=PASSPHRASE)

@@ -53,6 +53,7 @@ CLOCK_READERS = (
     "tui.screens.supervision_record",
     "tui.screens.transfer",
     "services.summaries",
+    "services.service_report",
     "store.people",
     "store.sessions",
     "store.audit",
@@ -62,6 +63,7 @@ CLOCK_READERS = (
     "store.reports.period",
     "reports.text",
     "tests.test_supervision",
+    "tests.test_service_report",
 )
 START = datetime(2026, 11, 30, 15, 15, 0)  # a Monday afternoon
 
@@ -328,6 +330,21 @@ def test_supervision_summary(snap_compare, supervised) -> None:
         await signed_in(pilot, "Sam Supervisor")
         await press(pilot, "v", then=SuperviseesScreen)
         await press(pilot, "enter", then=SupervisionSummaryScreen)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_service_report(snap_compare, store, alex) -> None:
+    from tests.test_service_report_tui import fill
+    from tui.screens.service_report import ServiceReportScreen
+
+    fill(store, alex)
+    app = app_for(store)
+
+    async def run_before(pilot) -> None:
+        await signed_in(pilot, "Lee Lead")
+        await press(pilot, "l", then=ServiceReportScreen)
+        await settle(pilot.app, pilot, workers=True)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

@@ -292,7 +292,8 @@ def test_demo_store_is_realistic_and_fast(tmp_path: Path) -> None:
     )
     store = Store(tmp_path / "demo")
     people = store.people.all()
-    assert report["people"] == 4 == len(people)
+    assert report["people"] == 5 == len(people)  # a supervisor, 3 practitioners, a lead
+    assert [p.name for p in people if p.roles == ["lead"]] == [report["lead"]]
     practitioner = store.people.authenticate(report["first_practitioner"], PASSPHRASE)
     finished = store.sessions.finished(practitioner.id, practitioner)
     assert len(finished) == 40

@@ -36,6 +36,9 @@ HELP = """\
   {home.supervisees:14}your supervisees (supervisors): enter opens a summary
   {home.people:14}people (admins): add colleagues, change roles and supervisors,
                 reset a passphrase, switch an account off or back on
+  {home.service_report:14}the service report (service leads): the team's barriers and
+                figures, never anyone's notes; {report.earlier/report.later} the months before / \
+after
   {home.export/home.import:14}export your records to a bundle file / import a bundle
   {home.sign_out:14}sign out      {home.about}  about
 
@@ -103,6 +106,7 @@ class HelpScreen(BoxScreen[None]):
         from .note import NoteScreen
         from .reasons import ReasonScreen
         from .reflection import ReflectionScreen
+        from .service_report import ServiceReportScreen
         from .session_view import SessionViewScreen
         from .supervision_record import SupervisionRecordScreen
         from .supervision_summary import SupervisionSummaryScreen
@@ -121,6 +125,7 @@ class HelpScreen(BoxScreen[None]):
             NoteScreen,
             ReasonScreen,
             ReflectionScreen,
+            ServiceReportScreen,
             SessionViewScreen,
             SupervisionRecordScreen,
             SupervisionSummaryScreen,

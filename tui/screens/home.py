@@ -92,6 +92,14 @@ class HomeScreen(SteppingNode, Screen):
             tooltip="Add colleagues, change roles, reset passphrases (admins)",
             show=False,
         ),
+        Binding(
+            "l",
+            "service_report",
+            "Service report",
+            id="home.service_report",
+            tooltip="The team's barriers and figures, without anyone's notes (service leads)",
+            show=False,
+        ),
         Binding("s", "sign_out", "Sign out", id="home.sign_out", show=False),
         Binding("a", "about", "About", id="home.about", show=False),
     ]
@@ -125,6 +133,8 @@ class HomeScreen(SteppingNode, Screen):
             text += "   [b]{home.supervisees}[/b] supervisees"
         if self.is_admin:
             text += "   [b]{home.people}[/b] people"
+        if self.is_lead:
+            text += "   [b]{home.service_report}[/b] service report"
         text += (
             "\n[b]{home.export}[/b] export   [b]{home.import}[/b] import   "
             "[b]{home.sign_out}[/b] sign out   [b]{help:first}[/b] help"
@@ -146,7 +156,14 @@ class HomeScreen(SteppingNode, Screen):
         person = self.stepping_app.user
         return person is not None and person.has("admin")
 
+    @property
+    def is_lead(self) -> bool:
+        person = self.stepping_app.user
+        return person is not None and person.has("lead")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "service_report":
+            return self.is_lead
         if action == "supervisees":
             return self.has_supervisees
         if action == "people":
@@ -410,6 +427,13 @@ class HomeScreen(SteppingNode, Screen):
         from .people import PeopleScreen
 
         self.app.push_screen(PeopleScreen())
+
+    def action_service_report(self) -> None:
+        if not self.is_lead:
+            return
+        from .service_report import ServiceReportScreen
+
+        self.app.push_screen(ServiceReportScreen())
 
     def action_sign_out(self) -> None:
         self.stepping_app.sign_out()
