@@ -32,6 +32,7 @@ from .model import (
     SetupQuestion,
 )
 from .yaml_source import (
+    SLUG,
     Fields,
     LineList,
     Problem,
@@ -152,6 +153,7 @@ CHECKLIST_FIELDS = (
     "settings",
     "stages",
     "position",
+    "setup_facts",
 )
 SECTION_FIELDS = ("id", "title", "items", "show_if")
 ITEM_FIELDS = (
@@ -317,6 +319,21 @@ def parse_checklist(
             setup_fields[qid] = (True, False)
             questions.append(SetupQuestion(id=qid, label=label))
 
+    facts: list[tuple[str, bool]] = []
+    raw_facts = data.get("setup_facts")
+    if raw_facts is not None and not isinstance(raw_facts, dict):
+        rep.error(line_of(data, "setup_facts"), "'setup_facts' must be a mapping of id: true/false")
+    for key, value in (raw_facts or {}).items() if isinstance(raw_facts, dict) else ():
+        line = line_of(raw_facts, key)
+        if not isinstance(key, str) or not SLUG.match(key) or key in ("setting", "stage"):
+            rep.error(line, f"'{key}' in setup_facts must be the id of a yes/no setup answer")
+        elif key in setup_fields:
+            rep.error(line, f"'{key}' is asked in this checklist's setup: it cannot also be a fact")
+        elif not isinstance(value, bool):
+            rep.error(line, f"'{key}' in setup_facts must be true or false")
+        else:
+            facts.append((key, value))
+
     all_items = _collect_item_ids(data.get("sections"))
     seen_items: dict[str, int] = {}
     seen_sections: dict[str, int] = {}
@@ -423,6 +440,7 @@ def parse_checklist(
         settings=settings,
         stages=stages,
         position=position,
+        setup_facts=tuple(sorted(facts)),
     )
     _check_limits(checklist, line_of(data, "sections"), rep, builtin)
     if rep.failed:
@@ -608,6 +626,7 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
                 lib.skipped.append(str(path))
                 continue
             questions |= {q.id for q in checklist.setup_questions}
+            questions |= {key for key, _ in checklist.setup_facts}
             if checklist.id in lib.checklists and not (checklist.id in builtin_ids and not builtin):
                 first = lib.checklists[checklist.id].origin
                 lib.problems.append(
@@ -632,7 +651,9 @@ def load_library(extra_dirs: Iterable[Path] = ()) -> Library:
 
 def setup_ids(lib: Library) -> set[str]:
     """The ids of every setup question of the loaded checklists."""
-    return {q.id for c in lib.checklists.values() for q in c.setup_questions}
+    return {q.id for c in lib.checklists.values() for q in c.setup_questions} | {
+        key for c in lib.checklists.values() for key, _ in c.setup_facts
+    }
 
 
 def load_checklist_file(

@@ -220,6 +220,9 @@ class Checklist:
     settings: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     position: int | None = None
+    # Setup answers this checklist's moment of care already gives (after-removal: her baby has
+    # been removed), set in every session without being asked: reasons that need them apply.
+    setup_facts: tuple[tuple[str, bool], ...] = ()
 
     @property
     def is_pause_point(self) -> bool:
@@ -242,6 +245,7 @@ class Checklist:
             "setting": self.setting_choices()[0],
             "stage": self.stage_choices()[0],
             **{q.id: False for q in self.setup_questions},
+            **dict(self.setup_facts),
         }
 
     def items_for_setup(self, setup: Mapping) -> list[Item]:
@@ -309,6 +313,8 @@ class Checklist:
             out["stages"] = list(self.stages)
         if self.position is not None:
             out["position"] = self.position
+        if self.setup_facts:
+            out["setup_facts"] = dict(self.setup_facts)
         return out
 
     @property
@@ -364,6 +370,9 @@ class Checklist:
             settings=tuple(data.get("settings") or ()),
             stages=tuple(data.get("stages") or ()),
             position=data.get("position"),
+            setup_facts=tuple(
+                (str(k), bool(v)) for k, v in sorted((data.get("setup_facts") or {}).items())
+            ),
         )
 
 

@@ -278,7 +278,12 @@ def _refuse_identifiers(text: str) -> None:
 
 def new_session(author_id: str, checklist: Checklist, setup: dict) -> Session:
     stamp = now_iso()
-    full_setup = {**SETUP_DEFAULTS, **{q.id: False for q in checklist.setup_questions}, **setup}
+    full_setup = {
+        **SETUP_DEFAULTS,
+        **{q.id: False for q in checklist.setup_questions},
+        **setup,
+        **dict(checklist.setup_facts),  # what the moment of care already says
+    }
     return Session(
         {
             "id": str(uuid.uuid4()),

@@ -271,3 +271,41 @@ def test_every_built_in_checklist_names_its_when_settings_and_stages(library):
         assert checklist.when and "\n" not in checklist.when, checklist.id
         assert checklist.settings and checklist.stages, checklist.id
         assert checklist.position is not None, checklist.id
+
+
+# -- setup facts ---------------------------------------------------------------------------------
+def test_setup_facts_are_set_in_every_session_and_checked(known):
+    """A moment of care can say what setup would otherwise ask (after a removal, her baby has
+    been removed): every session has it, so the reasons that need it are offered."""
+    top = "setup_facts: {baby_removed: true}\n"
+    loaded, problems = parse(checklist("core", 5, top=top), known, builtin=True)
+    assert loaded is not None and problems == []
+    assert loaded.default_setup()["baby_removed"] is True
+    assert Checklist.from_dict(loaded.to_dict()) == loaded
+    for bad, said in (
+        ("setup_facts: [baby_removed]\n", "must be a mapping"),
+        ("setup_facts: {setting: true}\n", "must be the id of a yes/no setup answer"),
+        ("setup_facts: {baby_removed: maybe}\n", "must be true or false"),
+        (
+            "setup_questions:\n  - id: baby_removed\n    label: Removed\n"
+            "setup_facts: {baby_removed: true}\n",
+            "cannot also be a fact",
+        ),
+    ):
+        loaded, problems = parse(checklist("core", 5, top=bad), known, builtin=True)
+        assert loaded is None and any(said in m for m in messages(problems, False)), bad
+
+
+def test_after_a_removal_the_removal_reasons_are_offered(store, alex):
+    """The after-removal checklist asks no setup question about a removal, yet its sessions
+    are after one: "No support service after a removal" must be offered there."""
+    checklist = store.library.checklists["after-removal"]
+    session = store.start_session(alex, checklist, {})
+    assert session.setup["baby_removed"] is True
+    offered = {r.id for r in store.library.reasons if r.offered(session.setup, [])}
+    assert {"no-support-after-removal", "too-soon-after-removal"} <= offered
+    core = store.start_session(alex, store.library.checklists["any-contact"], {})
+    assert not {r.id for r in store.library.reasons if r.offered(core.setup, [])} & {
+        "no-support-after-removal",
+        "too-soon-after-removal",
+    }
