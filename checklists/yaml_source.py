@@ -9,6 +9,7 @@ to reach into the other.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -179,6 +180,17 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
+# Bidirectional overrides and isolates: they reorder what a reader sees ("Trojan Source").
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_control(char: str) -> bool:
+    """A character that is not a word: a terminal escape (ESC, as YAML's "\\e" gives), a bell,
+    a carriage return that overwrites the line, or a bidi override. Line ends and tabs are
+    the layout YAML's own folding removes."""
+    return (unicodedata.category(char) == "Cc" and char not in "\n\t") or char in _BIDI
+
+
 class Fields:
     """Typed access to one mapping's fields, reporting what is missing or of the wrong type."""
 
@@ -200,6 +212,14 @@ class Fields:
             self.rep.error(
                 line_of(self.data, key),
                 f"'{key}' in {self.what} must be non-empty text, not {type_name(value)}",
+            )
+            return None
+        control = next((c for c in value if _is_control(c)), None)
+        if control is not None:
+            self.rep.error(
+                line_of(self.data, key),
+                f"'{key}' in {self.what} holds a control character (U+{ord(control):04X}): "
+                "checklist text must be plain words",
             )
             return None
         return " ".join(value.split()) if "\n" in value else value.strip()

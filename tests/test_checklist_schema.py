@@ -309,3 +309,16 @@ def test_after_a_removal_the_removal_reasons_are_offered(store, alex):
         "no-support-after-removal",
         "too-soon-after-removal",
     }
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['"\\e[31mRed\\e[0m"', '"\\e]0;window title\\a"', '"Back\\rspace"', '"Trojan \\u202e txt"'],
+)
+def test_a_control_character_in_checklist_text_is_refused(known, title):
+    """A service's checklist file could otherwise write to the terminal of whoever lists it
+    (`checklists list`, line mode): escapes, bells, carriage returns and bidi overrides."""
+    text = checklist("core", 5).replace("title: Demo", f"title: {title}")
+    loaded, problems = parse(text, known, builtin=False)
+    assert loaded is None
+    assert any("holds a control character" in m for m in messages(problems, False)), problems
