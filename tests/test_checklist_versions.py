@@ -157,7 +157,7 @@ async def test_w_shows_a_services_own_text_as_text_never_as_markup(store, alex, 
 async def test_the_picker_lists_by_moment_of_care_and_setup_starts_from_the_checklists_own(
     store, alex
 ):
-    """Core first (position 0), a service's own pause point after it; choosing that one, the
+    """Core first (position 0), a service's own pause point at position 1 after it; choosing that one, the
     setup offers its settings and stages only, starting from the first it lists."""
     from tui.screens.picker import PickerScreen
     from tui.screens.setup import SetupScreen
@@ -171,7 +171,7 @@ async def test_the_picker_lists_by_moment_of_care_and_setup_starts_from_the_chec
         for n in range(5)
     )
     (folder / "meeting.yaml").write_text(
-        "id: our-meeting\nversion: 1\nkind: pause-point\nposition: 30\ntitle: Our meeting\n"
+        "id: our-meeting\nversion: 1\nkind: pause-point\nposition: 1\ntitle: Our meeting\n"
         "description: A service's own.\nwhen: Before and after a case conference\n"
         "mode: do-confirm\nsource: Local\nsettings: [meeting, phone_video]\n"
         "stages: [birth, postnatal]\nsections:\n  - id: s\n    title: S\n    items:\n" + items,

@@ -118,8 +118,11 @@ def test_a_broken_checklist_file_is_named_at_start_and_by_validate(tmp_path: Pat
         wait_for_home(term)
         term.send("n")
         picker = term.wait_for("Which checklist")
-        assert "Any contact" in picker and "Outreach visit (synthetic)" in picker, picker
-        assert "Home visit" not in picker, picker
+        assert "Any contact" in picker and "Home visit (synthetic)" not in picker, picker
+        # A service's own checklist without a position comes after the moments of care.
+        term.send("End")
+        picker = term.wait_for("Outreach visit (synthetic)")
+        assert "Home visit (synthetic)" not in picker, picker
         term.send("C-q")
         assert term.wait_for_exit() == 0, term.screen_with_history()
     finally:

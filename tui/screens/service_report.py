@@ -51,11 +51,21 @@ def _short(value: str) -> str:
 
 def _table(header: list[str], rows: list[list[str]]) -> Table:
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold", expand=False)
+    # The figures keep their width; the first column (a barrier, a requirement) gives way,
+    # ending in "…", so nothing is cut without saying so at 80 columns.
+    cells = [[_short(v) for v in row[1:]] for row in rows]
+    figures = sum(
+        max([len(heading), *(len(row[k - 1]) for row in cells)]) + 2
+        for k, heading in enumerate(header)
+        if k
+    )
     for k, heading in enumerate(header):
         if k == 0:
-            table.add_column(heading, overflow="ellipsis", no_wrap=True, max_width=40)
+            table.add_column(
+                heading, overflow="ellipsis", no_wrap=True, max_width=max(20, 74 - figures)
+            )
         else:
-            table.add_column(heading, justify="right", no_wrap=True)
+            table.add_column(heading, justify="right", no_wrap=True, min_width=len(heading))
     for row in rows:
         table.add_row(row[0], *(_short(v) for v in row[1:]))
     return table
