@@ -157,8 +157,9 @@ async def test_w_shows_a_services_own_text_as_text_never_as_markup(store, alex, 
 async def test_the_picker_lists_by_moment_of_care_and_setup_starts_from_the_checklists_own(
     store, alex
 ):
-    """Core first (position 0), a service's own pause point at position 1 after it; choosing that one, the
-    setup offers its settings and stages only, starting from the first it lists."""
+    """Core first (position 0), a service's own pause point at position 1 after it; choosing
+    that one, the setup offers its settings and stages only, starting from the first it
+    lists."""
     from tui.screens.picker import PickerScreen
     from tui.screens.setup import SetupScreen
     from tui.widgets.choice_field import ChoiceField
