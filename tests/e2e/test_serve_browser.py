@@ -167,14 +167,16 @@ def test_a_checklist_answered_in_chromium_is_in_the_store(served, browser) -> No
     screen.shows("Setting", since=at)
     keys(browser, Keys.ENTER)
     wait("the new unfinished checklist", lambda: draft_of(store))
+    at = screen.mark()
     keys(browser, "2")
-    screen.shows("What got in the way?")
+    screen.shows("Something in the service", since=at)  # the reasons, drawn
     keys(browser, Keys.ENTER)  # the highlighted reason
 
     def answered() -> list[dict]:
-        return [a for a in draft_of(store)["answers"].values() if a.get("response")]
+        # Partly is saved at once; its reason when the picker closes.
+        return [a for a in draft_of(store)["answers"].values() if a.get("reasons")]
 
-    (answer,) = wait("the answer on disk", answered)
+    (answer,) = wait("the answer and its reason on disk", answered)
     assert answer["response"] == "partly" and answer["reasons"], answer
 
     # A note typed, and the tab gone before the pause after typing: it is kept.
