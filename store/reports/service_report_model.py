@@ -17,7 +17,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 from checklists import NEEDS_REASON, RESPONSES, SETTINGS, STAFF_REQUIREMENTS, STAGES
@@ -126,10 +125,12 @@ class _Period:
     """Everything counted over one period's contact parts.
 
     Fast at a year of a large service (100,000 parts of some 25 answers): parts read from the
-    service's files share one object per distinct answer of a batch, so each answer object is
-    judged once (`_judge`), each part only tallies (author, checklist, answer) in C
-    (`Counter.update`), and the figures are spread from the tally at the end (`finish`).
-    Answers that are not shared objects are counted the same way, only more slowly.
+    service's files share one object per distinct answer, so each answer object is judged
+    once (`_see`, `_judge`), and a part only adds its answers' numbers to its author's tally
+    (`Counter.update`, in C) and its head (author, setting, stage, flag, barriers) to a tally of
+    heads; the figures are spread from the tallies at the end (`finish`), in the order in which
+    the answers were first met. Answers that are not shared objects are counted the same way,
+    only more slowly.
     """
 
     reasons: Mapping[str, ReasonInfo]
@@ -153,37 +154,56 @@ class _Period:
     seen: dict[str, dict[int, tuple[Any, tuple]]] = field(default_factory=dict)
     judged: dict[tuple, tuple] = field(default_factory=dict)
     cites: dict[str, dict[int, frozenset]] = field(default_factory=dict)
-    tally: Counter = field(default_factory=Counter)
+    # Per (author, checklist): how often each answer (by id) was counted, and the ids met so
+    # far; `order`, every (author, checklist, id) in the order first met. `heads`: how many
+    # parts had each (author, flagged, removal, (setting, stage), barriers cited).
+    tallies: dict[tuple[str, str], Counter] = field(default_factory=dict)
+    met: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    order: list[tuple[str, str, int]] = field(default_factory=list)
+    heads: Counter = field(default_factory=Counter)
 
     def count(self, part: Mapping[str, Any]) -> None:
-        author = _text(part.get("author"))
-        if not author:
+        author = part.get("author")
+        if not isinstance(author, str) or not author:
             return
-        self.contacts.add(author)
-        setup = part.get("setup") if isinstance(part.get("setup"), dict) else {}
-        if part.get("flagged") is True:
-            self.flagged.add(author)
-        if setup.get("baby_removed") is True:
-            self.removal_contacts.add(author)
-        key = (_text(setup.get("setting")), _text(setup.get("stage")))
-        place = self.by_setting.setdefault(key, (Cell(), Cell()))
-        place[0].add(author)
-        checklist = _text(part.get("checklist"))
+        setup = part.get("setup")
+        if not isinstance(setup, dict):
+            setup = {}
+        setting, stage = setup.get("setting"), setup.get("stage")
+        place = (
+            setting if isinstance(setting, str) else "",
+            stage if isinstance(stage, str) else "",
+        )
+        flagged, removed = part.get("flagged") is True, setup.get("baby_removed") is True
+        checklist = part.get("checklist")
+        if not isinstance(checklist, str):
+            checklist = ""
         answers = part.get("answers")
         if not isinstance(answers, list):
+            self.heads[(author, flagged, removed, place, frozenset())] += 1
             return
-        seen = self.seen.setdefault(checklist, {})
-        cites = self.cites.setdefault(checklist, {})
-        if not seen.keys() >= set(map(id, answers)):
-            for answer in answers:
-                if id(answer) not in seen:
-                    self._see(checklist, answer, seen, cites)
-        self.tally.update(zip(repeat(author), repeat(checklist), map(id, answers)))
-        hits = [h for h in map(cites.get, map(id, answers)) if h]
-        if hits:
-            for reason in frozenset().union(*hits):
-                self.barriers.setdefault(reason, Cell()).add(author)
-            place[1].add(author)
+        ids = list(map(id, answers))
+        seen = self.seen.get(checklist)
+        if seen is None:
+            seen = self.seen[checklist] = {}
+            self.cites[checklist] = {}
+        cites = self.cites[checklist]
+        who = (author, checklist)
+        met = self.met.get(who)
+        if met is None:
+            met = self.met[who] = set()
+            self.tallies[who] = Counter()
+        if not met.issuperset(ids):
+            for answer, number in zip(answers, ids, strict=True):
+                if number not in met:
+                    met.add(number)
+                    self.order.append((author, checklist, number))
+                    if number not in seen:
+                        self._see(checklist, answer, seen, cites)
+        self.tallies[who].update(ids)
+        hits = [*filter(None, map(cites.get, ids))]
+        cited = frozenset().union(*hits) if hits else frozenset()
+        self.heads[(author, flagged, removed, place, cited)] += 1
 
     def _see(self, checklist: str, answer: Any, seen: dict, cites: dict) -> None:
         if not isinstance(answer, dict) or answer.get("response") not in RESPONSES:
@@ -232,9 +252,24 @@ class _Period:
         return tuple(keys), frozenset(service)
 
     def finish(self) -> _Period:
-        """Spread the tally of answers over the figures they count towards."""
+        """Spread the tallies of heads and answers over the figures they count towards."""
+        for (author, flagged, removed, place, cited), n in self.heads.items():
+            self.contacts.add(author, n)
+            if flagged:
+                self.flagged.add(author, n)
+            if removed:
+                self.removal_contacts.add(author, n)
+            cells = self.by_setting.get(place)
+            if cells is None:
+                cells = self.by_setting[place] = (Cell(), Cell())
+            cells[0].add(author, n)
+            if cited:
+                cells[1].add(author, n)
+                for reason in cited:
+                    self.barriers.setdefault(reason, Cell()).add(author, n)
         by_kind: Counter = Counter()
-        for (author, checklist, number), n in self.tally.items():
+        for author, checklist, number in self.order:
+            n = self.tallies[(author, checklist)][number]
             by_kind[(author, checklist, self.seen[checklist][number][1])] += n
         counts: Counter = Counter()
         authors: dict[tuple, set[str]] = {}
@@ -245,7 +280,10 @@ class _Period:
         for key, n in counts.items():
             cell = self._cell(key)
             cell.count, cell.authors = n, authors[key]
-        self.tally.clear()
+        self.heads.clear()
+        self.tallies.clear()
+        self.met.clear()
+        self.order.clear()
         self.seen.clear()  # the answers may go now
         self.cites.clear()
         return self
