@@ -112,6 +112,9 @@ def previous_period(since: str, until: str) -> tuple[str, str]:
 # --- counting ------------------------------------------------------------------------------
 
 
+_NONE: frozenset = frozenset()
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -149,14 +152,16 @@ class _Period:
     needs_reason: Cell = field(default_factory=Cell)
     no_reason: Cell = field(default_factory=Cell)
     # Per checklist: id(answer) -> (the answer, kept so that its id stays its own while
-    # counting; its content's signature). Per signature: the figure keys it counts towards.
+    # counting; the figure keys it counts towards). Per signature: those keys, and barriers.
     # Per checklist: id(answer) -> the service barriers it cites (only answers that cite one).
     seen: dict[str, dict[int, tuple[Any, tuple]]] = field(default_factory=dict)
     judged: dict[tuple, tuple] = field(default_factory=dict)
     cites: dict[str, dict[int, frozenset]] = field(default_factory=dict)
-    # Per (author, checklist): how often each answer (by id) was counted, and the ids met so
-    # far; `order`, every (author, checklist, id) in the order first met. `heads`: how many
-    # parts had each (author, flagged, removal, (setting, stage), barriers cited).
+    # Per checklist: the ids of `seen`. Per (author, checklist): how often each answer (by id)
+    # was counted, and the ids of answers citing a barrier met so far; `order`, each such
+    # (author, checklist, id) in the order first met (the order of the figures they make).
+    # `heads`: how many parts had each (author, flagged, removal, (setting, stage), barriers).
+    known: dict[str, set[int]] = field(default_factory=dict)
     tallies: dict[tuple[str, str], Counter] = field(default_factory=dict)
     met: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     order: list[tuple[str, str, int]] = field(default_factory=list)
@@ -175,34 +180,42 @@ class _Period:
             stage if isinstance(stage, str) else "",
         )
         flagged, removed = part.get("flagged") is True, setup.get("baby_removed") is True
+        answers = part.get("answers")
+        if not isinstance(answers, list):
+            self.heads[(author, flagged, removed, place, _NONE)] += 1
+            return
         checklist = part.get("checklist")
         if not isinstance(checklist, str):
             checklist = ""
-        answers = part.get("answers")
-        if not isinstance(answers, list):
-            self.heads[(author, flagged, removed, place, frozenset())] += 1
-            return
         ids = list(map(id, answers))
-        seen = self.seen.get(checklist)
-        if seen is None:
-            seen = self.seen[checklist] = {}
-            self.cites[checklist] = {}
+        known = self.known.get(checklist)
+        if known is None:
+            known = self.known[checklist] = set()
+            self.seen[checklist], self.cites[checklist] = {}, {}
         cites = self.cites[checklist]
+        if not known.issuperset(ids):
+            seen = self.seen[checklist]
+            for answer in answers:
+                if id(answer) not in known:
+                    known.add(id(answer))
+                    self._see(checklist, answer, seen, cites)
         who = (author, checklist)
-        met = self.met.get(who)
-        if met is None:
-            met = self.met[who] = set()
-            self.tallies[who] = Counter()
-        if not met.issuperset(ids):
-            for answer, number in zip(answers, ids, strict=True):
+        tally = self.tallies.get(who)
+        if tally is None:
+            tally = self.tallies[who] = Counter()
+            self.met[who] = set()
+        tally.update(ids)
+        citing = [*filter(cites.__contains__, ids)]
+        if not citing:
+            self.heads[(author, flagged, removed, place, _NONE)] += 1
+            return
+        met = self.met[who]
+        if not met.issuperset(citing):
+            for number in citing:
                 if number not in met:
                     met.add(number)
                     self.order.append((author, checklist, number))
-                    if number not in seen:
-                        self._see(checklist, answer, seen, cites)
-        self.tallies[who].update(ids)
-        hits = [*filter(None, map(cites.get, ids))]
-        cited = frozenset().union(*hits) if hits else frozenset()
+        cited = frozenset().union(*map(cites.__getitem__, citing))
         self.heads[(author, flagged, removed, place, cited)] += 1
 
     def _see(self, checklist: str, answer: Any, seen: dict, cites: dict) -> None:
@@ -216,10 +229,10 @@ class _Period:
                 tuple(dict.fromkeys(_strings(answer.get("reasons")))),
                 answer.get("critical") is True,
             )
-        seen[id(answer)] = (answer, signature)
         if (checklist, signature) not in self.judged:
             self.judged[(checklist, signature)] = self._judge(checklist, signature)
-        barriers = self.judged[(checklist, signature)][1]
+        keys, barriers = self.judged[(checklist, signature)]
+        seen[id(answer)] = (answer, keys)
         if barriers:
             cites[id(answer)] = barriers
 
@@ -267,20 +280,27 @@ class _Period:
                 cells[1].add(author, n)
                 for reason in cited:
                     self.barriers.setdefault(reason, Cell()).add(author, n)
-        by_kind: Counter = Counter()
-        for author, checklist, number in self.order:
-            n = self.tallies[(author, checklist)][number]
-            by_kind[(author, checklist, self.seen[checklist][number][1])] += n
+        # The keys of answers that cite a barrier first, in the order first met: the figures
+        # only they make (critical items' reasons, gaps after a removal) keep that order.
         counts: Counter = Counter()
+        for _, checklist, number in self.order:
+            for key in self.seen[checklist][number][1]:
+                counts[key] += 0
         authors: dict[tuple, set[str]] = {}
-        for (author, checklist, signature), n in by_kind.items():
-            for key in self.judged[(checklist, signature)][0]:
+        for (author, checklist), tally in self.tallies.items():
+            seen = self.seen[checklist]
+            mine: Counter = Counter()
+            for number, n in tally.items():
+                for key in seen[number][1]:
+                    mine[key] += n
+            for key, n in mine.items():
                 counts[key] += n
                 authors.setdefault(key, set()).add(author)
         for key, n in counts.items():
             cell = self._cell(key)
             cell.count, cell.authors = n, authors[key]
         self.heads.clear()
+        self.known.clear()
         self.tallies.clear()
         self.met.clear()
         self.order.clear()
@@ -373,10 +393,16 @@ def build(
     titles = dict(requirement_titles or {})
     item_titles = dict(item_titles or {})
     now, then = _Period(infos), _Period(infos)
+    indexes: dict[str, int | None] = {}
     for part in parts:
         if not isinstance(part, Mapping) or part.get("kind", "contact") != "contact":
             continue
-        index = month_index(part.get("month"))  # type: ignore[arg-type]
+        month = part.get("month")
+        if not isinstance(month, str):
+            continue
+        index = indexes.get(month, -1)
+        if index == -1:
+            index = indexes[month] = month_index(month)
         if index is None:
             continue
         if start <= index <= end:
