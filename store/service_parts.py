@@ -18,12 +18,14 @@ month, `batch_id`), so a year of a service opens in a few hundred unsealings, no
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -362,11 +364,33 @@ def open_entry(
     return blob, None
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a year of parts is read or counted: those are
+    millions of new lists and dicts, none of them garbage, and the collector walking them again
+    and again cost three times the reading itself (2.7 s of 3.4 s CPU at 100,000 parts). It is
+    switched back on afterwards only when it was on before."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def read_months(
     data_dir: Path, months: Iterable[str], private: X25519PrivateKey, directory: Directory
 ) -> Opened:
     """Every believable part in these months' files; each entry or part not believed is
     counted and said in plain words, and never stops the rest."""
+    with collector_paused():
+        return _read_months(data_dir, months, private, directory)
+
+
+def _read_months(
+    data_dir: Path, months: Iterable[str], private: X25519PrivateKey, directory: Directory
+) -> Opened:
     out = Opened()
     known = members(directory)
     authors = _by_opaque(known)
@@ -427,6 +451,7 @@ __all__ = [
     "months_between",
     "opaque_id",
     "read_months",
+    "collector_paused",
     "sealed_entry",
     "write_part",
 ]
