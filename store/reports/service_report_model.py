@@ -112,9 +112,6 @@ def previous_period(since: str, until: str) -> tuple[str, str]:
 # --- counting ------------------------------------------------------------------------------
 
 
-_NONE: frozenset = frozenset()
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -130,10 +127,10 @@ class _Period:
     Fast at a year of a large service (100,000 parts of some 25 answers): parts read from the
     service's files share one object per distinct answer, so each answer object is judged
     once (`_see`, `_judge`), and a part only adds its answers' numbers to its author's tally
-    (`Counter.update`, in C) and its head (author, setting, stage, flag, barriers) to a tally of
-    heads; the figures are spread from the tallies at the end (`finish`), in the order in which
-    the answers were first met. Answers that are not shared objects are counted the same way,
-    only more slowly.
+    (`Counter.update`, in C) and its head (author, setting, stage, flag, barriers cited) to
+    small tallies of heads; the figures are spread from the tallies at the end (`finish`), in
+    the order in which the answers were first met. Answers that are not shared objects are
+    counted the same way, only more slowly.
     """
 
     reasons: Mapping[str, ReasonInfo]
@@ -160,12 +157,15 @@ class _Period:
     # Per checklist: the ids of `seen`. Per (author, checklist): how often each answer (by id)
     # was counted, and the ids of answers citing a barrier met so far; `order`, each such
     # (author, checklist, id) in the order first met (the order of the figures they make).
-    # `heads`: how many parts had each (author, flagged, removal, (setting, stage), barriers).
+    # How many parts had each (author, flagged, removal, (setting, stage)): `heads`; each
+    # (author, (setting, stage)) with a barrier cited: `hits`; each (author, barriers): `cited`.
     known: dict[str, set[int]] = field(default_factory=dict)
     tallies: dict[tuple[str, str], Counter] = field(default_factory=dict)
     met: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     order: list[tuple[str, str, int]] = field(default_factory=list)
     heads: Counter = field(default_factory=Counter)
+    hits: Counter = field(default_factory=Counter)
+    cited: Counter = field(default_factory=Counter)
 
     def count(self, part: Mapping[str, Any]) -> None:
         author = part.get("author")
@@ -182,7 +182,7 @@ class _Period:
         flagged, removed = part.get("flagged") is True, setup.get("baby_removed") is True
         answers = part.get("answers")
         if not isinstance(answers, list):
-            self.heads[(author, flagged, removed, place, _NONE)] += 1
+            self.heads[(author, flagged, removed, place)] += 1
             return
         checklist = part.get("checklist")
         if not isinstance(checklist, str):
@@ -205,9 +205,9 @@ class _Period:
             tally = self.tallies[who] = Counter()
             self.met[who] = set()
         tally.update(ids)
+        self.heads[(author, flagged, removed, place)] += 1
         citing = [*filter(cites.__contains__, ids)]
         if not citing:
-            self.heads[(author, flagged, removed, place, _NONE)] += 1
             return
         met = self.met[who]
         if not met.issuperset(citing):
@@ -215,8 +215,8 @@ class _Period:
                 if number not in met:
                     met.add(number)
                     self.order.append((author, checklist, number))
-        cited = frozenset().union(*map(cites.__getitem__, citing))
-        self.heads[(author, flagged, removed, place, cited)] += 1
+        self.hits[(author, place)] += 1
+        self.cited[(author, frozenset().union(*map(cites.__getitem__, citing)))] += 1
 
     def _see(self, checklist: str, answer: Any, seen: dict, cites: dict) -> None:
         if not isinstance(answer, dict) or answer.get("response") not in RESPONSES:
@@ -266,7 +266,7 @@ class _Period:
 
     def finish(self) -> _Period:
         """Spread the tallies of heads and answers over the figures they count towards."""
-        for (author, flagged, removed, place, cited), n in self.heads.items():
+        for (author, flagged, removed, place), n in self.heads.items():
             self.contacts.add(author, n)
             if flagged:
                 self.flagged.add(author, n)
@@ -276,10 +276,11 @@ class _Period:
             if cells is None:
                 cells = self.by_setting[place] = (Cell(), Cell())
             cells[0].add(author, n)
-            if cited:
-                cells[1].add(author, n)
-                for reason in cited:
-                    self.barriers.setdefault(reason, Cell()).add(author, n)
+        for (author, place), n in self.hits.items():
+            self.by_setting[place][1].add(author, n)
+        for (author, cited), n in self.cited.items():
+            for reason in cited:
+                self.barriers.setdefault(reason, Cell()).add(author, n)
         # The keys of answers that cite a barrier first, in the order first met: the figures
         # only they make (critical items' reasons, gaps after a removal) keep that order.
         counts: Counter = Counter()
@@ -300,6 +301,8 @@ class _Period:
             cell = self._cell(key)
             cell.count, cell.authors = n, authors[key]
         self.heads.clear()
+        self.hits.clear()
+        self.cited.clear()
         self.known.clear()
         self.tallies.clear()
         self.met.clear()
