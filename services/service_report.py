@@ -18,6 +18,7 @@ from typing import Any
 from store import Person, Store
 from store.errors import InvalidInput
 from store.reports import service_report_model as model
+from store.service_parts import collector_paused
 
 from . import audit
 
@@ -123,16 +124,17 @@ def build(
     if not getattr(read, "has_key", True):  # figures of nothing would read as a quiet service
         raise InvalidInput(" ".join(read.problems) or "You do not have the service report key yet.")
     requirements, items = _titles(store)
-    data = model.build(
-        read.contacts,
-        read.supervision,
-        since,
-        until,
-        store.library.reasons,
-        requirements,
-        items,
-        rejected=read.rejected,
-    )
+    with collector_paused():  # a year of parts: no garbage, only many objects to walk
+        data = model.build(
+            read.contacts,
+            read.supervision,
+            since,
+            until,
+            store.library.reasons,
+            requirements,
+            items,
+            rejected=read.rejected,
+        )
     report = ServiceReport(data, list(read.problems), bool(getattr(read, "has_key", True)))
     detail = {"since": since, "until": until, "format": fmt}
     audit.record(store, "read_service_report", person.name, None, detail, report)

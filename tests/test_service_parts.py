@@ -199,3 +199,48 @@ def test_verify_is_quiet_on_parts_and_a_hostile_service_file_stops_nothing(team,
     read = read_parts(store, lead, "2026-09", "2026-10")
     assert len(read.contacts) == 1 and read.rejected == 1
     assert any("report-2026-09.json" in p for p in read.problems)
+
+
+def test_equal_answers_are_one_object_and_a_wrong_type_is_not_passed_off_as_one() -> None:
+    """Reading shares one object per distinct answer across batches (so the report judges each
+    kind once), but an answer is only shared when its fields have the types a valid one has:
+    `critical: 1` is not `critical: true`, and a string is not a list of requirements."""
+    from store.service_parts import _shared
+
+    answer = {
+        "item": "private-space",
+        "requirements": ["7.1"],
+        "critical": True,
+        "response": "not_done",
+        "reasons": ["no_private_room"],
+    }
+    interned: dict = {}
+    first = _shared([json.loads(json.dumps(answer))], interned)
+    again = _shared([json.loads(json.dumps(answer))], interned)
+    assert first[0] is again[0] and first[0] == answer
+    hostile = [
+        {**answer, "critical": 1},
+        {**answer, "requirements": "7.1"},
+        {**answer, "critical": "true"},
+        [answer],
+        {**answer, "reasons": [None]},
+    ]
+    assert _shared(hostile, interned) == {}
+
+
+def test_the_cycle_collector_is_paused_while_reading_and_restored_after() -> None:
+    import gc
+
+    from store.service_parts import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

@@ -17,7 +17,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 from checklists import NEEDS_REASON, RESPONSES, SETTINGS, STAFF_REQUIREMENTS, STAGES
@@ -126,10 +125,12 @@ class _Period:
     """Everything counted over one period's contact parts.
 
     Fast at a year of a large service (100,000 parts of some 25 answers): parts read from the
-    service's files share one object per distinct answer of a batch, so each answer object is
-    judged once (`_judge`), each part only tallies (author, checklist, answer) in C
-    (`Counter.update`), and the figures are spread from the tally at the end (`finish`).
-    Answers that are not shared objects are counted the same way, only more slowly.
+    service's files share one object per distinct answer, so each answer object is judged
+    once (`_see`, `_judge`), and a part only adds its answers' numbers to its author's tally
+    (`Counter.update`, in C) and its head (author, setting, stage, flag, barriers cited) to
+    small tallies of heads; the figures are spread from the tallies at the end (`finish`), in
+    the order in which the answers were first met. Answers that are not shared objects are
+    counted the same way, only more slowly.
     """
 
     reasons: Mapping[str, ReasonInfo]
@@ -148,42 +149,74 @@ class _Period:
     needs_reason: Cell = field(default_factory=Cell)
     no_reason: Cell = field(default_factory=Cell)
     # Per checklist: id(answer) -> (the answer, kept so that its id stays its own while
-    # counting; its content's signature). Per signature: the figure keys it counts towards.
+    # counting; the figure keys it counts towards). Per signature: those keys, and barriers.
     # Per checklist: id(answer) -> the service barriers it cites (only answers that cite one).
     seen: dict[str, dict[int, tuple[Any, tuple]]] = field(default_factory=dict)
     judged: dict[tuple, tuple] = field(default_factory=dict)
     cites: dict[str, dict[int, frozenset]] = field(default_factory=dict)
-    tally: Counter = field(default_factory=Counter)
+    # Per checklist: the ids of `seen`. Per (author, checklist): how often each answer (by id)
+    # was counted, and the ids of answers citing a barrier met so far; `order`, each such
+    # (author, checklist, id) in the order first met (the order of the figures they make).
+    # How many parts had each (author, flagged, removal, (setting, stage)): `heads`; each
+    # (author, (setting, stage)) with a barrier cited: `hits`; each (author, barriers): `cited`.
+    known: dict[str, set[int]] = field(default_factory=dict)
+    tallies: dict[tuple[str, str], Counter] = field(default_factory=dict)
+    met: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    order: list[tuple[str, str, int]] = field(default_factory=list)
+    heads: Counter = field(default_factory=Counter)
+    hits: Counter = field(default_factory=Counter)
+    cited: Counter = field(default_factory=Counter)
 
     def count(self, part: Mapping[str, Any]) -> None:
-        author = _text(part.get("author"))
-        if not author:
+        author = part.get("author")
+        if not isinstance(author, str) or not author:
             return
-        self.contacts.add(author)
-        setup = part.get("setup") if isinstance(part.get("setup"), dict) else {}
-        if part.get("flagged") is True:
-            self.flagged.add(author)
-        if setup.get("baby_removed") is True:
-            self.removal_contacts.add(author)
-        key = (_text(setup.get("setting")), _text(setup.get("stage")))
-        place = self.by_setting.setdefault(key, (Cell(), Cell()))
-        place[0].add(author)
-        checklist = _text(part.get("checklist"))
+        setup = part.get("setup")
+        if not isinstance(setup, dict):
+            setup = {}
+        setting, stage = setup.get("setting"), setup.get("stage")
+        place = (
+            setting if isinstance(setting, str) else "",
+            stage if isinstance(stage, str) else "",
+        )
+        flagged, removed = part.get("flagged") is True, setup.get("baby_removed") is True
         answers = part.get("answers")
         if not isinstance(answers, list):
+            self.heads[(author, flagged, removed, place)] += 1
             return
-        seen = self.seen.setdefault(checklist, {})
-        cites = self.cites.setdefault(checklist, {})
-        if not seen.keys() >= set(map(id, answers)):
+        checklist = part.get("checklist")
+        if not isinstance(checklist, str):
+            checklist = ""
+        ids = list(map(id, answers))
+        known = self.known.get(checklist)
+        if known is None:
+            known = self.known[checklist] = set()
+            self.seen[checklist], self.cites[checklist] = {}, {}
+        cites = self.cites[checklist]
+        if not known.issuperset(ids):
+            seen = self.seen[checklist]
             for answer in answers:
-                if id(answer) not in seen:
+                if id(answer) not in known:
+                    known.add(id(answer))
                     self._see(checklist, answer, seen, cites)
-        self.tally.update(zip(repeat(author), repeat(checklist), map(id, answers)))
-        hits = [h for h in map(cites.get, map(id, answers)) if h]
-        if hits:
-            for reason in frozenset().union(*hits):
-                self.barriers.setdefault(reason, Cell()).add(author)
-            place[1].add(author)
+        who = (author, checklist)
+        tally = self.tallies.get(who)
+        if tally is None:
+            tally = self.tallies[who] = Counter()
+            self.met[who] = set()
+        tally.update(ids)
+        self.heads[(author, flagged, removed, place)] += 1
+        citing = [*filter(cites.__contains__, ids)]
+        if not citing:
+            return
+        met = self.met[who]
+        if not met.issuperset(citing):
+            for number in citing:
+                if number not in met:
+                    met.add(number)
+                    self.order.append((author, checklist, number))
+        self.hits[(author, place)] += 1
+        self.cited[(author, frozenset().union(*map(cites.__getitem__, citing)))] += 1
 
     def _see(self, checklist: str, answer: Any, seen: dict, cites: dict) -> None:
         if not isinstance(answer, dict) or answer.get("response") not in RESPONSES:
@@ -196,10 +229,10 @@ class _Period:
                 tuple(dict.fromkeys(_strings(answer.get("reasons")))),
                 answer.get("critical") is True,
             )
-        seen[id(answer)] = (answer, signature)
         if (checklist, signature) not in self.judged:
             self.judged[(checklist, signature)] = self._judge(checklist, signature)
-        barriers = self.judged[(checklist, signature)][1]
+        keys, barriers = self.judged[(checklist, signature)]
+        seen[id(answer)] = (answer, keys)
         if barriers:
             cites[id(answer)] = barriers
 
@@ -232,20 +265,48 @@ class _Period:
         return tuple(keys), frozenset(service)
 
     def finish(self) -> _Period:
-        """Spread the tally of answers over the figures they count towards."""
-        by_kind: Counter = Counter()
-        for (author, checklist, number), n in self.tally.items():
-            by_kind[(author, checklist, self.seen[checklist][number][1])] += n
+        """Spread the tallies of heads and answers over the figures they count towards."""
+        for (author, flagged, removed, place), n in self.heads.items():
+            self.contacts.add(author, n)
+            if flagged:
+                self.flagged.add(author, n)
+            if removed:
+                self.removal_contacts.add(author, n)
+            cells = self.by_setting.get(place)
+            if cells is None:
+                cells = self.by_setting[place] = (Cell(), Cell())
+            cells[0].add(author, n)
+        for (author, place), n in self.hits.items():
+            self.by_setting[place][1].add(author, n)
+        for (author, cited), n in self.cited.items():
+            for reason in cited:
+                self.barriers.setdefault(reason, Cell()).add(author, n)
+        # The keys of answers that cite a barrier first, in the order first met: the figures
+        # only they make (critical items' reasons, gaps after a removal) keep that order.
         counts: Counter = Counter()
+        for _, checklist, number in self.order:
+            for key in self.seen[checklist][number][1]:
+                counts[key] += 0
         authors: dict[tuple, set[str]] = {}
-        for (author, checklist, signature), n in by_kind.items():
-            for key in self.judged[(checklist, signature)][0]:
+        for (author, checklist), tally in self.tallies.items():
+            seen = self.seen[checklist]
+            mine: Counter = Counter()
+            for number, n in tally.items():
+                for key in seen[number][1]:
+                    mine[key] += n
+            for key, n in mine.items():
                 counts[key] += n
                 authors.setdefault(key, set()).add(author)
         for key, n in counts.items():
             cell = self._cell(key)
             cell.count, cell.authors = n, authors[key]
-        self.tally.clear()
+        self.heads.clear()
+        self.hits.clear()
+        self.cited.clear()
+        self.known.clear()
+        self.tallies.clear()
+        self.met.clear()
+        self.order.clear()
         self.seen.clear()  # the answers may go now
         self.cites.clear()
         return self
@@ -335,10 +396,16 @@ def build(
     titles = dict(requirement_titles or {})
     item_titles = dict(item_titles or {})
     now, then = _Period(infos), _Period(infos)
+    indexes: dict[str, int | None] = {}
     for part in parts:
         if not isinstance(part, Mapping) or part.get("kind", "contact") != "contact":
             continue
-        index = month_index(part.get("month"))  # type: ignore[arg-type]
+        month = part.get("month")
+        if not isinstance(month, str):
+            continue
+        index = indexes.get(month, -1)
+        if index == -1:
+            index = indexes[month] = month_index(month)
         if index is None:
             continue
         if start <= index <= end:
