@@ -160,7 +160,8 @@ def test_a_damaged_session_is_set_aside_and_home_opens(
 
     start(term, e2e_store)
     sign_in(term, e2e_store.account(ALEX))
-    screen = " ".join(term.wait_for("Signed in as", "damaged").split())
+    # The table fits its columns just after it is first drawn: wait for the fitted frame.
+    screen = " ".join(term.wait_for("Signed in as", "damaged", "✓ finished").split())
     assert "1 session is damaged and was set aside" in screen
     assert "✓ finished" in screen  # the other one is listed
     quit_app(term)
