@@ -16,10 +16,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -388,3 +390,28 @@ def version_1_checklist():
     checklist, problems = load_checklist_file(VERSION_1, known)
     assert checklist is not None, [str(p) for p in problems]
     return checklist
+
+
+# -- the published texts (the seeds) ------------------------------------------------------------
+SEEDS_BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS_COPY = Path(__file__).resolve().parent / "data" / "seeds"  # the same texts, CC-BY 4.0
+
+
+def seed_text(pattern: str = "*.txt") -> str:
+    """The published texts the checklists quote: `../shared/seeds` when it is beside the
+    repository (the developers' machines, CI), else the copy in tests/data/seeds, so a fresh
+    clone checks every quote too. Never empty: a check against nothing would pass unseen."""
+    folder = SEEDS_BESIDE if any(SEEDS_BESIDE.glob(pattern)) else SEEDS_COPY
+    files = sorted(folder.glob(pattern))
+    assert files, f"the seed texts are missing: expected them in {SEEDS_BESIDE} or {SEEDS_COPY}"
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def quote_form(text: str) -> str:
+    """Whitespace, curly quotes, dashes and ellipses as one form each, for finding a quote."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = re.sub("[\u2010\u2011\u2012\u2013\u2014\u2212]", "-", text)
+    return re.sub(r"\s+", " ", text).strip()

@@ -5,18 +5,12 @@ refused; a service's own only gets a warning)."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from pathlib import Path
 
 import pytest
 
 from checklists.loader import load_checklist_file, load_library, parse_checklist
 from checklists.model import SETTINGS, STAGES, Checklist
-
-REPO = Path(__file__).resolve().parent.parent
-# The seeds sit beside the repo (../shared/seeds), in CI as a read-only copy; the product never
-# reads them, only this test does.
-SEEDS = REPO.parent / "shared" / "seeds"
+from tests.helpers import VERSION_1, quote_form, seed_text
 
 
 def item(item_id: str, req: str = "7.1", extra: str = "", evidence: bool = True) -> str:
@@ -209,7 +203,7 @@ def test_a_version_1_wording_keeps_its_hash():
     """A stored wording from before the new fields rebuilds to the same hash, so old sessions
     still find it (the new fields are written only when present)."""
     known = set(load_library().requirements)
-    v1, _ = load_checklist_file(REPO / "tests" / "data" / "any-contact-v1.yaml", known)
+    v1, _ = load_checklist_file(VERSION_1, known)
     data = v1.to_dict()
     assert not {"kind", "settings", "stages", "position"} & data.keys()
     assert all("evidence" not in i for s in data["sections"] for i in s["items"])
@@ -218,18 +212,12 @@ def test_a_version_1_wording_keeps_its_hash():
 
 # -- the shipped content against the seeds --------------------------------------------------------
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    for old, new in {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"}.items():
-        text = text.replace(old, new)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return quote_form(text).lower()
 
 
 @pytest.fixture(scope="module")
 def seeds() -> str:
-    files = sorted(SEEDS.glob("*.txt"))
-    # Not a skip: without the seeds this check would pass unseen.
-    assert files, f"the seed texts are missing: expected them in {SEEDS}"
-    return normalise(" ".join(f.read_text(encoding="utf-8") for f in files))
+    return normalise(seed_text())  # never empty: a check against nothing would pass unseen
 
 
 @pytest.fixture(scope="module")

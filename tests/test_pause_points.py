@@ -9,7 +9,6 @@ answered through to the Reflection.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -17,7 +16,16 @@ import yaml
 from checklists import load_library
 from checklists.language import default_guide
 from checklists.yaml_source import builtin_data_dir
-from tests.helpers import PASSPHRASE, SIZE, answer_the_rest, screen_text, settle, sign_in
+from tests.helpers import (
+    PASSPHRASE,
+    SIZE,
+    answer_the_rest,
+    quote_form,
+    screen_text,
+    seed_text,
+    settle,
+    sign_in,
+)
 
 PAUSE_POINTS = (
     "first-contact",
@@ -27,7 +35,6 @@ PAUSE_POINTS = (
     "handover",
     "after-removal",
 )
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 # Critical only where the seeds make it so: "essential" (contact method, perinatal mental
 # health), "crucial" (keeping women in touch with services), "critical" (support after a
@@ -44,22 +51,12 @@ CRITICAL = {
 # Words that only national guidance supports, never the seeds: an item using one names it.
 NATIONAL_GUIDANCE_WORDS = ("naloxone", "tolerance")
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def normalise(text: str) -> str:
-    """Whitespace, curly quotes, dashes and ellipses as one form each, for finding a quote."""
-    text = text.translate(_QUOTES).replace("\u2026", "...")
-    text = re.sub("[\u2010\u2011\u2012\u2013\u2014\u2212]", "-", text)
-    return re.sub(r"\s+", " ", text).strip()
+normalise = quote_form
 
 
 @pytest.fixture(scope="module")
 def seeds_text() -> str:
-    files = sorted(SEEDS.glob("*.txt"))
-    # Never skip: without the seeds the evidence is unchecked, and that must be seen.
-    assert files, f"the seed texts are missing: expected them in {SEEDS}"
-    return normalise("\n".join(path.read_text(encoding="utf-8") for path in files))
+    return normalise(seed_text())  # never empty: unchecked evidence must be seen
 
 
 @pytest.fixture(scope="module")

@@ -101,12 +101,9 @@ def test_the_requirement_titles_keep_the_published_wording(store) -> None:
 def test_the_published_headings_are_in_the_seeds() -> None:
     """Each heading above stands in the published evidence as written (so a title that keeps
     its words keeps the source's)."""
-    from pathlib import Path
+    from tests.helpers import seed_text
 
-    seeds = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-    files = sorted(seeds.glob("000_*.txt"))
-    assert files, f"the seed texts are missing: expected them in {seeds}"
-    text = _words(files[0].read_text(encoding="utf-8"))
+    text = _words(seed_text("000_*.txt"))
     for number, heading in PUBLISHED.items():
         # "6.4 and 8.2: Flexible contact methods" is a shared heading.
         assert re.search(rf"{re.escape(number)}:? {re.escape(_words(heading))}", text), number
