@@ -78,7 +78,7 @@ def test_a_note_with_an_nhs_number_is_never_written_whatever_keys_follow(
     term.wait_for("Signed in as")
     start_new_checklist(term)
     term.send("n")
-    term.wait_for("Note")
+    term.wait_for("A few words about your practice")  # the note box itself, not the footer's "Note"
     term.type(f"Rang about {NHS_TEST_NUMBER}")
     term.wait_for("Not saved: contains an NHS number")
     term.send("C-s")  # ctrl+s again and again, enter in between: still refused

@@ -91,7 +91,9 @@ def test_supervisor_reviews_comments_and_records_then_practitioner_sees_it(
     term.send("Enter")
     term.wait_for("Read-only", timeout=10)
     term.send("c")
-    term.wait_for("Comment", timeout=10)
+    # Words only the comment box has: its empty box's placeholder. ("Comment" is also in the
+    # footer of the screen behind it, and keys typed before the box opens would go there.)
+    term.wait_for("Let's talk about this at supervision", timeout=10)
     term.type(COMMENT)
     term.send("C-s")  # at once, as a fast typist would: nothing typed may be lost
     term.wait_for("Comment saved", timeout=10)
