@@ -475,7 +475,7 @@ def test_markdown_barriers_reflections_and_actions(summary: dict) -> None:
     assert "  > Glad I stayed calm." in md
     # Quoted as text: rendered, the words read as written (tests/test_markdown_safety.py).
     assert SCRIPT not in md
-    assert "&lt;script&gt;alert(\"hi\")&lt;/script&gt;" in md
+    assert '&lt;script&gt;alert("hi")&lt;/script&gt;' in md
     assert "- [x] Book the perinatal substance-use training day" in md
     assert "- [ ] Raise the lack of a private room at the team meeting" in md
     assert "1 of 2 marked done." in md

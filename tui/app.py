@@ -33,6 +33,7 @@ from .screens.message import MessageScreen
 from .screens.opening import OpeningScreen
 from .screens.sign_in import SignInScreen
 from .screens.welcome import WelcomeScreen
+from .type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from services import drafts
@@ -135,6 +136,7 @@ class SteppingStonesApp(App[int]):
         # its limit): field key -> what the header and the "leave?" question say about it.
         self.held: dict[str, str] = {}
         self._leaving = False  # exit() has been called
+        self.type_ahead = TypeAhead(self)
 
     def on_notice(self, message) -> None:
         """A worker's `tui.messages.Notice`, from any screen."""
@@ -286,7 +288,17 @@ class SteppingStonesApp(App[int]):
         # noticed here, where every key and click passes.
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
             self._last_activity = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded and self.focused is not None:
+            # Letters held for a text box go in before the one arriving now (tui/type_ahead.py).
+            self.type_ahead.flush()
         await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key back up at the app, taken by nobody: a letter that missed its text box while
+        a screen was opening is typed into it (tui/type_ahead.py), not lost."""
+        if self.type_ahead.catch(event):
+            event.prevent_default()
+            event.stop()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, every key, binding and palette command does nothing but unlock."""
