@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from store.report_key import ReportKeys
+from store.reports.service_report_model import PartBatch
 from store.roles import LEAD
 from store.service_parts import months_between, read_months
 
@@ -25,18 +26,24 @@ __all__ = ["PartsRead", "catch_up", "read_parts", "require_lead", "supervision_s
 
 @dataclass
 class PartsRead:
-    """What a lead reads for a period: `contacts` (one part per finished session) and
-    `supervision` (one per supervision record), each with `author`/`practitioner` an opaque id;
+    """What a lead reads for a period: `batches` of contact parts (one part per finished
+    session, `contacts` one by one) and `supervision` (one part per supervision record), each
+    with `author`/`practitioner` an opaque id;
     `rejected`, how many entries or parts were not believed (planted, altered, of an unknown
     shape), and `problems`, what they were, in plain words (never naming anyone)."""
 
-    contacts: list[dict] = field(default_factory=list)
+    batches: list[PartBatch] = field(default_factory=list)
     supervision: list[dict] = field(default_factory=list)
     rejected: int = 0
     problems: list[str] = field(default_factory=list)
     # False: this lead does not have the report key yet (a lead who has it shares it at their
     # next sign-in); nothing could be read.
     has_key: bool = True
+
+    @property
+    def contacts(self) -> list[dict]:
+        """The contact parts one by one (the report counts `batches` as they are)."""
+        return [part for batch in self.batches for part in batch.parts()]
 
 
 def require_lead(store: Store, person: Person) -> Person:
@@ -64,9 +71,12 @@ def read_parts(store: Store, lead: Person, since: str, until: str) -> PartsRead:
         )
     _, directory = store.people.read_directory()
     opened = read_months(store.data_dir, months, key, directory)
-    out = PartsRead(rejected=opened.rejected, problems=list(opened.problems))
-    for part in opened.parts:
-        (out.contacts if part["kind"] == "contact" else out.supervision).append(part)
+    out = PartsRead(
+        batches=opened.batches,
+        supervision=opened.supervision,
+        rejected=opened.rejected,
+        problems=list(opened.problems),
+    )
     if out.rejected:
         out.problems.insert(
             0,

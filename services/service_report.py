@@ -126,7 +126,7 @@ def build(
     requirements, items = _titles(store)
     with collector_paused():  # a year of parts: no garbage, only many objects to walk
         data = model.build(
-            read.contacts,
+            read.batches,
             read.supervision,
             since,
             until,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 
 import pytest
 
@@ -244,3 +245,67 @@ def test_the_cycle_collector_is_paused_while_reading_and_restored_after() -> Non
         assert not gc.isenabled()  # off before: left off
     finally:
         gc.enable()
+
+
+def _old_pack(parts: list[dict]) -> bytes:
+    """A batch as it was packed before format 2: each distinct answer as an object."""
+    heads, answers, rows = [], [], []
+    for part in parts:
+        head = {k: v for k, v in part.items() if k != "answers"}
+        if head not in heads:
+            heads.append(head)
+        numbers = []
+        for answer in part["answers"]:
+            if answer not in answers:
+                answers.append(answer)
+            numbers.append(answers.index(answer))
+        rows.append([heads.index(head), numbers])
+    document = {"heads": heads, "answers": answers, "parts": rows}
+    return zlib.compress(json.dumps(document).encode())
+
+
+def test_batches_packed_before_format_2_are_still_read_and_count_the_same(team, lead):
+    """Answers are packed as lines of JSON since format 2; a store's older batches hold them
+    as objects in one document, and both are read, the same answer shared between them."""
+    from store.service_parts import new_entry_id, pack
+
+    store = team.store
+    public = ReportKeys(store.people).public()
+    parts = [contact(team.jo), contact(team.jo, flagged=True)]
+    old, new = new_entry_id(), new_entry_id()
+    put_entry(
+        store.data_dir,
+        MONTH,
+        sealed_entry(old, [], team.jo.private_key, public, _old_pack(parts)),
+    )
+    put_entry(
+        store.data_dir, MONTH, sealed_entry(new, [], team.kit.private_key, public, pack(parts))
+    )
+    assert json.loads(zlib.decompress(pack(parts)).split(b"\n")[0])["format"] == 2
+    read = read_parts(store, lead, MONTH, MONTH)
+    assert read.rejected == 0
+    assert len(read.contacts) == 4
+    assert [c["flagged"] for c in read.contacts] == [False, True, False, True]
+    answers = [c["answers"][0] for c in read.contacts]
+    assert all(a is answers[0] for a in answers)  # one object, however it was packed
+    assert answers[0] == contact(team.jo)["answers"][0]
+
+
+def test_a_row_naming_an_answer_its_batch_does_not_have_is_rejected_and_said(team, lead):
+    from store.service_parts import new_entry_id
+
+    store = team.store
+    public = ReportKeys(store.people).public()
+    part = contact(team.jo)
+    head = {k: v for k, v in part.items() if k != "answers"}
+    line = json.dumps(part["answers"][0], sort_keys=True)
+    document = {"format": 2, "heads": [head], "parts": [[0, [0]], [0, [5]], [0, [1]]]}
+    # Answer 1 is not an answer at all: the row naming it goes too.
+    blob = zlib.compress(f"{json.dumps(document)}\n{line}\nnot json".encode())
+    put_entry(
+        store.data_dir, MONTH, sealed_entry(new_entry_id(), [], team.jo.private_key, public, blob)
+    )
+    read = read_parts(store, lead, MONTH, MONTH)
+    assert len(read.contacts) == 1
+    assert read.rejected == 2
+    assert any("shape this version does not write" in p for p in read.problems)

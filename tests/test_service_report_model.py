@@ -6,12 +6,19 @@ expected figures independently, and checks the model's JSON names and values.
 
 from __future__ import annotations
 
+import json
+import random
 from dataclasses import dataclass
 
 import pytest
 
 from checklists import STAFF_REQUIREMENTS
-from store.reports.service_report_model import build, previous_period, service_reasons
+from store.reports.service_report_model import (
+    PartBatch,
+    build,
+    previous_period,
+    service_reasons,
+)
 
 
 @dataclass(frozen=True)
@@ -244,3 +251,102 @@ def test_service_reasons_are_read_generically() -> None:
     infos = service_reasons(REASONS)
     assert "did-not-think" not in infos
     assert infos["old-one"].retired and not infos["no-training"].retired
+
+
+# --- parts counted as they are sealed, a batch at a time -------------------------------------
+
+
+def as_batches(parts, per_batch):
+    """The parts packed as the service's files hold them: each distinct head and answer once
+    per batch, each row a head number and answer numbers."""
+    batches = []
+    for start in range(0, len(parts), per_batch):
+        heads, answers, rows = {}, {}, []
+        head_numbers, answer_numbers = {}, {}
+        for part in parts[start : start + per_batch]:
+            head = {k: v for k, v in part.items() if k != "answers"}
+            hkey = repr(sorted(head.items()))
+            if hkey not in head_numbers:
+                head_numbers[hkey] = len(heads)
+                heads[len(heads)] = head
+            numbers = []
+            for a in part["answers"]:
+                akey = repr(sorted(a.items()))
+                if akey not in answer_numbers:
+                    answer_numbers[akey] = len(answers)
+                    answers[len(answers)] = a
+                numbers.append(answer_numbers[akey])
+            rows.append([head_numbers[hkey], numbers])
+        batches.append(PartBatch(heads, answers, rows))
+    return batches
+
+
+def random_parts(seed, n=400):
+    rng = random.Random(seed)
+    service = [r.id for r in REASONS if r.level == "service"] + ["did-not-think"]
+    parts = []
+    for _ in range(n):
+        answers = []
+        for i in range(rng.randint(0, 6)):
+            response = rng.choice(["done", "partly", "not_done", "not_applicable"])
+            given = (
+                rng.sample(service, rng.randint(0, 2)) if response in ("partly", "not_done") else []
+            )
+            answers.append(
+                answer(
+                    f"i{i}",
+                    response,
+                    given,
+                    rng.choice([("7.1",), ("8.1", "5.10"), ("4.2",), ()]),
+                    critical=rng.random() < 0.3,
+                )
+            )
+        part = contact(
+            rng.choice("abcdefg"),
+            answers,
+            month=rng.choice(["2026-04", "2026-06", "2026-08", "2026-09", "2026-10"]),
+            flagged=rng.random() < 0.2,
+            setting=rng.choice(["clinic", "home_visit"]),
+            baby_removed=rng.random() < 0.1,
+        )
+        part["checklist"] = rng.choice(["any-contact", "any-contact", "booking"])
+        parts.append(part)
+    return parts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_batches_count_exactly_as_the_same_parts_one_by_one(seed) -> None:
+    """Five or more contacts of several checklists and months per batch, in any mix: the
+    figures (and their order) are the same whichever way the parts come."""
+    parts = random_parts(seed)
+    one_by_one = report(parts)
+    assert one_by_one["contacts"]  # enough to show figures, so the comparison means something
+    for per_batch in (1, 7, 400):
+        assert report(as_batches(parts, per_batch)) == one_by_one
+        assert json.dumps(report(as_batches(parts, per_batch))) == json.dumps(one_by_one)
+    # Batches and single parts mixed.
+    assert report(as_batches(parts[:200], 13) + parts[200:]) == one_by_one
+
+
+def test_a_batch_row_naming_no_head_or_answer_is_left_out_and_said() -> None:
+    good = contact("a", [answer()])
+    batch = PartBatch(
+        {0: {k: v for k, v in good.items() if k != "answers"}},
+        {0: answer()},
+        [[0, [0]], [1, [0]], [0, [0, 7]], [0, "0"], [0], "x", [[0], [0]], [0, [0]]],
+    )
+    assert batch.dropped == 6
+    assert [list(part["answers"]) for part in batch.parts()] == [[answer()], [answer()]]
+
+
+def test_reasons_within_a_figure_keep_the_reasons_list_order_whatever_was_read_first() -> None:
+    team = ["a", "b", "c", "d", "e"]
+    first = answer("i9", "not_done", ["no-support-after-removal", "no-training"], critical=True)
+    second = answer("i9", "not_done", ["no-private-room"], critical=True)
+    parts = spread(10, team, lambda a: contact(a, [first])) + spread(
+        10, team, lambda a: contact(a, [second])
+    )
+    forwards, backwards = report(parts), report(parts[::-1])
+    reasons = forwards["critical_not_done"][0]["reasons"]
+    assert list(reasons) == ["no-private-room", "no-training", "no-support-after-removal"]
+    assert json.dumps(forwards) == json.dumps(backwards)

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from itertools import chain, repeat
+from operator import itemgetter, or_
 from typing import Any
 
 from checklists import NEEDS_REASON, RESPONSES, SETTINGS, STAFF_REQUIREMENTS, STAGES
@@ -86,6 +89,57 @@ def service_reasons(reasons: Iterable[Any]) -> dict[str, ReasonInfo]:
     return out
 
 
+@dataclass(frozen=True)
+class PartBatch:
+    """Contact parts as they are sealed, one person's month in one: each row is
+    `[head number, [answer numbers]]`, and each distinct head (a part without its answers) and
+    each distinct answer is written once. Counted as it is (`_Period.count_batch`), a year of a
+    service is a few hundred batches rather than 100,000 parts made one by one; `parts()` gives
+    the same parts one by one, and both count the same.
+
+    Rows are hostile input: a row that does not name one of `heads` and only `answers` is left
+    out when the batch is made (`dropped` says how many), so counting can trust the rest."""
+
+    heads: Mapping[Any, Mapping[str, Any]]
+    answers: Mapping[Any, Any]
+    rows: Sequence[Sequence[Any]]
+    dropped: int = field(default=0, init=False)
+    # How many times each answer (by number) is named, over every row: counted while the rows
+    # are checked, and used by the counting when the batch is one person's one checklist.
+    numbers: Counter = field(default_factory=Counter, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:  # one pass each over every row's head and answers, in C
+            numbers = Counter(chain.from_iterable(map(itemgetter(1), self.rows)))
+            whole = (
+                set(map(itemgetter(0), self.rows)) <= self.heads.keys()
+                and numbers.keys() <= self.answers.keys()
+                and all(type(row[1]) in (list, tuple) for row in self.rows)
+            )
+        except (IndexError, KeyError, TypeError, ValueError):
+            whole = False
+        if not whole:
+            rows = [row for row in self.rows if self._row_ok(row)]
+            object.__setattr__(self, "dropped", len(self.rows) - len(rows))
+            object.__setattr__(self, "rows", rows)
+            numbers = Counter(chain.from_iterable(map(itemgetter(1), rows)))
+        object.__setattr__(self, "numbers", numbers)
+
+    def _row_ok(self, row: Any) -> bool:
+        try:
+            return (
+                row[0] in self.heads
+                and type(row[1]) in (list, tuple)
+                and all(number in self.answers for number in row[1])
+            )
+        except (IndexError, KeyError, TypeError):
+            return False
+
+    def parts(self) -> Iterator[dict[str, Any]]:
+        for head, numbers, *_ in self.rows:
+            yield {**self.heads[head], "answers": [self.answers[n] for n in numbers]}
+
+
 # --- months --------------------------------------------------------------------------------
 
 
@@ -126,11 +180,10 @@ class _Period:
 
     Fast at a year of a large service (100,000 parts of some 25 answers): parts read from the
     service's files share one object per distinct answer, so each answer object is judged
-    once (`_see`, `_judge`), and a part only adds its answers' numbers to its author's tally
-    (`Counter.update`, in C) and its head (author, setting, stage, flag, barriers cited) to
-    small tallies of heads; the figures are spread from the tallies at the end (`finish`), in
-    the order in which the answers were first met. Answers that are not shared objects are
-    counted the same way, only more slowly.
+    once (`_see`, `_judge`); a batch of parts (`count_batch`) adds its answers' numbers to
+    its authors' tallies all at once (in C), and each part only says which service barriers
+    it cites (a bit per barrier, or-ed together); the figures are spread from the tallies at
+    the end (`finish`). Parts one by one (`count`) are counted the same way, only more slowly.
     """
 
     reasons: Mapping[str, ReasonInfo]
@@ -149,29 +202,123 @@ class _Period:
     needs_reason: Cell = field(default_factory=Cell)
     no_reason: Cell = field(default_factory=Cell)
     # Per checklist: id(answer) -> (the answer, kept so that its id stays its own while
-    # counting; the figure keys it counts towards). Per signature: those keys, and barriers.
-    # Per checklist: id(answer) -> the service barriers it cites (only answers that cite one).
+    # counting; the figure keys it counts towards); id(answer) -> the bits of the service
+    # barriers it cites (only answers that cite one). Per signature: those keys, and bits.
     seen: dict[str, dict[int, tuple[Any, tuple]]] = field(default_factory=dict)
-    judged: dict[tuple, tuple] = field(default_factory=dict)
-    cites: dict[str, dict[int, frozenset]] = field(default_factory=dict)
-    # Per checklist: the ids of `seen`. Per (author, checklist): how often each answer (by id)
-    # was counted, and the ids of answers citing a barrier met so far; `order`, each such
-    # (author, checklist, id) in the order first met (the order of the figures they make).
-    # How many parts had each (author, flagged, removal, (setting, stage)): `heads`; each
-    # (author, (setting, stage)) with a barrier cited: `hits`; each (author, barriers): `cited`.
-    known: dict[str, set[int]] = field(default_factory=dict)
-    tallies: dict[tuple[str, str], Counter] = field(default_factory=dict)
-    met: dict[tuple[str, str], set[int]] = field(default_factory=dict)
-    order: list[tuple[str, str, int]] = field(default_factory=list)
+    masks: dict[int, int] = field(default_factory=dict)
+    judged: dict[tuple, tuple[tuple, int]] = field(default_factory=dict)
+    # Per checklist: how often each answer (by id) was counted; per (author, checklist): the
+    # answers (by id) counted for them. How many parts had each (author, flagged, removal,
+    # (setting, stage)): `heads`; each (author, (setting, stage)) with a barrier cited:
+    # `hits`; each (author, bits of the barriers cited): `cited`.
+    tallies: dict[str, Counter] = field(default_factory=dict)
+    present: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     heads: Counter = field(default_factory=Counter)
     hits: Counter = field(default_factory=Counter)
     cited: Counter = field(default_factory=Counter)
 
+    def __post_init__(self) -> None:
+        self.bits = {reason: 1 << n for n, reason in enumerate(self.reasons)}
+
+    def _seen(self, checklist: str) -> dict:
+        seen = self.seen.get(checklist)
+        if seen is None:
+            seen = self.seen[checklist] = {}
+        return seen
+
+    def _tally(self, who: tuple[str, str]) -> tuple[Counter, set[int]]:
+        tally = self.tallies.get(who[1])
+        if tally is None:
+            tally = self.tallies[who[1]] = Counter()
+        present = self.present.get(who)
+        if present is None:
+            present = self.present[who] = set()
+        return tally, present
+
     def count(self, part: Mapping[str, Any]) -> None:
-        author = part.get("author")
-        if not isinstance(author, str) or not author:
+        head = self._head(part)
+        if head is None:
             return
-        setup = part.get("setup")
+        author, checklist, flagged, removed, place = head
+        self.heads[(author, flagged, removed, place)] += 1
+        answers = part.get("answers")
+        if not isinstance(answers, list):
+            return
+        seen = self._seen(checklist)
+        ids = list(map(id, answers))
+        for answer in answers:
+            if id(answer) not in seen:
+                self._see(checklist, answer, seen)
+        tally, present = self._tally((author, checklist))
+        tally.update(ids)
+        present.update(ids)
+        mask = reduce(or_, map(self.masks.get, ids, repeat(0)), 0)
+        if mask:
+            self.hits[(author, place)] += 1
+            self.cited[(author, mask)] += 1
+
+    def count_batch(self, heads: Mapping[Any, Mapping[str, Any]], batch: PartBatch) -> None:
+        """Count the rows of `batch` whose head is one of `heads` (this period's) as `count`
+        would count each, without making a part of each row: the heads are read once, every
+        row's answers are tallied at once (in C), and each row only or-s the bits of the
+        barriers its answers cite."""
+        prepared = {n: h for n, h in ((n, self._head(h)) for n, h in heads.items()) if h}
+        rows, answers = batch.rows, batch.answers
+        per_head = Counter(map(itemgetter(0), rows))
+        if not per_head.keys() <= prepared.keys():
+            rows = [row for row in rows if row[0] in prepared]
+            per_head = Counter(map(itemgetter(0), rows))
+        if not rows:
+            return
+        for number, n in per_head.items():
+            author, _, flagged, removed, place = prepared[number]
+            self.heads[(author, flagged, removed, place)] += n
+        whos = {prepared[n][:2] for n in per_head}
+        # Each answer's id, once for the batch (the same int objects are then counted, not a
+        # new one per row), each new answer judged, and the barriers each answer cites (the
+        # same whatever its checklist: one map for the batch, 0 for none). All in C but `_see`.
+        ident_of = dict(zip(answers.keys(), map(id, answers.values()), strict=True))
+        for checklist in {checklist for _, checklist in whos}:
+            seen = self._seen(checklist)
+            for answer in [a for a in answers.values() if id(a) not in seen]:
+                if id(answer) not in seen:  # (the same answer twice in a batch)
+                    self._see(checklist, answer, seen)
+        masks = map(self.masks.get, ident_of.values(), repeat(0))
+        citing = dict(zip(ident_of.keys(), masks, strict=True))
+        if len(whos) == 1:
+            groups = {whos.pop(): rows}  # one checklist in this batch
+        else:
+            groups = {}
+            for row in rows:
+                groups.setdefault(prepared[row[0]][:2], []).append(row)
+        for who, grouped in groups.items():
+            # Counted by number first (small ints, in C), then once per answer by its id.
+            if grouped is batch.rows:
+                counted = batch.numbers  # the whole batch: counted as it was made
+            else:
+                counted = Counter(chain.from_iterable(map(itemgetter(1), grouped)))
+            tally, present = self._tally(who)
+            for number, n in counted.items():
+                tally[ident_of[number]] += n
+            present.update(map(ident_of.__getitem__, counted))
+        if not any(citing.values()):
+            return
+        bits = citing.__getitem__
+        cited = [reduce(or_, map(bits, numbers), 0) for numbers in map(itemgetter(1), rows)]
+        for (number, mask), n in Counter(zip(map(itemgetter(0), rows), cited, strict=True)).items():
+            if mask:
+                author, _, _, _, place = prepared[number]
+                self.hits[(author, place)] += n
+                self.cited[(author, mask)] += n
+
+    @staticmethod
+    def _head(head: Mapping[str, Any]) -> tuple[str, str, bool, bool, tuple[str, str]] | None:
+        """(author, checklist, flagged, removed, (setting, stage)) of a contact part or head;
+        None when it has no author."""
+        author = head.get("author")
+        if not isinstance(author, str) or not author:
+            return None
+        setup = head.get("setup")
         if not isinstance(setup, dict):
             setup = {}
         setting, stage = setup.get("setting"), setup.get("stage")
@@ -179,46 +326,16 @@ class _Period:
             setting if isinstance(setting, str) else "",
             stage if isinstance(stage, str) else "",
         )
-        flagged, removed = part.get("flagged") is True, setup.get("baby_removed") is True
-        answers = part.get("answers")
-        if not isinstance(answers, list):
-            self.heads[(author, flagged, removed, place)] += 1
-            return
-        checklist = part.get("checklist")
-        if not isinstance(checklist, str):
-            checklist = ""
-        ids = list(map(id, answers))
-        known = self.known.get(checklist)
-        if known is None:
-            known = self.known[checklist] = set()
-            self.seen[checklist], self.cites[checklist] = {}, {}
-        cites = self.cites[checklist]
-        if not known.issuperset(ids):
-            seen = self.seen[checklist]
-            for answer in answers:
-                if id(answer) not in known:
-                    known.add(id(answer))
-                    self._see(checklist, answer, seen, cites)
-        who = (author, checklist)
-        tally = self.tallies.get(who)
-        if tally is None:
-            tally = self.tallies[who] = Counter()
-            self.met[who] = set()
-        tally.update(ids)
-        self.heads[(author, flagged, removed, place)] += 1
-        citing = [*filter(cites.__contains__, ids)]
-        if not citing:
-            return
-        met = self.met[who]
-        if not met.issuperset(citing):
-            for number in citing:
-                if number not in met:
-                    met.add(number)
-                    self.order.append((author, checklist, number))
-        self.hits[(author, place)] += 1
-        self.cited[(author, frozenset().union(*map(cites.__getitem__, citing)))] += 1
+        checklist = head.get("checklist")
+        return (
+            author,
+            checklist if isinstance(checklist, str) else "",
+            head.get("flagged") is True,
+            setup.get("baby_removed") is True,
+            place,
+        )
 
-    def _see(self, checklist: str, answer: Any, seen: dict, cites: dict) -> None:
+    def _see(self, checklist: str, answer: Any, seen: dict) -> None:
         if not isinstance(answer, dict) or answer.get("response") not in RESPONSES:
             signature: tuple = ()
         else:
@@ -231,20 +348,21 @@ class _Period:
             )
         if (checklist, signature) not in self.judged:
             self.judged[(checklist, signature)] = self._judge(checklist, signature)
-        keys, barriers = self.judged[(checklist, signature)]
+        keys, mask = self.judged[(checklist, signature)]
         seen[id(answer)] = (answer, keys)
-        if barriers:
-            cites[id(answer)] = barriers
+        if mask:
+            self.masks[id(answer)] = mask
 
-    def _judge(self, checklist: str, signature: tuple) -> tuple[tuple, frozenset]:
-        """The figures one kind of answer adds to, and the service barriers it cites."""
+    def _judge(self, checklist: str, signature: tuple) -> tuple[tuple, int]:
+        """The figures one kind of answer adds to, and the bits of the service barriers it
+        cites."""
         if not signature:
-            return (), frozenset()
+            return (), 0
         item_id, response, requirements, given, critical = signature
         item = (checklist, item_id)
         keys: list[tuple] = [("requirements", q, response) for q in requirements]
         if response not in NEEDS_REASON:
-            return tuple(keys), frozenset()
+            return tuple(keys), 0
         keys.append(("needs_reason",))
         if not given:
             keys.append(("no_reason",))
@@ -262,7 +380,7 @@ class _Period:
                 keys.append(("referral", item))
             if REMOVAL_REQUIREMENT in info.requirements:
                 keys.append(("removal", r))
-        return tuple(keys), frozenset(service)
+        return tuple(keys), reduce(or_, (self.bits[r] for r in service), 0)
 
     def finish(self) -> _Period:
         """Spread the tallies of heads and answers over the figures they count towards."""
@@ -278,24 +396,27 @@ class _Period:
             cells[0].add(author, n)
         for (author, place), n in self.hits.items():
             self.by_setting[place][1].add(author, n)
-        for (author, cited), n in self.cited.items():
-            for reason in cited:
+        decoded: dict[int, list[str]] = {}
+        for (author, mask), n in self.cited.items():
+            reasons = decoded.get(mask)
+            if reasons is None:
+                reasons = decoded[mask] = [r for r, bit in self.bits.items() if mask & bit]
+            for reason in reasons:
                 self.barriers.setdefault(reason, Cell()).add(author, n)
-        # The keys of answers that cite a barrier first, in the order first met: the figures
-        # only they make (critical items' reasons, gaps after a removal) keep that order.
-        counts: Counter = Counter()
-        for _, checklist, number in self.order:
-            for key in self.seen[checklist][number][1]:
-                counts[key] += 0
+        # Each figure: its answers' counts summed (in C), and the authors of those answers.
+        counts: dict[tuple, int] = {}
+        for checklist, tally in self.tallies.items():
+            for key, idents in _by_key(self.seen[checklist]):
+                n = sum(map(tally.get, idents, repeat(0)))
+                if n:
+                    counts[key] = counts.get(key, 0) + n
         authors: dict[tuple, set[str]] = {}
-        for (author, checklist), tally in self.tallies.items():
-            seen = self.seen[checklist]
-            mine: Counter = Counter()
-            for number, n in tally.items():
-                for key in seen[number][1]:
-                    mine[key] += n
-            for key, n in mine.items():
-                counts[key] += n
+        keys_of = {
+            checklist: {ident: keys for ident, (_, keys) in seen.items()}
+            for checklist, seen in self.seen.items()
+        }
+        for (author, checklist), present in self.present.items():
+            for key in set().union(*map(keys_of[checklist].__getitem__, present)):
                 authors.setdefault(key, set()).add(author)
         for key, n in counts.items():
             cell = self._cell(key)
@@ -303,12 +424,10 @@ class _Period:
         self.heads.clear()
         self.hits.clear()
         self.cited.clear()
-        self.known.clear()
         self.tallies.clear()
-        self.met.clear()
-        self.order.clear()
+        self.present.clear()
         self.seen.clear()  # the answers may go now
-        self.cites.clear()
+        self.masks.clear()
         return self
 
     def _cell(self, key: tuple) -> Cell:
@@ -327,6 +446,21 @@ class _Period:
             return getattr(self, kind)
         table = {"critical_total": self.critical_total, "training": self.training}
         return table.get(kind, self.referral).setdefault(key[1], Cell())
+
+
+def _by_key(seen: Mapping[int, tuple[Any, tuple]]) -> list[tuple[tuple, list[int]]]:
+    """Each figure key, with the answers (by id) that count towards it."""
+    out: dict[tuple, list[int]] = {}
+    for ident, (_, keys) in seen.items():
+        for key in keys:
+            out.setdefault(key, []).append(ident)
+    return list(out.items())
+
+
+def _in_order(cells: Mapping[str, Any], listed: list[str]) -> list[str]:
+    """The reasons of `cells` in the order of the reasons list (any other after, by name):
+    the same order whatever order the parts were read in."""
+    return [r for r in listed if r in cells] + sorted(set(cells) - set(listed))
 
 
 def _rate(part: int | None, whole: int | None, scale: float = 100.0) -> float | None:
@@ -376,7 +510,7 @@ def _items(
 
 
 def build(
-    parts: Iterable[Mapping[str, Any]],
+    parts: Iterable[Mapping[str, Any] | PartBatch],
     supervision: Iterable[Mapping[str, Any]],
     since: str,
     until: str,
@@ -386,7 +520,8 @@ def build(
     rejected: int = 0,
 ) -> dict[str, Any]:
     """The report's JSON object for the whole months `since`..`until` (YYYY-MM, both
-    included), counted from every contact part of that period and of the one before."""
+    included), counted from every contact part of that period and of the one before: parts
+    one by one, or `PartBatch`es of them as they are sealed (or both)."""
     start, end = month_index(since), month_index(until)
     if start is None or end is None or start > end:
         raise ValueError(f"not a period of months: {since}..{until}")
@@ -397,21 +532,38 @@ def build(
     item_titles = dict(item_titles or {})
     now, then = _Period(infos), _Period(infos)
     indexes: dict[str, int | None] = {}
-    for part in parts:
-        if not isinstance(part, Mapping) or part.get("kind", "contact") != "contact":
-            continue
+
+    def period_of(part: Mapping[str, Any]) -> _Period | None:
+        if part.get("kind", "contact") != "contact":
+            return None
         month = part.get("month")
         if not isinstance(month, str):
-            continue
+            return None
         index = indexes.get(month, -1)
         if index == -1:
             index = indexes[month] = month_index(month)
         if index is None:
-            continue
+            return None
         if start <= index <= end:
-            now.count(part)
-        elif before <= index < start:
-            then.count(part)
+            return now
+        return then if before <= index < start else None
+
+    for part in parts:
+        if isinstance(part, PartBatch):
+            shares: dict[int, dict[int, Mapping[str, Any]]] = {}
+            for number, head in part.heads.items():
+                period = period_of(head) if isinstance(head, Mapping) else None
+                if period is not None:
+                    shares.setdefault(id(period), {})[number] = head
+            for period in (now, then):
+                if id(period) in shares:
+                    period.count_batch(shares[id(period)], part)
+            continue
+        if not isinstance(part, Mapping):
+            continue
+        period = period_of(part)
+        if period is not None:
+            period.count(part)
     now.finish()
     then.finish()
 
@@ -447,7 +599,7 @@ def build(
             "item": i,
             "title": _title(item_titles, c, i),
             "count": now.critical_total[(c, i)].shown,
-            "reasons": {r: cell.shown for r, cell in cells.items()},
+            "reasons": {r: cells[r].shown for r in _in_order(cells, listed)},
         }
         for (c, i), cells in now.critical.items()
     ]
@@ -510,7 +662,7 @@ def build(
         "training_needs": _items(now.training, item_titles),
         "removal": {
             "contacts_after_removal": now.removal_contacts.shown,
-            "gaps": {r: c.shown for r, c in now.removal_gaps.items()},
+            "gaps": {r: now.removal_gaps[r].shown for r in _in_order(now.removal_gaps, listed)},
         },
         "missing_services": _items(now.referral, item_titles),
         "supervision": {
