@@ -120,11 +120,15 @@ def build(
 
     since, until = chosen_period(since, until)
     first, _ = model.previous_period(since, until)
-    read = read_parts(store, person, first, until)  # NotAllowed for anyone but a lead
-    if not getattr(read, "has_key", True):  # figures of nothing would read as a quiet service
-        raise InvalidInput(" ".join(read.problems) or "You do not have the service report key yet.")
-    requirements, items = _titles(store)
-    with collector_paused():  # a year of parts: no garbage, only many objects to walk
+    # A year of parts is millions of objects and no garbage: the cycle collector stays off
+    # from the reading to the last figure (switched on in between, it walked them all once).
+    with collector_paused():
+        read = read_parts(store, person, first, until)  # NotAllowed for anyone but a lead
+        if not getattr(read, "has_key", True):  # figures of nothing would read as quiet
+            raise InvalidInput(
+                " ".join(read.problems) or "You do not have the service report key yet."
+            )
+        requirements, items = _titles(store)
         data = model.build(
             read.batches,
             read.supervision,
@@ -135,6 +139,7 @@ def build(
             items,
             rejected=read.rejected,
         )
+        read.batches = []  # freed now, not walked by the collector once it is back on
     report = ServiceReport(data, list(read.problems), bool(getattr(read, "has_key", True)))
     detail = {"since": since, "until": until, "format": fmt}
     audit.record(store, "read_service_report", person.name, None, detail, report)

@@ -156,7 +156,10 @@ def unpack(blob: bytes) -> tuple[list, list, list, bool]:
     if inflate.unconsumed_tail:
         raise ValueError("a packed batch too large to be one month of one person's parts")
     first, _, rest = plain.partition(b"\n")
-    document = json.loads(first)
+    try:
+        document = json.loads(first)
+    except RecursionError as exc:  # nested deeper than any batch is
+        raise ValueError("not a packed batch") from exc
     if not isinstance(document, dict):
         raise ValueError("not a packed batch")
     lines = document.get("format") == ANSWER_LINES
@@ -345,21 +348,22 @@ def _shared_lines(lines: list[bytes], interned: dict) -> dict[int, dict]:
     """`_shared` for answers packed as lines (format 2): a line met before is its answer at
     once; a new one is taken apart and checked once (and shared with an equal answer packed
     as an object). `interned` holds the lines too (as keys of their own type, bytes)."""
-    found = list(map(interned.get, lines))
-    if None not in found:
-        return dict(enumerate(found))
-    good = {}
-    for number, (line, shared) in enumerate(zip(lines, found, strict=True)):
+    good = dict(enumerate(map(interned.get, lines)))
+    if None not in good.values():
+        return good
+    for number in [n for n, shared in good.items() if shared is None]:
+        line = lines[number]
+        shared = interned.get(line)  # (the same new line twice in a batch)
         if shared is None:
             try:
                 answer = json.loads(line)
-            except ValueError:
-                continue
+            except (ValueError, RecursionError):  # not JSON, or nested deeper than any answer
+                answer = None
             shared = _shared([answer], interned).get(0)
-            if shared is None:
-                continue
-            interned[line] = shared
-        good[number] = shared
+        if shared is None:
+            del good[number]
+        else:
+            good[number] = interned[line] = shared
     return good
 
 

@@ -309,3 +309,34 @@ def test_a_row_naming_an_answer_its_batch_does_not_have_is_rejected_and_said(tea
     assert len(read.contacts) == 1
     assert read.rejected == 2
     assert any("shape this version does not write" in p for p in read.problems)
+
+
+def test_an_answer_line_nested_too_deep_is_rejected_not_a_crash(team, lead):
+    """A signed batch with one answer line nested 200,000 deep (Python's JSON reader gives up
+    with RecursionError, not ValueError): that part is not counted; the rest are."""
+    from store.service_parts import new_entry_id, pack
+
+    store = team.store
+    public = ReportKeys(store.people).public()
+    part = contact(team.jo)
+    head = {k: v for k, v in part.items() if k != "answers"}
+    document = {"format": 2, "heads": [head], "parts": [[0, [0]]]}
+    deep = "[" * 200_000 + "]" * 200_000
+    blob = zlib.compress(f"{json.dumps(document)}\n{deep}".encode())
+    put_entry(
+        store.data_dir, MONTH, sealed_entry(new_entry_id(), [], team.jo.private_key, public, blob)
+    )
+    deep_document = zlib.compress(("[" * 200_000 + "]" * 200_000).encode())
+    put_entry(
+        store.data_dir,
+        MONTH,
+        sealed_entry(new_entry_id(), [], team.jo.private_key, public, deep_document),
+    )
+    put_entry(
+        store.data_dir,
+        MONTH,
+        sealed_entry(new_entry_id(), [], team.kit.private_key, public, pack([contact(team.kit)])),
+    )
+    read = read_parts(store, lead, MONTH, MONTH)
+    assert len(read.contacts) == 1
+    assert read.rejected == 2

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from operator import itemgetter, or_
 from typing import Any
 
@@ -112,7 +112,8 @@ class PartBatch:
         try:  # one pass each over every row's head and answers, in C
             numbers = Counter(chain.from_iterable(map(itemgetter(1), self.rows)))
             whole = (
-                set(map(itemgetter(0), self.rows)) <= self.heads.keys()
+                all(isinstance(head, Mapping) for head in self.heads.values())
+                and set(map(itemgetter(0), self.rows)) <= self.heads.keys()
                 and numbers.keys() <= self.answers.keys()
                 and all(type(row[1]) in (list, tuple) for row in self.rows)
             )
@@ -128,7 +129,7 @@ class PartBatch:
     def _row_ok(self, row: Any) -> bool:
         try:
             return (
-                row[0] in self.heads
+                isinstance(self.heads.get(row[0]), Mapping)
                 and type(row[1]) in (list, tuple)
                 and all(number in self.answers for number in row[1])
             )
@@ -274,42 +275,55 @@ class _Period:
             author, _, flagged, removed, place = prepared[number]
             self.heads[(author, flagged, removed, place)] += n
         whos = {prepared[n][:2] for n in per_head}
-        # Each answer's id, once for the batch (the same int objects are then counted, not a
-        # new one per row), each new answer judged, and the barriers each answer cites (the
-        # same whatever its checklist: one map for the batch, 0 for none). All in C but `_see`.
-        ident_of = dict(zip(answers.keys(), map(id, answers.values()), strict=True))
-        for checklist in {checklist for _, checklist in whos}:
-            seen = self._seen(checklist)
-            for answer in [a for a in answers.values() if id(a) not in seen]:
-                if id(answer) not in seen:  # (the same answer twice in a batch)
-                    self._see(checklist, answer, seen)
-        masks = map(self.masks.get, ident_of.values(), repeat(0))
-        citing = dict(zip(ident_of.keys(), masks, strict=True))
         if len(whos) == 1:
             groups = {whos.pop(): rows}  # one checklist in this batch
         else:
             groups = {}
             for row in rows:
                 groups.setdefault(prepared[row[0]][:2], []).append(row)
-        for who, grouped in groups.items():
-            # Counted by number first (small ints, in C), then once per answer by its id.
+        # Each answer's id, once for the batch: the same int objects are then counted, not a
+        # new one per row.
+        ident_of = dict(zip(answers.keys(), map(id, answers.values()), strict=True))
+        for (author, checklist), grouped in groups.items():
+            # Counted by number first (small ints, in C), then once per answer by its id;
+            # only the answers these rows name are judged (a batch listing many answers and
+            # many checklists costs what its rows name, no more).
             if grouped is batch.rows:
                 counted = batch.numbers  # the whole batch: counted as it was made
             else:
                 counted = Counter(chain.from_iterable(map(itemgetter(1), grouped)))
-            tally, present = self._tally(who)
+            seen = self._seen(checklist)
+            for number in [n for n in counted if ident_of[n] not in seen]:
+                if ident_of[number] not in seen:  # (the same answer under two numbers)
+                    self._see(checklist, answers[number], seen)
+            tally, present = self._tally((author, checklist))
             for number, n in counted.items():
                 tally[ident_of[number]] += n
             present.update(map(ident_of.__getitem__, counted))
+        # The barriers each answer cites (the same whatever its checklist: one map for the
+        # batch; 0 for none, and for an answer no row names).
+        masks = map(self.masks.get, ident_of.values(), repeat(0))
+        citing = dict(zip(ident_of.keys(), masks, strict=True))
         if not any(citing.values()):
             return
         bits = citing.__getitem__
         cited = [reduce(or_, map(bits, numbers), 0) for numbers in map(itemgetter(1), rows)]
-        for (number, mask), n in Counter(zip(map(itemgetter(0), rows), cited, strict=True)).items():
-            if mask:
-                author, _, _, _, place = prepared[number]
-                self.hits[(author, place)] += n
-                self.cited[(author, mask)] += n
+        # Parts citing a barrier, per head (its setting and stage) and per set of barriers.
+        hit_heads = Counter(compress(map(itemgetter(0), rows), cited))
+        for number, n in hit_heads.items():
+            author, _, _, _, place = prepared[number]
+            self.hits[(author, place)] += n
+        authors = {prepared[number][0] for number in hit_heads}
+        if len(authors) == 1:  # one person's batch, as the program writes them
+            author = authors.pop()
+            for mask, n in Counter(cited).items():
+                if mask:
+                    self.cited[(author, mask)] += n
+        else:
+            pairs = Counter(zip(map(itemgetter(0), rows), cited, strict=True))
+            for (number, mask), n in pairs.items():
+                if mask:
+                    self.cited[(prepared[number][0], mask)] += n
 
     @staticmethod
     def _head(head: Mapping[str, Any]) -> tuple[str, str, bool, bool, tuple[str, str]] | None:
@@ -403,24 +417,20 @@ class _Period:
                 reasons = decoded[mask] = [r for r, bit in self.bits.items() if mask & bit]
             for reason in reasons:
                 self.barriers.setdefault(reason, Cell()).add(author, n)
-        # Each figure: its answers' counts summed (in C), and the authors of those answers.
+        # Each figure: its answers' counts summed (in C), and who gave them: only as many
+        # practitioners as it takes to show it (MIN_PRACTITIONERS), found by asking each
+        # person's answers whether they meet the figure's (in C).
         counts: dict[tuple, int] = {}
+        givers: dict[tuple, list[tuple[str, list[int]]]] = {}
         for checklist, tally in self.tallies.items():
             for key, idents in _by_key(self.seen[checklist]):
                 n = sum(map(tally.get, idents, repeat(0)))
                 if n:
                     counts[key] = counts.get(key, 0) + n
-        authors: dict[tuple, set[str]] = {}
-        keys_of = {
-            checklist: {ident: keys for ident, (_, keys) in seen.items()}
-            for checklist, seen in self.seen.items()
-        }
-        for (author, checklist), present in self.present.items():
-            for key in set().union(*map(keys_of[checklist].__getitem__, present)):
-                authors.setdefault(key, set()).add(author)
+                    givers.setdefault(key, []).append((checklist, idents))
         for key, n in counts.items():
             cell = self._cell(key)
-            cell.count, cell.authors = n, authors[key]
+            cell.count, cell.authors = n, self._givers(givers[key])
         self.heads.clear()
         self.hits.clear()
         self.cited.clear()
@@ -429,6 +439,19 @@ class _Period:
         self.seen.clear()  # the answers may go now
         self.masks.clear()
         return self
+
+    def _givers(self, answers: list[tuple[str, list[int]]]) -> set[str]:
+        """The practitioners (up to MIN_PRACTITIONERS of them) any of whose counted answers is
+        one of `answers` ((checklist, answer ids) pairs)."""
+        found: set[str] = set()
+        for (author, checklist), present in self.present.items():
+            if author in found:
+                continue
+            if any(c == checklist and not present.isdisjoint(ids) for c, ids in answers):
+                found.add(author)
+                if len(found) >= MIN_PRACTITIONERS:
+                    break
+        return found
 
     def _cell(self, key: tuple) -> Cell:
         kind = key[0]
@@ -609,21 +632,12 @@ def build(
     )
     stages = [s for s, _ in STAGES] + sorted({s for _, s in now.by_setting} - set(dict(STAGES)))
     by_setting = []
-    for s in settings:
-        for g in stages:
-            cells = now.by_setting.get((s, g))
-            if cells is None:
-                continue
-            n, hit = cells[0].shown, cells[1].shown
-            by_setting.append(
-                {
-                    "setting": s,
-                    "stage": g,
-                    "contacts": n,
-                    "with_barrier": hit,
-                    "barrier_rate": _rate(hit, n),
-                }
-            )
+    setting_order = {s: n for n, s in enumerate(settings)}
+    stage_order = {g: n for n, g in enumerate(stages)}
+    for s, g in sorted(now.by_setting, key=lambda k: (setting_order[k[0]], stage_order[k[1]])):
+        n, hit = now.by_setting[(s, g)][0].shown, now.by_setting[(s, g)][1].shown
+        row = {"setting": s, "stage": g, "contacts": n, "with_barrier": hit}
+        by_setting.append({**row, "barrier_rate": _rate(hit, n)})
     supervised = _supervised(supervision, now.contacts.authors, end)
     practitioners = Cell(len(now.contacts.authors), set(now.contacts.authors)).shown
     return {
