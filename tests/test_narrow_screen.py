@@ -161,3 +161,31 @@ def test_every_screen_uses_the_footer_that_fits_itself() -> None:
         if plain.search(line)
     ]
     assert found == []
+
+
+# -- the setup form's choices ------------------------------------------------------------------
+async def test_a_setup_choice_keeps_its_mark_with_its_words_at_80_and_60_columns(store, alex):
+    """Each option of a setup choice is drawn as "○ words"; one that does not fit on the line
+    starts the next, so no line of the form ends with a ○ or ◉ left behind (it did at 80
+    columns for "Meeting or case conference")."""
+    from tui.screens.setup import SetupScreen
+    from tui.widgets.choice_field import ChoiceField
+
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        for size in ((80, 24), SMALL):
+            await pilot.resize_terminal(*size)
+            for checklist in app.store.library.checklists.values():
+                app.push_screen(SetupScreen(checklist))
+                await settle(app, pilot)
+                fields = list(app.screen.query(ChoiceField))
+                assert fields, checklist.id
+                for field in fields:
+                    shown = [field.render_line(y).text.rstrip() for y in range(field.size.height)]
+                    assert not any(line.endswith(("○", "◉")) for line in shown), (size, shown)
+                    words = " ".join(" ".join(shown).split())
+                    for _, label in field.options:
+                        assert " ".join(label.split()) in words, (size, label, shown)
+                app.pop_screen()
+                await settle(app, pilot)

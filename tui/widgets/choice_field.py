@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -48,15 +50,32 @@ class ChoiceField(Widget, can_focus=True):
         return self.options[self.index][0]
 
     def render(self) -> Text:
+        return self.options_text(self.content_size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.options_text(width).wrap(self.app.console, max(width, 1)))
+
+    def options_text(self, width: int) -> Text:
+        """Every option, its mark and label kept together: an option that does not fit on
+        the line starts the next one, rather than leaving its ○ behind at the end of a line."""
         text = Text()
+        used = 0
         for position, (_, label) in enumerate(self.options):
             chosen = position == self.index
-            text.append("◉ " if chosen else "○ ", style="bold" if chosen else "")
+            mark = "◉ " if chosen else "○ "
+            size = cell_len(mark + label)
+            if used and width and used + 2 + size > width:
+                text.append("\n")
+                used = 0
+            elif used:
+                text.append("  ")
+                used += 2
+            text.append(mark, style="bold" if chosen else "")
             text.append(
                 label,
                 style="bold reverse" if chosen and self.has_focus else ("bold" if chosen else ""),
             )
-            text.append("  ")
+            used += size
         return text
 
     def action_move(self, step: int) -> None:
