@@ -251,8 +251,9 @@ async def test_the_contract_keys_still_work_whatever_the_file_says(store, alex) 
         b"\xff\xfe\x00\x01binary\x00",
         "folder",
         '"home.new" = "c"\n' + "#" * 70_000 + "\n",
+        "x = " + "[" * 5_000 + "]" * 5_000 + "\n",
     ],
-    ids=["bad TOML", "binary", "a folder", "too large"],
+    ids=["bad TOML", "binary", "a folder", "too large", "nested too deep"],
 )
 async def test_a_hostile_keymap_file_never_stops_the_app(store, alex, hostile) -> None:
     if hostile == "folder":

@@ -39,30 +39,15 @@ def keymap_path() -> Path:
 
 
 def read_file(path: Path) -> tuple[dict, str | None]:
-    """The file's table (empty when there is no file), or why it cannot be used."""
+    """The file's table (empty when there is no file), or why it cannot be used: read as every
+    file someone may have written is read (`checklists.untrusted`: an ordinary file, at most
+    64 KB, UTF-8 without NUL bytes, not nested too deeply, valid TOML)."""
+    from checklists.untrusted import UntrustedFileError, read_toml_file
+
     try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        if not path.exists():
-            return {}, None
-        if path.is_dir():
-            return {}, "it is a folder"
-        if not path.is_file():
-            return {}, "it is not an ordinary file"
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return {}, exc.strerror or str(exc)
-    if len(data) > MAX_BYTES:
-        return {}, f"it is larger than {MAX_BYTES // 1024} KB"
-    try:
-        return tomllib.loads(data.decode("utf-8")), None
-    except UnicodeDecodeError:
-        return {}, "it is not UTF-8 text"
-    except tomllib.TOMLDecodeError as exc:
-        return {}, f"it is not valid TOML ({exc})"
+        return read_toml_file(path, MAX_BYTES) or {}, None
+    except UntrustedFileError as exc:
+        return {}, exc.why
 
 
 def _shown(text: str) -> str:
