@@ -162,7 +162,8 @@ def open_sealed(sealed: dict, content_key: bytes, context: bytes) -> dict:
     try:
         plain = AESGCM(content_key).decrypt(unb64(sealed["nonce"]), unb64(sealed["data"]), context)
         content = json.loads(plain)
-    except (InvalidTag, KeyError, ValueError, TypeError) as exc:
+    except (InvalidTag, KeyError, ValueError, TypeError, RecursionError) as exc:
+        # RecursionError: sealed by someone holding the key, but nested deeper than any record.
         raise SealError("This record has been altered or damaged, so it cannot be opened.") from exc
     if not isinstance(content, dict):
         raise SealError("This record has been altered or damaged, so it cannot be opened.")
