@@ -6,6 +6,8 @@ fast or the machine is slow: before this, every letter typed before the box had 
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -30,7 +32,9 @@ def letters(text: str) -> list[str]:
     return ["space" if ch == " " else ch for ch in text]
 
 
-async def test_letters_typed_with_c_land_in_the_comment_in_order(team, checklist) -> None:
+@asynccontextmanager
+async def reading_jos_session(team, checklist):
+    """Sam, Jo's supervisor, signed in and reading one of her sessions (where `c` comments)."""
     store, _sam, jo, _kit = team
     flagged, _older, _draft = jo_sessions(store, jo, checklist)
     app = SteppingStonesApp(data_dir=store.data_dir)
@@ -38,6 +42,11 @@ async def test_letters_typed_with_c_land_in_the_comment_in_order(team, checklist
         await sign_in(app, pilot, "Sam Supervisor")
         app.push_screen(SessionViewScreen(flagged, app.store.people.get(jo.id)))
         await settle(app, pilot)
+        yield app, pilot
+
+
+async def test_letters_typed_with_c_land_in_the_comment_in_order(team, checklist) -> None:
+    async with reading_jos_session(team, checklist) as (app, pilot):
         burst(app, "c", *letters(WORDS))
         await settle(app, pilot)
         assert isinstance(app.screen, CommentScreen)
@@ -49,13 +58,7 @@ async def test_letters_typed_with_c_land_in_the_comment_in_order(team, checklist
 
 
 async def test_a_letter_on_a_list_is_not_carried_into_a_box_opened_later(team, checklist) -> None:
-    store, _sam, jo, _kit = team
-    flagged, _older, _draft = jo_sessions(store, jo, checklist)
-    app = SteppingStonesApp(data_dir=store.data_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "Sam Supervisor")
-        app.push_screen(SessionViewScreen(flagged, app.store.people.get(jo.id)))
-        await settle(app, pilot)
+    async with reading_jos_session(team, checklist) as (app, pilot):
         # "z" means nothing on the read-only session; it is not saved up for the comment.
         await pilot.press("z")
         await settle(app, pilot)
