@@ -17,6 +17,20 @@ LEAD_ONLY = (
 )
 
 
+LEAD_HOME = (
+    "You are signed in as a service lead: you see the service's figures, never anyone's "
+    "sessions, notes or names."
+)
+
+
+def has_sessions(person: Person) -> bool:
+    """Whether this person has or reads sessions at all (not a service lead with no other
+    role): what the app offers them at home follows from it."""
+    from store.roles import sees_sessions
+
+    return sees_sessions(person.roles)
+
+
 def require_sessions(person: Person) -> None:
     """NotAllowed for a service lead who has no other role: they see no session at all, not
     even a list of them (their own, a supervisee's, a summary or an export)."""

@@ -67,7 +67,18 @@ async def test_a_lead_presses_l_and_reads_the_teams_figures(service) -> None:
         await sign_in(app, pilot, "Lee Lead")
         await helpers.settle(app, pilot, workers=True)
         assert isinstance(app.screen, HomeScreen)
-        assert "service report" in rendered_text(app)
+        home = rendered_text(app)
+        # Home says what a lead is here for, with no error and nothing they cannot use.
+        assert "signed in as a service lead" in home and "service report" in home
+        assert "Could not read" not in home and "recent sessions" not in home
+        for word in ("new checklist", "resume", "prepare for supervision", "export"):
+            assert word not in home, word
+        footer = [key.key for key in app.screen.query("FooterKey")]
+        assert "r" not in footer and "n" not in footer
+        for key in ("n", "r", "p", "e", "i", "enter"):
+            await pilot.press(key)
+            await helpers.settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen), key
         await pilot.press("l")
         await helpers.settle(app, pilot, workers=True)
         assert isinstance(app.screen, ServiceReportScreen)

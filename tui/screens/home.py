@@ -30,6 +30,10 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# What only someone with sessions can do (not a service lead who has no other role).
+SESSION_ACTIONS = frozenset({"new", "resume", "delete", "prepare", "export", "import"})
+
+
 class HomeScreen(SteppingNode, Screen):
     TITLE = "Home"
     CSS_PATH = "home.tcss"
@@ -124,6 +128,12 @@ class HomeScreen(SteppingNode, Screen):
         yield KeysFooter()
 
     def _actions(self) -> str:
+        if not self.has_sessions:  # a service lead and nothing else: the report, and out
+            text = "[b]{home.service_report}[/b] service report"
+            if self.is_admin:
+                text += "   [b]{home.people}[/b] people"
+            text += "   [b]{home.sign_out}[/b] sign out   [b]{help:first}[/b] help"
+            return keys.fill(self, text)
         text = (
             "[b]{home.new}[/b] new checklist   [b]{home.resume}[/b] resume   "
             "[b]{home.delete}[/b] delete unfinished   [b]enter[/b] open\n"
@@ -157,6 +167,11 @@ class HomeScreen(SteppingNode, Screen):
         return person is not None and person.has("admin")
 
     @property
+    def has_sessions(self) -> bool:
+        person = self.stepping_app.user
+        return person is None or session_use.has_sessions(person)
+
+    @property
     def is_lead(self) -> bool:
         person = self.stepping_app.user
         return person is not None and person.has("lead")
@@ -168,9 +183,8 @@ class HomeScreen(SteppingNode, Screen):
             return self.has_supervisees
         if action == "people":
             return self.is_admin
-        if action == "new":  # a service lead who has no other role has no sessions
-            person = self.stepping_app.user
-            return person is None or any(role != "lead" for role in person.roles)
+        if action in SESSION_ACTIONS:  # a service lead who has no other role has no sessions
+            return self.has_sessions
         return True
 
     def on_mount(self) -> None:
@@ -181,10 +195,15 @@ class HomeScreen(SteppingNode, Screen):
         table = self.query_one("#recent", DataTable)
         table.add_columns("When", "Checklist", "Setting", "Status", "✓ ◐ ✗ –")
         self.query_one("#unopened", Static).display = False
+        if not self.has_sessions:
+            table.display = False
+            self.query_one(".section-title", Static).display = False
+            self.query_one("#resume", Static).update(session_use.LEAD_HOME)
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown, and again on return from a checklist.
-        self.load()
+        if self.has_sessions:
+            self.load()
 
     class SessionsRead(Message):
         def __init__(
