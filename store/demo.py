@@ -114,6 +114,7 @@ RESPONSE_WEIGHTS = {"done": 70, "partly": 12, "not_done": 10, "not_applicable": 
 
 
 LEAD_NAME = "Lee Lead"
+CORE_SHARE = 0.6  # the share of demo contacts on the any-contact checklist
 
 
 def _names(count: int) -> list[str]:
@@ -128,10 +129,12 @@ def _session(
     rng: random.Random, author: str, checklist, reasons, when: datetime, finished: bool
 ) -> dict:
     setup = dict(SETUP_DEFAULTS)
-    setup["setting"] = rng.choices(list(SETTING_WEIGHTS), list(SETTING_WEIGHTS.values()))[0]
-    setup["stage"] = rng.choice(["antenatal", "postnatal"])
+    settings = list(checklist.settings) or list(SETTING_WEIGHTS)
+    setup["setting"] = rng.choices(settings, [SETTING_WEIGHTS.get(s, 1) for s in settings])[0]
+    setup["stage"] = rng.choice(list(checklist.stages) or ["antenatal", "postnatal"])
     for question in checklist.setup_questions:
         setup[question.id] = rng.random() < 0.08
+    setup.update(dict(checklist.setup_facts))  # what a pause point's moment says already
     answers: dict[str, dict] = {}
     responses: dict[str, str] = {}
     items = checklist.visible_items(setup, {})
@@ -188,11 +191,12 @@ def _session(
     }
 
 
-def _write_parts(store, records, checklist, member: Person) -> None:
+def _write_parts(store, records, checklists: dict, member: Person) -> None:
     """Each finished session's structured part (issue 16), sealed for the report key through
     the author's own index, one entry per month, as finishing in the app writes them."""
     by_month: dict[str, dict[str, dict]] = {}
     for record in records:
+        checklist = checklists[record["checklist"]["id"]]
         part = contact_part(Session(record), checklist, member.sign_publics[0])
         by_month.setdefault(part["month"], {})[record["id"]] = part
     for month, parts in sorted(by_month.items()):
@@ -212,7 +216,17 @@ def build_demo_store(
     if not store.people.is_empty():
         raise InvalidInput(f"{data_dir} already has people in it: demo needs a new, empty folder.")
     rng = random.Random(seed)
-    checklist = store.library.checklists["any-contact"]
+    checklists = store.library.checklists
+    checklist = checklists["any-contact"]
+    # Most contacts are any contact; the rest are spread over the pause points, so that
+    # supervision and the service report show them from the start.
+    pause_points = [c for c in checklists.values() if c.is_pause_point]
+
+    def pick():
+        if not pause_points or rng.random() < CORE_SHARE:
+            return checklist
+        return rng.choice(pause_points)
+
     reasons = store.library.reasons
     stamp = now_iso()
 
@@ -249,7 +263,8 @@ def build_demo_store(
     admin = Person.from_record(supervisor)  # signs the directory, as its first admin would
     admin.private_key = privates[supervisor["id"]]
     store.people.sign_directory(admin)
-    store.remember_version(checklist)
+    for used in (checklist, *pause_points):
+        store.remember_version(used)
     report_keys = ReportKeys(store.people)
     report_keys.make(admin)  # made for the first lead, as adding one in the app does
     report_public = report_keys.public()
@@ -260,13 +275,13 @@ def build_demo_store(
         records, plain = [], []
         for _ in range(sessions_per_person):
             when = now - timedelta(days=rng.uniform(1, 365))
-            plain.append(_session(rng, member["id"], checklist, reasons, when, True))
+            plain.append(_session(rng, member["id"], pick(), reasons, when, True))
             records.append(sealed(plain[-1]))
         store.sessions.write_archive_bulk(member["id"], records)
         if report_public is not None:
             author = Person.from_record(member)
             author.private_key = privates[member["id"]]
-            _write_parts(store, plain, checklist, author)
+            _write_parts(store, plain, checklists, author)
         finished_total += len(records)
         if rng.random() < 0.2:
             when = now - timedelta(hours=rng.uniform(1, 200))
