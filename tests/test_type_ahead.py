@@ -83,3 +83,21 @@ async def test_a_stray_letter_is_never_carried_into_a_passphrase(team) -> None:
         assert app.type_ahead.catch(stray) is False
         await settle(app, pilot)
         assert app.focused.value == ""
+
+
+async def test_letters_are_never_carried_onto_a_screen_that_asks_for_a_passphrase(
+    store, alex
+) -> None:
+    """At start, before the sign-in screen is up, someone types their name, tab and their
+    passphrase: letters carried into the Name field would show the passphrase there."""
+    from tui.screens.sign_in import SignInScreen
+
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignInScreen)
+        name = app.focused
+        assert isinstance(name, Input) and not name.password
+        assert app.type_ahead.catch(events.Key("s", "s")) is False
+        await settle(app, pilot)
+        assert name.value == ""

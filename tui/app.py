@@ -299,6 +299,8 @@ class SteppingStonesApp(App[int]):
         if self.type_ahead.catch(event):
             event.prevent_default()
             event.stop()
+        else:
+            self.type_ahead.settle()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, every key, binding and palette command does nothing but unlock."""

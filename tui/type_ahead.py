@@ -8,8 +8,10 @@ slow clinic terminal, is enough. Here the app catches such letters on their way 
 types them into the text box that now has focus, in the order they were typed.
 
 Only letters, digits, spaces and punctuation are carried, only into a box that takes typing,
-and never into a passphrase field (letters meant for a note must not count as a guess).
-A letter that reaches the app while a list or a table has focus is left alone, as before.
+and never onto a screen that asks for a passphrase (letters meant for a note must not count
+as a guess, and a passphrase typed ahead must not show in a name field). A letter that
+reaches the app while a list or a table has focus is left alone, as before; a key that acts
+(tab, enter, a shortcut) once the box has focus lets the letters typed before it go in first.
 """
 
 from __future__ import annotations
@@ -29,12 +31,16 @@ WAIT_REFRESHES = 20
 
 
 def takes_typing(widget: Widget | None) -> bool:
-    """A text box a person can type into (not a passphrase, not read-only)."""
+    """A text box a person can type into: not read-only, and not on a screen that asks for a
+    passphrase (letters typed ahead there may be the passphrase itself, and a name field
+    would show them)."""
     if isinstance(widget, Input):
-        return not widget.password and not widget.disabled
-    if isinstance(widget, TextArea):
-        return not widget.read_only and not widget.disabled
-    return False
+        editable = not widget.password and not widget.disabled
+    elif isinstance(widget, TextArea):
+        editable = not widget.read_only and not widget.disabled
+    else:
+        return False
+    return editable and not any(field.password for field in widget.screen.query(Input))
 
 
 class TypeAhead:
@@ -67,6 +73,12 @@ class TypeAhead:
         self.held.append((event.key, event.character))
         self.flush()
         return True
+
+    def settle(self) -> None:
+        """Another key (tab, enter, a shortcut) is about to act: when the new screen has its
+        focus, the letters typed before that key go in first, where they were going."""
+        if self.held and self.app.focused is not None:
+            self.flush()
 
     def flush(self) -> None:
         """Type the held letters into the focused text box; wait a little for one to have
