@@ -164,7 +164,9 @@ def unpack(blob: bytes) -> tuple[list, list, list, bool]:
         raise ValueError("not a packed batch")
     lines = document.get("format") == ANSWER_LINES
     heads, rows = document.get("heads"), document.get("parts")
-    answers = (rest.split(b"\n") if rest else []) if lines else document.get("answers")
+    answers = (
+        (rest.decode("utf-8").split("\n") if rest else []) if lines else document.get("answers")
+    )
     if not (isinstance(heads, list) and isinstance(rows, list) and isinstance(answers, list)):
         raise ValueError("not a packed batch")
     return heads, rows, answers, lines
@@ -344,10 +346,10 @@ def _shared(answers: list, interned: dict) -> dict[int, dict]:
     return good
 
 
-def _shared_lines(lines: list[bytes], interned: dict) -> dict[int, dict]:
+def _shared_lines(lines: list[str], interned: dict) -> dict[int, dict]:
     """`_shared` for answers packed as lines (format 2): a line met before is its answer at
-    once; a new one is taken apart and checked once (and shared with an equal answer packed
-    as an object). `interned` holds the lines too (as keys of their own type, bytes)."""
+    once; a new one is taken apart and checked once. `interned` holds the lines too (as keys
+    of their own type, str)."""
     good = dict(enumerate(map(interned.get, lines)))
     if None not in good.values():
         return good
@@ -359,11 +361,17 @@ def _shared_lines(lines: list[bytes], interned: dict) -> dict[int, dict]:
                 answer = json.loads(line)
             except (ValueError, RecursionError):  # not JSON, or nested deeper than any answer
                 answer = None
-            shared = _shared([answer], interned).get(0)
-        if shared is None:
-            del good[number]
-        else:
-            good[number] = interned[line] = shared
+            if not _answer_ok(answer):
+                del good[number]
+                continue
+            shared = interned[line] = {
+                "item": answer["item"],
+                "requirements": answer["requirements"],
+                "critical": answer["critical"],
+                "response": answer["response"],
+                "reasons": answer["reasons"],
+            }
+        good[number] = shared
     return good
 
 

@@ -360,9 +360,10 @@ class _Period:
                 tuple(dict.fromkeys(_strings(answer.get("reasons")))),
                 answer.get("critical") is True,
             )
-        if (checklist, signature) not in self.judged:
-            self.judged[(checklist, signature)] = self._judge(checklist, signature)
-        keys, mask = self.judged[(checklist, signature)]
+        judged = self.judged.get((checklist, signature))
+        if judged is None:
+            judged = self.judged[(checklist, signature)] = self._judge(checklist, signature)
+        keys, mask = judged
         seen[id(answer)] = (answer, keys)
         if mask:
             self.masks[id(answer)] = mask
