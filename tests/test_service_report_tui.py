@@ -107,3 +107,19 @@ async def test_someone_who_is_not_a_lead_has_no_service_report_key(service) -> N
         await pilot.press("l")
         await helpers.settle(app, pilot, workers=True)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_lead_is_not_offered_session_commands_anywhere(service) -> None:
+    from tui import commands
+
+    app = SteppingStonesApp(data_dir=service.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Lee Lead")
+        await helpers.settle(app, pilot, workers=True)
+        await pilot.press("l")
+        await helpers.settle(app, pilot, workers=True)
+        assert isinstance(app.screen, ServiceReportScreen)
+        offered = {command.title for command in commands.for_screen(app, app.screen)}
+        assert "Service report" in offered or "Sign out" in offered
+        for title in ("New checklist", "Resume", "Prepare for supervision", "Export", "Import"):
+            assert title not in offered, title

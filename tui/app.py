@@ -288,9 +288,13 @@ class SteppingStonesApp(App[int]):
         # noticed here, where every key and click passes.
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
             self._last_activity = time.monotonic()
-        if isinstance(event, events.Key) and not event.is_forwarded and self.focused is not None:
-            # Letters held for a text box go in before the one arriving now (tui/type_ahead.py).
-            self.type_ahead.flush()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # tui/type_ahead.py: letters held for a text box go in before the key arriving
+            # now; a letter arriving while a screen has not focused anything yet is held.
+            if self.focused is not None:
+                self.type_ahead.flush()
+            elif self.type_ahead.hold(event):
+                return
         await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:

@@ -32,7 +32,9 @@ HOME_ACTIONS = (
 def for_screen(app: SteppingStonesApp, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Help", "Every key, and what each screen is for", app.action_help)
     if app.user is not None and not app.locked:
-        from .screens.home import HomeScreen
+        from services import sessions as session_use
+
+        from .screens.home import SESSION_ACTIONS, HomeScreen
 
         home = screen if isinstance(screen, HomeScreen) else None
         for action, title, help_text in HOME_ACTIONS:
@@ -40,6 +42,12 @@ def for_screen(app: SteppingStonesApp, screen: Screen) -> Iterable[SystemCommand
                 continue  # e.g. Supervisees for someone who supervises nobody
             if home is None and action == "supervisees":
                 continue  # home decides; offered there
+            if (
+                home is None
+                and action in SESSION_ACTIONS
+                and not session_use.has_sessions(app.user)
+            ):
+                continue  # a service lead with no other role has no sessions
             if action == "people" and not app.user.has("admin"):
                 continue
             yield SystemCommand(title, help_text, _from_home(app, action))
@@ -53,6 +61,7 @@ def _from_home(app: SteppingStonesApp, action: str) -> Callable[[], Awaitable[No
     typed text would be dropped, as leaving any screen does)."""
 
     async def run() -> None:
+
         from .screens.home import HomeScreen
 
         if isinstance(app.screen, HomeScreen):

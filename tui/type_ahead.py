@@ -53,21 +53,26 @@ class TypeAhead:
         self._sent: deque[events.Key] = deque(maxlen=64)
         self._waits = 0
 
+    def hold(self, event: events.Key) -> bool:
+        """True when `event`, a key arriving while nothing has focus (a screen opening), is a
+        letter no binding of the screen takes: it is held, in order, for the text box the
+        screen is about to focus (and let go if it focuses none)."""
+        if not event.is_printable or event.key in self.app.screen.active_bindings:
+            return False
+        if not self.held:
+            self._waits = 0
+        self.held.append((event.key, event.character))
+        self.app.call_after_refresh(self.flush)
+        return True
+
     def catch(self, event: events.Key) -> bool:
         """True when `event` (a key that came back up to the app, taken by nobody) is a
         letter that missed a text box; it is then typed there, now or once the box is ready."""
         if not event.is_printable or any(sent is event for sent in self._sent):
             return False
         focused = self.app.focused
-        if focused is None:
-            if event.key in self.app.screen.active_bindings:
-                return False  # a key this screen answers (as on a screen with nothing focused)
-            # A screen has just opened and has not focused anything yet: wait and see.
-            if not self.held:
-                self._waits = 0
-            self.held.append((event.key, event.character))
-            self.app.call_after_refresh(self.flush)
-            return True
+        if focused is None:  # a screen has just opened and has not focused anything yet
+            return self.hold(event)
         if not takes_typing(focused):
             return False
         self.held.append((event.key, event.character))
