@@ -178,7 +178,8 @@ async def test_at_60x20_the_setup_questions_wrap_rather_than_being_cut(store, al
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        text = " ".join(line.strip() for line in lines(app))
+        # (The form scrolls at this size: its scroll bar is drawn at the end of some lines.)
+        text = " ".join(line.strip().rstrip("▁▂▃▄▅▆▇█▔ ") for line in lines(app))
         assert "or this is planned" in text
 
 
