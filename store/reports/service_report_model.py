@@ -4,10 +4,11 @@ Pure counting, no I/O: the parts (already opened and checked by `services/servic
 the reasons and the requirement and item titles go in; the report's JSON object
 (docs/service-report-format.md, field for field) comes out.
 
-Disclosure control: every figure is counted together with the set of practitioners it is
-drawn from, and shown only when it is 0, or at least 5 and drawn from at least 3
-practitioners; otherwise it is `None` (`null` in JSON, "fewer than 5" in the other formats),
-and every rate, share and change built on it is `None` too. A part is hostile input even
+Disclosure control: every figure is counted together with the practitioners it is drawn from
+(all of them, or for a figure of answers as many as the rule needs), and shown only when it
+is 0, or at least 5 and drawn from at least 3 practitioners; otherwise it is `None` (`null` in
+JSON, "fewer than 5" in the other formats), and every rate, share and change built on it is
+`None` too. A part is hostile input even
 inside a seal: a field of the wrong shape is passed over, never an error.
 """
 
@@ -44,7 +45,8 @@ REFERRAL_REQUIREMENT = "5"
 
 @dataclass
 class Cell:
-    """One figure while counting: how many, and the practitioners it comes from."""
+    """One figure while counting: how many, and the practitioners it comes from (for a figure
+    of answers, only as many as MIN_PRACTITIONERS: enough to decide whether it is shown)."""
 
     count: int = 0
     authors: set[str] = field(default_factory=set)
