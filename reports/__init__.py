@@ -6,7 +6,6 @@ for pasting into a supervision record, one self-contained printable HTML page, a
 NMC written reflective account. They are pure functions: no files, no network, no Textual.
 """
 
-
 # Loaded when first asked for (PEP 562): the help screen, drawn at start-up, needs only
 # `reports.wording`, and must not wait for the renderers and the summary model.
 _RENDERERS = {"render_html": "html", "render_markdown": "markdown", "render_nmc": "nmc"}
