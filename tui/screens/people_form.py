@@ -18,6 +18,7 @@ from store import StoreError
 from tui import keys
 from tui.typed import SteppingNode
 from tui.widgets.footer import KeysFooter
+from tui.widgets.on_arrival import ActOnArrival
 
 ROLE_CHOICES = (
     ("practitioner", "Practitioner: fills in checklists"),
@@ -39,11 +40,19 @@ class Done(Message):
         self.said = said
 
 
-class TickList(OptionList):
-    """Choices ticked with `space` or `enter`, each drawn `[x]` or `[ ]` so the state never
-    rests on colour alone."""
+class TickList(ActOnArrival, OptionList):
+    """Choices ticked with `space`, each drawn `[x]` or `[ ]` so the state never rests on
+    colour alone. `enter` submits the form, as in every form. A tick is made the moment its
+    key reaches the list (tui/widgets/on_arrival.py), so "space, tab" or "space, ctrl+s"
+    typed in one burst keeps the tick."""
 
-    BINDINGS = [Binding("space", "select", "Tick", show=False, id="tick.toggle")]
+    BINDINGS = [
+        Binding("space", "select", "Tick", show=False, id="tick.toggle"),
+        Binding("enter", "submit", "Save", show=False, id="tick.save"),
+    ]
+
+    class Submitted(Message):
+        """`enter` on the list: the form is saved, as `enter` in its text fields does."""
 
     def __init__(self, choices: list[tuple[str, str]], ticked: list[str], **kwargs) -> None:
         self.choices = choices
@@ -66,12 +75,17 @@ class TickList(OptionList):
         label = dict(self.choices)[value]
         self.replace_option_prompt(value, self._option(value, label).prompt)
 
-    @on(OptionList.OptionSelected)
-    def toggle(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        value = str(event.option_id)
+    def action_select(self) -> None:
+        """Tick or untick the highlighted choice at once (a key or a click), so a save that
+        follows straight after sees it."""
+        if self.highlighted is None:
+            return
+        value = str(self.get_option_at_index(self.highlighted).id)
         self.ticked ^= {value}
         self._redraw(value)
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted())
 
 
 class PersonFormScreen(SteppingNode, Screen[str | None]):
@@ -81,7 +95,8 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
     TITLE = "People"
     CSS_PATH = "people.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="people_form.save"),
+        # Not a priority binding: it waits behind the keys typed before it (a tick).
+        Binding("ctrl+s", "save", "Save", id="people_form.save"),
         Binding("escape", "leave", "Back", id="people_form.back"),
     ]
 
@@ -138,8 +153,9 @@ class PersonFormScreen(SteppingNode, Screen[str | None]):
     def problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(text)
 
+    @on(TickList.Submitted)
     @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
+    def submitted(self, event: Input.Submitted | TickList.Submitted) -> None:
         empty = [field for field in self.query(Input) if not field.value]
         if empty:
             empty[0].focus()  # enter on a half-filled form moves on to what is missing

@@ -30,7 +30,8 @@ class SetupScreen(SteppingNode, Screen):
     TITLE = "New checklist"
     CSS_PATH = "setup.tcss"
     BINDINGS = [
-        Binding("enter", "start", "Start", priority=True, id="setup.start"),
+        # Not a priority binding: it waits behind the keys typed before it (a choice moved).
+        Binding("enter", "start", "Start", id="setup.start"),
         Binding("escape", "app.pop_screen", "Back", id="setup.back"),
     ]
 

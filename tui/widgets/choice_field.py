@@ -10,9 +10,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui.widgets.on_arrival import ActOnArrival
 
-class ChoiceField(Widget, can_focus=True):
-    """Shows every option with ◉/○ marks (readable without colour); ←/→ or h/l change it."""
+
+class ChoiceField(ActOnArrival, Widget, can_focus=True):
+    """Shows every option with ◉/○ marks (readable without colour); ←/→ or h/l change it,
+    the moment the key reaches it (tui/widgets/on_arrival.py): "→, enter" in one burst starts
+    with the choice moved to."""
 
     DEFAULT_CSS = """
     ChoiceField {

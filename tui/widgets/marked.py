@@ -20,6 +20,8 @@ from textual.widgets import Checkbox, DataTable, OptionList, Select, SelectionLi
 from textual.widgets._select import SelectCurrent, SelectOverlay  # the drop-down's own parts
 from textual.widgets.selection_list import SelectionType
 
+from tui.widgets.on_arrival import ActOnArrival
+
 MARK = "▶"
 TICKED, UNTICKED = "[x]", "[ ]"
 
@@ -199,8 +201,9 @@ class MarkedSelect(Select):
         )
 
 
-class TickList(_Marks, SelectionList[SelectionType]):
-    """A selection list drawn `[x]`/`[ ]`, its highlighted option starting with ▶."""
+class TickList(ActOnArrival, _Marks, SelectionList[SelectionType]):
+    """A selection list drawn `[x]`/`[ ]`, its highlighted option starting with ▶; ticked the
+    moment its key reaches it (tui/widgets/on_arrival.py), so "space, tab" keeps the tick."""
 
     GUTTER = 5  # "▶[x] "
 
