@@ -198,6 +198,36 @@ async def test_a_refused_identifier_is_never_written_and_leaving_asks_first(stor
     assert stored_draft(store.data_dir).reflection[prompt_id] == "She was calm today,"
 
 
+async def test_the_lock_screen_never_says_saved_while_a_field_is_held_back(store, alex) -> None:
+    """A field held back (here an NHS number) lives only in this window: locking says so,
+    not "Your answers are saved", and carrying on finds it as typed."""
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await to_reflection(app, pilot)
+        field = screen.query(TextArea).first()
+        await type_into(app, pilot, field, f"She was calm today, {NHS_TEST_NUMBER}")
+        assert "✗ 1 field not saved" in header(app)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen)
+        words = screen_text(app)
+        assert "1 field is not saved" in words and "dropped if someone else signs in" in words
+        assert "Your answers are saved" not in words
+        assert NHS_TEST_NUMBER not in words and "NHS" not in words  # nothing of the screen
+        await put(pilot, app.screen.query_one("#passphrase"), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot, workers=True)
+        await settle(app, pilot)
+        assert app.screen is screen and NHS_TEST_NUMBER in field.text
+        # Once nothing is held back, locking says the answers are saved.
+        await type_into(app, pilot, field, "She was calm today")
+        await settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert "Your answers are saved" in screen_text(app)
+
+
 async def test_a_long_paste_is_kept_whole_and_ctrl_s_names_the_field(store, alex) -> None:
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:

@@ -32,16 +32,36 @@ class LockScreen(SteppingNode, Screen):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="lock-box"):
             yield Static("Locked", classes="screen-title", id="lock-title")
-            yield Static(
-                "Your answers are saved. Type the passphrase to carry on, or change the name "
-                "to sign in as someone else.",
-                classes="hint",
-            )
+            yield Static(self.saved_words(), classes="hint", id="lock-saved")
             yield Label("Name")
             yield Input(self.locked_for, id="name", max_length=60)
             yield Label("Passphrase")
             yield Input(id="passphrase", password=True, max_length=200)
             yield Static("", id="problem", classes="error", markup=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "save_state", lambda _: self._saved_changed(), init=False)
+
+    def _saved_changed(self) -> None:
+        self.query_one("#lock-saved", Static).update(self.saved_words())
+
+    def saved_words(self) -> str:
+        """Whether what was typed is on disk, said truthfully (never "saved" while a field is
+        held back or a save has not landed), and nothing of what was on screen."""
+        app = self.stepping_app
+        carry_on = "Type the passphrase to carry on, or change the name to sign in as someone else."
+        held = len(app.held)
+        if held:
+            fields = "1 field is" if held == 1 else f"{held} fields are"
+            return (
+                f"{fields} not saved: kept in this window only until {self.locked_for} carries "
+                "on, and dropped if someone else signs in here. " + carry_on
+            )
+        if app.save_state.status == "failed":
+            return "Some answers are not saved yet: carry on to see why. " + carry_on
+        if app.saves_pending():
+            return "Saving your answers… " + carry_on
+        return "Your answers are saved. " + carry_on
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
