@@ -84,6 +84,12 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="read the new passphrase from FILE (else you are asked twice, without echo)",
     )
+    reset.add_argument(
+        "--lose-report-key",
+        action="store_true",
+        help="reset even when they are the only service lead who holds the service report "
+        "key, so that nobody can read the service's figures again (refused without this)",
+    )
     _on_someone(sub, common, "reactivate", "switch a switched-off account back on (admin)")
     _on_someone(
         sub,
@@ -165,7 +171,9 @@ def cmd_users(args: argparse.Namespace) -> int:
         acting = sign_in_cli(store, args)
         consequences, _ = people_use.reset_consequences(store, args.name)
         new, again = read_new_passphrase(args.new_passphrase_file, args.name)
-        person = people_use.reset_passphrase(store, acting, args.name, new, again=again)
+        person = people_use.reset_passphrase(
+            store, acting, args.name, new, again=again, lose_report_key=args.lose_report_key
+        )
         wrote(store.data_dir)
         out(
             args,

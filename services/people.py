@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from store.errors import PermissionDenied, SignInError, StoreError
+from store.errors import InvalidInput, PermissionDenied, SignInError, StoreError
 from store.lockout import LockedOut
 
 from . import audit, directory, report_key, service_parts
@@ -216,26 +216,58 @@ def reset_consequences(store: Store, name: str) -> tuple[str, bool]:
         f"{person.name} gets new keys, so they cannot open their past sessions and "
         "supervision records with the new passphrase"
     )
+    report = _report_key_lost(store, person)
     if sharers:
-        return (
+        text = (
             f"{lost} until {' or '.join(sharers)} next signs in and shares them back. "
-            "What they signed still checks, and new sessions are not affected.",
-            True,
+            "What they signed still checks, and new sessions are not affected."
         )
-    return (
+        return (f"{report} {text}", False) if report else (text, True)
+    text = (
         f"{lost}, and nobody can share them back: they have no supervisor who can open them. "
         "Those records stay closed to them for good. What they signed still checks, and new "
-        "sessions are not affected.",
-        False,
+        "sessions are not affected."
+    )
+    return (f"{report} {text}" if report else text, False)
+
+
+def _report_key_lost(store: Store, person: Person) -> str:
+    """ " ..." when resetting `person` loses the service report key for good: they are the only
+    lead who holds it (the directory accepts one report key, ever, so it cannot be made
+    again); "" otherwise."""
+    from store.report_key import ReportKeys
+
+    holders = ReportKeys(store.people).holders()
+    if holders != [person.id]:
+        return ""
+    return (
+        f"{person.name} is the only service lead who holds the service report key: after this "
+        "reset nobody can read the service's figures again, past or future, and the key cannot "
+        f"be made again. Add another service lead first: {person.name} is asked to share the "
+        "key with them at their next sign-in."
     )
 
 
 def reset_passphrase(
-    store: Store, acting: Person, name: str, new: str, again: str | None = None
+    store: Store,
+    acting: Person,
+    name: str,
+    new: str,
+    again: str | None = None,
+    lose_report_key: bool = False,
 ) -> Person:
     """An admin gives someone a new passphrase (and new keys: see `PeopleStore`); `again`, the
-    second typing, when it was asked for twice. `reset_consequences` says what it costs them."""
+    second typing, when it was asked for twice. `reset_consequences` says what it costs them.
+    Refused when it would lose the service report key for good, unless the admin has been
+    told so and goes on (`lose_report_key`)."""
     _require_admin(acting)
+    target = store.people.find(name)
+    if target is not None and not lose_report_key and _report_key_lost(store, target):
+        raise InvalidInput(
+            f"{target.name} is the only service lead who holds the service report key: a reset "
+            "now would leave nobody able to read the service's figures. Add another service "
+            f"lead and let {target.name} share the key first, or reset with --lose-report-key."
+        )
     person = store.people.reset_passphrase(acting, name, new, again)
     audit.record(store, "passphrase_reset", acting.name, person.name, None, person)
     return person

@@ -60,15 +60,22 @@ def read_parts(store: Store, lead: Person, since: str, until: str) -> PartsRead:
     in) can open and believe. NotAllowed for anyone who is not a service lead."""
     require_lead(store, lead)
     months = months_between(since, until)
-    key = ReportKeys(store.people).private_for(lead)
+    keys = ReportKeys(store.people)
+    key = keys.private_for(lead)
     if key is None:
-        return PartsRead(
-            has_key=False,
-            problems=[
+        if keys.public() is not None and not keys.holders():
+            why = (
+                "Nobody holds the service report key any more (the last service lead who had "
+                "it had their passphrase reset or was switched off), so the service's figures "
+                "cannot be read. An admin can switch that lead back on, if that is what "
+                "happened; the key cannot be made again."
+            )
+        else:
+            why = (
                 "You do not have the service report key yet: it is shared with you when a "
                 "service lead who has it next signs in and says yes."
-            ],
-        )
+            )
+        return PartsRead(has_key=False, problems=[why])
     _, directory = store.people.read_directory()
     opened = read_months(store.data_dir, months, key, directory)
     out = PartsRead(

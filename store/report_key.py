@@ -121,6 +121,23 @@ class ReportKeys:
                 return key
         return None
 
+    def holders(self) -> list[str]:
+        """The ids of the leads switched on who hold the key for their current key pair: the
+        people who can read the report and share the key. None left means the service's
+        figures cannot be read again (the directory accepts one report key, ever)."""
+        directory, wraps = self._read()
+        if directory.report_public is None:
+            return []
+        good = {(w.get("lead"), w.get("for")) for w in self._good_wraps(directory, wraps)}
+        return [
+            person.id
+            for person in self.people.all()
+            if person.has(LEAD)
+            and person.active
+            and person.public is not None
+            and (person.id, fingerprint(person.public)) in good
+        ]
+
     def waiting(self) -> list[Waiting]:
         """Leads (by an admin's signed change, switched on, with keys) with no wrap of the key
         for their current key pair: a lead who has it is asked to share it with each."""

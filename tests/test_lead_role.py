@@ -166,3 +166,41 @@ async def test_signing_in_the_app_asks_a_holder_to_share_the_key(team, alex, lee
         assert len(report_key.waiting_leads(store, lee)) == waiting
     lou = people.sign_in(store, "Lou Later", PASSPHRASE)
     assert read_parts(store, lou, "2026-09", "2026-09").has_key
+
+
+def test_resetting_the_only_lead_who_holds_the_report_key_warns_and_asks_first(
+    team, alex, lee, data_dir, passphrase_file
+):
+    """The key exists once: resetting the one lead who holds it would leave nobody able to
+    read the service's figures, for good. The admin is told before, the command line refuses
+    without --lose-report-key, and afterwards the lead is told why, not "shared with you when
+    a lead who has it signs in" (nobody has it)."""
+    store = team.store
+    text, someone = people.reset_consequences(store, "Lee Lead")
+    assert not someone  # shown as a warning
+    assert "only service lead who holds the service report key" in text
+    assert "cannot be made again" in text
+    acting = ["--user", "Alex Reid", "--passphrase-file", str(passphrase_file)]
+    reset = ["users", "reset-passphrase", "Lee Lead", "--new-passphrase-file"]
+    new = data_dir.parent / "new-passphrase"
+    new.write_text("a new and different passphrase\n")
+    refused = run_cli(*reset, str(new), *acting, data_dir=data_dir)
+    assert "only service lead who holds the service report key" in one_line_error(refused)
+    assert people.sign_in(store, "Lee Lead", PASSPHRASE)  # nothing changed
+    # With a second lead holding the key, a reset costs the service nothing: no warning.
+    people.add_person(store, alex, "Lou Later", ["lead"], PASSPHRASE)
+    lou = people.sign_in(store, "Lou Later", PASSPHRASE)
+    report_key.share(store, lee, report_key.waiting_leads(store, lee)[0])
+    text, _ = people.reset_consequences(store, "Lee Lead")
+    assert "report key" not in text
+    # Back to one holder, and the admin goes on knowingly.
+    people.update_person(
+        store, alex, "Lou Later", remove_roles=["lead"], add_roles=["practitioner"]
+    )
+    done = run_cli(*reset, str(new), *acting, "--lose-report-key", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    lee_again = people.sign_in(store, "Lee Lead", "a new and different passphrase")
+    read = read_parts(store, lee_again, "2026-09", "2026-09")
+    assert not read.has_key
+    assert "Nobody holds the service report key any more" in " ".join(read.problems)
+    assert lou is not None

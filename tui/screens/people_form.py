@@ -305,7 +305,10 @@ class ResetPassphraseScreen(SteppingNode, Screen[str | None]):
 
         app = self.stepping_app
         try:
-            people_use.reset_passphrase(app.store, app.user, self.person_name, new, again=again)
+            # The screen said what it costs (the report key too) before enter was pressed.
+            people_use.reset_passphrase(
+                app.store, app.user, self.person_name, new, again=again, lose_report_key=True
+            )
         except StoreError as exc:
             self.app.call_from_thread(self.query_one("#problem", Static).update, str(exc))
             return
