@@ -54,7 +54,13 @@ async def test_the_export_screen_writes_a_bundle_and_shows_the_report(clinic, ho
         assert app.screen.title == "Export"
         path = app.screen.query_one("#path", Input)
         expected = home / f"stepping-stones-jo-patel-{date.today().isoformat()}.bundle"
-        assert path.has_focus and path.value == str(expected)
+        assert path.value == str(expected)
+        # The first field has the focus: a date typed at once goes there, not over the path.
+        since = app.screen.query_one("#since", Input)
+        assert since.has_focus
+        await pilot.press(*"2026-11-0", "tab")
+        assert since.value == "2026-11-0" and path.value == str(expected)
+        since.value = ""
         assert not app.screen.query("#of")  # a practitioner exports only her own records
         await pilot.press("enter")
         await settle(app, pilot)
@@ -93,6 +99,23 @@ async def test_an_admin_chooses_whose_records_to_export(clinic, home: Path) -> N
         await settle(app, pilot)
         assert "2 sessions (1 unfinished) of Jo Patel" in screen_text(app)
         assert clinic.store.audit.entries()[-1]["subject"] == "Jo Patel"
+
+
+async def test_a_file_name_alone_is_saved_in_the_home_folder_and_named_whole(
+    clinic, home: Path
+) -> None:
+    app = SteppingStonesApp(data_dir=clinic.store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Jo Patel")
+        await settle(app, pilot)
+        await app.push_screen(ExportScreen())
+        await settle(app, pilot)
+        app.screen.query_one("#path", Input).value = "jo.bundle"
+        app.screen.query_one("#since", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert f"Saved {home / 'jo.bundle'}:" in screen_text(app)
+        assert (home / "jo.bundle").is_file()
 
 
 @pytest.fixture

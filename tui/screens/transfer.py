@@ -186,8 +186,9 @@ class ExportScreen(_TransferScreen):
             )
         yield Label("Changed since (optional, like 2026-11-01)")
         yield Input(placeholder="everything", id="since", compact=True)
-        yield Label("Save to")
-        yield Input(self._path(user), id="path", compact=True)
+        yield Label("Save to (a name alone is saved in your home folder)")
+        # Typing adds to the suggested path rather than replacing it.
+        yield Input(self._path(user), id="path", compact=True, select_on_focus=False)
         yield Static(
             keys.fill(self, "enter: export    {next_field}: next field    {transfer.back}: back"),
             classes="hint",
@@ -210,7 +211,8 @@ class ExportScreen(_TransferScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#path", Input).focus()
+        # The first field first, as in every form: typing a date never lands in "Save to".
+        self.query_one("#of" if self.query("#of") else "#since").focus()
 
     @on(Select.Changed, "#of")
     def chose(self, event: Select.Changed) -> None:
@@ -229,6 +231,9 @@ class ExportScreen(_TransferScreen):
         if not where:
             self.say("Give a file name to save to.", problem=True)
             return
+        # A name alone goes to the home folder (where the suggestion is), never to wherever the
+        # app happened to be started, and the outcome names the whole path.
+        where = str(Path.home() / Path(where).expanduser())
         try:
             since = parse_day(since_text)
         except StoreError as exc:
