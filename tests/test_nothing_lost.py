@@ -228,6 +228,27 @@ async def test_the_lock_screen_never_says_saved_while_a_field_is_held_back(store
         assert "Your answers are saved" in screen_text(app)
 
 
+async def test_ctrl_s_refused_shows_why_where_the_person_is_looking(store, alex) -> None:
+    """The refusal used to appear only at the foot of a form taller than the screen, and
+    stayed there after the field was put right."""
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await to_reflection(app, pilot)
+        field = screen.query(TextArea).first()
+        await type_into(app, pilot, field, f"She was calm today, {NHS_TEST_NUMBER}")
+        screen.query_one("#flag").focus()  # at the foot of the form
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert field.has_focus  # the field it is about, in view
+        notices = " ".join(str(n.message) for n in app._notifications)
+        assert "Not finished" in notices and "contains an NHS number" in notices
+        await type_into(app, pilot, field, "She was calm today")
+        await settle(app, pilot)
+        assert "Not finished" not in str(screen.query_one("#problem").render())
+
+
 async def test_a_long_paste_is_kept_whole_and_ctrl_s_names_the_field(store, alex) -> None:
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:

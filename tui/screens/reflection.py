@@ -103,6 +103,11 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
         self.stepping_app.set_held(
             f"reflection:{prompt_id}", f"{self._label(prompt_id)} {held}" if held else None
         )
+        problem = self.query_one("#problem", Static)
+        if str(problem.render()).startswith("Not finished") and not any(
+            key.startswith("reflection:") for key in self.stepping_app.held
+        ):
+            problem.update("")  # the reason has gone: no stale refusal left on screen
         return check
 
     def _label(self, prompt_id: str) -> str:
@@ -190,8 +195,9 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
         held = self.held_back()
         if held:
             fields = "; ".join(f"{label} {why}" for label, why in held.items())
-            self.query_one("#problem", Static).update(
-                f"Not finished: {fields}. Change it so it can be saved, then press ctrl+s."
+            self.refuse(
+                f"Not finished: {fields}. Change it so it can be saved, then press ctrl+s.",
+                next(pid for pid in self._ids() if self.stepping_app.held.get(f"reflection:{pid}")),
             )
             return
         warned = self.unconfirmed()
@@ -199,15 +205,27 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
             self._confirmed.update(
                 {pid: self.query_one(f"#r-{pid}", TextArea).text for pid in warned}
             )
-            self.query_one("#problem", Static).update(
+            self.refuse(
                 "Some answers look as if they contain something that could identify her "
-                "(see the warnings above). Edit them, or press ctrl+s again to keep them "
-                "as they are and finish."
+                "(see the warnings under them). Edit them, or press ctrl+s again to keep them "
+                "as they are and finish.",
+                next(iter(warned)),
             )
             return
         self.keep()
         self.query_one("#problem", Static).update("Finishing…")
         self.finish(self.session.copy())
+
+    def _ids(self) -> list[str]:
+        return [prompt.id for prompt in self.stepping_app.store.library.reflection]
+
+    def refuse(self, why: str, prompt_id: str) -> None:
+        """Say why ctrl+s did not finish where the person is looking: the field it is about
+        takes the focus (and so comes into view), the reason shows at the foot of the form
+        and, for a moment, as a notice over the screen."""
+        self.query_one("#problem", Static).update(why)
+        self.query_one(f"#r-{prompt_id}", TextArea).focus()
+        self.app.notify(why, severity="warning", timeout=8)
 
     class Finished(Message):
         def __init__(self, done: Session) -> None:
