@@ -224,9 +224,12 @@ class SupervisionRecordScreen(SteppingNode, Screen):
         values = self.values()
         first_problem: str | None = None
 
+        said: list[str] = []
+
         def problem(field: str, widget_id: str, message: str) -> None:
             nonlocal first_problem
             self.warn(field, message)
+            said.append(message)
             if first_problem is None:
                 first_problem = widget_id
 
@@ -265,6 +268,10 @@ class SupervisionRecordScreen(SteppingNode, Screen):
                 "Nothing is saved yet: please look at the messages above."
             )
             self.query_one(f"#{first_problem}").focus()
+            # Where the person is looking, too: the messages may be out of view.
+            self.app.notify(
+                "Nothing is saved yet. " + " ".join(said), severity="warning", timeout=8
+            )
             return None
 
         # Identifiers: a warning first; a second ctrl+s keeps the text as it is.
