@@ -435,3 +435,23 @@ async def test_enter_submits_the_record_form_but_never_saves_an_empty_one(
         assert app.screen is not screen
     [record] = Store(store.data_dir).supervision.records(sam, jo.id)
     assert record.content["notes"] == "We talked it through."
+
+
+async def test_a_reflection_of_several_lines_keeps_its_indent_when_read(team, checklist) -> None:
+    """Every line of a reflection sits under its question, as a note's lines do."""
+    store, _sam, jo, _kit = team
+    from tests.test_supervision import finished_session
+
+    done = finished_session(
+        store, jo, checklist, 1, {0: ("done", None)},
+        reflection={"went_well": "We found a quiet moment.\nShe talked about her plan."},
+    )  # fmt: skip
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Sam Supervisor")
+        app.push_screen(SessionViewScreen(done, app.store.people.get(jo.id)))
+        await settle(app, pilot)
+        lines = visible(app).splitlines()
+        first = next(n for n, line in enumerate(lines) if "We found a quiet moment." in line)
+        indent = len(lines[first]) - len(lines[first].lstrip())
+        assert lines[first + 1].startswith(" " * indent + "She talked about her plan.")

@@ -91,7 +91,7 @@ class SessionSummaryScreen(SteppingNode, Screen):
             text.append("\nReflection\n", style="bold")
             for label, value in reflection:
                 text.append(f"  {label}\n", style="italic")
-                text.append(f"      {value}\n")
+                text.append("      " + value.replace("\n", "\n      ") + "\n")
             if self.session.flagged:
                 text.append("  ⚑ Flagged to take to supervision\n", style="bold")
         text.append(keys.fill(self, "\n{summary.home}: home", markup=False), style="dim")

@@ -187,13 +187,13 @@ class SessionViewScreen(SteppingNode, Screen):
             if value:
                 written = True
                 text.append(f"  {prompt.label}\n", style="italic")
-                text.append(f"    {value}\n")
+                text.append("    " + value.replace("\n", "\n    ") + "\n")
         known = {p.id for p in library.reflection}
         for key, value in session.reflection.items():
             if key not in known and value.strip():  # a prompt since removed from the list
                 written = True
                 text.append(f"  {key}\n", style="italic")
-                text.append(f"    {value.strip()}\n")
+                text.append("    " + value.strip().replace("\n", "\n    ") + "\n")
         if not written:
             text.append("  No reflection written.\n", style="dim")
         if session.flagged:
