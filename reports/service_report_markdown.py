@@ -166,7 +166,9 @@ def sections(data: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
                 for row in data.get("working_well") or []
             ],
             "Requirements done in at least 3 of 4 answers where they could be (Not applicable "
-            "left out), or improved by 10 points or more.",
+            "left out), or improved by 10 points or more. A share is worked out only when its "
+            "Done, Partly and Not done figures are all shown, so a requirement with fewer than "
+            "5 Partly answers is not listed even when it is going well.",
         )
     )
     requirements = data.get("requirements") or {}
