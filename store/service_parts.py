@@ -457,8 +457,16 @@ def _read_months(
     authors = _by_opaque(known)
     seen: set[str] = set()
     interned: dict = {}  # each distinct answer once, for every batch
+    folder = Path(data_dir) / FOLDER
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        out.reject(1, f"{FOLDER} in the store folder is not a folder, so no month could be read")
+        return out
     for month in months:
         path = month_path(data_dir, month)
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            # Replaced by a folder, a link or a device: that month is said, not counted as 0.
+            out.reject(1, f"{path.name} is not a file, so that month's figures are left out")
+            continue
         try:
             data = read_tables(path) if path.is_file() else None
         except CorruptFileError as exc:

@@ -339,3 +339,35 @@ def test_an_answer_line_nested_too_deep_is_rejected_not_a_crash(team, lead):
     read = read_parts(store, lead, MONTH, MONTH)
     assert len(read.contacts) == 1
     assert read.rejected == 2
+
+
+@pytest.mark.parametrize("damage", ["folder", "link to a device", "service is a file"])
+def test_a_month_file_that_is_not_a_file_is_said_not_counted_as_nothing(
+    team, lead, checklist, damage
+):
+    """A month replaced by a folder or a link (to /dev/zero here) read as 0 contacts, said
+    nowhere, and 0 is always shown as a true figure: now it is named and left out."""
+    from tests.helpers import finish_session
+
+    store = team.store
+    finish_session(store, team.jo, checklist, "2026-09-03T10:00:00+00:00", {0: ("done", None)})
+    finish_session(store, team.kit, checklist, "2026-10-03T10:00:00+00:00", {0: ("done", None)})
+    for name in ("Jo Patel", "Kit Novak"):
+        people.reshare(store, people.sign_in(store, name, PASSPHRASE))
+    path = month_path(store.data_dir, "2026-09")
+    if damage == "service is a file":
+        for item in path.parent.iterdir():
+            item.unlink()
+        path.parent.rmdir()
+        path.parent.write_text("not a folder")
+    else:
+        path.unlink()
+        if damage == "folder":
+            path.mkdir()
+        else:
+            os.symlink("/dev/zero", path)
+    read = read_parts(store, lead, "2026-09", "2026-10")
+    assert read.rejected >= 1
+    assert any("not a f" in p for p in read.problems), read.problems
+    if damage != "service is a file":
+        assert len(read.contacts) == 1  # the other month still counts
