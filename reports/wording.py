@@ -13,6 +13,9 @@ choice is not a failure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from checklists import (
     COUNTS,
     REASON_LEVEL_LABELS,
@@ -21,6 +24,7 @@ from checklists import (
     RESPONSE_SYMBOLS,
     RESPONSES,
     STAFF_REQUIREMENTS,
+    Item,
     requirement_key,
 )
 
@@ -49,9 +53,11 @@ __all__ = [
     "SHORT_LABELS",
     "STAFF_REQUIREMENTS",
     "SYMBOLS",
+    "WhyPart",
     "legend",
     "requirement_key",
     "response_label",
+    "why_it_matters",
 ]
 
 # --- responses ----------------------------------------------------------------------------
@@ -174,3 +180,40 @@ LEVEL_SCREEN: tuple[tuple[str, str, str], ...] = (
     ("practice", "Practice points", "Things to reflect on and learn from."),
     ("woman", "Her own choice or circumstances", "Not a failure: her choice is respected."),
 )
+
+
+# --- why an item matters (`w`) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhyPart:
+    """One part of what `w` shows about an item: a heading and its words. A `listed` part's
+    lines go under its heading, one a line (the passages quoted from the evidence); the
+    others follow the heading on its line."""
+
+    heading: str
+    lines: tuple[str, ...]
+    listed: bool = False
+
+
+def why_it_matters(item: Item, requirement_title: Callable[[str], str]) -> list[WhyPart]:
+    """What `w` shows about an item, in order, for the app's panel and for line mode alike:
+    why it matters, how to do it well, then where it comes from (the evidence: requirement
+    and the passage quoted; any national guidance; the Theory of Change requirements).
+    `requirement_title` gives a requirement's plain words ("7.1" → "Taking and spending
+    time")."""
+    parts = [WhyPart("Why it matters", (item.why,))]
+    if item.guidance:
+        parts.append(WhyPart("How to do it well", (item.guidance,)))
+    if item.evidence:
+        quoted = tuple(
+            f"{e.requirement} {requirement_title(e.requirement)}: “{e.passage}”"
+            for e in item.evidence
+        )
+        parts.append(WhyPart("From the evidence", quoted, listed=True))
+    if item.guidance_source:
+        parts.append(WhyPart("National guidance", (item.guidance_source,)))
+    if item.requirements:
+        numbers = "; ".join(f"{n} {requirement_title(n)}" for n in item.requirements)
+        parts.append(WhyPart("Theory of Change", (numbers,)))
+    return parts

@@ -208,6 +208,45 @@ def test_why_shows_why_it_matters_and_the_requirements(store, alex, checklist, d
     assert "Theory of Change: " + first.requirements[0] in out
 
 
+def test_why_reads_as_plain_words_in_the_apps_wording_and_order(
+    store, alex, checklist, data_dir
+) -> None:
+    """The evidence as the app's "why it matters" panel words it (requirement, its title and
+    the passage quoted), never a Python repr; the other parts too, in the app's order."""
+    library = store.library
+    item = next(i for i in checklist.visible_items(DEFAULT_SETUP, {}) if i.evidence)
+    position = [i.id for i in checklist.visible_items(DEFAULT_SETUP, {})].index(item.id)
+    code, out, _ = answer(
+        data_dir, *SIGN_IN, "1", *setup_defaults(checklist), *["1"] * position, "w", "q"
+    )
+    assert code == 0
+    why = out.split(f"Item {position + 1} of ")[1]
+    evidence = item.evidence[0]
+    title = library.requirement_title(evidence.requirement)
+    assert f"\nFrom the evidence:\n{evidence.requirement} {title}: “{evidence.passage}”\n" in why
+    for repr_part in ("Evidence(", "requirement=", "passage=", "'}", "{'"):
+        assert repr_part not in out
+    numbers = "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
+    headings = [f"Why it matters: {item.why}", "From the evidence:", f"Theory of Change: {numbers}"]
+    if item.guidance:
+        headings.insert(1, f"How to do it well: {item.guidance}")
+    assert [why.index(h) for h in headings] == sorted(why.index(h) for h in headings)
+    assert "Guidance from:" not in out  # the app's words are "National guidance"
+
+
+def test_why_names_national_guidance_as_the_app_does(store) -> None:
+    from cli.line_mode.answering import LineMode
+    from cli.line_mode.conversation import Conversation
+
+    item = next(i for c in store.library.checklists.values() for i in c.items if i.guidance_source)
+    stdout = io.StringIO()
+    LineMode(store, Conversation(io.StringIO(), stdout)).why(item)
+    out = stdout.getvalue()
+    assert f"\nNational guidance: {item.guidance_source}\n" in out
+    assert "Guidance from:" not in out
+    assert_plain(out)
+
+
 class Typist(io.StringIO):
     """Standard input typed by a person: each line may come after a pause (on `clock`)."""
 
@@ -439,9 +478,10 @@ def test_an_answer_that_cannot_be_saved_yet_is_said_and_tried_until_it_is(
 
 def test_pause_point_fields_are_used_when_a_checklist_has_them() -> None:
     """Issue 15's fields, when present: the settings and stages a checklist fits come first
-    (the first is the default), and `w` reads an item's evidence, whatever its shape."""
+    (the first is the default). (How `w` reads an item's evidence: see
+    test_why_reads_as_plain_words_in_the_apps_wording_and_order.)"""
     from checklists import SETTINGS
-    from cli.line_mode.answering import evidence_lines, fitting, parse_numbers
+    from cli.line_mode.answering import fitting, parse_numbers
 
     assert fitting(SETTINGS, None) == SETTINGS
     assert fitting(SETTINGS, ["home_visit", "outreach"]) == (
@@ -449,12 +489,6 @@ def test_pause_point_fields_are_used_when_a_checklist_has_them() -> None:
         ("outreach", "Outreach"),
     )
     assert fitting(SETTINGS, ["nowhere"]) == SETTINGS  # none known: all of them
-    assert evidence_lines("7.1: women valued time") == ["7.1: women valued time"]
-    assert evidence_lines([{"requirement": "7.1", "passage": "time"}, "8.2 x"]) == [
-        "7.1 time",
-        "8.2 x",
-    ]
-    assert evidence_lines(None) == []
     assert parse_numbers("1,4", 5) == [1, 4] and parse_numbers("4 1 4", 5) == [4, 1]
     assert parse_numbers("", 5) == [] and parse_numbers("0", 5) is None
     assert parse_numbers("1,x", 5) is None and parse_numbers("6", 5) is None

@@ -13,7 +13,7 @@ import threading
 from checklists import NEEDS_REASON, RESPONSE_LABELS, SETTINGS, STAGES, Checklist, Item
 from checklists.identifiers import check_case_reference
 from cli.common import CommandError
-from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
+from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS, why_it_matters
 from store import Person, Session, Store, StoreError
 from store.sessions import NOTE_LIMIT, REFLECTION_LIMIT, FinishedElsewhere
 
@@ -349,19 +349,14 @@ class LineMode:
                 self.talk.say(ANSWER_EXPECTED)
 
     def why(self, item: Item) -> None:
-        library = self.store.library
-        lines = [f"Why it matters: {item.why}"]
-        if item.guidance:
-            lines.append(f"How to do it well: {item.guidance}")
-        source = getattr(item, "guidance_source", None)
-        if source:
-            lines.append(f"Guidance from: {source}")
-        if item.requirements:
-            lines.append(
-                "Theory of Change: "
-                + "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
-            )
-        lines += [f"Evidence: {line}" for line in evidence_lines(getattr(item, "evidence", None))]
+        """Why the item matters, in the app's words and order (`reports.wording`): a heading
+        and its words on one line; the evidence's passages each on a line under theirs."""
+        lines = []
+        for part in why_it_matters(item, self.store.library.requirement_title):
+            if part.listed:
+                lines += [f"{part.heading}:", *part.lines]
+            else:
+                lines += [f"{part.heading}: {line}" for line in part.lines]
         self.talk.say(*lines)
 
     def ask_reasons(self, item: Item) -> None:
@@ -562,18 +557,3 @@ def parse_numbers(text: str, count: int) -> list[int] | None:
     if not all(p.isdigit() and 1 <= int(p) <= count for p in parts):
         return None
     return list(dict.fromkeys(int(p) for p in parts))
-
-
-def evidence_lines(evidence) -> list[str]:
-    """An item's evidence (text, a list of texts, or of {requirement, passage}) as lines."""
-    if not evidence:
-        return []
-    if isinstance(evidence, (str, dict)):
-        evidence = [evidence]
-    lines = []
-    for entry in evidence:
-        if isinstance(entry, dict):
-            lines.append(" ".join(str(v) for v in entry.values() if v))
-        elif entry:
-            lines.append(str(entry))
-    return lines
