@@ -18,7 +18,8 @@ questions (an empty line takes the default), then each item:
   1 Done, 2 Partly, 3 Not done, 4 Not applicable,
   w why it matters, n add a note, b back to the item before, q stop for now.
 Partly and Not done ask what got in the way: type the reasons' numbers, like 1,4, or an
-empty line for none. A note is typed line by line and ends with an empty line. Then the
+empty line for none. When the item already has reasons, an empty line keeps them and none
+takes them off. A note is typed line by line and ends with an empty line. Then the
 reflection (an empty line skips a question), whether to take the contact to supervision,
 and a short summary.
 

@@ -45,6 +45,7 @@ __all__ = [
     "PART_TERMS",
     "REASON_LEVELS",
     "REASON_LEVEL_LABELS",
+    "REASON_RETIRED",
     "RESPONSES",
     "RESPONSE_LABELS",
     "RESPONSE_ORDER",
@@ -124,6 +125,13 @@ PART_INTROS: dict[str, str] = {
     "learning": "Learning and skills (formative): what to try next time, and what worked.",
     "wellbeing": ("Thinking space (restorative): how the work felt, and what was hard to carry."),
 }
+
+
+# --- reasons -------------------------------------------------------------------------------
+
+# A retired reason that an answer already gives: listed, marked with these words, so that
+# answering again never drops it unseen (the app's picker and line mode).
+REASON_RETIRED = "no longer offered"
 
 
 # --- reason levels -------------------------------------------------------------------------

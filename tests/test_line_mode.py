@@ -201,6 +201,97 @@ def test_back_goes_to_the_item_before(store, alex, checklist, data_dir) -> None:
     assert out.count("Item 1 of ") == 3 and "Answered so far: Done." in out
 
 
+def offered_reasons(store, setup=DEFAULT_SETUP, given=()) -> list:
+    """The reasons as line mode numbers them (as the app's picker lists them)."""
+    return [r for level in ("service", "practice", "woman") for r in store.library.reasons
+            if r.level == level and r.offered(setup, given)]  # fmt: skip
+
+
+def first_answer(data_dir, passphrase_file) -> dict:
+    [draft] = sessions(data_dir, passphrase_file)
+    return next(iter(draft["answers"].values()))
+
+
+def test_answering_again_keeps_the_reasons_given_unless_told_otherwise(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    """As the app's picker opens with the earlier reasons ticked and escape keeps them: the
+    question names the reasons given, and an empty line keeps them; `none` takes them off."""
+    offered = offered_reasons(store)
+    given = [offered[n - 1].id for n in (1, 21, 30)]
+    assert offered[29].asks_note  # "Something else (say in a note)": a note, then item 2
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "3", "1,21,30", "Her words.", ""]
+    typed += ["b", "3", "", "q"]
+    code, out, err = answer(data_dir, *typed)
+    assert code == 0, err
+    assert first_answer(data_dir, passphrase_file)["reasons"] == given
+    assert first_answer(data_dir, passphrase_file)["note"] == "Her words."
+    assert out.count("Please say in a note what got in the way.") == 1  # kept: not asked again
+    again = out.split("Answered so far: Not done.")[1]
+    assert "Reasons (e.g. 1,4; empty to keep 1, 21, 30; none for no reason): " in again
+    assert f"\n1. {offered[0].label} (given now)\n" in again
+    assert f"\n2. {offered[1].label}\n" in again
+    # Partly after Not done: the reasons still stand, and are asked about the same way.
+    code, out, _ = answer(data_dir, *SIGN_IN, "b", "2", "x", "", "q", args=("--resume",))
+    assert code == 0
+    assert "an empty line to keep 1, 21, 30, or none for no reason." in out
+    assert first_answer(data_dir, passphrase_file)["reasons"] == given
+    assert first_answer(data_dir, passphrase_file)["response"] == "partly"
+    # A clear way to take them off remains.
+    code, out, _ = answer(data_dir, *SIGN_IN, "b", "3", "none", "q", args=("--resume",))
+    assert code == 0
+    assert first_answer(data_dir, passphrase_file)["reasons"] == []
+    assert "The reasons given before are taken off." in out
+    # With no reasons given, an empty line is no reason, as before.
+    code, out, _ = answer(data_dir, *SIGN_IN, "b", "3", "", "q", args=("--resume",))
+    assert "Reasons (e.g. 1,4; empty for none): " in out.split("Item 1 of")[1]
+    assert first_answer(data_dir, passphrase_file)["reasons"] == []
+
+
+def test_typed_reasons_replace_the_ones_given(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    offered = offered_reasons(store)
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "3", "1,21", "b", "2", "4", "q"]
+    code, _, err = answer(data_dir, *typed)
+    assert code == 0, err
+    entry = first_answer(data_dir, passphrase_file)
+    assert (entry["response"], entry["reasons"]) == ("partly", [offered[3].id])
+
+
+def test_a_retired_reason_already_given_is_shown_and_kept(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    """As in the app's picker: a reason no longer offered is listed, given, marked as no
+    longer offered, so that answering again never drops it unseen."""
+    retired = next(r for r in store.library.reasons if r.retired)
+    session = store.start_session(alex, checklist, dict(DEFAULT_SETUP))
+    first = session.visible_items(checklist)[0]
+    session.answer(first, "not_done")
+    session.set_reasons(first, [retired.id])
+    store.sessions.save_draft(session)
+    offered = offered_reasons(store, session.setup, [retired.id])
+    number = [r.id for r in offered].index(retired.id) + 1
+    code, out, err = answer(data_dir, *SIGN_IN, "b", "3", "", "q", args=("--resume",))
+    assert code == 0, err
+    assert f"\n{number}. {retired.label} (no longer offered, given now)\n" in out
+    assert f"empty to keep {number}; none for no reason" in out
+    assert first_answer(data_dir, passphrase_file)["reasons"] == [retired.id]
+
+
+def test_an_answer_that_needs_no_reason_says_the_reasons_are_taken_off(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    offered = offered_reasons(store)
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "3", "1", "b", "1", "q"]
+    code, out, err = answer(data_dir, *typed)
+    assert code == 0, err
+    assert (
+        f"Done needs no reason, so the reason given before is taken off: {offered[0].label}."
+    ) in out
+    assert first_answer(data_dir, passphrase_file)["reasons"] == []
+
+
 def test_why_shows_why_it_matters_and_the_requirements(store, alex, checklist, data_dir) -> None:
     code, out, _ = answer(data_dir, *SIGN_IN, "1", *setup_defaults(checklist), "w")
     first = checklist.visible_items({"setting": "clinic", "stage": "antenatal"}, {})[0]

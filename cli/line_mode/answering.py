@@ -13,7 +13,12 @@ import threading
 from checklists import NEEDS_REASON, RESPONSE_LABELS, SETTINGS, STAGES, Checklist, Item
 from checklists.identifiers import check_case_reference
 from cli.common import CommandError
-from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS, why_it_matters
+from reports.wording import (
+    REASON_LEVEL_LABELS,
+    REASON_LEVELS,
+    REASON_RETIRED,
+    why_it_matters,
+)
 from store import Person, Session, Store, StoreError
 from store.sessions import NOTE_LIMIT, REFLECTION_LIMIT, FinishedElsewhere
 
@@ -25,6 +30,9 @@ ANSWER_PROMPT = (
 ANSWER_KEYS = {"1": "done", "2": "partly", "3": "not_done", "4": "not_applicable"}
 ANSWER_EXPECTED = "Please type 1, 2, 3 or 4 to answer, or w, n, b or q."
 REASONS_PROMPT = "Reasons (e.g. 1,4; empty for none): "
+# When the answer already has reasons: an empty line keeps them, "none" takes them off.
+REASONS_AGAIN_PROMPT = "Reasons (e.g. 1,4; empty to keep {keep}; none for no reason): "
+NO_REASON = "none"
 FLAG_PROMPT = "Take this contact to supervision? y/N: "
 RESUME_LATER = (
     "carry on in the app (r on the home screen) or with `stepping-stones answer --resume`."
@@ -332,10 +340,13 @@ class LineMode:
             key = self.talk.ask(ANSWER_PROMPT).strip().casefold()
             if key in ANSWER_KEYS:
                 response = ANSWER_KEYS[key]
+                before = self.session.reasons(item.id)
                 self.session.answer(item, response)
                 self.save()
                 if response in NEEDS_REASON:
                     self.ask_reasons(item)
+                elif before and not self.session.reasons(item.id):
+                    self.say_reasons_taken_off(response, before)
                 return 1
             if key == "w":
                 self.why(item)
@@ -360,14 +371,16 @@ class LineMode:
         self.talk.say(*lines)
 
     def ask_reasons(self, item: Item) -> None:
+        """What got in the way, by number. As in the app's picker, the reasons this answer
+        already has are marked (a retired one among them is still listed), and they stand
+        unless the person says otherwise: an empty line keeps them, `none` takes them off."""
         library = self.store.library
+        given = self.session.reasons(item.id)
         offered = [
             r
             for level in REASON_LEVELS
             for r in library.reasons
-            if r.level == level
-            and r.applies(self.session.setup)
-            and not getattr(r, "retired", False)
+            if r.level == level and r.offered(self.session.setup, given)
         ]
         if not offered:
             return
@@ -379,22 +392,45 @@ class LineMode:
                 self.talk.say(f"{REASON_LEVEL_LABELS[level]}:")
             for reason in group:
                 number += 1
-                self.talk.say(f"{number}. {reason.label}")
+                marks = [REASON_RETIRED] if reason.retired else []
+                if reason.id in given:
+                    marks.append("given now")
+                said = f" ({', '.join(marks)})" if marks else ""
+                self.talk.say(f"{number}. {reason.label}{said}")
+        numbers = [str(n) for n, r in enumerate(offered, start=1) if r.id in given]
+        keep = ", ".join(numbers) if len(numbers) == len(given) else "the reasons given before"
+        prompt = REASONS_AGAIN_PROMPT.format(keep=keep) if given else REASONS_PROMPT
+        empty = f"an empty line to keep {keep}, or {NO_REASON} for no reason"
         while True:
-            text = self.talk.ask(REASONS_PROMPT).strip()
-            picked = parse_numbers(text, len(offered))
+            text = self.talk.ask(prompt).strip()
+            if given and not text:
+                self.talk.say("The reasons given before are kept.")
+                return
+            picked = [] if text.casefold() == NO_REASON else parse_numbers(text, len(offered))
             if picked is not None:
                 break
             self.talk.say(
                 f"Please type reason numbers from 1 to {len(offered)}, separated by commas "
-                "(e.g. 1,4), or an empty line for none."
+                f"(e.g. 1,4), {empty if given else 'or an empty line for none'}."
             )
         chosen = [offered[n - 1] for n in picked]
         self.session.set_reasons(item, [r.id for r in chosen])
         self.save()
+        if given and not chosen:
+            self.talk.say("The reasons given before are taken off.")
         if any(r.asks_note for r in chosen):
             self.talk.say("Please say in a note what got in the way.")
             self.note(item)
+
+    def say_reasons_taken_off(self, response: str, before: list[str]) -> None:
+        """An answer that needs no reason takes off the ones given before: said, so that
+        nothing the person gave goes unseen."""
+        labels = [r.label for r in map(self.store.library.reason, before) if r]
+        which = "reason given before is" if len(before) == 1 else "reasons given before are"
+        listed = f": {'; '.join(labels)}" if labels else ""
+        self.talk.say(
+            f"{RESPONSE_LABELS[response]} needs no reason, so the {which} taken off{listed}."
+        )
 
     # -- typed text ------------------------------------------------------------------------
     def note(self, item: Item) -> None:
