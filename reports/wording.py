@@ -56,6 +56,7 @@ __all__ = [
     "SYMBOLS",
     "WhyPart",
     "legend",
+    "new_comments_heading",
     "requirement_key",
     "response_label",
     "why_it_matters",
@@ -225,3 +226,14 @@ def why_it_matters(item: Item, requirement_title: Callable[[str], str]) -> list[
         numbers = "; ".join(f"{n} {requirement_title(n)}" for n in item.requirements)
         parts.append(WhyPart("Theory of Change", (numbers,)))
     return parts
+
+
+# --- new comments from a supervisor --------------------------------------------------------
+
+
+def new_comments_heading(count: int) -> str:
+    """What the app shows once after signing in, and line mode says, when a supervisor has
+    commented: "A new comment on your sessions", "2 new comments on your sessions"."""
+    if count == 1:
+        return "A new comment on your sessions"
+    return f"{count} new comments on your sessions"

@@ -612,3 +612,37 @@ def test_a_store_with_nobody_in_it_says_so_in_one_line(data_dir) -> None:
         f"stepping-stones: nobody has an account in {data_dir} yet: start the app "
         "(stepping-stones) to make the first one"
     ]
+
+
+def test_new_comments_from_a_supervisor_are_said_after_signing_in(team, data_dir) -> None:
+    """As the app shows "A new comment on your sessions" at sign-in: one plain line, and the
+    comments stay new for the app to show (line mode does not read them out)."""
+    from services import supervision
+    from store import Store
+    from tests.test_supervision import finished_session
+
+    store, sam, jo, _kit = team
+    session = finished_session(store, jo, store.library.checklists["any-contact"], 3, {})
+    code, out, _ = answer(data_dir, "Jo Patel", PASSPHRASE, "q")
+    assert code == 0 and "new comment" not in out.casefold()
+    supervision.add_comment(store, sam, jo, session.id, "Let us talk about this one.")
+    code, out, _ = answer(data_dir, "Jo Patel", PASSPHRASE, "q")
+    assert code == 0
+    said = [line for line in out.splitlines() if "new comment" in line.casefold()]
+    assert said == [
+        "A new comment on your sessions: you will find it in the app, in Prepare for "
+        "supervision (p on the home screen)."
+    ]
+    assert out.index("Signed in as Jo Patel.") < out.index(said[0]) < out.index("Checklists:")
+    assert "Let us talk about this one." not in out
+    jo_again = supervision_reader(Store(data_dir), "Jo Patel")
+    assert len(supervision.new_comments(Store(data_dir), jo_again)) == 1  # still new
+    supervision.add_comment(store, sam, jo, session.id, "And this.")
+    code, out, _ = answer(data_dir, "Jo Patel", PASSPHRASE, "q")
+    assert "\n2 new comments on your sessions: you will find them in the app, in " in out
+
+
+def supervision_reader(store, name: str):
+    from services import people
+
+    return people.sign_in(store, name, PASSPHRASE)

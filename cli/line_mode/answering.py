@@ -17,6 +17,7 @@ from reports.wording import (
     REASON_LEVEL_LABELS,
     REASON_LEVELS,
     REASON_RETIRED,
+    new_comments_heading,
     why_it_matters,
 )
 from store import Person, Session, Store, StoreError
@@ -127,7 +128,24 @@ class LineMode:
             self.talk.say(f"Sharing with your supervisors will be tried again: {exc}")
         for notice in self.store.notices:
             self.talk.say(f"Please note: {notice}")
+        self.say_new_comments()
         self.talk.on_idle = self.locked
+
+    def say_new_comments(self) -> None:
+        """As the app shows them once after signing in: here one line, and they stay new for
+        the app to show (their words are read there, in Prepare for supervision)."""
+        from services import supervision
+
+        try:
+            comments = supervision.new_comments(self.store, self.person)
+        except StoreError:
+            return  # as in the app: never a reason to stop her answering
+        if comments:
+            it = "it" if len(comments) == 1 else "them"
+            self.talk.say(
+                f"{new_comments_heading(len(comments))}: you will find {it} in the app, in "
+                "Prepare for supervision (p on the home screen)."
+            )
 
     def locked(self, waited: float) -> None:
         """An answer came after the idle time: it counts only once the passphrase is given."""
