@@ -13,8 +13,9 @@ choice is not a failure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from checklists import (
     COUNTS,
@@ -27,6 +28,9 @@ from checklists import (
     Item,
     requirement_key,
 )
+
+if TYPE_CHECKING:
+    from checklists.language import LanguageFinding
 
 __all__ = [
     "BARRIERS_INTRO",
@@ -55,6 +59,7 @@ __all__ = [
     "STAFF_REQUIREMENTS",
     "SYMBOLS",
     "WhyPart",
+    "language_hints",
     "legend",
     "new_comments_heading",
     "requirement_key",
@@ -237,3 +242,23 @@ def new_comments_heading(count: int) -> str:
     if count == 1:
         return "A new comment on your sessions"
     return f"{count} new comments on your sessions"
+
+
+# --- the language coach ----------------------------------------------------------------------
+
+
+def language_hints(findings: Iterable[LanguageFinding], limit: int | None = None) -> list[str]:
+    """The language coach's gentle hint, one line per word found (each once), as the app
+    shows it under a text field and line mode says it after a note or a reflection:
+    `Language: "chaotic" → things are unsettled for her`. With `limit`, at most that many
+    lines, the last saying how many more."""
+    from checklists.language import LanguageGuide  # on first use: importing stays cheap
+
+    lines = [
+        f'Language: "{shown}" → {suggestion}'
+        for shown, suggestion in LanguageGuide.distinct(findings)
+    ]
+    if limit is not None and len(lines) > limit:
+        more = len(lines) - (limit - 1)
+        lines = [*lines[: limit - 1], f"Language: and {more} more words you might rephrase"]
+    return lines

@@ -476,6 +476,41 @@ def test_the_identifier_guard_holds_with_the_services_wording(
     assert "A calm visit." in done["reflection"].values()
 
 
+def test_a_note_or_reflection_with_stigmatising_words_gets_the_apps_gentle_hint(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    """The language coach the app shows under a note (`Language: "chaotic" → …`): here a
+    plain line after the note is saved, every word found, and the note is kept as typed."""
+    note = "She was chaotic today. Her partner called her a crackhead."
+    total = items_answered(checklist, first="done")
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "n", note, "", *["1"] * total]
+    typed += ["I felt she was chaotic."] + [""] * (reflection_count(store) - 1) + [""]
+    code, out, err = answer(data_dir, *typed)
+    assert code == 0, err
+    assert (
+        "Note saved.\n"
+        'Language: "chaotic" → things are unsettled for her\n'
+        'Language: "crackhead" → person who uses drugs\n'
+    ) in out
+    reflection = out.split("Reflection. ")[1]
+    assert 'Your answer (empty to skip): \nLanguage: "chaotic" → things' in reflection
+    assert_plain(out)
+    [done] = sessions(data_dir, passphrase_file)
+    assert [a["note"] for a in done["answers"].values() if a["note"]] == [note]
+    assert "I felt she was chaotic." in done["reflection"].values()
+
+
+def test_the_language_hint_has_one_wording() -> None:
+    """The app's hint under a text field and line mode's line come from reports.wording."""
+    from checklists.language import default_guide
+    from reports.wording import language_hints
+    from tui.widgets.language_hint import LanguageHint
+
+    findings = default_guide().find("chaotic crackhead addicts junkie")
+    assert len(language_hints(findings)) > 2
+    assert LanguageHint.hint_lines(findings) == language_hints(findings, limit=2)
+
+
 def test_a_case_reference_with_an_identifier_is_asked_again(store, alex, checklist, data_dir):
     typed = [*SIGN_IN, "1", *setup_defaults(checklist)[:-1], "999 000 0018", "REF-12"]
     code, out, _ = answer(data_dir, *typed, "q")

@@ -17,6 +17,7 @@ from reports.wording import (
     REASON_LEVEL_LABELS,
     REASON_LEVELS,
     REASON_RETIRED,
+    language_hints,
     new_comments_heading,
     why_it_matters,
 )
@@ -485,6 +486,7 @@ class LineMode:
                 self.session.set_note(item, text)
                 self.save()
                 self.talk.say("Note saved.")
+                self.language_hint(text)
                 return
             self.talk.say("Please type the note again, or an empty line to leave it as it was.")
 
@@ -514,6 +516,12 @@ class LineMode:
             return self.talk.yes_no("Keep it as it is? y/N: ")
         return True
 
+    def language_hint(self, text: str) -> None:
+        """The language coach, as the app shows it under a note or a reflection: kinder words
+        for any stigmatising ones, after the text is saved (a hint, never a refusal). The
+        guide is the app's: the built-in list with the service's own words."""
+        self.talk.say(*language_hints(self.store.library.language.find(text)))
+
     # -- the reflection and finishing ------------------------------------------------------
     def reflect(self) -> None:
         library = self.store.library
@@ -541,6 +549,7 @@ class LineMode:
                 if self.keep_text(text, "reflection", REFLECTION_LIMIT):
                     self.session.set_reflection(prompt.id, text)
                     self.save()
+                    self.language_hint(text)
                     break
                 self.talk.say("Please type it again, or an empty line to skip it.")
         flagged = self.talk.yes_no(FLAG_PROMPT, default=False)
