@@ -681,3 +681,20 @@ def supervision_reader(store, name: str):
     from services import people
 
     return people.sign_in(store, name, PASSPHRASE)
+
+
+@pytest.mark.parametrize("signing_in", ["typed", "from flags"])
+def test_an_unknown_checklist_fails_in_one_line_before_anything_else(
+    alex, checklist, data_dir, passphrase_file, signing_in
+) -> None:
+    """Nothing is printed (no "Signed in as", no unfinished checklists), nothing is asked."""
+    answer(data_dir, *SIGN_IN, "1", *setup_defaults(checklist), "1", "q")  # one unfinished
+    args = ("--checklist", "nope")
+    if signing_in == "from flags":
+        args += ("--user", "Alex Reid", "--passphrase-file", str(passphrase_file))
+    code, out, err = answer(data_dir, *SIGN_IN, "q", args=args)
+    assert code != 0
+    assert out == ""
+    [line] = err.splitlines()
+    assert line.startswith("stepping-stones: no checklist 'nope' (known: ")
+    assert "any-contact" in line

@@ -68,6 +68,8 @@ class LineMode:
     def run(
         self, user: str | None, passphrase: str | None, checklist_id: str | None, resume: bool
     ) -> int:
+        if checklist_id is not None:
+            self.known_checklist(checklist_id)  # a wrong --checklist: one line, before all else
         try:
             try:
                 self.sign_in(user, passphrase)
@@ -232,10 +234,7 @@ class LineMode:
         library = self.store.library
         checklists = library.in_picker_order()  # as the app's picker lists them
         if checklist_id is not None:
-            if checklist_id not in library.checklists:
-                known = ", ".join(library.checklists) or "none"
-                raise CommandError(f"no checklist '{checklist_id}' (known: {known})")
-            return library.checklists[checklist_id]
+            return self.known_checklist(checklist_id)
         if not checklists:
             raise CommandError("there are no checklists to answer")
         self.talk.say("Checklists:")
@@ -243,6 +242,13 @@ class LineMode:
             when = getattr(checklist, "when", "")
             self.talk.say(f"{number}. {checklist.title}" + (f". When: {when}" if when else ""))
         return checklists[self.talk.choose_number("Checklist number: ", len(checklists)) - 1]
+
+    def known_checklist(self, checklist_id: str) -> Checklist:
+        library = self.store.library
+        if checklist_id not in library.checklists:
+            known = ", ".join(library.checklists) or "none"
+            raise CommandError(f"no checklist '{checklist_id}' (known: {known})")
+        return library.checklists[checklist_id]
 
     def ask_setup(self, checklist: Checklist) -> dict:
         """Each setup question with its options numbered and the default named."""
