@@ -549,6 +549,25 @@ def test_help_is_plain_text(monkeypatch) -> None:
     assert_plain(result.stdout)
 
 
+@pytest.mark.parametrize("columns", [80, 60, 120])
+def test_help_wraps_to_the_terminal_like_the_other_commands(monkeypatch, columns) -> None:
+    """No line wider than the terminal and no word split (argparse wraps the other
+    subcommands' help to the width too); the paragraphs and the key lines stay as they are."""
+    from cli.answer import DESCRIPTION
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = run_cli("answer", "--help")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    described = result.stdout.split("\n\n", 1)[1].split("\noptions:")[0]
+    assert described.split() == DESCRIPTION.split()  # every word whole, in order
+    assert described.count("\n\n") == DESCRIPTION.count("\n\n")  # the paragraphs kept
+    assert "\n  1 Done, 2 Partly, 3 Not done, 4 Not applicable,\n" in described
+    other = run_cli("sessions", "--help").stdout.splitlines()
+    assert max(len(line) for line in other) <= columns  # as another subcommand's
+
+
 def test_a_wrong_passphrase_is_asked_again_and_from_a_file_fails_in_one_line(
     alex, data_dir, tmp_path
 ) -> None:
