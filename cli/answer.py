@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from .common import idle_lock_seconds, open_store, read_passphrase, wrote
 
@@ -18,7 +19,8 @@ questions (an empty line takes the default), then each item:
   1 Done, 2 Partly, 3 Not done, 4 Not applicable,
   w why it matters, n add a note, b back to the item before, q stop for now.
 Partly and Not done ask what got in the way: type the reasons' numbers, like 1,4, or an
-empty line for none. A note is typed line by line and ends with an empty line. Then the
+empty line for none. When the item already has reasons, an empty line keeps them and none
+takes them off. A note is typed line by line and ends with an empty line. Then the
 reflection (an empty line skips a question), whether to take the contact to supervision,
 and a short summary.
 
@@ -27,13 +29,46 @@ unfinished checklist: carry on with --resume or in the app. After the idle time 
 app), your passphrase is asked again before your next answer counts."""
 
 
+class ParagraphsFormatter(argparse.HelpFormatter):
+    """The description wrapped to the terminal's width, as argparse wraps the other
+    commands' help, keeping its paragraphs and each indented line (the keys) on a line of
+    its own; never a word split."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        def fill(words: str, first: str, rest: str) -> list[str]:
+            return textwrap.wrap(
+                words,
+                width,
+                initial_indent=first,
+                subsequent_indent=rest,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+
+        paragraphs = []
+        for paragraph in text.split("\n\n"):
+            lines: list[str] = []
+            run: list[str] = []  # lines of running text, joined before wrapping
+            for line in [*paragraph.splitlines(), ""]:
+                if line.startswith(" ") or not line:
+                    lines += fill(" ".join(run), indent, indent)
+                    run = []
+                    if line:
+                        lead = indent + " " * (len(line) - len(line.lstrip()))
+                        lines += fill(line.strip(), lead, lead + "  ")
+                else:
+                    run.append(line.strip())
+            paragraphs.append("\n".join(lines))
+        return "\n\n".join(paragraphs)
+
+
 def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "answer",
         parents=[common],
         help="answer a checklist line by line (for screen readers and slow links)",
         description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=ParagraphsFormatter,
         # Python 3.14 colours help when FORCE_COLOR says so: never here.
         **({"color": False} if sys.version_info >= (3, 14) else {}),
     )

@@ -13,6 +13,10 @@ choice is not a failure.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from checklists import (
     COUNTS,
     REASON_LEVEL_LABELS,
@@ -21,8 +25,12 @@ from checklists import (
     RESPONSE_SYMBOLS,
     RESPONSES,
     STAFF_REQUIREMENTS,
+    Item,
     requirement_key,
 )
+
+if TYPE_CHECKING:
+    from checklists.language import LanguageFinding
 
 __all__ = [
     "BARRIERS_INTRO",
@@ -41,6 +49,7 @@ __all__ = [
     "PART_TERMS",
     "REASON_LEVELS",
     "REASON_LEVEL_LABELS",
+    "REASON_RETIRED",
     "RESPONSES",
     "RESPONSE_LABELS",
     "RESPONSE_ORDER",
@@ -49,9 +58,13 @@ __all__ = [
     "SHORT_LABELS",
     "STAFF_REQUIREMENTS",
     "SYMBOLS",
+    "WhyPart",
+    "language_hints",
     "legend",
+    "new_comments_heading",
     "requirement_key",
     "response_label",
+    "why_it_matters",
 ]
 
 # --- responses ----------------------------------------------------------------------------
@@ -120,6 +133,13 @@ PART_INTROS: dict[str, str] = {
 }
 
 
+# --- reasons -------------------------------------------------------------------------------
+
+# A retired reason that an answer already gives: listed, marked with these words, so that
+# answering again never drops it unseen (the app's picker and line mode).
+REASON_RETIRED = "no longer offered"
+
+
 # --- reason levels -------------------------------------------------------------------------
 # REASON_LEVELS gives the order (service, practice, woman) and REASON_LEVEL_LABELS the words
 # a practitioner picks from; the rest say the same three things where each is shown.
@@ -174,3 +194,71 @@ LEVEL_SCREEN: tuple[tuple[str, str, str], ...] = (
     ("practice", "Practice points", "Things to reflect on and learn from."),
     ("woman", "Her own choice or circumstances", "Not a failure: her choice is respected."),
 )
+
+
+# --- why an item matters (`w`) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhyPart:
+    """One part of what `w` shows about an item: a heading and its words. A `listed` part's
+    lines go under its heading, one a line (the passages quoted from the evidence); the
+    others follow the heading on its line."""
+
+    heading: str
+    lines: tuple[str, ...]
+    listed: bool = False
+
+
+def why_it_matters(item: Item, requirement_title: Callable[[str], str]) -> list[WhyPart]:
+    """What `w` shows about an item, in order, for the app's panel and for line mode alike:
+    why it matters, how to do it well, then where it comes from (the evidence: requirement
+    and the passage quoted; any national guidance; the Theory of Change requirements).
+    `requirement_title` gives a requirement's plain words ("7.1" → "Taking and spending
+    time")."""
+    parts = [WhyPart("Why it matters", (item.why,))]
+    if item.guidance:
+        parts.append(WhyPart("How to do it well", (item.guidance,)))
+    if item.evidence:
+        quoted = tuple(
+            f"{e.requirement} {requirement_title(e.requirement)}: “{e.passage}”"
+            for e in item.evidence
+        )
+        parts.append(WhyPart("From the evidence", quoted, listed=True))
+    if item.guidance_source:
+        parts.append(WhyPart("National guidance", (item.guidance_source,)))
+    if item.requirements:
+        numbers = "; ".join(f"{n} {requirement_title(n)}" for n in item.requirements)
+        parts.append(WhyPart("Theory of Change", (numbers,)))
+    return parts
+
+
+# --- new comments from a supervisor --------------------------------------------------------
+
+
+def new_comments_heading(count: int) -> str:
+    """What the app shows once after signing in, and line mode says, when a supervisor has
+    commented: "A new comment on your sessions", "2 new comments on your sessions"."""
+    if count == 1:
+        return "A new comment on your sessions"
+    return f"{count} new comments on your sessions"
+
+
+# --- the language coach ----------------------------------------------------------------------
+
+
+def language_hints(findings: Iterable[LanguageFinding], limit: int | None = None) -> list[str]:
+    """The language coach's gentle hint, one line per word found (each once), as the app
+    shows it under a text field and line mode says it after a note or a reflection:
+    `Language: "chaotic" → things are unsettled for her`. With `limit`, at most that many
+    lines, the last saying how many more."""
+    from checklists.language import LanguageGuide  # on first use: importing stays cheap
+
+    lines = [
+        f'Language: "{shown}" → {suggestion}'
+        for shown, suggestion in LanguageGuide.distinct(findings)
+    ]
+    if limit is not None and len(lines) > limit:
+        more = len(lines) - (limit - 1)
+        lines = [*lines[: limit - 1], f"Language: and {more} more words you might rephrase"]
+    return lines

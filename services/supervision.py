@@ -119,6 +119,13 @@ def set_action_done(
     return record
 
 
+def new_comments(store: Store, person: Person) -> list[Comment]:
+    """Comments from a supervisor on this person's own sessions that they have not seen yet,
+    oldest first: what the app shows once after signing in, and line mode says. One that
+    cannot be opened is left out (the list of sessions says what could not be read)."""
+    return store.supervision.unseen_comments(person, problems=[])
+
+
 def mark_comments_seen(store: Store, person: Person, comments: list[Comment]) -> None:
     """The practitioner has seen these comments on their sessions (`comments_seen`)."""
     store.supervision.mark_seen(person, comments)

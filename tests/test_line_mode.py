@@ -201,11 +201,141 @@ def test_back_goes_to_the_item_before(store, alex, checklist, data_dir) -> None:
     assert out.count("Item 1 of ") == 3 and "Answered so far: Done." in out
 
 
+def offered_reasons(store, setup=DEFAULT_SETUP, given=()) -> list:
+    """The reasons as line mode numbers them (as the app's picker lists them)."""
+    return [r for level in ("service", "practice", "woman") for r in store.library.reasons
+            if r.level == level and r.offered(setup, given)]  # fmt: skip
+
+
+def first_answer(data_dir, passphrase_file) -> dict:
+    [draft] = sessions(data_dir, passphrase_file)
+    return next(iter(draft["answers"].values()))
+
+
+def test_answering_again_keeps_the_reasons_given_unless_told_otherwise(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    """As the app's picker opens with the earlier reasons ticked and escape keeps them: the
+    question names the reasons given, and an empty line keeps them; `none` takes them off."""
+    offered = offered_reasons(store)
+    given = [offered[n - 1].id for n in (1, 21, 30)]
+    assert offered[29].asks_note  # "Something else (say in a note)": a note, then item 2
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "3", "1,21,30", "Her words.", ""]
+    typed += ["b", "3", "", "q"]
+    code, out, err = answer(data_dir, *typed)
+    assert code == 0, err
+    assert first_answer(data_dir, passphrase_file)["reasons"] == given
+    assert first_answer(data_dir, passphrase_file)["note"] == "Her words."
+    assert out.count("Please say in a note what got in the way.") == 1  # kept: not asked again
+    again = out.split("Answered so far: Not done.")[1]
+    assert "Reasons (e.g. 1,4; empty to keep 1, 21, 30; none for no reason): " in again
+    assert f"\n1. {offered[0].label} (given now)\n" in again
+    assert f"\n2. {offered[1].label}\n" in again
+    # Partly after Not done: the reasons still stand, and are asked about the same way.
+    code, out, _ = answer(data_dir, *SIGN_IN, "b", "2", "x", "", "q", args=("--resume",))
+    assert code == 0
+    assert "an empty line to keep 1, 21, 30, or none for no reason." in out
+    assert first_answer(data_dir, passphrase_file)["reasons"] == given
+    assert first_answer(data_dir, passphrase_file)["response"] == "partly"
+    # A clear way to take them off remains.
+    code, out, _ = answer(data_dir, *SIGN_IN, "b", "3", "none", "q", args=("--resume",))
+    assert code == 0
+    assert first_answer(data_dir, passphrase_file)["reasons"] == []
+    assert "The reasons given before are taken off." in out
+    # With no reasons given, an empty line is no reason, as before.
+    code, out, _ = answer(data_dir, *SIGN_IN, "b", "3", "", "q", args=("--resume",))
+    assert "Reasons (e.g. 1,4; empty for none): " in out.split("Item 1 of")[1]
+    assert first_answer(data_dir, passphrase_file)["reasons"] == []
+
+
+def test_typed_reasons_replace_the_ones_given(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    offered = offered_reasons(store)
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "3", "1,21", "b", "2", "4", "q"]
+    code, _, err = answer(data_dir, *typed)
+    assert code == 0, err
+    entry = first_answer(data_dir, passphrase_file)
+    assert (entry["response"], entry["reasons"]) == ("partly", [offered[3].id])
+
+
+def test_a_retired_reason_already_given_is_shown_and_kept(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    """As in the app's picker: a reason no longer offered is listed, given, marked as no
+    longer offered, so that answering again never drops it unseen."""
+    retired = next(r for r in store.library.reasons if r.retired)
+    session = store.start_session(alex, checklist, dict(DEFAULT_SETUP))
+    first = session.visible_items(checklist)[0]
+    session.answer(first, "not_done")
+    session.set_reasons(first, [retired.id])
+    store.sessions.save_draft(session)
+    offered = offered_reasons(store, session.setup, [retired.id])
+    number = [r.id for r in offered].index(retired.id) + 1
+    code, out, err = answer(data_dir, *SIGN_IN, "b", "3", "", "q", args=("--resume",))
+    assert code == 0, err
+    assert f"\n{number}. {retired.label} (no longer offered, given now)\n" in out
+    assert f"empty to keep {number}; none for no reason" in out
+    assert first_answer(data_dir, passphrase_file)["reasons"] == [retired.id]
+
+
+def test_an_answer_that_needs_no_reason_says_the_reasons_are_taken_off(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    offered = offered_reasons(store)
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "3", "1", "b", "1", "q"]
+    code, out, err = answer(data_dir, *typed)
+    assert code == 0, err
+    assert (
+        f"Done needs no reason, so the reason given before is taken off: {offered[0].label}."
+    ) in out
+    assert first_answer(data_dir, passphrase_file)["reasons"] == []
+
+
 def test_why_shows_why_it_matters_and_the_requirements(store, alex, checklist, data_dir) -> None:
     code, out, _ = answer(data_dir, *SIGN_IN, "1", *setup_defaults(checklist), "w")
     first = checklist.visible_items({"setting": "clinic", "stage": "antenatal"}, {})[0]
     assert f"Why it matters: {first.why}" in out
     assert "Theory of Change: " + first.requirements[0] in out
+
+
+def test_why_reads_as_plain_words_in_the_apps_wording_and_order(
+    store, alex, checklist, data_dir
+) -> None:
+    """The evidence as the app's "why it matters" panel words it (requirement, its title and
+    the passage quoted), never a Python repr; the other parts too, in the app's order."""
+    library = store.library
+    item = next(i for i in checklist.visible_items(DEFAULT_SETUP, {}) if i.evidence)
+    position = [i.id for i in checklist.visible_items(DEFAULT_SETUP, {})].index(item.id)
+    code, out, _ = answer(
+        data_dir, *SIGN_IN, "1", *setup_defaults(checklist), *["1"] * position, "w", "q"
+    )
+    assert code == 0
+    why = out.split(f"Item {position + 1} of ")[1]
+    evidence = item.evidence[0]
+    title = library.requirement_title(evidence.requirement)
+    assert f"\nFrom the evidence:\n{evidence.requirement} {title}: “{evidence.passage}”\n" in why
+    for repr_part in ("Evidence(", "requirement=", "passage=", "'}", "{'"):
+        assert repr_part not in out
+    numbers = "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
+    headings = [f"Why it matters: {item.why}", "From the evidence:", f"Theory of Change: {numbers}"]
+    if item.guidance:
+        headings.insert(1, f"How to do it well: {item.guidance}")
+    assert [why.index(h) for h in headings] == sorted(why.index(h) for h in headings)
+    assert "Guidance from:" not in out  # the app's words are "National guidance"
+
+
+def test_why_names_national_guidance_as_the_app_does(store) -> None:
+    from cli.line_mode.answering import LineMode
+    from cli.line_mode.conversation import Conversation
+
+    item = next(i for c in store.library.checklists.values() for i in c.items if i.guidance_source)
+    stdout = io.StringIO()
+    LineMode(store, Conversation(io.StringIO(), stdout)).why(item)
+    out = stdout.getvalue()
+    assert f"\nNational guidance: {item.guidance_source}\n" in out
+    assert "Guidance from:" not in out
+    assert_plain(out)
 
 
 class Typist(io.StringIO):
@@ -346,6 +476,41 @@ def test_the_identifier_guard_holds_with_the_services_wording(
     assert "A calm visit." in done["reflection"].values()
 
 
+def test_a_note_or_reflection_with_stigmatising_words_gets_the_apps_gentle_hint(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    """The language coach the app shows under a note (`Language: "chaotic" → …`): here a
+    plain line after the note is saved, every word found, and the note is kept as typed."""
+    note = "She was chaotic today. Her partner called her a crackhead."
+    total = items_answered(checklist, first="done")
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist), "n", note, "", *["1"] * total]
+    typed += ["I felt she was chaotic."] + [""] * (reflection_count(store) - 1) + [""]
+    code, out, err = answer(data_dir, *typed)
+    assert code == 0, err
+    assert (
+        "Note saved.\n"
+        'Language: "chaotic" → things are unsettled for her\n'
+        'Language: "crackhead" → person who uses drugs\n'
+    ) in out
+    reflection = out.split("Reflection. ")[1]
+    assert 'Your answer (empty to skip): \nLanguage: "chaotic" → things' in reflection
+    assert_plain(out)
+    [done] = sessions(data_dir, passphrase_file)
+    assert [a["note"] for a in done["answers"].values() if a["note"]] == [note]
+    assert "I felt she was chaotic." in done["reflection"].values()
+
+
+def test_the_language_hint_has_one_wording() -> None:
+    """The app's hint under a text field and line mode's line come from reports.wording."""
+    from checklists.language import default_guide
+    from reports.wording import language_hints
+    from tui.widgets.language_hint import LanguageHint
+
+    findings = default_guide().find("chaotic crackhead addicts junkie")
+    assert len(language_hints(findings)) > 2
+    assert LanguageHint.hint_lines(findings) == language_hints(findings, limit=2)
+
+
 def test_a_case_reference_with_an_identifier_is_asked_again(store, alex, checklist, data_dir):
     typed = [*SIGN_IN, "1", *setup_defaults(checklist)[:-1], "999 000 0018", "REF-12"]
     code, out, _ = answer(data_dir, *typed, "q")
@@ -382,6 +547,25 @@ def test_help_is_plain_text(monkeypatch) -> None:
     assert result.returncode == 0
     assert "q stop for now" in result.stdout and "--resume" in result.stdout
     assert_plain(result.stdout)
+
+
+@pytest.mark.parametrize("columns", [80, 60, 120])
+def test_help_wraps_to_the_terminal_like_the_other_commands(monkeypatch, columns) -> None:
+    """No line wider than the terminal and no word split (argparse wraps the other
+    subcommands' help to the width too); the paragraphs and the key lines stay as they are."""
+    from cli.answer import DESCRIPTION
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = run_cli("answer", "--help")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    described = result.stdout.split("\n\n", 1)[1].split("\noptions:")[0]
+    assert described.split() == DESCRIPTION.split()  # every word whole, in order
+    assert described.count("\n\n") == DESCRIPTION.count("\n\n")  # the paragraphs kept
+    assert "\n  1 Done, 2 Partly, 3 Not done, 4 Not applicable,\n" in described
+    other = run_cli("sessions", "--help").stdout.splitlines()
+    assert max(len(line) for line in other) <= columns  # as another subcommand's
 
 
 def test_a_wrong_passphrase_is_asked_again_and_from_a_file_fails_in_one_line(
@@ -439,9 +623,10 @@ def test_an_answer_that_cannot_be_saved_yet_is_said_and_tried_until_it_is(
 
 def test_pause_point_fields_are_used_when_a_checklist_has_them() -> None:
     """Issue 15's fields, when present: the settings and stages a checklist fits come first
-    (the first is the default), and `w` reads an item's evidence, whatever its shape."""
+    (the first is the default). (How `w` reads an item's evidence: see
+    test_why_reads_as_plain_words_in_the_apps_wording_and_order.)"""
     from checklists import SETTINGS
-    from cli.line_mode.answering import evidence_lines, fitting, parse_numbers
+    from cli.line_mode.answering import fitting, parse_numbers
 
     assert fitting(SETTINGS, None) == SETTINGS
     assert fitting(SETTINGS, ["home_visit", "outreach"]) == (
@@ -449,12 +634,6 @@ def test_pause_point_fields_are_used_when_a_checklist_has_them() -> None:
         ("outreach", "Outreach"),
     )
     assert fitting(SETTINGS, ["nowhere"]) == SETTINGS  # none known: all of them
-    assert evidence_lines("7.1: women valued time") == ["7.1: women valued time"]
-    assert evidence_lines([{"requirement": "7.1", "passage": "time"}, "8.2 x"]) == [
-        "7.1 time",
-        "8.2 x",
-    ]
-    assert evidence_lines(None) == []
     assert parse_numbers("1,4", 5) == [1, 4] and parse_numbers("4 1 4", 5) == [4, 1]
     assert parse_numbers("", 5) == [] and parse_numbers("0", 5) is None
     assert parse_numbers("1,x", 5) is None and parse_numbers("6", 5) is None
@@ -487,3 +666,54 @@ def test_a_store_with_nobody_in_it_says_so_in_one_line(data_dir) -> None:
         f"stepping-stones: nobody has an account in {data_dir} yet: start the app "
         "(stepping-stones) to make the first one"
     ]
+
+
+def test_new_comments_from_a_supervisor_are_said_after_signing_in(team, data_dir) -> None:
+    """As the app shows "A new comment on your sessions" at sign-in: one plain line, and the
+    comments stay new for the app to show (line mode does not read them out)."""
+    from services import supervision
+    from store import Store
+    from tests.test_supervision import finished_session
+
+    store, sam, jo, _kit = team
+    session = finished_session(store, jo, store.library.checklists["any-contact"], 3, {})
+    code, out, _ = answer(data_dir, "Jo Patel", PASSPHRASE, "q")
+    assert code == 0 and "new comment" not in out.casefold()
+    supervision.add_comment(store, sam, jo, session.id, "Let us talk about this one.")
+    code, out, _ = answer(data_dir, "Jo Patel", PASSPHRASE, "q")
+    assert code == 0
+    said = [line for line in out.splitlines() if "new comment" in line.casefold()]
+    assert said == [
+        "A new comment on your sessions: you will find it in the app, in Prepare for "
+        "supervision (p on the home screen)."
+    ]
+    assert out.index("Signed in as Jo Patel.") < out.index(said[0]) < out.index("Checklists:")
+    assert "Let us talk about this one." not in out
+    jo_again = supervision_reader(Store(data_dir), "Jo Patel")
+    assert len(supervision.new_comments(Store(data_dir), jo_again)) == 1  # still new
+    supervision.add_comment(store, sam, jo, session.id, "And this.")
+    code, out, _ = answer(data_dir, "Jo Patel", PASSPHRASE, "q")
+    assert "\n2 new comments on your sessions: you will find them in the app, in " in out
+
+
+def supervision_reader(store, name: str):
+    from services import people
+
+    return people.sign_in(store, name, PASSPHRASE)
+
+
+@pytest.mark.parametrize("signing_in", ["typed", "from flags"])
+def test_an_unknown_checklist_fails_in_one_line_before_anything_else(
+    alex, checklist, data_dir, passphrase_file, signing_in
+) -> None:
+    """Nothing is printed (no "Signed in as", no unfinished checklists), nothing is asked."""
+    answer(data_dir, *SIGN_IN, "1", *setup_defaults(checklist), "1", "q")  # one unfinished
+    args = ("--checklist", "nope")
+    if signing_in == "from flags":
+        args += ("--user", "Alex Reid", "--passphrase-file", str(passphrase_file))
+    code, out, err = answer(data_dir, *SIGN_IN, "q", args=args)
+    assert code != 0
+    assert out == ""
+    [line] = err.splitlines()
+    assert line.startswith("stepping-stones: no checklist 'nope' (known: ")
+    assert "any-contact" in line

@@ -13,7 +13,14 @@ import threading
 from checklists import NEEDS_REASON, RESPONSE_LABELS, SETTINGS, STAGES, Checklist, Item
 from checklists.identifiers import check_case_reference
 from cli.common import CommandError
-from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
+from reports.wording import (
+    REASON_LEVEL_LABELS,
+    REASON_LEVELS,
+    REASON_RETIRED,
+    language_hints,
+    new_comments_heading,
+    why_it_matters,
+)
 from store import Person, Session, Store, StoreError
 from store.sessions import NOTE_LIMIT, REFLECTION_LIMIT, FinishedElsewhere
 
@@ -25,6 +32,9 @@ ANSWER_PROMPT = (
 ANSWER_KEYS = {"1": "done", "2": "partly", "3": "not_done", "4": "not_applicable"}
 ANSWER_EXPECTED = "Please type 1, 2, 3 or 4 to answer, or w, n, b or q."
 REASONS_PROMPT = "Reasons (e.g. 1,4; empty for none): "
+# When the answer already has reasons: an empty line keeps them, "none" takes them off.
+REASONS_AGAIN_PROMPT = "Reasons (e.g. 1,4; empty to keep {keep}; none for no reason): "
+NO_REASON = "none"
 FLAG_PROMPT = "Take this contact to supervision? y/N: "
 RESUME_LATER = (
     "carry on in the app (r on the home screen) or with `stepping-stones answer --resume`."
@@ -58,6 +68,8 @@ class LineMode:
     def run(
         self, user: str | None, passphrase: str | None, checklist_id: str | None, resume: bool
     ) -> int:
+        if checklist_id is not None:
+            self.known_checklist(checklist_id)  # a wrong --checklist: one line, before all else
         try:
             try:
                 self.sign_in(user, passphrase)
@@ -119,7 +131,24 @@ class LineMode:
             self.talk.say(f"Sharing with your supervisors will be tried again: {exc}")
         for notice in self.store.notices:
             self.talk.say(f"Please note: {notice}")
+        self.say_new_comments()
         self.talk.on_idle = self.locked
+
+    def say_new_comments(self) -> None:
+        """As the app shows them once after signing in: here one line, and they stay new for
+        the app to show (their words are read there, in Prepare for supervision)."""
+        from services import supervision
+
+        try:
+            comments = supervision.new_comments(self.store, self.person)
+        except StoreError:
+            return  # as in the app: never a reason to stop her answering
+        if comments:
+            it = "it" if len(comments) == 1 else "them"
+            self.talk.say(
+                f"{new_comments_heading(len(comments))}: you will find {it} in the app, in "
+                "Prepare for supervision (p on the home screen)."
+            )
 
     def locked(self, waited: float) -> None:
         """An answer came after the idle time: it counts only once the passphrase is given."""
@@ -205,10 +234,7 @@ class LineMode:
         library = self.store.library
         checklists = library.in_picker_order()  # as the app's picker lists them
         if checklist_id is not None:
-            if checklist_id not in library.checklists:
-                known = ", ".join(library.checklists) or "none"
-                raise CommandError(f"no checklist '{checklist_id}' (known: {known})")
-            return library.checklists[checklist_id]
+            return self.known_checklist(checklist_id)
         if not checklists:
             raise CommandError("there are no checklists to answer")
         self.talk.say("Checklists:")
@@ -216,6 +242,13 @@ class LineMode:
             when = getattr(checklist, "when", "")
             self.talk.say(f"{number}. {checklist.title}" + (f". When: {when}" if when else ""))
         return checklists[self.talk.choose_number("Checklist number: ", len(checklists)) - 1]
+
+    def known_checklist(self, checklist_id: str) -> Checklist:
+        library = self.store.library
+        if checklist_id not in library.checklists:
+            known = ", ".join(library.checklists) or "none"
+            raise CommandError(f"no checklist '{checklist_id}' (known: {known})")
+        return library.checklists[checklist_id]
 
     def ask_setup(self, checklist: Checklist) -> dict:
         """Each setup question with its options numbered and the default named."""
@@ -332,10 +365,13 @@ class LineMode:
             key = self.talk.ask(ANSWER_PROMPT).strip().casefold()
             if key in ANSWER_KEYS:
                 response = ANSWER_KEYS[key]
+                before = self.session.reasons(item.id)
                 self.session.answer(item, response)
                 self.save()
                 if response in NEEDS_REASON:
                     self.ask_reasons(item)
+                elif before and not self.session.reasons(item.id):
+                    self.say_reasons_taken_off(response, before)
                 return 1
             if key == "w":
                 self.why(item)
@@ -349,30 +385,27 @@ class LineMode:
                 self.talk.say(ANSWER_EXPECTED)
 
     def why(self, item: Item) -> None:
-        library = self.store.library
-        lines = [f"Why it matters: {item.why}"]
-        if item.guidance:
-            lines.append(f"How to do it well: {item.guidance}")
-        source = getattr(item, "guidance_source", None)
-        if source:
-            lines.append(f"Guidance from: {source}")
-        if item.requirements:
-            lines.append(
-                "Theory of Change: "
-                + "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
-            )
-        lines += [f"Evidence: {line}" for line in evidence_lines(getattr(item, "evidence", None))]
+        """Why the item matters, in the app's words and order (`reports.wording`): a heading
+        and its words on one line; the evidence's passages each on a line under theirs."""
+        lines = []
+        for part in why_it_matters(item, self.store.library.requirement_title):
+            if part.listed:
+                lines += [f"{part.heading}:", *part.lines]
+            else:
+                lines += [f"{part.heading}: {line}" for line in part.lines]
         self.talk.say(*lines)
 
     def ask_reasons(self, item: Item) -> None:
+        """What got in the way, by number. As in the app's picker, the reasons this answer
+        already has are marked (a retired one among them is still listed), and they stand
+        unless the person says otherwise: an empty line keeps them, `none` takes them off."""
         library = self.store.library
+        given = self.session.reasons(item.id)
         offered = [
             r
             for level in REASON_LEVELS
             for r in library.reasons
-            if r.level == level
-            and r.applies(self.session.setup)
-            and not getattr(r, "retired", False)
+            if r.level == level and r.offered(self.session.setup, given)
         ]
         if not offered:
             return
@@ -384,22 +417,45 @@ class LineMode:
                 self.talk.say(f"{REASON_LEVEL_LABELS[level]}:")
             for reason in group:
                 number += 1
-                self.talk.say(f"{number}. {reason.label}")
+                marks = [REASON_RETIRED] if reason.retired else []
+                if reason.id in given:
+                    marks.append("given now")
+                said = f" ({', '.join(marks)})" if marks else ""
+                self.talk.say(f"{number}. {reason.label}{said}")
+        numbers = [str(n) for n, r in enumerate(offered, start=1) if r.id in given]
+        keep = ", ".join(numbers) if len(numbers) == len(given) else "the reasons given before"
+        prompt = REASONS_AGAIN_PROMPT.format(keep=keep) if given else REASONS_PROMPT
+        empty = f"an empty line to keep {keep}, or {NO_REASON} for no reason"
         while True:
-            text = self.talk.ask(REASONS_PROMPT).strip()
-            picked = parse_numbers(text, len(offered))
+            text = self.talk.ask(prompt).strip()
+            if given and not text:
+                self.talk.say("The reasons given before are kept.")
+                return
+            picked = [] if text.casefold() == NO_REASON else parse_numbers(text, len(offered))
             if picked is not None:
                 break
             self.talk.say(
                 f"Please type reason numbers from 1 to {len(offered)}, separated by commas "
-                "(e.g. 1,4), or an empty line for none."
+                f"(e.g. 1,4), {empty if given else 'or an empty line for none'}."
             )
         chosen = [offered[n - 1] for n in picked]
         self.session.set_reasons(item, [r.id for r in chosen])
         self.save()
+        if given and not chosen:
+            self.talk.say("The reasons given before are taken off.")
         if any(r.asks_note for r in chosen):
             self.talk.say("Please say in a note what got in the way.")
             self.note(item)
+
+    def say_reasons_taken_off(self, response: str, before: list[str]) -> None:
+        """An answer that needs no reason takes off the ones given before: said, so that
+        nothing the person gave goes unseen."""
+        labels = [r.label for r in map(self.store.library.reason, before) if r]
+        which = "reason given before is" if len(before) == 1 else "reasons given before are"
+        listed = f": {'; '.join(labels)}" if labels else ""
+        self.talk.say(
+            f"{RESPONSE_LABELS[response]} needs no reason, so the {which} taken off{listed}."
+        )
 
     # -- typed text ------------------------------------------------------------------------
     def note(self, item: Item) -> None:
@@ -436,6 +492,7 @@ class LineMode:
                 self.session.set_note(item, text)
                 self.save()
                 self.talk.say("Note saved.")
+                self.language_hint(text)
                 return
             self.talk.say("Please type the note again, or an empty line to leave it as it was.")
 
@@ -465,6 +522,12 @@ class LineMode:
             return self.talk.yes_no("Keep it as it is? y/N: ")
         return True
 
+    def language_hint(self, text: str) -> None:
+        """The language coach, as the app shows it under a note or a reflection: kinder words
+        for any stigmatising ones, after the text is saved (a hint, never a refusal). The
+        guide is the app's: the built-in list with the service's own words."""
+        self.talk.say(*language_hints(self.store.library.language.find(text)))
+
     # -- the reflection and finishing ------------------------------------------------------
     def reflect(self) -> None:
         library = self.store.library
@@ -492,6 +555,7 @@ class LineMode:
                 if self.keep_text(text, "reflection", REFLECTION_LIMIT):
                     self.session.set_reflection(prompt.id, text)
                     self.save()
+                    self.language_hint(text)
                     break
                 self.talk.say("Please type it again, or an empty line to skip it.")
         flagged = self.talk.yes_no(FLAG_PROMPT, default=False)
@@ -562,18 +626,3 @@ def parse_numbers(text: str, count: int) -> list[int] | None:
     if not all(p.isdigit() and 1 <= int(p) <= count for p in parts):
         return None
     return list(dict.fromkeys(int(p) for p in parts))
-
-
-def evidence_lines(evidence) -> list[str]:
-    """An item's evidence (text, a list of texts, or of {requirement, passage}) as lines."""
-    if not evidence:
-        return []
-    if isinstance(evidence, (str, dict)):
-        evidence = [evidence]
-    lines = []
-    for entry in evidence:
-        if isinstance(entry, dict):
-            lines.append(" ".join(str(v) for v in entry.values() if v))
-        elif entry:
-            lines.append(str(entry))
-    return lines

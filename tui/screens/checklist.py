@@ -22,6 +22,7 @@ from checklists import (
     Checklist,
     Item,
 )
+from reports.wording import why_it_matters
 from store import Session, StoreError
 from tui import keys
 from tui.typed import SteppingNode
@@ -194,23 +195,14 @@ class ChecklistScreen(SteppingNode, Screen):
 
     def _why_text(self, item: Item) -> str:
         """Under `w`: why it matters, how to do it well, then where it comes from: the
-        evidence (requirement and the passage quoted) and any national guidance."""
+        evidence (requirement and the passage quoted) and any national guidance; the words
+        are `reports.wording`'s, which line mode says too."""
         library = self.stepping_app.store.library
-        parts = [f"[b]Why it matters:[/b] {escape(item.why)}"]
-        if item.guidance:
-            parts.append(f"[b]How to do it well:[/b] {escape(item.guidance)}")
-        if item.evidence:
-            quoted = "\n".join(
-                f"{escape(e.requirement)} {escape(library.requirement_title(e.requirement))}:"
-                f" “{escape(e.passage)}”"
-                for e in item.evidence
-            )
-            parts.append(f"[b]From the evidence:[/b]\n{quoted}")
-        if item.guidance_source:
-            parts.append(f"[b]National guidance:[/b] {escape(item.guidance_source)}")
-        numbers = "; ".join(f"{n} {library.requirement_title(n)}" for n in item.requirements)
-        if numbers:
-            parts.append(f"[b]Theory of Change:[/b] {escape(numbers)}")
+        parts = []
+        for part in why_it_matters(item, library.requirement_title):
+            words = "\n".join(escape(line) for line in part.lines)
+            between = "\n" if part.listed else " "  # the passages go under their heading
+            parts.append(f"[b]{escape(part.heading)}:[/b]{between}{words}")
         return "\n\n".join(parts)
 
     def _show_end(self, items: list[Item], answered: int) -> None:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from services import sessions as session_use
+from services import supervision as supervising
 from store import Session, StoreError
 from tui import keys
 from tui.format import SETTING_LABELS, short_date, unopened_sessions
@@ -242,7 +243,7 @@ class HomeScreen(SteppingNode, Screen):
         """New comments from a supervisor are shown once, right after signing in."""
         store, person = self.stepping_app.store, self.stepping_app.user
         try:
-            comments = store.supervision.unseen_comments(person, problems=[])
+            comments = supervising.new_comments(store, person)
             sessions = {
                 c.session_id: store.sessions.metadata(person.id, c.session_id) for c in comments
             }

@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from reports import text as words
+from reports.wording import new_comments_heading
 from services import supervision as supervising
 from store import StoreError
 from tui import keys
@@ -42,12 +43,7 @@ class NewCommentsScreen(SteppingNode, BoxScreen[None]):
             body.append(f"\n{comment.text}\n\n")
         count = len(self.comments)
         with Vertical(id="comments-box"):
-            yield Static(
-                "A new comment on your sessions"
-                if count == 1
-                else f"{count} new comments on your sessions",
-                classes="screen-title",
-            )
+            yield Static(new_comments_heading(count), classes="screen-title")
             with VerticalScroll(id="comments-list"):
                 yield Static(body)
             yield Static(

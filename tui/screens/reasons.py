@@ -19,13 +19,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from checklists import Reason
-from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS
+from reports.wording import REASON_LEVEL_LABELS, REASON_LEVELS, REASON_RETIRED
 from tui import keys
 from tui.screens.box import BoxScreen
 from tui.widgets.marked import MarkedOptionList
 
 TICKED, UNTICKED = "[x]", "[ ]"
-RETIRED_MARK = " (no longer offered)"
+RETIRED_MARK = f" ({REASON_RETIRED})"
 
 
 class ReasonScreen(BoxScreen[list[str] | None]):

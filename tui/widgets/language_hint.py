@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from checklists.language import LanguageFinding, LanguageGuide, default_guide
+from reports.wording import language_hints
 from tui.typed import SteppingNode
 
 # Lines shown at most, so a long note cannot push the buttons off an 80x24 screen.
@@ -73,11 +74,5 @@ class LanguageHint(SteppingNode, Static):
 
     @staticmethod
     def hint_lines(findings: list[LanguageFinding]) -> list[str]:
-        lines = [
-            f'Language: "{shown}" → {suggestion}'
-            for shown, suggestion in LanguageGuide.distinct(findings)
-        ]
-        if len(lines) > MAX_LINES:
-            more = len(lines) - (MAX_LINES - 1)
-            lines = [*lines[: MAX_LINES - 1], f"Language: and {more} more words you might rephrase"]
-        return lines
+        """The hint's lines, in the words line mode says too (`reports.wording`)."""
+        return language_hints(findings, limit=MAX_LINES)
