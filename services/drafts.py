@@ -165,11 +165,19 @@ class DraftWriter:
                     DraftGone(session_id, str(exc), isinstance(exc, DiscardedElsewhere), expected)
                 )
             return
-        except StoreError as exc:
+        except Exception as exc:  # noqa: BLE001 - the writer's thread must never die
+            # A StoreError says what went wrong in plain words; anything else (a fault of
+            # ours) is said plainly too, and tried again, rather than ending the thread and
+            # leaving every later answer waiting for ever.
+            why = (
+                str(exc)
+                if isinstance(exc, StoreError)
+                else f"Saving failed unexpectedly ({type(exc).__name__})."
+            )
             with self._lock:
                 self._inbox.setdefault(session_id, snapshot)  # unless a newer one came
                 self._written.set()
-                self.report(DraftSaveFailed(session_id, str(exc)))
+                self.report(DraftSaveFailed(session_id, why))
                 if not self._stopping:
                     self._lock.wait(self.retry_seconds)
             return

@@ -110,6 +110,35 @@ def test_a_full_disk_keeps_the_answer_pending_and_retries_until_it_lands(
     assert on_disk(store, alex, session.id, items[0].id) == "partly"
 
 
+def test_an_unexpected_fault_is_reported_and_the_writer_carries_on(
+    store, alex, draft, reports, writer, monkeypatch
+) -> None:
+    """A fault that is not a StoreError (a line mode note with bytes that are not UTF-8 once
+    raised UnicodeEncodeError here) used to end the writer's thread: every later answer then
+    waited for ever. Now it is reported like any failed save and tried again."""
+    session, items = draft
+    real_save = store.sessions.save_draft
+    calls = []
+
+    def save_draft(snapshot):
+        calls.append(snapshot)
+        if len(calls) == 1:
+            raise UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed")
+        return real_save(snapshot)
+
+    monkeypatch.setattr(store.sessions, "save_draft", save_draft)
+    session.answer(items[0], "done")
+    writer.submit(session)
+    failed = next_report(reports)
+    assert isinstance(failed, DraftSaveFailed)
+    assert "Saving failed unexpectedly (UnicodeEncodeError)" in failed.reason
+    event = next_report(reports)
+    while isinstance(event, DraftSaveFailed):
+        event = next_report(reports)
+    assert event == DraftSaved(session.id, session.revision)
+    assert writer.pending == frozenset()
+
+
 def test_a_draft_finished_elsewhere_is_reported_gone(store, alex, draft, reports, writer) -> None:
     session, items = draft
     session.answer(items[0], "done")

@@ -717,3 +717,23 @@ def test_an_unknown_checklist_fails_in_one_line_before_anything_else(
     [line] = err.splitlines()
     assert line.startswith("stepping-stones: no checklist 'nope' (known: ")
     assert "any-contact" in line
+
+
+def test_a_line_that_is_not_utf_8_is_asked_again_and_nothing_hangs(
+    store, alex, checklist, data_dir, passphrase_file
+) -> None:
+    """A terminal set to another encoding sends bytes Python reads as lone surrogates. They
+    reached the draft, the writer's thread died on them and the command never ended (the
+    note and every later answer lost). Now the line is asked for again."""
+    total = items_answered(checklist)
+    typed = [*SIGN_IN, "1", *setup_defaults(checklist)]
+    typed += ["n", "caf\udce9 with her", "A quiet caf\u00e9.", "", "1"]
+    typed += ["1"] * (total - 1)
+    typed += [""] * reflection_count(store) + ["n"]
+    code, out, err = answer(data_dir, *typed)
+    assert code == 0, err
+    assert "could not be read as text" in out
+    [done] = sessions(data_dir, passphrase_file)
+    first = checklist.visible_items(done["setup"], {})[0].id
+    assert done["answers"][first]["note"] == "A quiet caf\u00e9."
+    assert done["status"] == "complete"

@@ -30,6 +30,15 @@ def now() -> float:
     return time.monotonic()
 
 
+def readable(text: str) -> bool:
+    """Whether `text` is real text: no lone surrogates standing in for undecodable bytes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class EndOfInput(Exception):
     """Standard input ended: save what there is and stop cleanly."""
 
@@ -82,17 +91,25 @@ class Conversation:
         self.stdout.flush()
 
     def _read(self, prompt: str) -> str:
-        self.stdout.write(plain(prompt))
-        self.stdout.flush()
-        line = self.stdin.readline()
-        if not line:
+        while True:
+            self.stdout.write(plain(prompt))
+            self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                if not self.tty:
+                    self.stdout.write("\n")  # the prompt's line ends here, not in the next line
+                raise EndOfInput()
             if not self.tty:
-                self.stdout.write("\n")  # the prompt's line ends here, not in the next line
-            raise EndOfInput()
-        if not self.tty:
-            # Nothing echoes piped input: end the prompt's line, without writing what came.
-            self.stdout.write("\n")
-        return line.rstrip("\r\n")
+                # Nothing echoes piped input: end the prompt's line, without writing what came.
+                self.stdout.write("\n")
+            if readable(line):
+                return line.rstrip("\r\n")
+            # Bytes that are not UTF-8 (a terminal set to another encoding) arrive as lone
+            # surrogates, which can be neither saved nor sealed: asked again, nothing kept.
+            self.say(
+                "That line has characters that could not be read as text (the terminal may "
+                "not be set to UTF-8). Please type it again."
+            )
 
     def ask(self, prompt: str) -> str:
         """Write `prompt` (it ends in ': ') and read one line; EndOfInput when input ends."""
