@@ -23,6 +23,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime
@@ -309,11 +310,32 @@ class AuditLog:
             self._write_line(canonical(entry) + b"\n", created)
         return entry
 
+    def _open(self, flags: int) -> int | None:
+        """A file descriptor for the log, or None when there is none. Anyone who can write the
+        folder can put something else in its place: a folder, a link to a device or a pipe is
+        refused in one plain sentence (`CorruptFileError`), never read or waited on."""
+        try:
+            fd = os.open(self.path, flags | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.EISDIR:
+                raise CorruptFileError(self.path, "it is not an ordinary file", False) from exc
+            why = f"it cannot be opened ({exc.strerror or exc})"
+            raise CorruptFileError(self.path, why, damaged=False) from exc
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        except OSError:
+            regular = False
+        if not regular:
+            os.close(fd)
+            raise CorruptFileError(self.path, "it is not an ordinary file", damaged=False)
+        return fd
+
     def _tail_head(self) -> tuple[int, str]:
         """The last entry's number and hash, reading only the end of the file (lock held)."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
+        fd = self._open(os.O_RDONLY)
+        if fd is None:
             return 0, ZERO_HASH
         try:
             size = os.fstat(fd).st_size
@@ -371,9 +393,8 @@ class AuditLog:
         Only that line is touched: complete lines, even unreadable ones, stay for `verify`.
         """
         with self._locked():
-            try:
-                fd = os.open(self.path, os.O_RDWR)
-            except FileNotFoundError:
+            fd = self._open(os.O_RDWR)
+            if fd is None:
                 return None
             try:
                 size = os.fstat(fd).st_size
@@ -473,9 +494,8 @@ class AuditLog:
         if not self.path.exists():
             return
         with self._locked():
-            try:
-                fd = os.open(self.path, os.O_RDONLY)
-            except FileNotFoundError:
+            fd = self._open(os.O_RDONLY)
+            if fd is None:
                 return
             try:
                 pos, carry = os.fstat(fd).st_size, b""
