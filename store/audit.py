@@ -19,9 +19,9 @@ inter-process lock, then adds one whole line with a single `O_APPEND` write and 
 A power cut part-way through that write (or a stray byte appended) leaves an incomplete last
 line. The next append sets that line aside (`audit.jsonl.torn-…`, kept, never deleted), keeps
 everything before it, records the repair as an entry of its own (`file_restored`) and says so
-once in the store's notices. Only an incomplete *last* line is ever set aside: a complete
-line that is unreadable or altered is never repaired, and a log that is not an ordinary file
-(a folder in its place) is refused.
+once in the store's notices; `verify` names the line set aside until someone removes it. Only
+an incomplete *last* line is ever set aside: a complete line that is unreadable or altered is
+never repaired, and a log that is not an ordinary file (a folder in its place) is refused.
 """
 
 from __future__ import annotations
@@ -362,14 +362,16 @@ class AuditLog:
         one entry being written when the write was cut short, never one acknowledged before
         it: the chain up to it is untouched, and an anchor written down earlier still holds
         (one of the entry cut short says the log was rewritten). The bytes are kept beside the
-        log, and the repair is the next entry (naming the line and where it was kept)."""
+        log, the repair is the next entry (naming the line and where it was kept), and
+        `verify` names the kept line until someone removes it."""
         torn = self._cut_torn_tail()
         if torn is None:  # nothing to cut after all
             return self._tail_head()
         self.notices.append(
             f"The last line of the audit trail {self.path} was incomplete: the app probably "
             f"stopped while writing it. That line was set aside as {torn.moved_to.name}, every "
-            "entry before it was kept, and the trail carries on."
+            "entry before it was kept, and the trail carries on. `stepping-stones verify` "
+            "names the line set aside until someone has looked at it and removed it."
         )
         seq, prev = self._tail_head()  # the line before may be damaged too: not repaired
         detail = {

@@ -7,7 +7,7 @@ the repair is itself an entry in the trail, and `audit verify --anchor` still pr
 up to an anchor written down earlier was cut off or rewritten. Any other damage (a complete
 line altered or unreadable) is refused or named as before, never repaired. A folder in the
 trail's place is one plain line on the command line and a message in the app, never a
-traceback or a screen that waits for ever.
+traceback or a screen that waits for ever; `verify` names all of these.
 
 All names are synthetic.
 """
@@ -182,8 +182,9 @@ def test_a_torn_line_in_a_new_stores_trail_does_not_stop_it_being_set_up(data_di
     assert try_to_sign_in().returncode == 1
     path = data_dir / "audit.jsonl"
     path.write_bytes(path.read_bytes()[:-40])
+    assert run_cli("verify", data_dir=data_dir).returncode == 1  # named, before ...
     assert try_to_sign_in().returncode == 1
-    assert len(list(data_dir.glob("audit.jsonl.torn-*"))) == 1  # set aside by the second try
+    assert len(list(data_dir.glob("audit.jsonl.torn-*"))) == 1  # ... and after it is set aside
     first = run_cli(
         "users",
         "add",
@@ -248,6 +249,9 @@ def test_an_altered_middle_line_is_still_named_after_a_torn_tail_is_repaired(tra
     plain = run_cli("audit", "verify", data_dir=trail.data_dir)
     assert plain.returncode == 1 and "line 3 was edited after it was written" in plain.stdout
     assert verify_anchor(trail, earlier).returncode == 1
+    checked = run_cli("verify", data_dir=trail.data_dir)
+    assert checked.returncode == 1
+    assert "audit.jsonl: line 3 was edited after it was written" in checked.stdout
 
 
 def test_a_torn_line_longer_than_any_entry_is_not_taken_for_a_power_cut(trail, pf) -> None:
@@ -313,3 +317,44 @@ async def test_the_app_says_a_folder_in_place_of_the_trail_never_waits_for_ever(
         text = screen_text(app)
         assert "Checking…" not in text
         assert "audit.jsonl" in text and "not an ordinary file" in text, text
+
+
+# -- verify names it -------------------------------------------------------------------------------
+def test_verify_is_all_good_on_a_whole_trail(trail) -> None:
+    checked = run_cli("verify", data_dir=trail.data_dir)
+    assert checked.returncode == 0 and "all good" in checked.stdout, checked.stdout
+
+
+def test_verify_names_a_torn_trail_and_then_the_line_set_aside(trail, pf) -> None:
+    path = trail_of(trail)
+    path.write_bytes(path.read_bytes()[:-40])
+    checked = run_cli("verify", data_dir=trail.data_dir)
+    assert checked.returncode == 1
+    assert any(
+        line.startswith("audit.jsonl: ") and "incomplete" in line
+        for line in checked.stdout.splitlines()
+    ), checked.stdout
+    assert list_sessions(trail, pf).returncode == 0
+    checked = run_cli("verify", data_dir=trail.data_dir)
+    [aside] = set_aside(trail)
+    assert checked.returncode == 1
+    [line] = [line for line in checked.stdout.splitlines() if "audit" in line]
+    assert line.startswith(f"{aside.name}: ") and "incomplete last line" in line
+    aside.unlink()  # looked at and removed
+    assert run_cli("verify", data_dir=trail.data_dir).returncode == 0
+
+
+def test_verify_names_a_folder_in_place_of_the_trail(folder_trail) -> None:
+    checked = run_cli("verify", data_dir=folder_trail.data_dir)
+    no_traceback(checked)
+    assert checked.returncode == 1
+    assert "audit.jsonl: it is not an ordinary file" in checked.stdout, checked.stdout
+
+
+def test_verify_names_a_removed_entry(trail) -> None:
+    path = trail_of(trail)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:3] + lines[4:]))
+    checked = run_cli("verify", data_dir=trail.data_dir)
+    assert checked.returncode == 1
+    assert "audit.jsonl: entry 4 is missing (line 4 has 5)" in checked.stdout, checked.stdout
