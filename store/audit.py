@@ -15,6 +15,13 @@ entry's number and hash; keep it elsewhere and pass it to `verify(anchor=...)` t
 
 Appending reads only the last line (from the end of the file), under the store's
 inter-process lock, then adds one whole line with a single `O_APPEND` write and an fsync.
+
+A power cut part-way through that write (or a stray byte appended) leaves an incomplete last
+line. The next append sets that line aside (`audit.jsonl.torn-…`, kept, never deleted), keeps
+everything before it, records the repair as an entry of its own (`file_restored`) and says so
+once in the store's notices; `verify` names the line set aside until someone removes it. Only
+an incomplete *last* line is ever set aside: a complete line that is unreadable or altered is
+never repaired, and a log that is not an ordinary file (a folder in its place) is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime
@@ -100,6 +108,8 @@ MAX_DETAIL_VALUE_CHARS = 1000
 MAX_LINE_BYTES = 64 * 1024
 MAX_AUDIT_BYTES = 1024 * 1024 * 1024
 
+# The `why` of the entry that records an incomplete last line set aside (`AuditLog._mend`).
+MENDED = "incomplete_last_line"
 FIELDS = ("seq", "at", "event", "actor", "subject", "detail", "prev", "hash")
 _TAIL_CHUNK = 4096
 
@@ -112,7 +122,8 @@ class AuditDamaged(StoreError):
         self.line = line
         self.torn = torn
         advice = (
-            " Repairing the log sets that incomplete line aside and keeps everything before it."
+            " The next time anything is recorded (someone signing in, say), that line is set"
+            " aside and everything before it kept."
             if torn
             else " Check the log with `stepping-stones audit verify`."
         )
@@ -225,6 +236,16 @@ def _parse(raw: bytes) -> dict | None:
     return entry
 
 
+def _mended(entry: dict) -> bool:
+    """Whether the entry is the log's own record of an incomplete line set aside (`_mend`)."""
+    detail = entry["detail"]
+    return (
+        entry["event"] == "file_restored"
+        and detail.get("file") == AUDIT_FILE
+        and detail.get("why") == MENDED
+    )
+
+
 def _read_last_line(fd: int, size: int) -> tuple[int, bytes]:
     """The offset and bytes of the last line (with its newline, if any), reading from the end."""
     pos = size
@@ -267,9 +288,11 @@ def _count_lines(fd: int, end: int) -> int:
 class AuditLog:
     """The security-event log of one data folder."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, notices: list[str] | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / AUDIT_FILE
+        # Plain sentences for the person (the store's notices): an incomplete line set aside.
+        self.notices = notices if notices is not None else []
         self._lock: FileLock | None = None
 
     def _locked(self):
@@ -286,7 +309,11 @@ class AuditLog:
         subject: str | None = None,
         detail: dict | None = None,
     ) -> dict:
-        """Add one entry and return it; ValueError for an unknown event or content-like detail."""
+        """Add one entry and return it; ValueError for an unknown event or content-like detail.
+
+        An incomplete last line (a write cut short) is set aside first, and that repair is
+        recorded before the entry (`_mend`); any other damage at the end stops it with
+        `AuditDamaged`, and a log that is not an ordinary file with `CorruptFileError`."""
         if event not in EVENTS:
             raise ValueError(f"{event!r} is not an audit event.")
         _check_text("actor", actor)
@@ -295,25 +322,93 @@ class AuditLog:
         ensure_dir(self.data_dir)
         with self._locked():
             created = not self.path.exists()
-            seq, prev = self._tail_head()
-            entry = {
-                "seq": seq + 1,
-                "at": _now(),
-                "event": event,
-                "actor": actor,
-                "subject": subject,
-                "detail": facts,
-                "prev": prev,
-            }
-            entry["hash"] = entry_hash(entry)
-            self._write_line(canonical(entry) + b"\n", created)
+            try:
+                seq, prev = self._tail_head()
+            except AuditDamaged as exc:
+                if not exc.torn:
+                    raise
+                seq, prev = self._mend()
+            return self._add(seq, prev, event, actor, subject, facts, created)
+
+    def _add(
+        self,
+        seq: int,
+        prev: str,
+        event: str,
+        actor: str | None,
+        subject: str | None,
+        facts: dict,
+        created: bool,
+    ) -> dict:
+        """Write the entry after (seq, prev) (lock held)."""
+        entry = {
+            "seq": seq + 1,
+            "at": _now(),
+            "event": event,
+            "actor": actor,
+            "subject": subject,
+            "detail": facts,
+            "prev": prev,
+        }
+        entry["hash"] = entry_hash(entry)
+        self._write_line(canonical(entry) + b"\n", created)
         return entry
+
+    def _mend(self) -> tuple[int, str]:
+        """Set an incomplete last line aside, say so, and record it (lock held); returns the
+        head to add the next entry after.
+
+        Every line is written whole with its newline, so what this removes is at most the
+        one entry being written when the write was cut short, never one acknowledged before
+        it: the chain up to it is untouched, and an anchor written down earlier still holds
+        (one of the entry cut short says the log was rewritten). The bytes are kept beside the
+        log, the repair is the next entry (naming the line and where it was kept), and
+        `verify` names the kept line until someone removes it."""
+        torn = self._cut_torn_tail()
+        if torn is None:  # nothing to cut after all
+            return self._tail_head()
+        self.notices.append(
+            f"The last line of the audit trail {self.path} was incomplete: the app probably "
+            f"stopped while writing it. That line was set aside as {torn.moved_to.name}, every "
+            "entry before it was kept, and the trail carries on. `stepping-stones verify` "
+            "names the line set aside until someone has looked at it and removed it."
+        )
+        seq, prev = self._tail_head()  # the line before may be damaged too: not repaired
+        detail = {
+            "file": AUDIT_FILE,
+            "why": MENDED,
+            "line": torn.line,
+            "kept_as": torn.moved_to.name,
+        }
+        entry = self._add(seq, prev, "file_restored", None, None, detail, created=False)
+        return entry["seq"], entry["hash"]
+
+    def _open(self, flags: int) -> int | None:
+        """A file descriptor for the log, or None when there is none. Anyone who can write the
+        folder can put something else in its place: a folder, a link to a device or a pipe is
+        refused in one plain sentence (`CorruptFileError`), never read or waited on."""
+        try:
+            fd = os.open(self.path, flags | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.EISDIR:
+                raise CorruptFileError(self.path, "it is not an ordinary file", False) from exc
+            why = f"it cannot be opened ({exc.strerror or exc})"
+            raise CorruptFileError(self.path, why, damaged=False) from exc
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        except OSError:
+            regular = False
+        if not regular:
+            os.close(fd)
+            raise CorruptFileError(self.path, "it is not an ordinary file", damaged=False)
+        return fd
 
     def _tail_head(self) -> tuple[int, str]:
         """The last entry's number and hash, reading only the end of the file (lock held)."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
+        fd = self._open(os.O_RDONLY)
+        if fd is None:
             return 0, ZERO_HASH
         try:
             size = os.fstat(fd).st_size
@@ -322,6 +417,14 @@ class AuditLog:
             start, line = _read_last_line(fd, size)
             if not line.endswith(b"\n"):
                 number = _count_lines(fd, start) + 1
+                if len(line) > MAX_LINE_BYTES:
+                    # No entry is this long, nor any part of one: not a write cut short.
+                    raise AuditDamaged(
+                        self.path,
+                        number,
+                        "the last line is incomplete and longer than any entry",
+                        torn=False,
+                    )
                 raise AuditDamaged(
                     self.path,
                     number,
@@ -369,23 +472,34 @@ class AuditLog:
         """Set an incomplete final line (no newline) aside and cut it off; None if there is none.
 
         Only that line is touched: complete lines, even unreadable ones, stay for `verify`.
+        `append` does this itself (and records it); this alone records and says nothing.
         """
         with self._locked():
-            try:
-                fd = os.open(self.path, os.O_RDWR)
-            except FileNotFoundError:
+            return self._cut_torn_tail()
+
+    def _cut_torn_tail(self) -> TornTail | None:
+        """`repair_torn_tail` with the lock held. An incomplete line longer than any entry is
+        not a write cut short, so it is left for `verify` to name."""
+        fd = self._open(os.O_RDWR)
+        if fd is None:
+            return None
+        try:
+            size = os.fstat(fd).st_size
+            if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
                 return None
-            try:
-                size = os.fstat(fd).st_size
-                if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
-                    return None
-                start, removed = _read_last_line(fd, size)
-                number = _count_lines(fd, start) + 1
-                target = self._write_aside(removed)
-                os.ftruncate(fd, start)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            start, removed = _read_last_line(fd, size)
+            if len(removed) > MAX_LINE_BYTES:
+                return None
+            number = _count_lines(fd, start) + 1
+            target = self._write_aside(removed)  # kept before anything is cut off
+            os.ftruncate(fd, start)
+            os.fsync(fd)
+        except OSError as exc:  # a read-only folder, a full disk: the log is left as it was
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StoreFullError(self.path) from exc
+            raise StoreWriteError(self.path, exc.strerror or str(exc)) from exc
+        finally:
+            os.close(fd)
         return TornTail(number, removed, target)
 
     def _write_aside(self, data: bytes) -> Path:
@@ -402,6 +516,9 @@ class AuditLog:
                 while view:
                     view = view[os.write(fd, view) :]
                 os.fsync(fd)
+            except OSError:
+                target.unlink(missing_ok=True)  # not kept whole: the log keeps the line
+                raise
             finally:
                 os.close(fd)
             fsync_dir(self.data_dir)
@@ -443,11 +560,20 @@ class AuditLog:
         return result
 
     def only(self, events: frozenset[str]) -> bool:
-        """Whether the log is readable and every entry in it is one of `events`."""
+        """Whether the log is readable and every entry in it is one of `events`, or the log's
+        own repair (`_mend`). An incomplete last line is no entry (the next append sets it
+        aside), so it is passed over too: neither says anything of anyone."""
         try:
-            return all(entry["event"] in events for entry in self.entries())
+            lines = _lines(self._read_all())
         except StoreError:
             return False
+        if lines and not lines[-1].endswith(b"\n") and len(lines[-1]) <= MAX_LINE_BYTES:
+            lines.pop()
+        for line in lines:
+            entry = _parse(line[:-1]) if line.endswith(b"\n") else None
+            if entry is None or not (entry["event"] in events or _mended(entry)):
+                return False
+        return True
 
     def newest_since(self, moment: datetime, limit: int = 10_000) -> list[dict]:
         """Readable entries written at or after `moment`, newest first (at most `limit`),
@@ -473,9 +599,8 @@ class AuditLog:
         if not self.path.exists():
             return
         with self._locked():
-            try:
-                fd = os.open(self.path, os.O_RDONLY)
-            except FileNotFoundError:
+            fd = self._open(os.O_RDONLY)
+            if fd is None:
                 return
             try:
                 pos, carry = os.fstat(fd).st_size, b""

@@ -271,7 +271,8 @@ class Lockouts:
         except StoreWriteError as exc:
             raise NotCounted(_why(exc)) from exc
         except CorruptFileError as exc:
-            raise NotCounted(f"{self.path.name} cannot be read") from exc
+            # This file, or the audit trail it is checked against (`_locked_by_trail`).
+            raise NotCounted(f"{exc.path} cannot be used: {exc.why}") from exc
         return until
 
     def check(self, name: str, now: datetime | None = None) -> None:

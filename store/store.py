@@ -54,7 +54,8 @@ def is_new_folder(data_dir: Path) -> bool:
     A new store's folder holds `config.toml` and `checklists/` and nothing of anyone's:
     lock files, a people file (and its backup) with nobody in it, as an older version left
     on opening it, and what a sign-in tried before anyone was there leaves (the lockout
-    counts, an audit trail of failed sign-ins only). Anything else (sessions, a backup copy
+    counts, an audit trail of failed sign-ins only, and an incomplete last line of that trail
+    set aside). Anything else (sessions, a backup copy
     with people in it, an audit trail of anything else) means people.json was lost, which
     is never taken as a fresh start (`StoreFile._not_lost`).
     """
@@ -76,6 +77,8 @@ def is_new_folder(data_dir: Path) -> bool:
             continue
         if name == AUDIT_FILE and AuditLog(Path(data_dir)).only(NOBODY_YET_EVENTS):
             continue
+        if name.startswith(f"{AUDIT_FILE}.torn-") and entry.is_file():
+            continue  # part of a line of that trail, cut short and set aside: no entry
         return False
     return True
 
@@ -120,7 +123,7 @@ class Store:
             self.data_dir, self.people, self.sessions.readers_for, self.sessions.person_dir
         )
         self.sessions.on_finish = self.part_of_finished
-        self.audit = AuditLog(self.data_dir)
+        self.audit = AuditLog(self.data_dir, self.notices)
         self.lockouts = Lockouts(self.data_dir, self.notices, self.audit)
         self.versions_file = StoreFile(
             self.data_dir / "checklist-versions.json",

@@ -13,9 +13,10 @@ from pathlib import Path
 from checklists import RESPONSES
 
 from . import session_manifest
+from .audit import AUDIT_FILE, AuditLog
 from .directory import findings as directory_findings
 from .directory import trusted_rows
-from .errors import CorruptFileError
+from .errors import CorruptFileError, StoreError
 from .files import META_TABLE, SCHEMA_VERSION, holds_records, schema_of
 from .pins import Pins
 from .sealed_table import doc_id as filed_under
@@ -251,6 +252,15 @@ def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Findin
             findings.append(
                 Finding(name, "a damaged file kept aside for recovery: restore or remove it")
             )
+        elif path.parent == root and path.name.startswith(f"{AUDIT_FILE}.torn-"):
+            findings.append(
+                Finding(
+                    name,
+                    "the incomplete last line of the audit trail, set aside when the trail was "
+                    "next written to (after a power cut, or if someone cut the trail short): "
+                    "look at it, then remove it",
+                )
+            )
         elif ".restored-" in path.name:
             findings.append(_restored_note(path, root))
         elif path.relative_to(root).parts[0] == "quarantine":
@@ -267,6 +277,9 @@ def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Findin
         elif path.suffix == ".json" or path.name.endswith(".json.bak"):
             checked += 1
             findings += verify_file(path, root, trust, pins)
+    audited, problems = _verify_audit(root)
+    checked += audited
+    findings += problems
     people = root / "people.json"
     if not is_new_folder(root):
         try:
@@ -283,6 +296,23 @@ def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Findin
                 )
             )
     return checked, findings
+
+
+def _verify_audit(root: Path) -> tuple[int, list[Finding]]:
+    """(1 when the audit trail was read, what is wrong with it): its chain, through the same
+    check as `audit verify` (without an anchor, which only the person who wrote it down has)."""
+    path = root / AUDIT_FILE
+    if path.is_symlink() or not path.exists():
+        return 0, []  # a link is named with the other links; no trail yet is no problem
+    if not path.is_file():
+        return 0, [Finding(AUDIT_FILE, "it is not an ordinary file")]
+    try:
+        problems = AuditLog(root).verify()
+    except CorruptFileError as exc:
+        return 1, [Finding(AUDIT_FILE, exc.why)]
+    except StoreError as exc:
+        return 1, [Finding(AUDIT_FILE, str(exc))]
+    return 1, [Finding(AUDIT_FILE, problem) for problem in problems]
 
 
 def _restored_note(path: Path, root: Path) -> Finding:

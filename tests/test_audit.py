@@ -263,18 +263,19 @@ def test_anchor_catches_entries_cut_off_the_end(log: AuditLog) -> None:
 # -- torn tail after a crash --------------------------------------------------------------------
 
 
-def test_torn_tail_stops_appends_until_repaired(log: AuditLog) -> None:
+def test_torn_tail_is_refused_by_a_read_and_repaired_on_its_own(log: AuditLog) -> None:
     fill(log, 4)
     whole = log.path.read_bytes()
     half = b'{"actor":"Alex Reid","at":"2025-01-06T09:'
     log.path.write_bytes(whole + half)
 
     with pytest.raises(AuditDamaged) as caught:
-        log.append("sign_out", "Alex Reid")
+        log.head()  # a read: it names the line, and changes nothing
     assert isinstance(caught.value, StoreError)
     assert caught.value.torn and caught.value.line == 5
     assert "audit.jsonl" in str(caught.value) and "line 5" in str(caught.value)
-    assert log.path.read_bytes() == whole + half  # nothing appended after the garbage
+    assert "set aside" in str(caught.value)
+    assert log.path.read_bytes() == whole + half
 
     repaired = log.repair_torn_tail()
     assert isinstance(repaired, TornTail)
@@ -289,13 +290,73 @@ def test_torn_tail_stops_appends_until_repaired(log: AuditLog) -> None:
     assert log.repair_torn_tail() is None
 
 
+def test_the_next_append_sets_a_torn_tail_aside_and_records_it(data_dir: Path) -> None:
+    notices: list[str] = []
+    log = AuditLog(data_dir, notices)
+    fill(log, 4)
+    anchor = log.head()
+    whole = log.path.read_bytes()
+    half = b'{"actor":"Alex Reid","at":"2025-01-06T09:'
+    log.path.write_bytes(whole + half)
+
+    entry = log.append("sign_out", "Alex Reid")
+    [aside] = data_dir.glob("audit.jsonl.torn-*")
+    assert aside.read_bytes() == half and stat.S_IMODE(os.stat(aside).st_mode) == 0o600
+    assert log.path.read_bytes().startswith(whole)
+    repair, added = log.entries()[4:]
+    assert repair["event"] == "file_restored" and repair["actor"] is None
+    assert repair["detail"] == {
+        "file": "audit.jsonl",
+        "why": "incomplete_last_line",
+        "line": 5,
+        "kept_as": aside.name,
+    }
+    assert added == entry and entry["seq"] == 6 and entry["prev"] == repair["hash"]
+    assert log.verify(anchor=anchor) == []
+    [said] = notices
+    assert "incomplete" in said and aside.name in said
+    log.append("sign_in", "Alex Reid")
+    assert len(notices) == 1 and list(data_dir.glob("audit.jsonl.torn-*")) == [aside]
+
+
+def test_a_torn_tail_that_cannot_be_set_aside_is_left_as_it_was(log: AuditLog, monkeypatch):
+    """A full disk while keeping the incomplete line: nothing is cut off, no traceback."""
+    import errno
+
+    from store.errors import StoreFullError
+
+    fill(log, 3)
+    torn = log.path.read_bytes() + b'{"actor":"Alex'
+    log.path.write_bytes(torn)
+    real_write = os.write
+
+    def full(fd, data):
+        if os.fstat(fd).st_size == 0:  # the new file the line is kept in
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(StoreFullError):
+        log.append("sign_in", "Alex Reid")
+    monkeypatch.undo()
+    assert log.path.read_bytes() == torn
+    assert list(log.data_dir.glob("audit.jsonl.torn-*")) == []
+
+
 def test_torn_first_line_is_repaired(log: AuditLog) -> None:
     log.path.write_bytes(b'{"seq":1,"at"')
     with pytest.raises(AuditDamaged, match="line 1"):
-        log.append("sign_in", "Alex Reid")
+        log.head()
     assert log.repair_torn_tail().removed == b'{"seq":1,"at"'
     assert log.path.read_bytes() == b""
     assert log.append("sign_in", "Alex Reid")["seq"] == 1
+    assert log.verify() == []
+
+
+def test_torn_first_line_is_set_aside_by_the_first_append(log: AuditLog) -> None:
+    log.path.write_bytes(b'{"seq":1,"at"')
+    assert log.append("sign_in", "Alex Reid")["seq"] == 2  # after the repair's own entry
+    assert [e["event"] for e in log.entries()] == ["file_restored", "sign_in"]
     assert log.verify() == []
 
 
