@@ -151,9 +151,14 @@ def test_each_tab_runs_this_python_on_this_store(tmp_path) -> None:
     assert f"'{tmp_path / 'a store'}'" in command and "--idle-lock 60.0" in command
 
 
-async def test_closing_the_tab_keeps_a_note_typed_a_moment_before(store, alex) -> None:
+async def test_closing_the_tab_keeps_a_note_typed_a_moment_before(store, alex, monkeypatch) -> None:
     """textual-serve closes a tab's app with a message, not a key: what was typed is saved
     before the app process ends (without waiting for the pause after typing)."""
+    from tui.screens import typing
+
+    # The pause after typing made long, so that on a busy machine it cannot pass while the
+    # test settles (it did once, under load, and then there was nothing left to prove).
+    monkeypatch.setattr(typing, "SAVE_DELAY", 60.0)
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
