@@ -195,6 +195,9 @@ def test_a_folder_linked_to_a_colleagues_shows_none_of_his_sessions_as_hers(
     # Jamie's own sessions are still his, all of them.
     code, rows, stderr = _list(two, "Jamie Boyle", passphrase_file)
     assert code == 0 and {r["id"] for r in rows} == _jamie_ids(two)
+    checked = run_cli("verify", data_dir=two.store.data_dir)
+    assert checked.returncode == 1
+    assert f"sessions/{two.fiona.id}: it is not an ordinary folder but a link" in checked.stdout
 
 
 def test_nothing_is_written_for_her_into_a_colleagues_folder_through_a_link(
@@ -228,6 +231,10 @@ def test_a_month_file_linked_to_a_colleagues_is_not_read_as_hers(two, passphrase
     assert not any(
         two.fiona.id in readers for readers in _readers(_month_file(two, two.jamie, LATER)).values()
     )
+    checked = run_cli("verify", data_dir=two.store.data_dir)
+    assert checked.returncode == 1
+    linked = f"{two.fiona.id}/{moved.name}: it is not an ordinary file but a link"
+    assert linked in checked.stdout
 
 
 def test_a_month_file_swapped_between_two_folders_is_named_never_counted(
