@@ -382,3 +382,49 @@ def test_her_bundle_never_carries_his_sessions_from_her_folder(two, tmp_path) ->
     assert result["sessions"] == 2
     assert [item["id"] for item in result["left_out"]] == [copied["id"]]
     assert copied["id"] not in (tmp_path / "fiona.ssb").read_bytes().decode("utf-8", "replace")
+
+
+async def test_the_supervisees_screen_counts_none_of_his_for_her_and_says_so(two) -> None:
+    """The full-screen list a supervisor opens with `v`, after the month files are swapped."""
+    from textual.widgets import DataTable
+
+    from tests import helpers
+    from tests.helpers import SIZE, sign_in
+    from tui.app import SteppingStonesApp
+    from tui.screens.supervisees import SuperviseesScreen
+
+    fiona_file, jamie_file = _month_file(two, two.fiona, LATER), _month_file(two, two.jamie, LATER)
+    fiona_bytes, jamie_bytes = fiona_file.read_bytes(), jamie_file.read_bytes()
+    fiona_file.write_bytes(jamie_bytes)
+    jamie_file.write_bytes(fiona_bytes)
+
+    app = SteppingStonesApp(data_dir=two.store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Sam Supervisor")
+        await helpers.settle(app, pilot, workers=True)
+        await pilot.press("v")
+        await helpers.settle(app, pilot, workers=True)
+        assert isinstance(app.screen, SuperviseesScreen)
+        table = app.screen.query_one("#supervisees", DataTable)
+
+        def counts(person) -> tuple[str, str]:
+            _name, _last, sessions, flagged, _unfinished = table.get_row(person.id)
+            return str(sessions), str(flagged)
+
+        assert counts(two.fiona) == ("1", "0")  # her untouched month; none of Jamie's
+        assert counts(two.jamie) == ("0", "0")  # nor hers as his
+        said = " ".join(n.message for n in app._notifications)
+        assert "Fiona Begum: 2 records could not be opened or are someone else's" in said
+        assert "Jamie Boyle: 1 record could not be opened or is someone else's" in said
+
+
+def test_her_home_screen_says_in_one_sentence_that_a_colleagues_sessions_were_left_out() -> None:
+    from store.sessions import NotShared, NotTheirs
+    from tui.format import unopened_sessions
+
+    problems = [NotTheirs("Session a…"), NotTheirs("Session b…"), NotShared("Session c…")]
+    assert unopened_sessions(problems, has_supervisor=True) == [
+        "1 of your sessions can't be opened yet: your supervisor's next sign-in shares it again.",
+        "2 sessions in your folder were written by someone else and were left out "
+        "(`stepping-stones verify` names them).",
+    ]
