@@ -127,6 +127,8 @@ def _catch_up_author(store: Store, person: Person, author: Person) -> int:
             continue  # a file named by hand, not one of the archive's
         have = covered.get(month, set())
         for record in store.sessions.peek(author.id, month):
+            if record.get("author") != author.id:
+                continue  # someone else's, moved into this folder: never counted as theirs
             if record.get("status") == "complete" and record.get("id") not in have:
                 missing.setdefault(month, []).append(record)
     added, complete = 0, True
@@ -146,7 +148,9 @@ def _catch_up_author(store: Store, person: Person, author: Person) -> int:
         elif new:
             complete = False
     records = [
-        r for r in store.supervision.peek(author.id, "record") if isinstance(r.get("date"), str)
+        r
+        for r in store.supervision.peek(author.id, "record")
+        if isinstance(r.get("date"), str) and r.get("author") == author.id
     ]
     if any(f"supervision:{r.get('id')}" not in covered.get(r["date"][:7], set()) for r in records):
         for record in store.supervision.records(person, author.id, problems=[]):

@@ -8,10 +8,16 @@ rest is sealed with its own content key, and that key is wrapped for each reader
 
     {...clear fields..., "sealed": {"v": 1, "content": {nonce, data}, "readers": {id: wrap}}}
 
-The sealed content is bound to a few clear fields (`context`), so a record moved to another
-person or relabelled no longer opens. What differs between the kinds (which clear fields, who
-signs, what the opened record is) stays with `sessions.py` and `supervision.py`; the files,
-the sealing, reading past damaged records and re-sharing are here, once.
+The sealed content is bound to a few clear fields (`context`), so a record relabelled as
+another person's no longer opens. A record moved or copied whole into someone else's folder
+(or a file swapped between two folders) still opens and its signature still holds, since
+both say truly who it is about: so what is read from a person's folder must also be about
+that person (`author`), and anything else is named (`NotTheirs`), never shown, counted or
+re-shared as theirs. A person's folder, or a file in it, that is a link is never followed
+(`Linked`), as `verify` names every link in the store. What differs between the kinds (which
+clear fields, who signs, what the opened record is) stays with `sessions.py` and
+`supervision.py`; the files, the sealing, reading past damaged records and re-sharing are
+here, once.
 """
 
 from __future__ import annotations
@@ -45,6 +51,17 @@ FOLDER = "sessions"  # the folder under the data dir that holds every person's f
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
 
 Opened = TypeVar("Opened")
+
+
+class NotTheirs(StoreError):
+    """A record in one person's folder that is about someone else: moved or copied there, or
+    in a file swapped between two folders. Left out and named; `verify` names it too."""
+
+
+class Linked(StoreError):
+    """A person's folder, or one of the files in it, that is a link (to a colleague's folder,
+    say) rather than an ordinary folder or file: nothing is read through it or written
+    through it as theirs, and `verify` names it."""
 
 
 class Holder(Protocol):
@@ -104,6 +121,31 @@ def replace(table, record: dict) -> None:
         table.insert(doc(record, number))
 
 
+def name_in(people) -> Callable[[str], str]:
+    """A person's name from their id (`people`: the PeopleStore), for the sentences that say
+    whose folder a problem is in."""
+
+    def whose(person_id: str) -> str:
+        try:
+            person = people.get(person_id)
+        except StoreError:
+            person = None
+        return person.name if person is not None else "someone no longer in the store"
+
+    return whose
+
+
+def note_once(problems: list[StoreError], problem: StoreError) -> None:
+    """Add `problem` unless the same sentence is already there (a linked folder is found by
+    the sessions and again by the supervision notes read beside them: said once)."""
+    if all(str(p) != str(problem) for p in problems):
+        problems.append(problem)
+
+
+def _elsewhere(_record: dict, where: str) -> str:
+    return f"A record in {where} is about someone else"
+
+
 def in_person_folder(path: Path) -> bool:
     return path.parent.parent.name == FOLDER
 
@@ -126,21 +168,44 @@ class SealedTable:
         readers_for: Callable[[str], dict[str, bytes]],
         context: Callable[[dict], bytes],
         notices: list[str],
+        whose: Callable[[str], str] | None = None,
     ) -> None:
         self.root = Path(root)
         self.readers_for = readers_for
         self.context = context
         self.notices = notices
+        # A person's name from their id, for the sentences that name whose folder it is.
+        self.whose = whose or (lambda _person_id: "this person")
         self._files: dict[Path, StoreFile] = {}
 
     # -- files -------------------------------------------------------------------------------
     def folder(self, person_id: str) -> Path:
-        return self.root / person_id
+        """The person's own folder; `Linked` when it is a link to somewhere else (a colleague's
+        folder, say), which is never read or written as theirs."""
+        folder = self.root / person_id
+        if folder.is_symlink():
+            raise Linked(
+                f"{self.whose(person_id)}'s folder ({self.root.name}/{person_id}) is a link to "
+                "another folder, so nothing in it was read or written as theirs "
+                "(`stepping-stones verify` names it)."
+            )
+        return folder
+
+    def path(self, person_id: str, name: str) -> Path:
+        """A person's file `name`; `Linked` when it (or their folder) is a link."""
+        path = self.folder(person_id) / name
+        if path.is_symlink():
+            raise Linked(
+                f"{name} in {self.whose(person_id)}'s folder is a link, not an ordinary file, "
+                "so it was not read or written as theirs (`stepping-stones verify` names it)."
+            )
+        return path
 
     def file(self, person_id: str, name: str, kind: str, *, keep: bool = True) -> StoreFile:
         """A person's file `name`; with `keep`, the same StoreFile every time (held open
-        across transactions), otherwise a new one that checks the file afresh."""
-        path = self.folder(person_id) / name
+        across transactions), otherwise a new one that checks the file afresh. `Linked` when
+        it, or their folder, is a link: checked at every use, not only the first."""
+        path = self.path(person_id, name)
         if not keep:
             return StoreFile(path, kind, quarantine=True, notices=self.notices)
         if path not in self._files:
@@ -155,7 +220,7 @@ class SealedTable:
     def peek(self, person_id: str, name: str, table: str) -> list[dict]:
         """A table read straight from disk: never creates, migrates or sets aside a file or
         folder (a dry run must not change one byte)."""
-        return raw_table(self.folder(person_id) / name, table)
+        return raw_table(self.path(person_id, name), table)
 
     def put(self, file: StoreFile, table: str, record: dict) -> None:
         """Write one sealed record, replacing the copy filed under its id."""
@@ -204,19 +269,39 @@ class SealedTable:
         return Unsealed(clear, content, key, dict(sealed.get("readers") or {}))
 
     # -- reading -----------------------------------------------------------------------------
-    @staticmethod
+    def not_theirs(
+        self, record: dict, owner: str, elsewhere: Callable[[dict, str], str] | None = None
+    ) -> NotTheirs | None:
+        """`NotTheirs` when `record`, read from `owner`'s folder, is about someone else (its
+        `author`, which its signature covers). `elsewhere(record, "Fiona Begum's folder")`
+        says what it is and what happened ("Session 3f2a… in Fiona Begum's folder was
+        written by someone else")."""
+        if record.get("author") == owner:
+            return None
+        what = (elsewhere or _elsewhere)(record, f"{self.whose(owner)}'s folder")
+        return NotTheirs(f"{what}, so it was left out (`stepping-stones verify` names it).")
+
     def open_each(
+        self,
         records: Iterable[dict],
         opener: Callable[[dict], Opened],
         problems: list[StoreError] | None,
         damaged: Callable[[dict], str],
+        owner: str | None = None,
+        elsewhere: Callable[[dict, str], str] | None = None,
     ) -> list[Opened]:
         """Open every record that opens. With `problems`, each one that does not is added to
         it and the rest carry on (a record of the wrong shape as a SealError worded by
-        `damaged`); without, the first one raises."""
+        `damaged`); without, the first one raises. With `owner` (whose folder they were read
+        from), a record about someone else is never opened: `NotTheirs`, worded by
+        `elsewhere` (see `not_theirs`)."""
         out = []
         for record in records:
             try:
+                if owner is not None:
+                    moved = self.not_theirs(record, owner, elsewhere)
+                    if moved is not None:
+                        raise moved
                 out.append(opener(record))
             except StoreError as exc:
                 if problems is None:
@@ -235,16 +320,21 @@ class SealedTable:
         file: StoreFile,
         tables: Iterable[str],
         reshared: Callable[[dict], dict | None],
+        owner: str,
     ) -> int:
-        """Rewrite the records of `tables` in `file` that `reshared` gives a new form for, under
-        one lock; returns how many. A record that cannot be opened or is damaged is left as it
-        is: it is reported when read, never a reason to stop."""
+        """Rewrite the records of `tables` in `file` (in `owner`'s folder) that `reshared`
+        gives a new form for, under one lock; returns how many. A record that cannot be opened
+        or is damaged is left as it is: it is reported when read, never a reason to stop. So
+        is one about someone else: re-sharing it with `owner`'s readers would let them read a
+        colleague's record, and take it from the colleague."""
         total = 0
         with file.transaction() as db:
             for name in tables:
                 table = file.table(db, name)
                 changed = []
                 for record in table.all():
+                    if record.get("author") != owner:
+                        continue
                     try:
                         updated = reshared(dict(record))
                     except (StoreError, *MALFORMED):

@@ -28,7 +28,18 @@ from .errors import InvalidInput, NotFound, ReadOnlySession, StoreError
 from .files import StoreFile, doc
 from .people import PeopleStore, Person, now_iso, now_precise
 from .sealed_table import FOLDER as FOLDER
-from .sealed_table import SealedRecord, SealedTable, doc_id, document, in_person_folder, replace
+from .sealed_table import (
+    Linked,
+    SealedRecord,
+    SealedTable,
+    doc_id,
+    document,
+    in_person_folder,
+    name_in,
+    note_once,
+    replace,
+)
+from .sealed_table import NotTheirs as NotTheirs
 from .sealed_table import owner_of as _owner_of
 from .session_rules import DiscardedElsewhere as DiscardedElsewhere
 from .session_rules import FinishedElsewhere as FinishedElsewhere
@@ -311,11 +322,14 @@ class SessionStore:
         self.root = Path(root)
         self.people = people
         self.notices = notices if notices is not None else []
-        self.sealed = SealedTable(self.root, self.readers_for, context, self.notices)
+        self.sealed = SealedTable(
+            self.root, self.readers_for, context, self.notices, whose=name_in(people)
+        )
         # Called with each session just finished (the store seals its structured part).
         self.on_finish: Callable[[Session], None] | None = None
 
     def person_dir(self, person_id: str) -> Path:
+        """The person's folder (`Linked` when it is a link: never read or written as theirs)."""
         return self.sealed.folder(person_id)
 
     def drafts_file(self, person_id: str) -> StoreFile:
@@ -333,12 +347,30 @@ class SessionStore:
         months = [p.stem.removeprefix("archive-") for p in sorted(folder.glob("archive-*.json"))]
         return [m for m in months if since is None or m >= since[:7]]
 
-    def archive_files(self, person_id: str, since: str | None = None) -> list[StoreFile]:
-        return [self.archive_file(person_id, m) for m in self.archive_months(person_id, since)]
+    def archive_files(
+        self, person_id: str, since: str | None = None, problems: list[StoreError] | None = None
+    ) -> list[StoreFile]:
+        """The month files, oldest first. One that is a link is never read as theirs: without
+        `problems` it raises `Linked`; with, it is added there and left out."""
+        files = []
+        for month in self.archive_months(person_id, since):
+            try:
+                files.append(self.archive_file(person_id, month))
+            except Linked as exc:
+                if problems is None:
+                    raise
+                note_once(problems, exc)
+        return files
 
     def files_of(self, person_id: str) -> list[StoreFile]:
-        drafts = self.drafts_file(person_id)
-        return ([drafts] if drafts.exists() else []) + self.archive_files(person_id)
+        """The person's drafts and month files that are theirs to re-share or vouch for: none
+        through a link (named whenever they are read, and by `verify`)."""
+        try:
+            drafts = self.drafts_file(person_id)
+            months = self.archive_files(person_id, problems=[])
+        except Linked:
+            return []
+        return ([drafts] if drafts.exists() else []) + months
 
     def history_file(self, person_id: str) -> StoreFile:
         """Older copies that an import replaced with newer revisions (store/exchange)."""
@@ -403,7 +435,11 @@ class SessionStore:
     def vouch_old_records(self, admin: Person) -> int:
         """The first admin sign-in after the upgrade: seal what is still in clear and sign a
         manifest of every record from before signing (`session_manifest`); how many."""
-        folders = sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        folders = (
+            sorted(p for p in self.root.iterdir() if p.is_dir() and not p.is_symlink())
+            if self.root.is_dir()
+            else []
+        )
         files = [file for folder in folders for file in self.files_of(folder.name)]
         hashes = session_manifest.seal_and_collect(files, TABLE, self._sealed_clear)
         session_manifest.write(self.root.parent, admin, hashes)
@@ -580,13 +616,30 @@ class SessionStore:
         self.sealed.put_new(self.drafts_file(person_id), TABLE, records)
 
     # -- reading -----------------------------------------------------------------------------
-    def _open_all(self, records: list[dict], reader: Person, problems: list[StoreError] | None):
+    def _open_all(
+        self,
+        records: list[dict],
+        owner: str,
+        reader: Person,
+        problems: list[StoreError] | None,
+    ):
+        """Open the records read from `owner`'s folder: one written by someone else (moved or
+        copied there, or in a file swapped between two folders) is named, never opened, even
+        though its own author's signature holds."""
         trust = self.trust()
         return self.sealed.open_each(
-            records, lambda record: self.open_record(record, reader, trust), problems, _damaged
+            records,
+            lambda record: self.open_record(record, reader, trust),
+            problems,
+            _damaged,
+            owner=owner,
+            elsewhere=_written_elsewhere,
         )
 
     def draft_records(self, person_id: str) -> list[dict]:
+        """The records of the person's drafts file, as stored, without finished markers or
+        drafts already finished (`Linked` when the file or folder is a link). A record in it
+        by someone else is kept here, to be named when opened."""
         file = self.drafts_file(person_id)
         if not file.exists():
             return []
@@ -598,11 +651,12 @@ class SessionStore:
         first = month_before(min(str(r.get("started_at") or "")[:7] for r in records))
         finished = {
             r.get("id")
-            for f in self.archive_files(person_id, since=first)
+            for f in self.archive_files(person_id, since=first, problems=[])
             for r in self.records_in(f)
+            if r.get("author") == person_id  # only her own finishing drops her draft
         }
         for record in records:
-            if record.get("id") in finished:
+            if record.get("id") in finished and record.get("author") == person_id:
                 # Left behind by a crash (or a late save) after finishing: the archive wins.
                 self._drop_draft(person_id, record["id"])
         return [r for r in records if r.get("id") not in finished]
@@ -610,7 +664,14 @@ class SessionStore:
     def drafts(
         self, person_id: str, reader: Person, problems: list[StoreError] | None = None
     ) -> list[Session]:
-        drafts = self._open_all(self.draft_records(person_id), reader, problems)
+        try:
+            records = self.draft_records(person_id)
+        except Linked as exc:
+            if problems is None:
+                raise
+            note_once(problems, exc)
+            return []
+        drafts = self._open_all(records, person_id, reader, problems)
         return sorted(drafts, key=lambda s: s.record["updated_at"], reverse=True)
 
     def finished(
@@ -624,12 +685,19 @@ class SessionStore:
         """Finished sessions, newest first; with `limit`, only the newest months are read, and
         with `since` (a date), only the months from then on (a year of history stays unread)."""
         out: list[Session] = []
-        for file in reversed(self.archive_files(person_id)):  # newest month first
+        try:
+            files = self.archive_files(person_id, problems=problems)
+        except Linked as exc:
+            if problems is None:
+                raise
+            note_once(problems, exc)
+            return []
+        for file in reversed(files):  # newest month first
             if limit is not None and len(out) >= limit:
                 break
             if since is not None and file.path.stem.removeprefix("archive-") < since[:7]:
                 break
-            out += self._open_all(self.records_in(file), reader, problems)
+            out += self._open_all(self.records_in(file), person_id, reader, problems)
         out.sort(key=lambda s: s.record["completed_at"] or "", reverse=True)
         return out if limit is None else out[:limit]
 
@@ -641,17 +709,31 @@ class SessionStore:
         limit: int | None = None,
         since: str | None = None,
     ) -> list[Session]:
+        try:
+            self.person_dir(person_id)
+        except Linked as exc:  # said once, not once for the drafts and again for the rest
+            if problems is None:
+                raise
+            note_once(problems, exc)
+            return []
         drafts = self.drafts(person_id, reader, problems)
         return drafts + self.finished(person_id, reader, problems, limit, since)
 
     def metadata(self, person_id: str, session_id: str) -> dict | None:
-        """A session's clear part (dates, checklist, status) without opening it, or None."""
-        for record in self.draft_records(person_id):
-            if record.get("id") == session_id:
+        """A session's clear part (dates, checklist, status) without opening it, or None. Only
+        the person's own: never one of someone else's moved into their folder, nor anything
+        read through a link."""
+        try:
+            drafts = self.draft_records(person_id)
+            months = self.archive_files(person_id, problems=[])
+        except Linked:
+            return None
+        for record in drafts:
+            if record.get("id") == session_id and record.get("author") == person_id:
                 return {k: v for k, v in record.items() if k != "sealed"}
-        for file in reversed(self.archive_files(person_id)):
+        for file in reversed(months):
             for record in self.records_in(file):
-                if record.get("id") == session_id:
+                if record.get("id") == session_id and record.get("author") == person_id:
                     return {k: v for k, v in record.items() if k != "sealed"}
         return None
 
@@ -674,8 +756,12 @@ class SessionStore:
         """
         needed = self.readers_for(author_id)
         trust = self.trust()
+        # `files_of` holds nothing read through a link, and each file re-shares only the
+        # records about `author_id` (`SealedTable.reshare`).
         return sum(
-            self.sealed.reshare(file, [TABLE], lambda r: self._reshared(r, needed, reader, trust))
+            self.sealed.reshare(
+                file, [TABLE], lambda r: self._reshared(r, needed, reader, trust), author_id
+            )
             for file in self.files_of(author_id)
         )
 
@@ -701,3 +787,9 @@ class SessionStore:
 
 def _damaged(record: dict) -> str:
     return f"Session {str(record.get('id', '?'))[:40]} is damaged, so it cannot be opened."
+
+
+def _written_elsewhere(record: dict, where: str) -> str:
+    """The start of the sentence naming a session in `where` ("Fiona Begum's folder") that
+    someone else wrote."""
+    return f"Session {str(record.get('id', '?'))[:40]} in {where} was written by someone else"

@@ -25,7 +25,15 @@ from .crypto import SealError, sign, signature_ok
 from .errors import InvalidInput, NotFound, PermissionDenied, StoreError
 from .files import StoreFile
 from .people import PeopleStore, Person, now_iso
-from .sealed_table import SealedRecord, SealedTable, doc_id, in_person_folder
+from .sealed_table import (
+    Linked,
+    SealedRecord,
+    SealedTable,
+    doc_id,
+    in_person_folder,
+    name_in,
+    note_once,
+)
 
 COMMENTS = "comments"
 RECORDS = "records"
@@ -207,7 +215,9 @@ class SupervisionStore:
         # Who may read what is written about a practitioner: the same people as their sessions.
         self.readers_for = readers_for
         self.notices = notices if notices is not None else []
-        self.sealed = SealedTable(self.root, readers_for, context, self.notices)
+        self.sealed = SealedTable(
+            self.root, readers_for, context, self.notices, whose=name_in(people)
+        )
 
     def file(self, author_id: str) -> StoreFile:
         return self.sealed.file(author_id, FILE_NAME, "supervision")
@@ -396,12 +406,25 @@ class SupervisionStore:
     def _entries(
         self, reader: Person, author_id: str, kind: str, problems: list[StoreError] | None
     ) -> list:
+        """The entries of `kind` about `author_id` that `reader` can open; one about someone
+        else (moved or copied into this person's file) is named, never opened as theirs."""
         self._require_reader(reader, author_id)
+        try:
+            rows = self.raw(author_id, kind)
+        except Linked as exc:
+            if problems is None:
+                raise
+            note_once(problems, exc)
+            return []
         return self.sealed.open_each(
-            self.raw(author_id, kind),
+            rows,
             lambda record: self.open_entry(record, reader),
             problems,
             lambda _record: f"A supervision {kind} is damaged, so it cannot be opened.",
+            owner=author_id,
+            elsewhere=lambda _record, where: (
+                f"A supervision {kind} in {where} is about someone else"
+            ),
         )
 
     def comments(
@@ -445,11 +468,11 @@ class SupervisionStore:
         the public keys alone (no passphrase needed), so a summary's period never starts from
         a record nobody can vouch for."""
         until = until or Date.today().isoformat()
-        candidates = [
-            r
-            for r in self.raw(author_id, "record")
-            if isinstance(r.get("date"), str) and r["date"] <= until
-        ]
+        try:
+            rows = self.raw(author_id, "record")
+        except Linked:  # nothing through a link is theirs (named when their records are read)
+            return None, []
+        candidates = [r for r in rows if isinstance(r.get("date"), str) and r["date"] <= until]
         candidates.sort(key=lambda r: (r["date"], str(r.get("created_at"))), reverse=True)
         ignored: list[Ignored] = []
         for record in candidates:
@@ -460,6 +483,8 @@ class SupervisionStore:
         return None, ignored
 
     def _not_to_count(self, record: dict, author_id: str) -> str | None:
+        if record.get("author") != author_id:  # moved or copied here from someone else's file
+            return "about someone else: it was moved or copied into this person's file"
         try:
             self.check_signature(record)
         except StoreError:
@@ -471,7 +496,10 @@ class SupervisionStore:
     # -- sharing -----------------------------------------------------------------------------
     def reshare(self, author_id: str, reader: Person) -> int:
         """Bring every entry about `author_id` in line with who may read it now (at sign-in)."""
-        file = self.file(author_id)
+        try:
+            file = self.file(author_id)
+        except Linked:  # never re-shared through a link (named when it is read)
+            return 0
         if not file.exists():
             return 0
         needed = self.readers_for(author_id)
@@ -481,4 +509,5 @@ class SupervisionStore:
             lambda record: self.sealed.rewrapped(
                 record, needed, lambda it: self.open_entry(it, reader)
             ),
+            author_id,
         )

@@ -6,6 +6,7 @@ store that is in use or that someone is trying to recover.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from .directory import trusted_rows
 from .errors import CorruptFileError, StoreError
 from .files import META_TABLE, SCHEMA_VERSION, holds_records, schema_of
 from .pins import Pins
+from .sealed_table import FOLDER
 from .sealed_table import doc_id as filed_under
 from .session_signing import Trust
 from .sessions import KEPT, SessionStore
@@ -241,6 +243,9 @@ def verify_store(root: Path, pins: Pins | None = None) -> tuple[int, list[Findin
     trust = _trust(root)
     for path in sorted(root.rglob("*")):
         name = str(path.relative_to(root))
+        if path.is_symlink() and _in_a_persons_folder(path.relative_to(root)):
+            findings.append(Finding(name, _linked(path)))
+            continue
         if path.is_symlink() or not (path.is_file() or path.is_dir()):
             findings.append(
                 Finding(name, "it is not an ordinary file (a link, a device or a pipe)")
@@ -313,6 +318,25 @@ def _verify_audit(root: Path) -> tuple[int, list[Finding]]:
     except StoreError as exc:
         return 1, [Finding(AUDIT_FILE, str(exc))]
     return 1, [Finding(AUDIT_FILE, problem) for problem in problems]
+
+
+def _in_a_persons_folder(relative: Path) -> bool:
+    """`sessions/<person id>` itself, or a file in it."""
+    return relative.parts[0] == FOLDER and len(relative.parts) in (2, 3)
+
+
+def _linked(path: Path) -> str:
+    """What a link where a person's folder or one of their files should be is: the app never
+    reads or writes through it (`sealed_table.Linked`)."""
+    try:
+        target = f" to {os.readlink(path)}"
+    except OSError:
+        target = ""
+    what = "folder" if path.parent.name == FOLDER else "file"
+    return (
+        f"it is not an ordinary {what} but a link{target}: nothing in it is read or written "
+        "as this person's. Put their own back, or remove the link"
+    )
 
 
 def _restored_note(path: Path, root: Path) -> Finding:

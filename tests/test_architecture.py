@@ -243,6 +243,7 @@ STORE_TYPES_AND_ERRORS = {
         "DiscardedElsewhere",
         "FinishedElsewhere",
         "NotShared",
+        "NotTheirs",
         "NOTE_LIMIT",
         "REFLECTION_LIMIT",
     },

@@ -47,13 +47,15 @@ def unopened_sessions(problems: list, has_supervisor: bool) -> list[str]:
     Two causes, told apart because they need different things from the person: a session
     not (yet) sealed for their current key (after an admin reset their passphrase) comes back
     when a supervisor next signs in; a damaged one is left untouched on disk for recovery.
+    A colleague's session found in their folder is said apart: it is not theirs at all.
     """
     from store.crypto import SealError
-    from store.sessions import NotShared
+    from store.sessions import NotShared, NotTheirs
 
     not_shared = sum(1 for p in problems if isinstance(p, NotShared))
     damaged = sum(1 for p in problems if isinstance(p, SealError))
-    other = [p for p in problems if not isinstance(p, (NotShared, SealError))]
+    elsewhere = sum(1 for p in problems if isinstance(p, NotTheirs))
+    other = [p for p in problems if not isinstance(p, (NotShared, SealError, NotTheirs))]
     sentences = []
     if not_shared:
         who = (
@@ -72,6 +74,14 @@ def unopened_sessions(problems: list, has_supervisor: bool) -> list[str]:
             f"{_plural(damaged, 'session', 'sessions')} {verb} damaged and "
             f"{'was' if damaged == 1 else 'were'} set aside (left unchanged on disk; "
             f"`stepping-stones verify` names {'it' if damaged == 1 else 'them'})."
+        )
+    if elsewhere:
+        one = elsewhere == 1
+        sentences.append(
+            f"{_plural(elsewhere, 'session', 'sessions')} in your folder "
+            f"{'was' if one else 'were'} written by someone else and "
+            f"{'was' if one else 'were'} left out (`stepping-stones verify` names "
+            f"{'it' if one else 'them'})."
         )
     sentences.extend(str(p) for p in other)
     return sentences

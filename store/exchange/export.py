@@ -77,8 +77,9 @@ def _collect_records(
 ) -> tuple[list[dict], list[dict]]:
     """Every record about `author` changed on or after `day`, as stored, in bundle form.
 
-    A record this store could not safely send (not sealed yet, or without the fields an import
-    needs to place it) is left out and named, so it never makes the whole bundle unreadable.
+    A record this store could not safely send (not sealed yet, without the fields an import
+    needs to place it, or about someone else though in this person's folder) is left out and
+    named, so it never makes the whole bundle unreadable.
     """
     found: list[tuple[str, dict]] = []
     found += [("session", r) for r in store.sessions.draft_records(author.id)]
@@ -92,7 +93,12 @@ def _collect_records(
         if day and str(record.get("updated_at", ""))[:10] < day:
             continue
         entry = bundle_entry(kind, record)
-        problem = entry_problem(entry) or seal_problem(entry)
+        problem = (
+            # Moved or copied into this person's folder: never sent as theirs.
+            "it is in this person's folder but is about someone else"
+            if record.get("author") != author.id
+            else entry_problem(entry) or seal_problem(entry)
+        )
         if problem:
             left_out.append({"kind": kind, "id": str(record.get("id")), "why": problem})
         else:

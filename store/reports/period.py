@@ -29,7 +29,7 @@ from checklists import (
 )
 from store.errors import InvalidInput, PermissionDenied, StoreError
 from store.people import Person, now_iso
-from store.sessions import Session, answer_reasons
+from store.sessions import NotShared, Session, answer_reasons
 from store.supervision import parse_date
 
 from . import summary_model as m
@@ -516,6 +516,9 @@ class OverviewRow:
     stale_drafts: int  # unfinished and untouched for more than a week
     problems: int
     opened: int  # sessions read to count these (finished or not), for the audit trail
+    # Of `problems`, the records that cannot be believed (damaged, not signed by their author,
+    # someone else's in their folder, read through a link) rather than not shared yet.
+    left_out: int = 0
 
 
 def supervisee_overview(store, reader: Person) -> list[OverviewRow]:
@@ -551,6 +554,7 @@ def supervisee_overview(store, reader: Person) -> list[OverviewRow]:
                 ),
                 problems=len(problems),
                 opened=len(sessions),
+                left_out=sum(1 for p in problems if not isinstance(p, NotShared)),
             )
         )
     return out

@@ -31,6 +31,8 @@ class SuperviseesScreen(SteppingNode, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.people: dict[str, object] = {}
+        # What was already said about records left out, so coming back does not say it again.
+        self.told: set[tuple[str, int]] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,11 +100,31 @@ class SuperviseesScreen(SteppingNode, Screen):
                 key=row.person.id,
             )
             self.people[row.person.id] = row.person
+        self.tell_left_out(rows)
         if not rows:
             table.add_row("Nobody yet: an admin assigns supervisees", "", "", "", "")
         elif 0 < row_before < table.row_count:
             table.move_cursor(row=row_before)  # back where the supervisor left it
         table.focus()
+
+    def tell_left_out(self, rows: list[summaries.OverviewRow]) -> None:
+        """Say whose counts leave records out because they cannot be believed (damaged, not
+        signed by their author, a colleague's moved into the person's folder), once each."""
+        for row in rows:
+            if not row.left_out or (row.person.id, row.left_out) in self.told:
+                continue
+            self.told.add((row.person.id, row.left_out))
+            one = row.left_out == 1
+            self.notify(
+                f"{row.name}: {row.left_out} {'record' if one else 'records'} could not be "
+                f"opened or {'is' if one else 'are'} someone else's, so "
+                f"{'it is' if one else 'they are'} not counted here "
+                "(`stepping-stones verify` names each one).",
+                title="Left out",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     @on(DataTable.RowSelected)
     def open_summary(self, event: DataTable.RowSelected) -> None:
