@@ -32,6 +32,7 @@ from .common import (
     open_store,
     out,
     read_passphrase,
+    read_stdin,
     report_notices,
     report_writes,
     sign_in_cli,
@@ -455,7 +456,7 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     from checklists.identifiers import describe, find_identifiers
     from checklists.language import LanguageGuide, load_language
 
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = read_stdin() if args.text == "-" else args.text
     findings = find_identifiers(text)
     refused = [f for f in findings if f.refused]
     warnings = [f for f in findings if not f.refused]
@@ -520,6 +521,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    printable_paths()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -547,6 +549,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def printable_paths() -> None:
+    """A file or folder name may hold bytes that are not UTF-8 (a valid path all the same);
+    printing one must never fail. Standard error already shows such bytes as backslash escapes;
+    standard output does too, unless the locale already writes them back as they were."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and getattr(sys.stdout, "errors", None) == "strict":
+        reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":
