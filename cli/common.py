@@ -110,8 +110,15 @@ def acting_flags(parser: argparse.ArgumentParser, required: bool = True) -> None
     )
 
 
+# The longest passphrase read from a file: far more than anyone types (the app's fields take
+# 200 characters), so a FILE that is not a passphrase (/dev/zero, a log) is refused at once
+# instead of being read to its end.
+MAX_PASSPHRASE = 1024
+
+
 def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
-    """The first line of FILE (UTF-8 text), or a prompt without echo on a terminal."""
+    """The first line of FILE (at most MAX_PASSPHRASE characters of UTF-8 text), or a prompt
+    without echo on a terminal."""
     if path:
         return _passphrase_from(path)
     if on_terminal():
@@ -126,20 +133,23 @@ def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
 
 
 def _passphrase_from(path: str) -> str:
+    most = 4 * MAX_PASSPHRASE + 2  # UTF-8 takes at most 4 bytes a character; then \r\n
     try:
         with open(path, "rb") as handle:
-            line = handle.readline()
+            line = handle.readline(most)
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    passphrase = first_line(file_text(line, path))
+    # What comes before the first line break (\n, \r\n or \r, as text files write them).
+    first, *rest = re.split(rb"\r\n?|\n", line, maxsplit=1)
+    cut_short = not rest and len(line) == most  # no line break yet: the line goes on
+    if cut_short or len(passphrase := file_text(first, path)) > MAX_PASSPHRASE:
+        raise CommandError(
+            f"the first line of {path} is too long for a passphrase (at most {MAX_PASSPHRASE} "
+            "characters)"
+        )
     if not passphrase:
         raise CommandError(f"{path} is empty: put the passphrase on its first line")
     return passphrase
-
-
-def first_line(text: str) -> str:
-    """What comes before the first line break (\\n, \\r\\n or \\r, as text files write them)."""
-    return re.split(r"\r\n?|\n", text, maxsplit=1)[0]
 
 
 def file_text(raw: bytes, path: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.common import PATH_METAVARS, text_value
+from cli.common import MAX_PASSPHRASE, PATH_METAVARS, text_value
 from cli.main import build_parser, main
 from tests.helpers import one_line_error, run_cli
 from tests.test_cli_store_folder import subcommands
@@ -166,3 +166,26 @@ def test_a_file_name_that_is_not_utf8_is_a_path_and_prints(store, alex, passphra
     assert code == 0
     assert os.path.exists(os.fsencode(where))
     assert "caf\\udce9.csv" in raw.getvalue().decode("utf-8")
+
+
+def test_a_passphrase_file_with_a_line_too_long_is_refused(store, alex, tmp_path) -> None:
+    long = tmp_path / "long.txt"
+    long.write_text("a" * (MAX_PASSPHRASE + 1) + "\n")
+    result = run_cli(
+        "users", "list", "--user", "Alex Reid", "--passphrase-file", str(long),
+        data_dir=store.data_dir,
+    )  # fmt: skip
+    assert one_line_error(result) == (
+        f"stepping-stones: the first line of {long} is too long for a passphrase (at most "
+        f"{MAX_PASSPHRASE} characters)"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_passphrase_file_that_never_ends_is_refused_at_once(store, alex) -> None:
+    """/dev/zero has an endless first line: only a passphrase's worth of it is read."""
+    result = run_cli(
+        "users", "list", "--user", "Alex Reid", "--passphrase-file", "/dev/zero",
+        data_dir=store.data_dir,
+    )  # fmt: skip
+    assert "too long for a passphrase" in one_line_error(result)
