@@ -16,7 +16,7 @@ from services import service_report as report_use
 from services.errors import NotAllowed
 from store.errors import InvalidInput
 from store.service_parts import opaque_id, write_part
-from tests.helpers import PASSPHRASE, run_cli
+from tests.helpers import PASSPHRASE, one_line_error, run_cli
 
 PRACTITIONERS = ("Ann Ash", "Bo Birch", "Cy Cedar", "Di Deal", "Ed Elm")
 
@@ -191,6 +191,26 @@ def test_the_command_refuses_in_one_line(service, passphrase_file, tmp_path) -> 
     result = _cli(store.data_dir, passphrase_file, "--out", str(inside))
     assert result.returncode == 1 and "inside the store folder" in result.stderr
     assert not inside.exists()
+
+
+def test_json_and_another_format_need_out(service, passphrase_file, tmp_path) -> None:
+    """--json is the same as --format json; with --out it says where the file went. Given
+    with another format and no --out, one of them would be ignored: refused in one line."""
+    store, _lead, _staff, month = service
+    period = ("--since", month, "--until", month)
+    result = _cli(store.data_dir, passphrase_file, *period, "--format", "csv", "--json")
+    assert one_line_error(result) == (
+        "stepping-stones: --json and --format csv cannot be used together without --out (with "
+        "--out, --json prints where the csv file went)"
+    )
+    assert result.stdout == ""
+    where = tmp_path / "report.csv"
+    result = _cli(
+        store.data_dir, passphrase_file, *period, "--format", "csv", "--json", "--out", str(where)
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["out"] == str(where)
+    assert where.read_text(encoding="utf-8-sig").startswith("table,row,column,value")
 
 
 def test_free_text_inside_a_part_never_reaches_the_report(service) -> None:
