@@ -159,10 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     # demo
     demo = commands.add_parser(
-        "demo", parents=[common], help="fill a NEW store with synthetic people and sessions"
+        "demo",
+        parents=[common],
+        help="fill a NEW store with synthetic people and sessions",
+        description=demo_description(),
     )
     demo.add_argument(
-        "--people", type=int, default=5, metavar="N", help="practitioners to create (default 5)"
+        "--people",
+        type=int,
+        default=DEMO_PEOPLE,
+        metavar="N",
+        help=f"practitioners to create (default {DEMO_PEOPLE})",
     )
     demo.add_argument(
         "--sessions-per-person",
@@ -182,6 +189,27 @@ def build_parser() -> argparse.ArgumentParser:
     for module in command_modules():
         module.add_parsers(commands, common)
     return parser
+
+
+DEMO_PEOPLE = 5
+
+
+def demo_description() -> str:
+    """Who `demo` makes, from the names it gives them (a light module: the parser is built on
+    every start, so it loads no service and no store)."""
+    from store.demo_names import LEAD_NAME, SUPERVISOR_NAME, SUPERVISOR_ROLES, practitioner_names
+
+    first = practitioner_names(DEMO_PEOPLE)
+    return (
+        "Fill a new, empty store folder with invented people and sessions, to try the app: "
+        f"{SUPERVISOR_NAME} ({', '.join(SUPERVISOR_ROLES)}), "
+        f"{LEAD_NAME} (service lead: the service report only) and "
+        f"N practitioners supervised by {SUPERVISOR_NAME} (by default {DEMO_PEOPLE}: "
+        f"{', '.join(first)}), each with M finished sessions over the past year and now and "
+        "then an unfinished one. Everyone gets the same passphrase: the first line of "
+        "--passphrase-file FILE, else the one you are asked for; it must be one the app would "
+        "accept for a real account. Nothing in it is about a real person."
+    )
 
 
 def command_modules() -> list:
