@@ -112,6 +112,34 @@ def test_whole_past_months_only() -> None:
         report_use.step_period("2026-08", "2026-10", 1, today)
 
 
+def test_months_start_from_2000_and_spaces_around_one_are_ignored() -> None:
+    """Far back, the period before it (which the report compares with) stops being a real
+    one: months before 2000-01, as days before a summary's first, are refused in plain words.
+    Spaces around a month are ignored, as around a date, and every message says the month as
+    it was read."""
+    today = date(2026, 11, 30)
+    for early in ("0001-01", "1999-12"):
+        with pytest.raises(InvalidInput, match=f"^The from month {early} is too early: months "):
+            report_use.chosen_period(early, None, today)
+    with pytest.raises(InvalidInput, match="^The to month 1999-12 is too early: months start"):
+        report_use.chosen_period(None, "1999-12", today)
+    assert report_use.chosen_period("2000-01", "2000-06", today) == ("2000-01", "2000-06")
+    assert report_use.chosen_period(None, "2000-01", today) == ("2000-01", "2000-01")
+    assert report_use.chosen_period(" 2026-01 ", "\t2026-02", today) == ("2026-01", "2026-02")
+    with pytest.raises(InvalidInput, match="^The from month 2026-11 is not over yet"):
+        report_use.chosen_period(" 2026-11", None, today)
+    with pytest.raises(InvalidInput, match="^The to month '2026-13' is not a month"):
+        report_use.chosen_period(None, "2026-13 ", today)
+
+
+def test_a_month_too_early_is_said_in_one_line(service, passphrase_file) -> None:
+    store, _lead, _staff, _month = service
+    result = _cli(store.data_dir, passphrase_file, "--since", "0001-01")
+    assert one_line_error(result) == (
+        "stepping-stones: The from month 0001-01 is too early: months start from 2000-01"
+    )
+
+
 def _cli(data_dir, passphrase_file, *extra: str):
     return run_cli(
         "report",
