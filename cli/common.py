@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +25,45 @@ class CommandError(Exception):
     """A failure to report as one line on stderr."""
 
 
+NOT_TEXT = "contains bytes that are not UTF-8 text; type it again"
+# An option or argument that names a file or folder says so in its metavar: a file name may
+# hold any bytes the system allows (Python gives the undecodable ones as lone surrogates), so
+# it is taken as it is. Every other value is text that is kept, sealed or compared, so it
+# must be UTF-8.
+PATH_METAVARS = frozenset({"PATH", "FILE", "DIR"})
+
+
+def is_text(value: str) -> bool:
+    """Whether `value` is whole UTF-8 text (no undecodable bytes smuggled in as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_value(value: str) -> str:
+    """The type of every option and argument that is text: refused, not stored, when the
+    command line gave bytes that are not UTF-8."""
+    if not is_text(value):
+        raise argparse.ArgumentTypeError(NOT_TEXT)
+    return value
+
+
 class Parser(argparse.ArgumentParser):
+    def add_argument(self, *args, **kwargs):  # type: ignore[override]
+        """Every value given as text is checked once, here, as the command line is read
+        (paths excepted: `PATH_METAVARS`), so no subcommand has to remember to."""
+        stores_strings = kwargs.get("action", "store") in ("store", "append")
+        if stores_strings and "type" not in kwargs and kwargs.get("metavar") not in PATH_METAVARS:
+            kwargs["type"] = text_value
+        return super().add_argument(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
+        not_text = re.fullmatch(rf"argument (\S+): {re.escape(NOT_TEXT)}", message)
+        if not_text:  # which option, in the project's words (`--help` would not help)
+            sys.stderr.write(f"{PROG}: {not_text.group(1).split('/')[-1]} {NOT_TEXT}\n")
+            raise SystemExit(2)
         # One line, as the interface contract promises; `--help` still shows the usage.
         sys.stderr.write(f"{self.prog}: {message} (try --help)\n")
         raise SystemExit(2)
@@ -72,21 +110,78 @@ def acting_flags(parser: argparse.ArgumentParser, required: bool = True) -> None
     )
 
 
+# The longest passphrase read from a file: far more than anyone types (the app's fields take
+# 200 characters), so a FILE that is not a passphrase (/dev/zero, a log) is refused at once
+# instead of being read to its end.
+MAX_PASSPHRASE = 1024
+
+
 def read_passphrase(path: str | None, prompt: str = "Passphrase: ") -> str:
-    """The first line of FILE, or a prompt without echo on a terminal."""
+    """The first line of FILE (at most MAX_PASSPHRASE characters of UTF-8 text), or a prompt
+    without echo on a terminal."""
     if path:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                line = handle.readline()
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        passphrase = line.rstrip("\r\n")
-        if not passphrase:
-            raise CommandError(f"{path} is empty: put the passphrase on its first line")
-        return passphrase
+        return _passphrase_from(path)
     if on_terminal():
-        return getpass.getpass(prompt)
+        try:
+            typed = getpass.getpass(prompt)
+        except UnicodeDecodeError:  # a UTF-8 locale decodes strictly; the C locale keeps
+            typed = None  # such bytes as surrogates: refused alike
+        if typed is None or not is_text(typed):
+            raise CommandError(f"the passphrase {NOT_TEXT}")
+        return typed
     raise CommandError("no passphrase: give --passphrase-file FILE")
+
+
+def _passphrase_from(path: str) -> str:
+    most = 4 * MAX_PASSPHRASE + 2  # UTF-8 takes at most 4 bytes a character; then \r\n
+    try:
+        with open(path, "rb") as handle:
+            line = handle.readline(most)
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    # What comes before the first line break (\n, \r\n or \r, as text files write them).
+    first, *rest = re.split(rb"\r\n?|\n", line, maxsplit=1)
+    cut_short = not rest and len(line) == most  # no line break yet: the line goes on
+    if cut_short or len(passphrase := file_text(first, path)) > MAX_PASSPHRASE:
+        raise CommandError(
+            f"the first line of {path} is too long for a passphrase (at most {MAX_PASSPHRASE} "
+            "characters)"
+        )
+    if not passphrase:
+        raise CommandError(f"{path} is empty: put the passphrase on its first line")
+    return passphrase
+
+
+def file_text(raw: bytes, path: str) -> str:
+    """The text of a file the command reads (a passphrase, notes), which must be UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CommandError(
+            f"{path} contains bytes that are not UTF-8 text: save it as UTF-8 and try again"
+        ) from None
+
+
+def read_stdin() -> str:
+    """All of standard input (`-` for a file), which must be UTF-8 text."""
+    try:
+        text = sys.stdin.read()
+    except UnicodeDecodeError:  # decoded strictly (a UTF-8 locale), or kept as surrogates
+        text = None  # (the C locale): refused alike
+    if text is None or not is_text(text):
+        raise CommandError("standard input contains bytes that are not UTF-8 text: give UTF-8 text")
+    return text
+
+
+def ask_yes(question: str) -> bool:
+    """A y/n question on the terminal (stderr), answered on standard input."""
+    sys.stderr.write(f"{question} y/n: ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except UnicodeDecodeError:
+        return False  # not a yes
+    return answer.strip().casefold() in ("y", "yes")
 
 
 def on_terminal() -> bool:
@@ -223,9 +318,7 @@ def _said_yes(waiting: list[dict], named: list[str], not_asked: str) -> list[dic
         if directory.is_named(one, named):
             yes.append(one)
         elif on_terminal():
-            sys.stderr.write(f"{one['question']} y/n: ")
-            sys.stderr.flush()
-            if sys.stdin.readline().strip().casefold() in ("y", "yes"):
+            if ask_yes(one["question"]):
                 yes.append(one)
         else:
             sys.stderr.write(f"{PROG}: {not_asked.format(**one)}\n")

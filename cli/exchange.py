@@ -15,6 +15,7 @@ import sys
 from .common import (
     PROG,
     acting_flags,
+    ask_yes,
     json_flag,
     on_terminal,
     open_store,
@@ -176,7 +177,4 @@ def _ask_root(store, bundle) -> str | None:
         f"This bundle comes from a store whose fingerprint is {shown}.\n"
         "Ask an admin of that store to read theirs out (People screen, or `users list`).\n"
     )
-    sys.stderr.write("Is it the same? y/n: ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline().strip().casefold()
-    return shown if answer in ("y", "yes") else None
+    return shown if ask_yes("Is it the same?") else None

@@ -51,7 +51,10 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     )
     acting_flags(export)
     export.add_argument(
-        "--out", metavar="DIR", required=True, help="the folder to write into (made if needed)"
+        "--out",
+        metavar="DIR",
+        required=True,
+        help="the folder to write into (made if it is not there, inside a folder that is)",
     )
     _selection_flags(export)
     export.add_argument(

@@ -32,6 +32,7 @@ from .common import (
     open_store,
     out,
     read_passphrase,
+    read_stdin,
     report_notices,
     report_writes,
     sign_in_cli,
@@ -158,10 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     # demo
     demo = commands.add_parser(
-        "demo", parents=[common], help="fill a NEW store with synthetic people and sessions"
+        "demo",
+        parents=[common],
+        help="fill a NEW store with synthetic people and sessions",
+        description=demo_description(),
     )
     demo.add_argument(
-        "--people", type=int, default=5, metavar="N", help="practitioners to create (default 5)"
+        "--people",
+        type=int,
+        default=DEMO_PEOPLE,
+        metavar="N",
+        help=f"practitioners to create (default {DEMO_PEOPLE})",
     )
     demo.add_argument(
         "--sessions-per-person",
@@ -181,6 +189,27 @@ def build_parser() -> argparse.ArgumentParser:
     for module in command_modules():
         module.add_parsers(commands, common)
     return parser
+
+
+DEMO_PEOPLE = 5
+
+
+def demo_description() -> str:
+    """Who `demo` makes, from the names it gives them (a light module: the parser is built on
+    every start, so it loads no service and no store)."""
+    from store.demo_names import LEAD_NAME, SUPERVISOR_NAME, SUPERVISOR_ROLES, practitioner_names
+
+    first = practitioner_names(DEMO_PEOPLE)
+    return (
+        "Fill a new, empty store folder with invented people and sessions, to try the app: "
+        f"{SUPERVISOR_NAME} ({', '.join(SUPERVISOR_ROLES)}), "
+        f"{LEAD_NAME} (service lead: the service report only) and "
+        f"N practitioners supervised by {SUPERVISOR_NAME} (by default {DEMO_PEOPLE}: "
+        f"{', '.join(first)}), each with M finished sessions over the past year and now and "
+        "then an unfinished one. Everyone gets the same passphrase: the first line of "
+        "--passphrase-file FILE, else the one you are asked for; it must be one the app would "
+        "accept for a real account. Nothing in it is about a real person."
+    )
 
 
 def command_modules() -> list:
@@ -455,7 +484,7 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     from checklists.identifiers import describe, find_identifiers
     from checklists.language import LanguageGuide, load_language
 
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = read_stdin() if args.text == "-" else args.text
     findings = find_identifiers(text)
     refused = [f for f in findings if f.refused]
     warnings = [f for f in findings if not f.refused]
@@ -520,6 +549,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    printable_paths()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -547,6 +577,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def printable_paths() -> None:
+    """A file or folder name may hold bytes that are not UTF-8 (a valid path all the same);
+    printing one must never fail. Standard error already shows such bytes as backslash escapes;
+    standard output does too, unless the locale already writes them back as they were."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and getattr(sys.stdout, "errors", None) == "strict":
+        reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":

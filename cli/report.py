@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import PROG, acting_flags, json_flag, open_store, out, sign_in_cli
+from .common import PROG, CommandError, acting_flags, open_store, out, sign_in_cli
 
 FORMATS = ("json", "md", "html", "csv")
 
@@ -35,7 +35,12 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     report.add_argument(
         "--out", metavar="FILE", help="write the report to FILE (outside the store folder)"
     )
-    json_flag(report)
+    report.add_argument(
+        "--json",
+        action="store_true",
+        help="the same as --format json; with --out, print where the file went as JSON (so "
+        "another --format needs --out)",
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -44,6 +49,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from services import service_report
 
     fmt = args.format or ("json" if args.json else "md")
+    if args.json and fmt != "json" and not args.out:
+        raise CommandError(
+            f"--json and --format {fmt} cannot be used together without --out (with --out, "
+            f"--json prints where the {fmt} file went)"
+        )
     since, until = service_report.chosen_period(args.since, args.until)  # before signing in
     store = open_store(args)
     if args.out:

@@ -19,9 +19,11 @@ from .common import (
     PROG,
     CommandError,
     acting_flags,
+    file_text,
     json_flag,
     open_store,
     out,
+    read_stdin,
     sign_in_cli,
     wrote,
 )
@@ -272,12 +274,13 @@ def cmd_supervision(args: argparse.Namespace) -> int:
 
 
 def _read_notes(path: str) -> str:
+    if path == "-":
+        return read_stdin()
     try:
-        if path == "-":
-            return sys.stdin.read()
-        return Path(path).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+        raw = Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return file_text(raw, path)
 
 
 COMMANDS = {"summary": cmd_summary, "supervision": cmd_supervision}

@@ -18,6 +18,7 @@ from typing import Any
 from store import Person, Store
 from store.errors import InvalidInput
 from store.reports import service_report_model as model
+from store.reports.period import EARLIEST
 from store.service_parts import collector_paused
 
 from . import audit
@@ -25,6 +26,9 @@ from . import audit
 FORMATS = ("json", "md", "html", "csv")
 SUFFIXES = {"json": ".json", "md": ".md", "html": ".html", "csv": ".csv"}
 DEFAULT_MONTHS = 3
+# The earliest month a report may count, as a summary's earliest day (and so the period before
+# it, which the report compares with, is still a real one).
+FIRST_MONTH = f"{EARLIEST.year:04d}-{EARLIEST.month:02d}"
 
 
 @dataclass
@@ -52,21 +56,27 @@ def default_period(today: date | None = None) -> tuple[str, str]:
 def chosen_period(
     since: str | None, until: str | None, today: date | None = None
 ) -> tuple[str, str]:
-    """The whole months asked for (YYYY-MM); a missing end is filled in from the default (a
-    missing start: three months up to the end). A month that cannot be read, one not yet over,
-    or a start after the end raise InvalidInput with one plain sentence."""
+    """The whole months asked for (YYYY-MM; spaces around one are ignored, as around a date);
+    a missing end is filled in from the default (a missing start: three months up to the
+    end). A month that cannot be read, one before FIRST_MONTH, one not yet over, or a start
+    after the end raise InvalidInput with one plain sentence."""
     current = model.month_index(this_month(today))
     assert current is not None
+    first = model.month_index(FIRST_MONTH)
+    assert first is not None
     picked: list[int | None] = []
-    for text, what in ((since, "from month"), (until, "to month")):
-        if text is None or not str(text).strip():
+    for given, what in ((since, "from month"), (until, "to month")):
+        text = "" if given is None else str(given).strip()
+        if not text:
             picked.append(None)
             continue
-        index = model.month_index(str(text).strip())
+        index = model.month_index(text)
         if index is None:
             raise InvalidInput(
                 f"The {what} '{text}' is not a month: write it like {this_month(today)}."
             )
+        if index < first:
+            raise InvalidInput(f"The {what} {text} is too early: months start from {FIRST_MONTH}.")
         if index >= current:
             raise InvalidInput(
                 f"The {what} {text} is not over yet: the report counts whole months, so "
@@ -77,7 +87,7 @@ def chosen_period(
     if end is None:
         end = current - 1 if start is None else max(start, current - 1)
     if start is None:
-        start = end - DEFAULT_MONTHS + 1
+        start = max(first, end - DEFAULT_MONTHS + 1)
     if start > end:
         raise InvalidInput(
             f"The from month {model.month_name(start)} is after the to month "

@@ -15,6 +15,7 @@ from pathlib import Path
 from checklists import NEEDS_REASON
 
 from .crypto import new_key_pair, public_bytes
+from .demo_names import LEAD_NAME, LEAD_ROLES, SUPERVISOR_NAME, SUPERVISOR_ROLES, practitioner_names
 from .errors import InvalidInput
 from .part_writer import contact_part
 from .passwords import new_secret, passphrase_problem
@@ -23,48 +24,6 @@ from .report_key import ReportKeys
 from .sessions import COMPLETE, DRAFT, SETUP_DEFAULTS, Session
 from .store import Store
 
-FIRST = [
-    "Alex",
-    "Sam",
-    "Jordan",
-    "Robin",
-    "Morgan",
-    "Casey",
-    "Jamie",
-    "Ali",
-    "Kit",
-    "Rowan",
-    "Priya",
-    "Niamh",
-    "Fiona",
-    "Ewan",
-    "Amara",
-    "Zara",
-    "Iona",
-    "Megan",
-    "Ruth",
-    "Tomas",
-]
-LAST = [
-    "Reid",
-    "Campbell",
-    "Okafor",
-    "Patel",
-    "Murray",
-    "Hughes",
-    "Byrne",
-    "Kaur",
-    "Fraser",
-    "Lewis",
-    "Begum",
-    "Novak",
-    "Doyle",
-    "Mensah",
-    "Quinn",
-    "Walsh",
-    "Ahmed",
-    "Boyle",
-]
 REFLECTIONS = {
     "went_well": [
         "We had a calm conversation and agreed next steps together.",
@@ -113,16 +72,7 @@ SETTING_WEIGHTS = {
 RESPONSE_WEIGHTS = {"done": 70, "partly": 12, "not_done": 10, "not_applicable": 8}
 
 
-LEAD_NAME = "Lee Lead"
 CORE_SHARE = 0.6  # the share of demo contacts on the any-contact checklist
-
-
-def _names(count: int) -> list[str]:
-    names = [f"{f} {s}" for s in LAST for f in FIRST]
-    random.Random(7).shuffle(names)
-    if count > len(names):
-        names += [f"Practitioner {i}" for i in range(count - len(names))]
-    return names[:count]
 
 
 def _session(
@@ -256,9 +206,11 @@ def build_demo_store(
         key, wraps = store.sessions.sealed.wraps(record, readers)
         return store.sessions.seal_record(Session(record, key, wraps, privates[record["author"]]))
 
-    supervisor = person("Sam Supervisor", ["supervisor", "practitioner", "admin"], [])
-    staff = [person(name, ["practitioner"], [supervisor["id"]]) for name in _names(people)]
-    lead = person(LEAD_NAME, ["lead"], [])  # the service lead: the service report, nothing else
+    supervisor = person(SUPERVISOR_NAME, list(SUPERVISOR_ROLES), [])
+    staff = [
+        person(name, ["practitioner"], [supervisor["id"]]) for name in practitioner_names(people)
+    ]
+    lead = person(LEAD_NAME, list(LEAD_ROLES), [])  # the service report, nothing else
     store.people.insert_many([supervisor, *staff, lead])  # first: only then is it not new
     admin = Person.from_record(supervisor)  # signs the directory, as its first admin would
     admin.private_key = privates[supervisor["id"]]

@@ -251,10 +251,12 @@ STORE_TYPES_AND_ERRORS = {
     "store.reports.summary_model": {"Action", "RequirementFigures", "Summary"},
 }
 # Pure values and functions, no use case: where the store folder is (from --data-dir or the
-# user data folder), the role names the parser offers, and the shape of a typed action.
+# user data folder), the role names the parser offers, the shape of a typed action, and who a
+# demo store holds (for `demo --help`; the parser is built on every start, so not a service).
 STORE_VALUES = {
     "store": {"resolve_data_dir", "ROLES"},
     "store.supervision": {"new_action"},
+    "store.demo_names": {"LEAD_NAME", "SUPERVISOR_NAME", "SUPERVISOR_ROLES", "practitioner_names"},
 }
 # The audit trail, read only: the front ends may list and verify it, never write to it.
 AUDIT_READS = {"entries", "verify", "head"}

@@ -363,6 +363,30 @@ def test_demo_builds_a_store_people_can_sign_in_to(tmp_path, passphrase_file) ->
     assert PASSPHRASE not in "".join(p.read_text() for p in target.rglob("*.json"))
 
 
+def test_demo_help_says_who_it_makes_and_their_passphrase(tmp_path, passphrase_file) -> None:
+    """Like the other commands with more to say, `demo --help` has a description: whom the
+    store holds (the very names it gives them) and which passphrase they get."""
+    shown = run("demo", "--help").stdout
+    description = " ".join(shown.split("\n\n")[1].split())  # after the usage, before options
+    assert description.startswith("Fill a new, empty store folder with invented people")
+    assert "Everyone gets the same passphrase: the first line of --passphrase-file FILE" in (
+        description
+    )
+    made = run(
+        "demo",
+        "--sessions-per-person",
+        "0",
+        "--passphrase-file",
+        str(passphrase_file),
+        data_dir=tmp_path / "demo",
+    )
+    assert made.returncode == 0, made.stderr
+    people = Store(tmp_path / "demo").people.all()
+    assert len(people) == 7  # the default five practitioners, a supervisor and a lead
+    for person in people:
+        assert person.name in description
+
+
 def test_check_text_reports_language_as_a_second_kind(tmp_path: Path) -> None:
     result = run("check-text", "She is an ADDICT; urine was dirty", "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr  # a suggestion never fails the check

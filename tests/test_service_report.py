@@ -16,7 +16,7 @@ from services import service_report as report_use
 from services.errors import NotAllowed
 from store.errors import InvalidInput
 from store.service_parts import opaque_id, write_part
-from tests.helpers import PASSPHRASE, run_cli
+from tests.helpers import PASSPHRASE, one_line_error, run_cli
 
 PRACTITIONERS = ("Ann Ash", "Bo Birch", "Cy Cedar", "Di Deal", "Ed Elm")
 
@@ -112,6 +112,34 @@ def test_whole_past_months_only() -> None:
         report_use.step_period("2026-08", "2026-10", 1, today)
 
 
+def test_months_start_from_2000_and_spaces_around_one_are_ignored() -> None:
+    """Far back, the period before it (which the report compares with) stops being a real
+    one: months before 2000-01, as days before a summary's first, are refused in plain words.
+    Spaces around a month are ignored, as around a date, and every message says the month as
+    it was read."""
+    today = date(2026, 11, 30)
+    for early in ("0001-01", "1999-12"):
+        with pytest.raises(InvalidInput, match=f"^The from month {early} is too early: months "):
+            report_use.chosen_period(early, None, today)
+    with pytest.raises(InvalidInput, match="^The to month 1999-12 is too early: months start"):
+        report_use.chosen_period(None, "1999-12", today)
+    assert report_use.chosen_period("2000-01", "2000-06", today) == ("2000-01", "2000-06")
+    assert report_use.chosen_period(None, "2000-01", today) == ("2000-01", "2000-01")
+    assert report_use.chosen_period(" 2026-01 ", "\t2026-02", today) == ("2026-01", "2026-02")
+    with pytest.raises(InvalidInput, match="^The from month 2026-11 is not over yet"):
+        report_use.chosen_period(" 2026-11", None, today)
+    with pytest.raises(InvalidInput, match="^The to month '2026-13' is not a month"):
+        report_use.chosen_period(None, "2026-13 ", today)
+
+
+def test_a_month_too_early_is_said_in_one_line(service, passphrase_file) -> None:
+    store, _lead, _staff, _month = service
+    result = _cli(store.data_dir, passphrase_file, "--since", "0001-01")
+    assert one_line_error(result) == (
+        "stepping-stones: The from month 0001-01 is too early: months start from 2000-01"
+    )
+
+
 def _cli(data_dir, passphrase_file, *extra: str):
     return run_cli(
         "report",
@@ -191,6 +219,26 @@ def test_the_command_refuses_in_one_line(service, passphrase_file, tmp_path) -> 
     result = _cli(store.data_dir, passphrase_file, "--out", str(inside))
     assert result.returncode == 1 and "inside the store folder" in result.stderr
     assert not inside.exists()
+
+
+def test_json_and_another_format_need_out(service, passphrase_file, tmp_path) -> None:
+    """--json is the same as --format json; with --out it says where the file went. Given
+    with another format and no --out, one of them would be ignored: refused in one line."""
+    store, _lead, _staff, month = service
+    period = ("--since", month, "--until", month)
+    result = _cli(store.data_dir, passphrase_file, *period, "--format", "csv", "--json")
+    assert one_line_error(result) == (
+        "stepping-stones: --json and --format csv cannot be used together without --out (with "
+        "--out, --json prints where the csv file went)"
+    )
+    assert result.stdout == ""
+    where = tmp_path / "report.csv"
+    result = _cli(
+        store.data_dir, passphrase_file, *period, "--format", "csv", "--json", "--out", str(where)
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["out"] == str(where)
+    assert where.read_text(encoding="utf-8-sig").startswith("table,row,column,value")
 
 
 def test_free_text_inside_a_part_never_reaches_the_report(service) -> None:
