@@ -737,3 +737,17 @@ def test_a_line_that_is_not_utf_8_is_asked_again_and_nothing_hangs(
     first = checklist.visible_items(done["setup"], {})[0].id
     assert done["answers"][first]["note"] == "A quiet caf\u00e9."
     assert done["status"] == "complete"
+
+
+def test_bytes_that_are_not_utf_8_on_a_strict_standard_input_are_asked_again() -> None:
+    """In a UTF-8 locale (en_GB.UTF-8, say) Python's standard input is strict, and such
+    bytes raised UnicodeDecodeError: a traceback. Now they come in as stand-ins and the line
+    is asked for again."""
+    from cli.line_mode.conversation import Conversation
+
+    strict = io.TextIOWrapper(io.BytesIO(b"Alex R\xffeid\nAlex Reid\n"), encoding="utf-8")
+    assert strict.errors == "strict"
+    said = io.StringIO()
+    talk = Conversation(stdin=strict, stdout=said, tty=False)
+    assert talk.ask("Name: ") == "Alex Reid"
+    assert "could not be read as text" in said.getvalue()

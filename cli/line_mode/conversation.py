@@ -74,6 +74,11 @@ class Conversation:
         tty: bool | None = None,
     ) -> None:
         self.stdin = stdin if stdin is not None else sys.stdin
+        reconfigure = getattr(self.stdin, "reconfigure", None)
+        if callable(reconfigure):
+            # Bytes that are not UTF-8 come in as stand-ins (lone surrogates) rather than
+            # ending the command with a traceback; `_read` then asks for the line again.
+            reconfigure(errors="surrogateescape")
         self.stdout = stdout if stdout is not None else sys.stdout
         self.clock = clock if clock is not None else now
         self.idle = idle
