@@ -249,6 +249,38 @@ async def test_ctrl_s_refused_shows_why_where_the_person_is_looking(store, alex)
         assert "Not finished" not in str(screen.query_one("#problem").render())
 
 
+async def test_the_refusal_names_only_the_fields_still_held_and_a_warning_goes_on_editing(
+    store, alex
+) -> None:
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        screen = await to_reflection(app, pilot)
+        first, second = list(screen.query(TextArea))[:2]
+        await type_into(app, pilot, first, f"Calm, {NHS_TEST_NUMBER}")
+        await type_into(app, pilot, second, f"Hard, {NHS_TEST_NUMBER}")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        problem = screen.query_one("#problem")
+        labels = [screen._label(area.id.removeprefix("r-")) for area in (first, second)]
+        assert all(label in str(problem.render()) for label in labels)
+        await type_into(app, pilot, first, "Calm")
+        await settle(app, pilot)
+        shown = str(problem.render())
+        assert labels[0] not in shown and labels[1] in shown  # only the one still held
+        await type_into(app, pilot, second, "Hard")
+        await settle(app, pilot)
+        assert str(problem.render()) == ""
+        # A warning (an old date) is said at ctrl+s, and goes at the next edit.
+        await type_into(app, pilot, first, "Her old scan letter said 12/01/1998")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "look as if" in str(problem.render())
+        await type_into(app, pilot, first, "Her old scan letter")
+        await settle(app, pilot)
+        assert str(problem.render()) == ""
+
+
 async def test_a_long_paste_is_kept_whole_and_ctrl_s_names_the_field(store, alex) -> None:
     app = SteppingStonesApp(data_dir=store.data_dir)
     async with app.run_test(size=SIZE) as pilot:

@@ -455,3 +455,32 @@ async def test_a_reflection_of_several_lines_keeps_its_indent_when_read(team, ch
         first = next(n for n, line in enumerate(lines) if "We found a quiet moment." in line)
         indent = len(lines[first]) - len(lines[first].lstrip())
         assert lines[first + 1].startswith(" " * indent + "She talked about her plan.")
+
+
+async def test_locking_over_an_unsaved_record_says_so_and_clears_every_notice(team) -> None:
+    """A record is saved only by ctrl+s, so the lock screen must not say the answers are
+    saved; and a notice from the screen below (here a refused due date, quoting what was
+    typed) must not show over the lock screen."""
+    from tui.screens.lock import LockScreen
+
+    store, sam, jo, _kit = team
+    app = SteppingStonesApp(data_dir=store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Sam Supervisor")
+        screen = SupervisionRecordScreen(app.store.people.get(jo.id))
+        app.push_screen(screen)
+        await settle(app, pilot)
+        await pilot.press("tab")
+        await put(pilot, app.focused, "Jo found the week hard")
+        await pilot.press("tab")
+        await put(pilot, app.focused, "soon")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert any("soon" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen)
+        words = visible(app)
+        assert "not saved yet" in words and "Your answers are saved" not in words
+        assert "Jo found" not in words and "soon" not in words
+        assert not list(app._notifications)

@@ -118,6 +118,24 @@ async def test_a_file_name_alone_is_saved_in_the_home_folder_and_named_whole(
         assert (home / "jo.bundle").is_file()
 
 
+async def test_a_home_folder_that_is_not_here_is_said_and_the_app_carries_on(
+    clinic, home: Path
+) -> None:
+    """`~nosuchuser/x.bundle` raised RuntimeError out of the screen and closed the app."""
+    app = SteppingStonesApp(data_dir=clinic.store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Jo Patel")
+        await settle(app, pilot)
+        await app.push_screen(ExportScreen())
+        await settle(app, pilot)
+        app.screen.query_one("#path", Input).value = "~nosuchuser_zz/x.bundle"
+        app.screen.query_one("#since", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert "names a home folder that is not on this computer" in screen_text(app)
+
+
 @pytest.fixture
 def laptop_bundle(clinic, tmp_path: Path) -> tuple[Path, object]:
     """Jo's outreach laptop sends back one new finished session. She set it up from the
@@ -162,6 +180,26 @@ async def test_the_import_screen_brings_in_a_bundle_and_says_what_was_added(
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_file_name_alone_is_looked_for_in_the_home_folder_as_export_saves_it(
+    clinic, home: Path, laptop_bundle
+) -> None:
+    back, new = laptop_bundle
+    (home / "back.bundle").write_bytes(back.read_bytes())
+    app = SteppingStonesApp(data_dir=clinic.store.data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "Jo Patel")
+        await settle(app, pilot)
+        await app.push_screen(ImportScreen())
+        await settle(app, pilot)
+        app.screen.query_one("#path", Input).value = "back.bundle"
+        app.screen.query_one("#passphrase", Input).focus()
+        await put(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Added: 1 session." in screen_text(app)
+    assert new.id in {s.id for s in clinic.store.readable_sessions(clinic.jo)}
 
 
 async def test_only_checking_a_bundle_changes_nothing(clinic, home: Path, laptop_bundle) -> None:

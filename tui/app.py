@@ -337,6 +337,9 @@ class SteppingStonesApp(App[int]):
         from services import session_lock
 
         session_lock.lock(self.store, self.user, idle)
+        # Notices on screen may name a supervisee or quote what was typed: the lock screen
+        # shows nothing of what was there.
+        self.clear_notifications()
         self.push_screen(LockScreen(self.user.name))
 
     def unlocked(self, person: Person) -> None:

@@ -104,6 +104,11 @@ class CommentScreen(SteppingNode, BoxScreen[bool]):
     def text(self) -> str:
         return self.query_one("#comment", TextArea).text
 
+    def typed_not_saved(self) -> bool:
+        """A comment is saved only by ctrl+s: until then what is typed is on screen only (the
+        lock screen says so)."""
+        return bool(self.text.strip())
+
     @on(TextArea.Changed)
     def edited(self, event: TextArea.Changed) -> None:
         if event.text_area.text != self._confirmed:

@@ -57,11 +57,31 @@ class LockScreen(SteppingNode, Screen):
                 f"{fields} not saved: kept in this window only until {self.locked_for} carries "
                 "on, and dropped if someone else signs in here. " + carry_on
             )
+        if any(self._typed_not_saved(screen) for screen in app.screen_stack):
+            # A comment or supervision record, saved only by ctrl+s.
+            return (
+                "What was typed is not saved yet: kept in this window only until "
+                f"{self.locked_for} carries on, and dropped if someone else signs in here. "
+                + carry_on
+            )
         if app.save_state.status == "failed":
             return "Some answers are not saved yet: carry on to see why. " + carry_on
         if app.saves_pending():
             return "Saving your answers… " + carry_on
         return "Your answers are saved. " + carry_on
+
+    @staticmethod
+    def _typed_not_saved(screen) -> bool:
+        """Whether a screen below holds typing saved only by ctrl+s (a comment, a record);
+        when it cannot say, it is taken to hold some: the lock screen must come up whatever
+        happens, and never claim "saved" it does not know."""
+        ask = getattr(screen, "typed_not_saved", None)
+        if not callable(ask):
+            return False
+        try:
+            return bool(ask())
+        except Exception:  # noqa: BLE001 - see above
+            return True
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:

@@ -40,6 +40,7 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
         self.session = session
         self.checklist = checklist
         self._confirmed: dict[str, str] = {}
+        self._refused: str | None = None  # why ctrl+s was last refused: "held" or "warned"
         self.checks: dict[str, FieldCheck] = {}
         self.sub_title = checklist.title
 
@@ -103,11 +104,6 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
         self.stepping_app.set_held(
             f"reflection:{prompt_id}", f"{self._label(prompt_id)} {held}" if held else None
         )
-        problem = self.query_one("#problem", Static)
-        if str(problem.render()).startswith("Not finished") and not any(
-            key.startswith("reflection:") for key in self.stepping_app.held
-        ):
-            problem.update("")  # the reason has gone: no stale refusal left on screen
         return check
 
     def _label(self, prompt_id: str) -> str:
@@ -123,6 +119,7 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
             # A suggestion only: it never holds the reflection back.
             self.query_one(f"#l-{area_id[2:]}", LanguageHint).check(event.text_area.text)
             self.checked(area_id[2:], event.text_area.text)
+            self._refusal_follows_typing()
         self.stepping_app.mark_unsaved()
         self.save_soon()
 
@@ -194,9 +191,9 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
     def action_finish(self) -> None:
         held = self.held_back()
         if held:
-            fields = "; ".join(f"{label} {why}" for label, why in held.items())
+            self._refused = "held"
             self.refuse(
-                f"Not finished: {fields}. Change it so it can be saved, then press ctrl+s.",
+                self._not_finished(held),
                 next(pid for pid in self._ids() if self.stepping_app.held.get(f"reflection:{pid}")),
             )
             return
@@ -205,6 +202,7 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
             self._confirmed.update(
                 {pid: self.query_one(f"#r-{pid}", TextArea).text for pid in warned}
             )
+            self._refused = "warned"
             self.refuse(
                 "Some answers look as if they contain something that could identify her "
                 "(see the warnings under them). Edit them, or press ctrl+s again to keep them "
@@ -215,6 +213,22 @@ class ReflectionScreen(SteppingNode, SavesAfterTyping, Screen):
         self.keep()
         self.query_one("#problem", Static).update("Finishing…")
         self.finish(self.session.copy())
+
+    @staticmethod
+    def _not_finished(held: dict[str, str]) -> str:
+        fields = "; ".join(f"{label} {why}" for label, why in held.items())
+        return f"Not finished: {fields}. Change it so it can be saved, then press ctrl+s."
+
+    def _refusal_follows_typing(self) -> None:
+        """After ctrl+s was refused, the reason shown follows the fields: it names only those
+        still held back, and goes once there are none (or, for a warning, at the first
+        edit: the warnings under the fields stay)."""
+        if self._refused is None:
+            return
+        held = self.held_back() if self._refused == "held" else {}
+        self.query_one("#problem", Static).update(self._not_finished(held) if held else "")
+        if not held:
+            self._refused = None
 
     def _ids(self) -> list[str]:
         return [prompt.id for prompt in self.stepping_app.store.library.reflection]

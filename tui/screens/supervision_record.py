@@ -184,6 +184,11 @@ class SupervisionRecordScreen(SteppingNode, Screen):
     def changed(self) -> bool:
         return self._initial is not None and self.values() != self._initial
 
+    def typed_not_saved(self) -> bool:
+        """A record is saved only by ctrl+s: until then a change is on screen only (the lock
+        screen says so)."""
+        return self.changed
+
     def warn(self, field: str, message: str) -> None:
         warning = self.query_one(f"#w-{field}", Static)
         warning.update(message)

@@ -157,6 +157,16 @@ class _TransferScreen(SteppingNode, Screen):
         self.app.pop_screen()
 
 
+def _in_home(typed: str) -> str | None:
+    """A file name alone, or a relative path, is in the home folder (where the suggestions
+    are), never wherever the app happened to be started; `~` and `~name` are expanded. None
+    when `~name` names nobody here."""
+    try:
+        return str(Path.home() / Path(typed).expanduser())
+    except RuntimeError:  # ~name with no such user
+        return None
+
+
 class ExportScreen(_TransferScreen):
     """Save records as a bundle file to carry to another machine."""
 
@@ -231,9 +241,10 @@ class ExportScreen(_TransferScreen):
         if not where:
             self.say("Give a file name to save to.", problem=True)
             return
-        # A name alone goes to the home folder (where the suggestion is), never to wherever the
-        # app happened to be started, and the outcome names the whole path.
-        where = str(Path.home() / Path(where).expanduser())
+        where = _in_home(where)
+        if where is None:
+            self.say("That path names a home folder that is not on this computer.", problem=True)
+            return
         try:
             since = parse_day(since_text)
         except StoreError as exc:
@@ -313,6 +324,10 @@ class ImportScreen(_TransferScreen):
         passphrase = self.query_one("#passphrase", Input).value
         if not where:
             self.say("Give the bundle file to import.", problem=True)
+            return
+        where = _in_home(where)  # where the export screen saves a name alone
+        if where is None:
+            self.say("That path names a home folder that is not on this computer.", problem=True)
             return
         if not passphrase:
             self.say("Type your passphrase to confirm it is you.", problem=True)

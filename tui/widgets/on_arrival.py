@@ -25,13 +25,13 @@ class ActOnArrival:
     """Mixed into a focusable widget before its Textual base class."""
 
     async def _on_key(self, event: events.Key) -> None:
+        # Textual calls each class's own `_on_key` in turn along the MRO; `prevent_default`
+        # stops it there once the key has acted (so a key is never handled twice).
         binding = self._own_binding(event)
         if binding is not None:
             event.stop()
             event.prevent_default()
             await self.run_action(binding.action)  # type: ignore[attr-defined]
-            return
-        await super()._on_key(event)  # type: ignore[misc]
 
     def _own_binding(self, event: events.Key) -> Binding | None:
         """The binding of this widget (its class and bases) that `event` runs, if any."""
